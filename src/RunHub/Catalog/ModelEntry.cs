@@ -1,0 +1,19 @@
+namespace RunHub.Catalog;
+
+/// <summary>A model as data: endpoint, output type, parameter schema, price and engine.</summary>
+public sealed record ModelEntry
+{
+    /// <summary>1 to 3 path segments, e.g. <c>rhart-image-g-1.5/edit</c>.</summary>
+    public required string Endpoint { get; init; }
+    public string? DisplayName { get; init; }
+    public string? Category { get; init; }
+    /// <summary>image, video, audio, string or 3d, as in the registry.</summary>
+    public required string OutputType { get; init; }
+    public required IReadOnlyList<ParameterSpec> Parameters { get; init; }
+    /// <summary>Null when the model has no price RunHub can compute; such a model cannot be submitted.</summary>
+    public PriceSchedule? Price { get; init; }
+    /// <summary>Null when no engine is configured; such a model is listed but not served (1010).</summary>
+    public EngineBinding? Engine { get; init; }
+    /// <summary>Deadline for one run of a task of this model.</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(10);
+}

@@ -1,0 +1,7 @@
+namespace RunHub.Engines;
+
+/// <summary>One result of a task: a file (with its extension, e.g. <c>png</c>) or a text.</summary>
+public sealed record OutputFile(string Extension, byte[]? Data, string? Text = null);
+
+/// <summary>What an engine produced.</summary>
+public sealed record EngineOutput(IReadOnlyList<OutputFile> Files);

@@ -1,0 +1,75 @@
+namespace RunHub;
+
+/// <summary>
+/// The <c>RunHub</c> configuration section (appsettings.json or environment variables such as
+/// <c>RunHub__Engines__Sandbox__DelayMs=1500</c>).
+/// </summary>
+public sealed class RunHubOptions
+{
+    public const string Section = "RunHub";
+
+    /// <summary>Folder for the SQLite database and stored files.</summary>
+    public string DataDir { get; set; } = "data";
+
+    /// <summary>Base of the URLs handed out for results and uploads; when empty, taken from each request.</summary>
+    public string? PublicBaseUrl { get; set; }
+
+    /// <summary>Folder holding the model catalog; when empty, the <c>catalog</c> folder shipped beside the program.</summary>
+    public string? CatalogDir { get; set; }
+
+    /// <summary>Balance of the account created on the first start of an empty database.</summary>
+    public decimal BootstrapBalance { get; set; } = 10m;
+
+    public MediaOptions Media { get; set; } = new();
+    public QueueOptions Queue { get; set; } = new();
+    public EnginesOptions Engines { get; set; } = new();
+}
+
+public sealed class MediaOptions
+{
+    /// <summary>Let input URLs reach loopback, private and link-local addresses (tests and private deployments).</summary>
+    public bool AllowPrivateNetworks { get; set; }
+
+    /// <summary>Networks (CIDR, e.g. <c>10.1.2.0/24</c>) input URLs may reach even though they are private.</summary>
+    public List<string> AllowedNetworks { get; set; } = [];
+
+    /// <summary>Time allowed to fetch one input, headers and body.</summary>
+    public int FetchTimeoutSeconds { get; set; } = 30;
+
+    public int MaxRedirects { get; set; } = 5;
+
+    /// <summary>Images with more pixels than this are refused before they are decoded.</summary>
+    public long MaxImagePixels { get; set; } = 50_000_000;
+
+    /// <summary>Largest file <c>/openapi/v2/media/upload/binary</c> accepts.</summary>
+    public int MaxUploadMb { get; set; } = 100;
+}
+
+public sealed class QueueOptions
+{
+    /// <summary>Tasks one node runs at once.</summary>
+    public int Workers { get; set; } = Math.Max(2, Environment.ProcessorCount * 2);
+
+    /// <summary>How long a claimed task stays with its worker without a renewal.</summary>
+    public double LeaseSeconds { get; set; } = 30;
+
+    /// <summary>How often idle workers look for tasks submitted by other processes and for lapsed leases.</summary>
+    public int PollMilliseconds { get; set; } = 1000;
+
+    /// <summary>Runs of one task (each a claim) before it is failed with 1005 instead of retried.</summary>
+    public int MaxAttempts { get; set; } = 5;
+}
+
+public sealed class EnginesOptions
+{
+    public SandboxOptions Sandbox { get; set; } = new();
+}
+
+public sealed class SandboxOptions
+{
+    /// <summary>Simulated latency of each task, in milliseconds.</summary>
+    public int DelayMs { get; set; }
+
+    /// <summary>Share of tasks (0 to 1) that fail with 1015, chosen by task id so a given task always fails the same way.</summary>
+    public double FailureRate { get; set; }
+}
