@@ -26,4 +26,14 @@ public sealed record ParameterSpec
     public int? MaxInputNum { get; init; }
 
     public bool IsMedia => Type is ParameterType.Image or ParameterType.Video or ParameterType.Audio;
+
+    /// <summary>
+    /// The value RunHub fills in when a request leaves this field out: the registry's default, but only
+    /// for settings (LIST, BOOLEAN, INT, FLOAT). The registry's defaults of STRING and media fields are
+    /// the sample prompts, texts and runninghub.cn file URLs its UI pre-fills, not settings; quietly
+    /// generating (and charging for) a sample prompt when a client forgot its own would be a silent
+    /// failure, so those fields are never defaulted and, when required, must be sent.
+    /// </summary>
+    public JsonElement? AppliedDefault =>
+        Type is ParameterType.List or ParameterType.Boolean or ParameterType.Int or ParameterType.Float ? DefaultValue : null;
 }

@@ -1,0 +1,89 @@
+namespace RunHub.Catalog;
+
+/// <summary>
+/// The models RunHub serves, by endpoint. Immutable: imports return a new catalog, so a catalog
+/// handed to request handlers never changes under them.
+/// </summary>
+public sealed class ModelCatalog
+{
+    /// <summary>The models file of a catalog folder: the registry format plus <c>engine</c> and <c>timeoutSeconds</c>.</summary>
+    public const string ModelsFile = "models.json";
+
+    /// <summary>The prices of a catalog folder, in the pricing file format. Optional: without it no model is priced.</summary>
+    public const string PricingFile = "pricing.json";
+
+    private readonly Dictionary<string, ModelEntry> _byEndpoint;
+
+    private ModelCatalog(IReadOnlyList<ModelEntry> models)
+    {
+        Models = models;
+        _byEndpoint = models.ToDictionary(m => m.Endpoint, StringComparer.Ordinal);
+    }
+
+    public static ModelCatalog Empty { get; } = new([]);
+
+    /// <summary>In catalog order: the folder's models first, then what imports added.</summary>
+    public IReadOnlyList<ModelEntry> Models { get; }
+
+    /// <summary>Endpoints are compared exactly (ordinal, case-sensitive), as RunningHub's paths are.</summary>
+    public ModelEntry? Find(string endpoint) => _byEndpoint.GetValueOrDefault(endpoint);
+
+    /// <summary>
+    /// Loads <c>models.json</c> and, if present, <c>pricing.json</c> from a catalog folder. Models
+    /// without a price or an engine are loaded too: they are listed, and a submit to them is
+    /// answered with 1010.
+    /// </summary>
+    public static ModelCatalog LoadDirectory(string dir)
+    {
+        if (!Directory.Exists(dir))
+            throw new CatalogFormatException($"{Path.GetFullPath(dir)}: catalog folder not found");
+        var models = Path.Combine(dir, ModelsFile);
+        if (!File.Exists(models))
+            throw new CatalogFormatException($"{Path.GetFullPath(models)}: not found (a catalog folder holds {ModelsFile} and {PricingFile})");
+        var pricing = Path.Combine(dir, PricingFile);
+        return FromModels(RegistryReader.Read(models, File.Exists(pricing) ? pricing : null));
+    }
+
+    /// <summary>A catalog of these models; an endpoint given twice is an error.</summary>
+    public static ModelCatalog FromModels(IEnumerable<ModelEntry> models)
+    {
+        var list = models.ToList();
+        var duplicate = list.GroupBy(m => m.Endpoint, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+            throw new CatalogFormatException($"endpoint \"{duplicate.Key}\" is listed more than once");
+        return new ModelCatalog(list);
+    }
+
+    /// <summary>
+    /// This catalog with a registry file and its pricing file merged in, e.g. a full RunningHub
+    /// registry an operator points the configuration at. Imported models replace models of the
+    /// same endpoint already here (in place, keeping the order) and the rest are appended. Models
+    /// the registry gives no engine get <paramref name="engine"/> (say, the upstream
+    /// <c>runninghub</c> engine); without one they are listed but not served.
+    /// </summary>
+    public ModelCatalog Import(string registryPath, string? pricingPath = null, EngineBinding? engine = null)
+    {
+        var imported = RegistryReader.Read(registryPath, pricingPath);
+        return Merge(engine is null ? imported : imported.Select(m => m.Engine is null ? m with { Engine = engine } : m));
+    }
+
+    /// <summary>This catalog with these models added, later ones replacing earlier ones of the same endpoint.</summary>
+    public ModelCatalog Merge(IEnumerable<ModelEntry> models)
+    {
+        var merged = Models.ToList();
+        var position = merged.Select((m, i) => (m.Endpoint, i)).ToDictionary(x => x.Endpoint, x => x.i, StringComparer.Ordinal);
+        foreach (var model in models)
+        {
+            if (position.TryGetValue(model.Endpoint, out var at))
+            {
+                merged[at] = model;
+            }
+            else
+            {
+                position[model.Endpoint] = merged.Count;
+                merged.Add(model);
+            }
+        }
+        return new ModelCatalog(merged);
+    }
+}

@@ -1,0 +1,140 @@
+using System.Text.Json;
+
+namespace RunHub.Catalog;
+
+/// <summary>
+/// Reads RunningHub's public model registry format (<c>{"models": [{endpoint, output_type,
+/// category, display_name, params: [...]}]}</c>) into <see cref="ModelEntry"/> records, and its
+/// pricing format into <see cref="PriceSchedule"/>s attached by endpoint. RunHub's own catalog is
+/// the same format plus two optional fields per model: <c>engine</c> (<c>{"name", "settings"}</c>)
+/// and <c>timeoutSeconds</c>.
+/// </summary>
+public static class RegistryReader
+{
+    private static readonly JsonDocumentOptions DocumentOptions = new()
+    {
+        // Catalog files are edited by hand; a trailing comma or a comment should not stop a server.
+        AllowTrailingCommas = true,
+        CommentHandling = JsonCommentHandling.Skip,
+    };
+
+    /// <summary>Reads a registry file and, when given, its pricing file; each model gets its bound price or none.</summary>
+    public static IReadOnlyList<ModelEntry> Read(string registryPath, string? pricingPath = null)
+    {
+        var models = ReadFile(registryPath, ReadRegistry);
+        if (pricingPath is null) return models;
+        return WithPrices(models, ReadFile(pricingPath, ReadPricing));
+    }
+
+    public static IReadOnlyList<ModelEntry> ReadRegistry(JsonElement root, string source)
+    {
+        var list = root.ValueKind == JsonValueKind.Array ? root : new FieldReader(root, source).Array("models")
+            ?? throw new CatalogFormatException($"{source}: field \"models\": required");
+
+        var models = new List<ModelEntry>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var index = 0;
+        foreach (var item in list.EnumerateArray())
+        {
+            var model = ReadModel(item, source, index++);
+            if (!seen.Add(model.Endpoint))
+                throw new CatalogFormatException($"{source}: endpoint \"{model.Endpoint}\" is listed more than once");
+            models.Add(model);
+        }
+        return models;
+    }
+
+    /// <summary>The computable prices by endpoint; see <see cref="PricingReader.Read"/> for what is left out.</summary>
+    public static IReadOnlyDictionary<string, PriceSchedule> ReadPricing(JsonElement root, string source) =>
+        PricingReader.Read(root, source);
+
+    /// <summary>
+    /// Each model with its price bound to its parameters (see <see cref="PriceSchedule.ForModel"/>).
+    /// A price for an endpoint the registry lacks is ignored: an operator may serve a subset of a
+    /// full registry with its full pricing file.
+    /// </summary>
+    public static IReadOnlyList<ModelEntry> WithPrices(IReadOnlyList<ModelEntry> models, IReadOnlyDictionary<string, PriceSchedule> prices) =>
+        models.Select(m => m with { Price = prices.TryGetValue(m.Endpoint, out var p) ? p.ForModel(m.Parameters) : null }).ToList();
+
+    private static ModelEntry ReadModel(JsonElement item, string source, int index)
+    {
+        var reader = new FieldReader(item, $"{source}: model #{index}");
+        var endpoint = reader.RequiredString("endpoint");
+        CheckEndpoint(reader, endpoint);
+        reader = new FieldReader(item, $"{source}: model \"{endpoint}\"");
+
+        var parameters = new List<ParameterSpec>();
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        var position = 0;
+        foreach (var p in reader.Array("params")?.EnumerateArray().ToList() ?? [])
+        {
+            var spec = ParameterReader.Read(p, $"{reader.Where}, parameter #{position++}");
+            if (!keys.Add(spec.FieldKey)) throw reader.Error("params", $"parameter \"{spec.FieldKey}\" is listed more than once");
+            parameters.Add(spec);
+        }
+
+        var timeout = reader.Number("timeoutSeconds");
+        if (timeout is <= 0 or > 7 * 24 * 3600) throw reader.Error("timeoutSeconds", $"{timeout} is not between 0 and a week");
+
+        return new ModelEntry
+        {
+            Endpoint = endpoint,
+            DisplayName = reader.String("display_name") ?? reader.String("name_en"),
+            Category = reader.String("category"),
+            OutputType = reader.RequiredString("output_type"),
+            Parameters = parameters,
+            Engine = Engine(reader),
+            Timeout = timeout is null ? TimeSpan.FromMinutes(10) : TimeSpan.FromSeconds(timeout.Value),
+        };
+    }
+
+    /// <summary>The wire contract: 1 to 3 path segments, none empty, nothing a URL path would mangle.</summary>
+    private static void CheckEndpoint(FieldReader reader, string endpoint)
+    {
+        var segments = endpoint.Split('/');
+        if (segments.Length > 3 || segments.Any(s => s.Length == 0 || s.Any(c => char.IsWhiteSpace(c) || c is '?' or '#' or '%' or '\\')))
+            throw reader.Error("endpoint", $"{JsonValueText.Quote(endpoint)} is not 1 to 3 non-empty path segments");
+    }
+
+    private static EngineBinding? Engine(FieldReader model)
+    {
+        switch (model.Get("engine"))
+        {
+            case null:
+                return null;
+            case { ValueKind: JsonValueKind.String } name when !string.IsNullOrWhiteSpace(name.GetString()):
+                return new EngineBinding(name.GetString()!);
+            case { ValueKind: JsonValueKind.Object } obj:
+                var reader = new FieldReader(obj, $"{model.Where}, engine");
+                var settings = reader.Get("settings");
+                if (settings is { ValueKind: not JsonValueKind.Object })
+                    throw reader.Error("settings", $"expected an object, got {FieldReader.Kind(settings.Value)}");
+                return new EngineBinding(reader.RequiredString("name"), settings?.Clone());
+            case { } other:
+                throw model.Error("engine", $"expected {{\"name\": ..., \"settings\": {{...}}}}, got {FieldReader.Kind(other)}");
+        }
+    }
+
+    private static T ReadFile<T>(string path, Func<JsonElement, string, T> read)
+    {
+        var source = Path.GetFileName(path);
+        try
+        {
+            using var stream = File.OpenRead(path);
+            using var document = JsonDocument.Parse(stream, DocumentOptions);
+            return read(document.RootElement, source);
+        }
+        catch (JsonException e)
+        {
+            throw new CatalogFormatException($"{path}: not valid JSON: {e.Message}", e);
+        }
+        catch (IOException e)
+        {
+            throw new CatalogFormatException($"{path}: cannot be read: {e.Message}", e);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new CatalogFormatException($"{path}: cannot be read: {e.Message}", e);
+        }
+    }
+}

@@ -1,0 +1,169 @@
+using RunHub.Accounts;
+using RunHub.Catalog;
+using static RunHub.Tests.Catalog.RunningHubRegistry;
+
+namespace RunHub.Tests.Catalog;
+
+/// <summary>The catalog RunHub ships, against the seed model's documented rules.</summary>
+public class ShippedCatalogTests
+{
+    private const string Edit = "rhart-image-g-1.5/edit";
+    private const string TextToImage = "rhart-image-g-1.5/text-to-image";
+    private const string OneImage = """["https://example.com/a.png"]""";
+
+    private static readonly ModelCatalog Catalog = ModelCatalog.LoadDirectory(RepoPaths.Catalog);
+
+    private static ValidationOutcome Validate(string endpoint, string body) => RequestValidator.Validate(Catalog.Find(endpoint)!, Json(body));
+
+    private static string EditBody(string prompt = "\"a sudden explosion\"", string images = OneImage, string aspect = "\"2:3\"") =>
+        $$"""{"prompt": {{prompt}}, "imageUrls": {{images}}, "aspectRatio": {{aspect}}}""";
+
+    [Fact]
+    public void Shipped_catalog_serves_the_two_seed_models_on_the_sandbox()
+    {
+        Assert.Equal([Edit, TextToImage], Catalog.Models.Select(m => m.Endpoint));
+        Assert.All(Catalog.Models, m =>
+        {
+            Assert.Equal("image", m.OutputType);
+            Assert.Equal("sandbox", m.Engine?.Name);
+            Assert.Equal(TimeSpan.FromSeconds(600), m.Timeout);
+        });
+    }
+
+    [Fact]
+    public void Shipped_models_cost_three_fen_per_call()
+    {
+        foreach (var model in Catalog.Models)
+        {
+            Assert.Equal(PriceUnitKind.PerCall, model.Price!.Unit.Kind);
+            Assert.Equal(Money.FromDecimal(0.03m), model.Price.Quote(Parameters("""{"prompt": "hello", "aspectRatio": "1:1"}""")));
+        }
+    }
+
+    [Fact]
+    public void Edit_parameters_follow_the_documented_seed()
+    {
+        var parameters = Catalog.Find(Edit)!.Parameters;
+
+        Assert.Equal(["prompt", "imageUrls", "aspectRatio"], parameters.Select(p => p.FieldKey));
+        Assert.All(parameters, p => Assert.True(p.Required));
+        var images = parameters[1];
+        Assert.Equal(new[] { "JPG", "PNG" }, images.Accept);
+        Assert.Equal(10, images.MaxSizeMb);
+        Assert.Null(parameters[2].DefaultValue);
+    }
+
+    [Fact]
+    public void Find_is_exact_and_case_sensitive()
+    {
+        Assert.NotNull(Catalog.Find(Edit));
+        Assert.Null(Catalog.Find("rhart-image-g-1.5/Edit"));
+        Assert.Null(Catalog.Find("rhart-image-g-1.5/edit/"));
+        Assert.Null(Catalog.Find("rhart-image-g-1.5/edit-[Deprecated]"));
+    }
+
+    [Fact]
+    public void Prompt_shorter_than_minimum_is_refused_with_the_rule()
+    {
+        var outcome = Validate(Edit, EditBody(prompt: "\"boom\""));
+
+        Assert.Equal(["prompt: length 4 is below the minimum of 5"], outcome.Errors);
+    }
+
+    [Fact]
+    public void Prompt_of_801_characters_is_refused_and_800_accepted()
+    {
+        Assert.Equal(["prompt: length 801 is above the maximum of 800"], Validate(Edit, EditBody(prompt: $"\"{new string('x', 801)}\"")).Errors);
+        Assert.True(Validate(Edit, EditBody(prompt: $"\"{new string('x', 800)}\"")).IsValid);
+    }
+
+    [Fact]
+    public void Prompt_length_counts_code_points_not_utf16_units()
+    {
+        // 800 emoji are 1600 UTF-16 units but 800 characters.
+        var emoji = string.Concat(Enumerable.Repeat("😀", 800));
+
+        Assert.True(Validate(Edit, EditBody(prompt: $"\"{emoji}\"")).IsValid);
+    }
+
+    [Fact]
+    public void Three_images_are_refused()
+    {
+        var outcome = Validate(Edit, EditBody(images: """["https://e.com/1.png", "https://e.com/2.png", "https://e.com/3.png"]"""));
+
+        Assert.Equal(["imageUrls: 3 files given, at most 2 allowed"], outcome.Errors);
+    }
+
+    [Fact]
+    public void No_images_are_refused()
+    {
+        Assert.Equal(["imageUrls: 0 files given, at least 1 required"], Validate(Edit, EditBody(images: "[]")).Errors);
+        Assert.Equal(["imageUrls: required"], Validate(Edit, """{"prompt": "a sudden explosion", "aspectRatio": "1:1"}""").Errors);
+    }
+
+    [Fact]
+    public void Two_images_are_accepted_in_order()
+    {
+        var outcome = Validate(Edit, EditBody(images: """["https://e.com/1.png", "https://e.com/2.png"]"""));
+
+        Assert.True(outcome.IsValid, outcome.ErrorMessage);
+        Assert.Equal(["https://e.com/1.png", "https://e.com/2.png"], outcome.Request.Media.Select(m => m.Url));
+    }
+
+    [Fact]
+    public void Aspect_ratio_outside_the_four_options_is_refused()
+    {
+        var outcome = Validate(Edit, EditBody(aspect: "\"4:5\""));
+
+        Assert.Equal(["aspectRatio: \"4:5\" is not one of auto, 1:1, 3:2, 2:3"], outcome.Errors);
+    }
+
+    [Fact]
+    public void Aspect_ratio_has_no_default_and_must_be_sent()
+    {
+        Assert.Equal(["aspectRatio: required"], Validate(Edit, $$"""{"prompt": "a sudden explosion", "imageUrls": {{OneImage}}}""").Errors);
+        Assert.Equal(["aspectRatio: required"], Validate(TextToImage, """{"prompt": "a sudden explosion"}""").Errors);
+    }
+
+    [Theory]
+    [InlineData("auto")]
+    [InlineData("1:1")]
+    [InlineData("3:2")]
+    [InlineData("2:3")]
+    public void Each_documented_aspect_ratio_is_accepted(string aspect)
+    {
+        var edit = Validate(Edit, EditBody(aspect: $"\"{aspect}\""));
+        var textToImage = Validate(TextToImage, $$"""{"prompt": "a quiet lake", "aspectRatio": "{{aspect}}"}""");
+
+        Assert.True(edit.IsValid, edit.ErrorMessage);
+        Assert.True(textToImage.IsValid, textToImage.ErrorMessage);
+        Assert.Equal(aspect, edit.Request.Parameters["aspectRatio"].GetString());
+    }
+
+    [Fact]
+    public void Text_to_image_takes_no_images()
+    {
+        var outcome = Validate(TextToImage, $$"""{"prompt": "a quiet lake", "aspectRatio": "1:1", "imageUrls": {{OneImage}}}""");
+
+        Assert.Equal(["imageUrls: not a parameter of rhart-image-g-1.5/text-to-image"], outcome.Errors);
+    }
+
+    [Theory]
+    [InlineData("[]")]
+    [InlineData("\"a prompt\"")]
+    [InlineData("null")]
+    public void Body_that_is_not_an_object_is_refused(string body)
+    {
+        Assert.Equal(["body: expected a JSON object"], Validate(Edit, body).Errors);
+    }
+
+    [Fact]
+    public void Long_values_are_cut_short_in_messages()
+    {
+        var outcome = Validate(Edit, EditBody(aspect: $"\"{new string('9', 500)}\""));
+
+        var error = Assert.Single(outcome.Errors);
+        Assert.True(error.Length < 150, error);
+        Assert.StartsWith("aspectRatio: \"99999", error);
+    }
+}
