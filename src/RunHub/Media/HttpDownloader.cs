@@ -1,0 +1,113 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace RunHub.Media;
+
+/// <summary>
+/// Downloads one http(s) input: follows redirects itself, checking each hop, and streams the body under the
+/// size limit. Connections go through <see cref="GuardedConnector"/>.
+/// </summary>
+internal sealed class HttpDownloader(NetworkPolicy policy, HostResolver resolve, int maxRedirects) : IDisposable
+{
+    private readonly HttpClient _http = new(GuardedConnector.CreateHandler(policy, resolve))
+    {
+        // InputFetcher owns the one deadline for the whole fetch.
+        Timeout = Timeout.InfiniteTimeSpan,
+        DefaultRequestHeaders = { { "User-Agent", "RunHub-InputFetcher/1.0" }, { "Accept", "*/*" } },
+    };
+
+    public static bool IsHttp(Uri uri) => uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps;
+
+    public async Task<byte[]> DownloadAsync(Uri uri, SizeLimit limit, CancellationToken cancellationToken)
+    {
+        var current = uri;
+        for (var redirects = 0; ; redirects++)
+        {
+            RefuseLiteralAddress(current);
+            using var response = await SendAsync(current, cancellationToken);
+
+            if (IsRedirect(response.StatusCode) && response.Headers.Location is { } location)
+            {
+                if (redirects >= maxRedirects) throw new FetchRefusedException($"too many redirects (more than {maxRedirects})");
+                current = location.IsAbsoluteUri ? location : new Uri(current, location);
+                if (!IsHttp(current)) throw new FetchRefusedException($"redirected to a non-http URL ({current.Scheme}:)");
+                continue;
+            }
+            if (!response.IsSuccessStatusCode)
+                throw new FetchRefusedException($"the server answered HTTP {(int)response.StatusCode}");
+
+            var length = response.Content.Headers.ContentLength;
+            try
+            {
+                await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+                return await limit.ReadAllAsync(body, length, cancellationToken);
+            }
+            catch (Exception e) when (e is IOException or HttpRequestException)
+            {
+                throw new FetchRefusedException("the connection broke before the whole file arrived", e);
+            }
+        }
+    }
+
+    /// <summary>Refuses a URL that names a forbidden address outright, before any connection is attempted.</summary>
+    private void RefuseLiteralAddress(Uri uri)
+    {
+        if (GuardedConnector.LiteralAddress(uri.IdnHost) is { } address && policy.Refusal(address) is { } refusal)
+            throw new FetchRefusedException(refusal + GuardedConnector.NotFetched);
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(Uri uri, CancellationToken cancellationToken)
+    {
+        // HTTP/3 would run over QUIC, around the guarded TCP connect, so requests ask for HTTP/1.1 and never upgrade.
+        using var request = new HttpRequestMessage(HttpMethod.Get, uri)
+        {
+            Version = HttpVersion.Version11,
+            VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
+        };
+        try
+        {
+            return await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        }
+        catch (HttpRequestException e)
+        {
+            throw Describe(e, uri);
+        }
+    }
+
+    private static FetchRefusedException Describe(HttpRequestException e, Uri uri)
+    {
+        for (Exception? inner = e; inner is not null; inner = inner.InnerException)
+            if (inner is FetchRefusedException refused) return refused;
+
+        var endpoint = $"{uri.IdnHost}:{uri.Port}";
+        var reason = FindSocketError(e) switch
+        {
+            SocketError.ConnectionRefused => $"connection refused by {endpoint}",
+            SocketError.TimedOut => $"connection to {endpoint} timed out",
+            SocketError.HostUnreachable or SocketError.NetworkUnreachable => $"{endpoint} is unreachable",
+            SocketError.ConnectionReset or SocketError.ConnectionAborted => $"connection reset by {endpoint}",
+            _ => e.HttpRequestError switch
+            {
+                HttpRequestError.NameResolutionError => $"host {uri.IdnHost} could not be resolved",
+                HttpRequestError.SecureConnectionError => $"TLS handshake with {endpoint} failed",
+                HttpRequestError.ResponseEnded => $"{endpoint} closed the connection without answering",
+                HttpRequestError.InvalidResponse => $"{endpoint} sent an invalid HTTP response",
+                _ => $"could not download from {endpoint}",
+            },
+        };
+        return new FetchRefusedException(reason, e);
+    }
+
+    private static SocketError? FindSocketError(Exception e)
+    {
+        for (Exception? inner = e; inner is not null; inner = inner.InnerException)
+            if (inner is SocketException socket) return socket.SocketErrorCode;
+        return null;
+    }
+
+    private static bool IsRedirect(HttpStatusCode status) => status is
+        HttpStatusCode.MovedPermanently or HttpStatusCode.Found or HttpStatusCode.SeeOther or
+        HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect;
+
+    public void Dispose() => _http.Dispose();
+}

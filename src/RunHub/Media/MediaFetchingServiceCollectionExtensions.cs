@@ -1,0 +1,18 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace RunHub.Media;
+
+public static class MediaFetchingServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers <see cref="InputFetcher"/> as a singleton (it owns one guarded connection pool). Needs
+    /// <c>IOptions&lt;RunHubOptions&gt;</c> configured and an <see cref="Storage.IFileStore"/> registered.
+    /// </summary>
+    public static IServiceCollection AddMediaFetching(this IServiceCollection services)
+    {
+        services.AddOptions();
+        services.TryAddSingleton<InputFetcher>();
+        return services;
+    }
+}
