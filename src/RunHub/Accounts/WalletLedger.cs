@@ -1,0 +1,51 @@
+using Dapper;
+using Microsoft.Data.Sqlite;
+using RunHub.Store;
+
+namespace RunHub.Accounts;
+
+/// <summary>
+/// Moves money, always inside the caller's transaction together with the state change it pays for.
+/// The wallet balance column is kept in step with the ledger rows in the same statement batch, and its
+/// CHECK (balance >= 0) plus the guarded UPDATE make an overdraft impossible even under concurrent submits.
+/// </summary>
+public static class WalletLedger
+{
+    public static void TopUp(SqliteConnection db, SqliteTransaction tx, string accountId, Money amount, string? note)
+    {
+        if (amount.Millis <= 0) throw new ArgumentOutOfRangeException(nameof(amount), "a top-up must be positive");
+        var rows = db.Execute("UPDATE accounts SET balance = balance + @amount WHERE id = @accountId",
+            new { amount = amount.Millis, accountId }, tx);
+        if (rows == 0) throw new KeyNotFoundException($"no account {accountId}");
+        Insert(db, tx, accountId, null, "topup", amount.Millis, 0, note);
+    }
+
+    /// <summary>Holds the price of a task. False when the wallet cannot cover it (nothing is written then).</summary>
+    public static bool TryReserve(SqliteConnection db, SqliteTransaction tx, string accountId, string taskId, Money price)
+    {
+        var rows = db.Execute("UPDATE accounts SET balance = balance - @price WHERE id = @accountId AND balance >= @price",
+            new { price = price.Millis, accountId }, tx);
+        if (rows == 0) return false;
+        Insert(db, tx, accountId, taskId, "reserve", -price.Millis, price.Millis, null);
+        return true;
+    }
+
+    /// <summary>Turns the hold of a finished task into a charge. Idempotent per task.</summary>
+    public static void Settle(SqliteConnection db, SqliteTransaction tx, string accountId, string taskId, Money price) =>
+        Insert(db, tx, accountId, taskId, "settle", 0, -price.Millis, null, onceOnly: true);
+
+    /// <summary>Gives the hold of a failed task back to the wallet. Idempotent per task.</summary>
+    public static void Release(SqliteConnection db, SqliteTransaction tx, string accountId, string taskId, Money price)
+    {
+        if (Insert(db, tx, accountId, taskId, "release", price.Millis, -price.Millis, null, onceOnly: true))
+            db.Execute("UPDATE accounts SET balance = balance + @price WHERE id = @accountId", new { price = price.Millis, accountId }, tx);
+    }
+
+    private static bool Insert(SqliteConnection db, SqliteTransaction tx, string accountId, string? taskId, string kind,
+        long amount, long held, string? note, bool onceOnly = false)
+    {
+        var sql = (onceOnly ? "INSERT OR IGNORE" : "INSERT") +
+            " INTO ledger (account_id, task_id, kind, amount, held, note, created_at) VALUES (@accountId, @taskId, @kind, @amount, @held, @note, @now)";
+        return db.Execute(sql, new { accountId, taskId, kind, amount, held, note, now = Clock.NowMs() }, tx) == 1;
+    }
+}

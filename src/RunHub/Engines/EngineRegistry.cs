@@ -1,0 +1,9 @@
+namespace RunHub.Engines;
+
+/// <summary>The engines this node can run, by the name catalog entries use.</summary>
+public sealed class EngineRegistry(IEnumerable<IEngine> engines)
+{
+    private readonly Dictionary<string, IEngine> _byName = engines.ToDictionary(e => e.Name, StringComparer.Ordinal);
+
+    public IEngine? Find(string? name) => name is not null && _byName.TryGetValue(name, out var engine) ? engine : null;
+}

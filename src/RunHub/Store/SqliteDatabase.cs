@@ -1,0 +1,42 @@
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+namespace RunHub.Store;
+
+/// <summary>
+/// The embedded database: one SQLite file in the data folder, in WAL mode so readers never wait for the
+/// writer and several processes (the server and the <c>runhub accounts</c> commands) can share it.
+/// Write transactions are BEGIN IMMEDIATE (Microsoft.Data.Sqlite's default), so two writers queue on the
+/// busy timeout instead of failing half-way.
+/// </summary>
+public sealed class SqliteDatabase
+{
+    private readonly string _connectionString;
+
+    public SqliteDatabase(string dataDir)
+    {
+        Directory.CreateDirectory(dataDir);
+        Path = System.IO.Path.GetFullPath(System.IO.Path.Combine(dataDir, "runhub.db"));
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = Path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+        using var connection = Open();
+        SqliteSchema.Migrate(connection);
+    }
+
+    public string Path { get; }
+
+    public SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        // Per-connection settings: waiting on a busy database instead of failing, and enforcing references.
+        connection.Execute("PRAGMA busy_timeout = 30000; PRAGMA foreign_keys = ON;");
+        return connection;
+    }
+}

@@ -1,0 +1,128 @@
+using Dapper;
+using Microsoft.Data.Sqlite;
+using RunHub.Accounts;
+using RunHub.Store;
+
+namespace RunHub.Tasks;
+
+/// <summary>
+/// The tasks table as a durable queue. Submitting inserts the task and reserves its price in one transaction;
+/// a worker claims a task with a lease it renews while it runs; a task whose lease lapsed (its process died)
+/// is claimed again. Finishing checks the lease, so a worker that lost its task cannot overwrite the outcome,
+/// and moves the money in the same transaction as the state change.
+/// </summary>
+public sealed class TaskQueue(SqliteDatabase database, TaskSignal signal)
+{
+    private const string Columns =
+        "id, account_id AS AccountId, endpoint, client_id AS ClientId, status, parameters, price, error_code AS ErrorCode, " +
+        "error_message AS ErrorMessage, results, attempts, lease_owner AS LeaseOwner, lease_expires_at AS LeaseExpiresAt, " +
+        "created_at AS CreatedAt, started_at AS StartedAt, finished_at AS FinishedAt";
+
+    /// <summary>Inserts a QUEUED task and reserves its price. Null when the wallet cannot cover the price.</summary>
+    public TaskRecord? Submit(string accountId, string endpoint, string parameters, Money price)
+    {
+        var task = new TaskRecord
+        {
+            Id = TaskIdGenerator.Shared.Next(),
+            AccountId = accountId,
+            Endpoint = endpoint,
+            ClientId = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)),
+            Status = TaskStatus.Queued,
+            Parameters = parameters,
+            Price = price.Millis,
+            CreatedAt = Clock.NowMs(),
+        };
+        using (var db = database.Open())
+        using (var tx = db.BeginTransaction())
+        {
+            if (!WalletLedger.TryReserve(db, tx, accountId, task.Id, price)) return null;
+            db.Execute(
+                """
+                INSERT INTO tasks (id, account_id, endpoint, client_id, status, parameters, price, created_at)
+                VALUES (@Id, @AccountId, @Endpoint, @ClientId, @Status, @Parameters, @Price, @CreatedAt)
+                """, task, tx);
+            tx.Commit();
+        }
+        signal.Pulse();
+        return task;
+    }
+
+    /// <summary>The task, only when it belongs to the account: another account's task is indistinguishable from none.</summary>
+    public TaskRecord? Find(string accountId, string taskId)
+    {
+        using var db = database.Open();
+        return db.QuerySingleOrDefault<TaskRecord>($"SELECT {Columns} FROM tasks WHERE id = @taskId AND account_id = @accountId",
+            new { taskId, accountId });
+    }
+
+    public long CountActive(string accountId)
+    {
+        using var db = database.Open();
+        return db.ExecuteScalar<long>("SELECT count(*) FROM tasks WHERE account_id = @accountId AND status IN ('QUEUED', 'RUNNING')",
+            new { accountId });
+    }
+
+    /// <summary>Takes the oldest runnable task (queued, or running under a lapsed lease) for this worker.</summary>
+    public TaskRecord? Claim(string owner, TimeSpan lease)
+    {
+        var now = Clock.NowMs();
+        using var db = database.Open();
+        using var tx = db.BeginTransaction();
+        var task = db.QuerySingleOrDefault<TaskRecord>(
+            $"""
+            UPDATE tasks SET status = 'RUNNING', lease_owner = @owner, lease_expires_at = @expires,
+                attempts = attempts + 1, started_at = coalesce(started_at, @now)
+            WHERE id = (
+                SELECT id FROM tasks
+                WHERE status = 'QUEUED' OR (status = 'RUNNING' AND lease_expires_at < @now)
+                ORDER BY id LIMIT 1)
+            RETURNING {Columns}
+            """, new { owner, expires = now + (long)lease.TotalMilliseconds, now }, tx);
+        tx.Commit();
+        return task;
+    }
+
+    /// <summary>Extends the lease. False when the worker no longer holds the task (it must stop working on it).</summary>
+    public bool Renew(string taskId, string owner, TimeSpan lease)
+    {
+        using var db = database.Open();
+        return db.Execute(
+            "UPDATE tasks SET lease_expires_at = @expires WHERE id = @taskId AND lease_owner = @owner AND status = 'RUNNING'",
+            new { taskId, owner, expires = Clock.NowMs() + (long)lease.TotalMilliseconds }) == 1;
+    }
+
+    /// <summary>Marks the task SUCCESS and settles its charge. False when the lease was lost to another worker.</summary>
+    public bool Succeed(TaskRecord task, string owner, string resultsJson) =>
+        Finish(task, owner, TaskStatus.Success, "", "", resultsJson);
+
+    /// <summary>Marks the task FAILED and releases its charge. False when the lease was lost to another worker.</summary>
+    public bool Fail(TaskRecord task, string owner, string errorCode, string errorMessage) =>
+        Finish(task, owner, TaskStatus.Failed, errorCode, errorMessage, null);
+
+    /// <summary>Hands a task back to the queue (this node is stopping), so another worker can take it at once.</summary>
+    public void Requeue(TaskRecord task, string owner)
+    {
+        using var db = database.Open();
+        db.Execute(
+            "UPDATE tasks SET status = 'QUEUED', lease_owner = NULL, lease_expires_at = NULL WHERE id = @Id AND lease_owner = @owner AND status = 'RUNNING'",
+            new { task.Id, owner });
+    }
+
+    private bool Finish(TaskRecord task, string owner, string status, string errorCode, string errorMessage, string? results)
+    {
+        using var db = database.Open();
+        using var tx = db.BeginTransaction();
+        var rows = db.Execute(
+            """
+            UPDATE tasks SET status = @status, error_code = @errorCode, error_message = @errorMessage, results = @results,
+                finished_at = @now, lease_owner = NULL, lease_expires_at = NULL
+            WHERE id = @id AND lease_owner = @owner AND status = 'RUNNING'
+            """, new { status, errorCode, errorMessage, results, now = Clock.NowMs(), id = task.Id, owner }, tx);
+        if (rows == 0) return false;
+        var price = new Money(task.Price);
+        if (status == TaskStatus.Success) WalletLedger.Settle(db, tx, task.AccountId, task.Id, price);
+        else WalletLedger.Release(db, tx, task.AccountId, task.Id, price);
+        tx.Commit();
+        return true;
+    }
+}

@@ -1,0 +1,28 @@
+namespace RunHub.Tasks;
+
+/// <summary>A row of the tasks table, which is also the queue.</summary>
+public sealed record TaskRecord
+{
+    public required string Id { get; init; }
+    public required string AccountId { get; init; }
+    public required string Endpoint { get; init; }
+    public required string ClientId { get; init; }
+    public required string Status { get; init; }
+    /// <summary>The validated parameters as a JSON object.</summary>
+    public required string Parameters { get; init; }
+    /// <summary>The reserved price in thousandths of CNY.</summary>
+    public long Price { get; init; }
+    public string ErrorCode { get; init; } = "";
+    public string ErrorMessage { get; init; } = "";
+    /// <summary>JSON array of <see cref="StoredResult"/>, once SUCCESS.</summary>
+    public string? Results { get; init; }
+    public long Attempts { get; init; }
+    public string? LeaseOwner { get; init; }
+    public long? LeaseExpiresAt { get; init; }
+    public long CreatedAt { get; init; }
+    public long? StartedAt { get; init; }
+    public long? FinishedAt { get; init; }
+}
+
+/// <summary>One result as stored: a file key in the file store, or a text.</summary>
+public sealed record StoredResult(string? Key, string OutputType, string? Text);

@@ -1,0 +1,10 @@
+namespace RunHub.Tasks;
+
+/// <summary>The wire values of a task's status.</summary>
+public static class TaskStatus
+{
+    public const string Queued = "QUEUED";
+    public const string Running = "RUNNING";
+    public const string Success = "SUCCESS";
+    public const string Failed = "FAILED";
+}

@@ -1,0 +1,52 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Options;
+
+namespace RunHub.Tasks;
+
+/// <summary>
+/// The worker role: <see cref="QueueOptions.Workers"/> loops that claim tasks and run them. Idle loops wake on a
+/// submit in this process at once, and otherwise poll for tasks of other processes and for lapsed leases.
+/// </summary>
+public sealed class TaskWorkers(TaskQueue queue, TaskRunner runner, TaskSignal signal, IOptions<RunHubOptions> options,
+    ILogger<TaskWorkers> logger) : BackgroundService
+{
+    /// <summary>This process's identity as a lease owner.</summary>
+    public string Owner { get; } = Environment.MachineName + "-" + Environment.ProcessId + "-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var count = Math.Max(1, options.Value.Queue.Workers);
+        logger.LogInformation("Starting {Count} task workers as {Owner}", count, Owner);
+        return Task.WhenAll(Enumerable.Range(0, count).Select(_ => Task.Run(() => LoopAsync(stoppingToken), CancellationToken.None)));
+    }
+
+    private async Task LoopAsync(CancellationToken stopping)
+    {
+        var queueOptions = options.Value.Queue;
+        var lease = TimeSpan.FromSeconds(queueOptions.LeaseSeconds);
+        var poll = TimeSpan.FromMilliseconds(queueOptions.PollMilliseconds);
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                var task = queue.Claim(Owner, lease);
+                if (task is null)
+                {
+                    await signal.WaitAsync(poll, stopping);
+                    continue;
+                }
+                await runner.RunAsync(task, Owner, stopping);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                // The database may be briefly unavailable; a claimed task's lease lapses and it runs again.
+                logger.LogError(e, "Task worker error; retrying after the poll interval");
+                try { await Task.Delay(poll, stopping); } catch (OperationCanceledException) { return; }
+            }
+        }
+    }
+}
