@@ -1,1 +1,1 @@
-return 0;
+return await RunHub.Console.RunHubCommandLine.RunAsync(args);

@@ -1,0 +1,40 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using RunHub.Accounts;
+using RunHub.Tasks;
+
+namespace RunHub.Api;
+
+/// <summary>
+/// <c>POST /uc/openapi/accountStatus</c> with <c>{"apikey": KEY}</c> or a Bearer header:
+/// the wallet balance and running task count in RunningHub's <c>{code, msg, data}</c> envelope.
+/// </summary>
+public static class AccountStatusEndpoint
+{
+    public sealed record Envelope(int Code, string Msg, AccountStatus? Data);
+
+    public sealed record AccountStatus(string RemainMoney, string Currency, string RemainCoins, string CurrentTaskCounts, string ApiType);
+
+    public static async Task<Envelope> Handle(HttpRequest request, AccountDirectory accounts, TaskQueue queue)
+    {
+        var key = BearerKey.From(request);
+        if (key is null && request.ContentLength != 0)
+        {
+            var body = await RequestBody.ReadJsonAsync(request);
+            if (body.Error is not null) return new Envelope(int.Parse(ErrorCodes.InvalidParameters), body.Error, null);
+            using var document = body.Document!;
+            if (document.RootElement.ValueKind == JsonValueKind.Object &&
+                (document.RootElement.TryGetProperty("apikey", out var k) || document.RootElement.TryGetProperty("apiKey", out k)) &&
+                k.ValueKind == JsonValueKind.String)
+                key = k.GetString();
+        }
+        if (key is null) return new Envelope(int.Parse(ErrorCodes.InvalidApiKey), "missing API key: send {\"apikey\": KEY} or Authorization: Bearer KEY", null);
+        var accountId = accounts.Authenticate(key);
+        var account = accountId is null ? null : accounts.Find(accountId);
+        if (account is null) return new Envelope(int.Parse(ErrorCodes.InvalidApiKey), BearerKey.InvalidMessage, null);
+
+        var active = queue.CountActive(account.Id);
+        return new Envelope(0, "success", new AccountStatus(account.Balance.ToString(), "CNY", "0",
+            active.ToString(System.Globalization.CultureInfo.InvariantCulture), "SHARED"));
+    }
+}

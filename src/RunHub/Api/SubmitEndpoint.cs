@@ -1,0 +1,55 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using RunHub.Accounts;
+using RunHub.Catalog;
+using RunHub.Engines;
+using RunHub.Tasks;
+
+namespace RunHub.Api;
+
+/// <summary>
+/// <c>POST /openapi/v2/{endpoint}</c>: authenticate, find the model, validate the body against its schema,
+/// price it, reserve the price and queue the task, answering at once with the task object.
+/// </summary>
+public static class SubmitEndpoint
+{
+    public static async Task<TaskObject> Handle(string? endpoint, HttpRequest request, AccountDirectory accounts,
+        ModelCatalog catalog, EngineRegistry engines, TaskQueue queue, IOptions<RunHubOptions> options)
+    {
+        var key = BearerKey.From(request);
+        if (key is null) return TaskObject.Error(ErrorCodes.InvalidApiKey, BearerKey.MissingMessage);
+        var accountId = accounts.Authenticate(key);
+        if (accountId is null) return TaskObject.Error(ErrorCodes.InvalidApiKey, BearerKey.InvalidMessage);
+
+        endpoint = endpoint?.Trim('/') ?? "";
+        var segments = endpoint.Split('/');
+        var model = segments.Length is >= 1 and <= 3 && endpoint.Length > 0 ? catalog.Find(endpoint) : null;
+        if (model is null)
+            return TaskObject.Error(ErrorCodes.UnknownEndpoint, endpoint.Length == 0
+                ? "no endpoint given: POST /openapi/v2/{model endpoint}"
+                : $"unknown endpoint '{Shorten(endpoint)}'");
+
+        var body = await RequestBody.ReadJsonAsync(request);
+        if (body.Error is not null) return TaskObject.Error(ErrorCodes.InvalidParameters, body.Error);
+        using var document = body.Document!;
+
+        var outcome = RequestValidator.Validate(model, document.RootElement);
+        if (outcome.Request is not { } validated)
+            return TaskObject.Error(ErrorCodes.InvalidParameters, string.Join("; ", outcome.Errors));
+
+        if (engines.Find(model.Engine?.Name) is null)
+            return TaskObject.Error(ErrorCodes.ServiceUnavailable, $"no engine on this server can serve {model.Endpoint}");
+        if (model.Price is null)
+            return TaskObject.Error(ErrorCodes.ServiceUnavailable, $"{model.Endpoint} has no price on this server, so it cannot be run");
+        if (model.Price.Quote(validated.Parameters) is not { } amount)
+            return TaskObject.Error(ErrorCodes.InvalidParameters, $"{model.Endpoint}: no price is defined for this combination of parameters");
+
+        var parameters = JsonSerializer.Serialize(validated.Parameters, JsonOptions.Wire);
+        var task = queue.Submit(accountId, model.Endpoint, parameters, amount);
+        if (task is null)
+            return TaskObject.Error(ErrorCodes.InsufficientBalance, $"wallet balance too low: this task costs {amount} CNY");
+        return TaskObjectMapper.ToWire(task, BaseUrl.Of(request, options.Value));
+    }
+
+    private static string Shorten(string text) => text.Length <= 80 ? text : text[..80] + "…";
+}

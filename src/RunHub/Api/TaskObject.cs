@@ -1,0 +1,21 @@
+namespace RunHub.Api;
+
+/// <summary>The task object of submit and query responses (DESIGN.md §1), every field always present.</summary>
+public sealed record TaskObject(
+    string TaskId,
+    string Status,
+    string ErrorCode,
+    string ErrorMessage,
+    IReadOnlyList<TaskResult>? Results,
+    string ClientId,
+    string PromptTips,
+    TaskUsage? Usage)
+{
+    /// <summary>A failure before any task exists: empty taskId and status, the error filled in.</summary>
+    public static TaskObject Error(string code, string message) => new("", "", code, message, null, "", "", null);
+}
+
+public sealed record TaskResult(string? Url, string OutputType, string? Text);
+
+/// <summary>What a task cost. Amounts and seconds are strings, as RunningHub sends them.</summary>
+public sealed record TaskUsage(string? ConsumeMoney, string? ConsumeCoins, string? TaskCostTime, string? ThirdPartyConsumeMoney);

@@ -1,0 +1,32 @@
+using System.Globalization;
+using System.Text.Json;
+using RunHub.Accounts;
+using RunHub.Tasks;
+using TaskStatus = RunHub.Tasks.TaskStatus;
+
+namespace RunHub.Api;
+
+/// <summary>Turns a stored task into the wire's task object, with result URLs on the caller's base URL.</summary>
+public static class TaskObjectMapper
+{
+    // What ComfyUI answers for a graph that passed validation; RunHub validates before queueing, so it always holds.
+    private const string AcceptedPromptTips = """{"result": true, "error": null, "outputs_to_execute": [], "node_errors": {}}""";
+
+    public static TaskObject ToWire(TaskRecord task, string baseUrl)
+    {
+        IReadOnlyList<TaskResult>? results = null;
+        if (task.Status == TaskStatus.Success && task.Results is not null)
+        {
+            var stored = JsonSerializer.Deserialize<List<StoredResult>>(task.Results, JsonOptions.Wire) ?? [];
+            results = stored.Select(r => new TaskResult(r.Key is null ? null : $"{baseUrl}/files/{r.Key}", r.OutputType, r.Text)).ToList();
+        }
+        TaskUsage? usage = null;
+        if (task.Status == TaskStatus.Success)
+        {
+            var seconds = task is { StartedAt: { } s, FinishedAt: { } f } ? Math.Max(0, (f - s + 500) / 1000) : 0;
+            var money = new Money(task.Price).ToString();
+            usage = new TaskUsage(money, null, seconds.ToString(CultureInfo.InvariantCulture), null);
+        }
+        return new TaskObject(task.Id, task.Status, task.ErrorCode, task.ErrorMessage, results, task.ClientId, AcceptedPromptTips, usage);
+    }
+}

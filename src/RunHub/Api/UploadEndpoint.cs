@@ -1,0 +1,71 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Options;
+using RunHub.Accounts;
+using RunHub.Media;
+using RunHub.Storage;
+
+namespace RunHub.Api;
+
+/// <summary>
+/// <c>POST /openapi/v2/media/upload/binary</c> (multipart field <c>file</c>): stores the file under a name derived
+/// from its content and answers with a <c>download_url</c> usable in any media parameter.
+/// </summary>
+public static class UploadEndpoint
+{
+    public sealed record Envelope(int Code, string Message, Uploaded? Data);
+
+    public sealed record Uploaded(
+        string Type,
+        [property: System.Text.Json.Serialization.JsonPropertyName("download_url")] string DownloadUrl,
+        string FileName,
+        string Size);
+
+    public static async Task<Envelope> Handle(HttpRequest request, AccountDirectory accounts, IFileStore files, IOptions<RunHubOptions> options)
+    {
+        var key = BearerKey.From(request);
+        if (key is null) return Error(ErrorCodes.InvalidApiKey, BearerKey.MissingMessage);
+        if (accounts.Authenticate(key) is null) return Error(ErrorCodes.InvalidApiKey, BearerKey.InvalidMessage);
+
+        var limit = options.Value.Media.MaxUploadMb * 1024L * 1024;
+        if (request.ContentLength > limit + 64 * 1024) return TooLarge(options.Value);
+        if (!request.HasFormContentType) return Error(ErrorCodes.InvalidParameters, "file: send the file as multipart/form-data in a field named 'file'");
+        IFormCollection form;
+        try
+        {
+            form = await request.ReadFormAsync(request.HttpContext.RequestAborted);
+        }
+        catch (InvalidDataException)
+        {
+            return TooLarge(options.Value);
+        }
+        var file = form.Files.GetFile("file");
+        if (file is null) return Error(ErrorCodes.InvalidParameters, "file: required (multipart field 'file')");
+        if (file.Length == 0) return Error(ErrorCodes.InvalidParameters, "file: the file is empty");
+        if (file.Length > limit) return TooLarge(options.Value);
+
+        var content = new byte[file.Length];
+        await using (var stream = file.OpenReadStream())
+            await stream.ReadExactlyAsync(content, request.HttpContext.RequestAborted);
+
+        var format = MediaProbe.DetectFormat(content);
+        var extension = format?.Extension ?? SafeExtension(file.FileName) ?? "bin";
+        var name = $"openapi/{Convert.ToHexStringLower(SHA256.HashData(content))}.{extension}";
+        await files.PutAsync(name, content, request.HttpContext.RequestAborted);
+        return new Envelope(0, "success", new Uploaded(
+            format?.UploadType ?? MediaFormat.UploadTypeOf(MediaKind.Other),
+            $"{BaseUrl.Of(request, options.Value)}/files/{name}",
+            name,
+            content.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    private static Envelope TooLarge(RunHubOptions options) =>
+        Error(ErrorCodes.FileTooLarge, $"file: larger than the {options.Media.MaxUploadMb} MB this server accepts");
+
+    private static Envelope Error(string code, string message) => new(int.Parse(code), message, null);
+
+    private static string? SafeExtension(string fileName)
+    {
+        var extension = Path.GetExtension(fileName).TrimStart('.').ToLowerInvariant();
+        return extension.Length is > 0 and <= 8 && extension.All(char.IsAsciiLetterOrDigit) ? extension : null;
+    }
+}

@@ -1,0 +1,44 @@
+using System.CommandLine;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace RunHub.Console;
+
+/// <summary><c>runhub serve [--urls URL] [--data DIR]</c>: the API and the task workers in one process.</summary>
+public static class ServeCommand
+{
+    public static Command Create()
+    {
+        var urls = new Option<string?>("--urls") { Description = $"Addresses to listen on (default {RunHubApp.DefaultUrls})" };
+        var data = new Option<string?>("--data") { Description = "Data folder for the database and files (default ./data)" };
+        var command = new Command("serve", "Run the RunHub server (API and workers)") { urls, data };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var settings = new Dictionary<string, string?>();
+            if (parse.GetValue(urls) is { } u) settings["urls"] = u;
+            if (parse.GetValue(data) is { } d) settings[$"{RunHubOptions.Section}:DataDir"] = d;
+            await using var app = RunHubApp.Build(settings);
+            await app.StartAsync(cancellationToken);
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
+                ?? RunHubApp.DefaultUrls;
+            var first = RunHubApp.Bootstrap(app);
+            var output = System.Console.Out;
+            output.WriteLine($"RunHub is listening on {address}");
+            if (first is not null)
+            {
+                output.WriteLine();
+                output.WriteLine($"Created the first account \"{first.Name}\" ({first.AccountId}) with {first.Balance} CNY.");
+                output.WriteLine($"Its API key, shown only this once: {first.ApiKey}");
+                output.WriteLine("Try it:");
+                output.WriteLine($"  curl -X POST {address}/openapi/v2/rhart-image-g-1.5/text-to-image -H \"Authorization: Bearer {first.ApiKey}\" " +
+                    "-H \"Content-Type: application/json\" -d '{\"prompt\":\"a lighthouse at dawn\",\"aspectRatio\":\"2:3\"}'");
+                output.WriteLine($"  curl -X POST {address}/openapi/v2/query -H \"Authorization: Bearer {first.ApiKey}\" " +
+                    "-H \"Content-Type: application/json\" -d '{\"taskId\":\"<taskId from above>\"}'");
+                output.WriteLine();
+            }
+            await app.WaitForShutdownAsync(cancellationToken);
+            return 0;
+        });
+        return command;
+    }
+}

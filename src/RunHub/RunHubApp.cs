@@ -1,0 +1,65 @@
+using Microsoft.Extensions.Options;
+using RunHub.Accounts;
+using RunHub.Api;
+using RunHub.Catalog;
+using RunHub.Engines;
+using RunHub.Engines.Sandbox;
+using RunHub.Media;
+using RunHub.Storage;
+using RunHub.Store;
+using RunHub.Tasks;
+
+namespace RunHub;
+
+/// <summary>Builds the server: configuration, services, routes. <c>runhub serve</c> and the tests both start it here.</summary>
+public static class RunHubApp
+{
+    public const string DefaultUrls = "http://127.0.0.1:5080";
+
+    /// <param name="settings">Command-line settings that override configuration (urls, data folder).</param>
+    public static WebApplication Build(IReadOnlyDictionary<string, string?> settings)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.AddInMemoryCollection(settings);
+        if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls(DefaultUrls);
+
+        var options = builder.Configuration.GetSection(RunHubOptions.Section).Get<RunHubOptions>() ?? new RunHubOptions();
+        builder.Services.Configure<RunHubOptions>(builder.Configuration.GetSection(RunHubOptions.Section));
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = (options.Media.MaxUploadMb + 1L) * 1024 * 1024);
+        builder.Services.Configure<Microsoft.AspNetCore.Http.Features.FormOptions>(f =>
+            f.MultipartBodyLengthLimit = (options.Media.MaxUploadMb + 1L) * 1024 * 1024);
+        builder.Services.ConfigureHttpJsonOptions(j => j.SerializerOptions.PropertyNamingPolicy = JsonOptions.Wire.PropertyNamingPolicy);
+
+        var dataDir = DataDirectory(options);
+        builder.Services.AddSingleton(new SqliteDatabase(dataDir));
+        builder.Services.AddSingleton<IFileStore>(new LocalFileStore(Path.Combine(dataDir, "files")));
+        builder.Services.AddSingleton(ModelCatalog.LoadDirectory(CatalogDirectory(options)));
+        builder.Services.AddSingleton<AccountDirectory>();
+        builder.Services.AddSingleton<TaskSignal>();
+        builder.Services.AddSingleton<TaskQueue>();
+        builder.Services.AddSingleton<TaskRunner>();
+        builder.Services.AddSingleton<IEngine, SandboxEngine>();
+        builder.Services.AddSingleton<EngineRegistry>();
+        builder.Services.AddMediaFetching();
+        builder.Services.AddHostedService<TaskWorkers>();
+
+        var app = builder.Build();
+        UnexpectedErrors.Use(app);
+        ApiRoutes.Map(app);
+        return app;
+    }
+
+    /// <summary>The data folder, relative to the working directory (so <c>./data</c> by default).</summary>
+    public static string DataDirectory(RunHubOptions options) => Path.GetFullPath(options.DataDir);
+
+    public static string CatalogDirectory(RunHubOptions options) =>
+        string.IsNullOrWhiteSpace(options.CatalogDir) ? Path.Combine(AppContext.BaseDirectory, "catalog") : Path.GetFullPath(options.CatalogDir);
+
+    /// <summary>On the first start of an empty database: an account with a wallet, its key printed once.</summary>
+    public static CreatedAccount? Bootstrap(WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<IOptions<RunHubOptions>>().Value;
+        return app.Services.GetRequiredService<AccountDirectory>()
+            .CreateFirstAccount("default", Money.FromDecimal(options.BootstrapBalance));
+    }
+}

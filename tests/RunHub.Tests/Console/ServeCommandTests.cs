@@ -1,0 +1,50 @@
+using System.Text.RegularExpressions;
+using RunHub.Tests.Support;
+
+namespace RunHub.Tests.Console;
+
+public sealed class ServeCommandTests
+{
+    [Fact]
+    public async Task First_start_on_an_empty_database_prints_a_working_key_once_with_a_curl_line()
+    {
+        var dataDir = TempDirectory.Create();
+        try
+        {
+            string key;
+            await using (var server = await ServerProcess.StartAsync(dataDir))
+            {
+                var output = await WaitForOutputAsync(server, "curl");
+                key = Regex.Match(output, "shown only this once: ([0-9a-f]{32})").Groups[1].Value;
+                Assert.Equal(32, key.Length);
+                Assert.Contains($"curl -X POST {server.BaseUrl}/openapi/v2/", output);
+                using var http = new HttpClient { BaseAddress = new Uri(server.BaseUrl) };
+                var caller = new ApiCaller(http, "", key);
+                Assert.Equal(10m, await caller.BalanceAsync());
+                var submitted = await caller.SubmitAsync("rhart-image-g-1.5/text-to-image", new { prompt = "first run works", aspectRatio = "2:3" });
+                Assert.Equal("SUCCESS", (string)(await caller.WaitAsync((string)submitted["taskId"]!))["status"]!);
+            }
+            await using (var again = await ServerProcess.StartAsync(dataDir))
+            {
+                await WaitForOutputAsync(again, "listening");
+                Assert.DoesNotContain(key, again.Output);
+                Assert.DoesNotContain("shown only this once", again.Output);
+            }
+        }
+        finally
+        {
+            TempDirectory.Delete(dataDir);
+        }
+    }
+
+    private static async Task<string> WaitForOutputAsync(ServerProcess server, string text)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!server.Output.Contains(text, StringComparison.Ordinal))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"'{text}' never printed:\n{server.Output}");
+            await Task.Delay(50);
+        }
+        return server.Output;
+    }
+}

@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace RunHub.Tests.Support;
+
+/// <summary>
+/// The built <c>runhub</c> command as a real child process (<c>dotnet runhub.dll ...</c>), for tests that kill it
+/// or read what it prints.
+/// </summary>
+public sealed class ServerProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private ServerProcess(Process process, string baseUrl)
+    {
+        _process = process;
+        BaseUrl = baseUrl;
+        process.OutputDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public string BaseUrl { get; }
+
+    public string Output { get { lock (_output) return _output.ToString(); } }
+
+    public static string RunHubDll => Path.Combine(AppContext.BaseDirectory, "runhub.dll");
+
+    public static ProcessStartInfo StartInfo(IEnumerable<string> args, IDictionary<string, string>? environment = null)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
+        info.ArgumentList.Add(RunHubDll);
+        foreach (var arg in args) info.ArgumentList.Add(arg);
+        info.Environment["DOTNET_NOLOGO"] = "1";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) info.Environment[key] = value;
+        return info;
+    }
+
+    /// <summary>Starts <c>runhub serve</c> on a free loopback port and waits until /healthz answers.</summary>
+    public static async Task<ServerProcess> StartAsync(string dataDir, IDictionary<string, string>? environment = null)
+    {
+        var baseUrl = $"http://127.0.0.1:{FreePort()}";
+        var process = Process.Start(StartInfo(["serve", "--urls", baseUrl, "--data", dataDir], environment))!;
+        var server = new ServerProcess(process, baseUrl);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            Assert.False(process.HasExited, "runhub serve exited early:\n" + server.Output);
+            try
+            {
+                if ((await http.GetAsync(baseUrl + "/healthz")).IsSuccessStatusCode) return server;
+            }
+            catch (HttpRequestException) { }
+            catch (TaskCanceledException) { }
+            await Task.Delay(100);
+        }
+        await server.DisposeAsync();
+        throw new TimeoutException("runhub serve did not become healthy:\n" + server.Output);
+    }
+
+    /// <summary>Runs a runhub command to its end and returns its exit code and output.</summary>
+    public static async Task<(int ExitCode, string StdOut, string StdErr)> RunAsync(IEnumerable<string> args, IDictionary<string, string>? environment = null)
+    {
+        using var process = Process.Start(StartInfo(args, environment))!;
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>SIGKILL: no shutdown code runs, exactly like a crash or an OOM kill.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited) await KillAsync();
+        _process.Dispose();
+    }
+}
