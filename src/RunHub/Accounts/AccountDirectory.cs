@@ -42,19 +42,21 @@ public sealed class AccountDirectory(SqliteDatabase database)
         return new Money(balance);
     }
 
-    public IReadOnlyList<AccountSummary> List()
+    public IReadOnlyList<AccountSummary> List() => Summaries(null);
+
+    public AccountSummary? Find(string accountId) => Summaries(accountId).SingleOrDefault();
+
+    private List<AccountSummary> Summaries(string? accountId)
     {
         using var db = database.Open();
         return db.Query<(string Id, string Name, long Balance, long Held, long CreatedAt)>(
                 """
                 SELECT a.id, a.name, a.balance, coalesce((SELECT sum(held) FROM ledger l WHERE l.account_id = a.id), 0), a.created_at
-                FROM accounts a ORDER BY a.created_at, a.id
-                """)
+                FROM accounts a WHERE @accountId IS NULL OR a.id = @accountId ORDER BY a.created_at, a.id
+                """, new { accountId })
             .Select(r => new AccountSummary(r.Id, r.Name, new Money(r.Balance), new Money(r.Held), r.CreatedAt))
             .ToList();
     }
-
-    public AccountSummary? Find(string accountId) => List().FirstOrDefault(a => a.Id == accountId);
 
     public string CreateKey(string accountId)
     {

@@ -23,6 +23,15 @@ public sealed class ServeCommandTests
                 Assert.Equal(10m, await caller.BalanceAsync());
                 var submitted = await caller.SubmitAsync("rhart-image-g-1.5/text-to-image", new { prompt = "first run works", aspectRatio = "2:3" });
                 Assert.Equal("SUCCESS", (string)(await caller.WaitAsync((string)submitted["taskId"]!))["status"]!);
+
+                // The account commands work on the live server's data, and their keys work at once.
+                var (code, stdout, stderr) = await ServerProcess.RunAsync(["accounts", "create", "--name", "while-running", "--balance", "2", "--json", "--data", dataDir]);
+                Assert.True(code == 0, stderr);
+                var newKey = System.Text.Json.JsonDocument.Parse(stdout).RootElement.GetProperty("apiKey").GetString()!;
+                Assert.Equal(2m, await new ApiCaller(http, "", newKey).BalanceAsync());
+                Assert.Equal(0, (await ServerProcess.RunAsync(["keys", "revoke", newKey, "--data", dataDir])).ExitCode);
+                var revoked = await new ApiCaller(http, "", newKey).PostAsync("/uc/openapi/accountStatus", "{}");
+                Assert.Equal(1002, (int)revoked["code"]!);
             }
             await using (var again = await ServerProcess.StartAsync(dataDir))
             {

@@ -14,9 +14,12 @@ public sealed class TestServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private TestServer(WebApplication app, string dataDir, string baseUrl)
+    private readonly bool _ownsData;
+
+    private TestServer(WebApplication app, string dataDir, string baseUrl, bool ownsData)
     {
         _app = app;
+        _ownsData = ownsData;
         DataDir = dataDir;
         BaseUrl = baseUrl;
         Http = new HttpClient { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromSeconds(60) };
@@ -28,8 +31,10 @@ public sealed class TestServer : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
     public AccountDirectory Accounts => Services.GetRequiredService<AccountDirectory>();
 
+    /// <param name="dataDir">An existing data folder to use (and leave behind); by default a new one, deleted on dispose.</param>
     public static async Task<TestServer> StartAsync(IDictionary<string, string?>? settings = null, string? dataDir = null)
     {
+        var ownsData = dataDir is null;
         dataDir ??= TempDirectory.Create();
         var all = new Dictionary<string, string?>
         {
@@ -44,7 +49,7 @@ public sealed class TestServer : IAsyncDisposable
         var app = RunHubApp.Build(all);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new TestServer(app, dataDir, address);
+        return new TestServer(app, dataDir, address, ownsData);
     }
 
     /// <summary>A new account with a wallet, and a client that sends its key.</summary>
@@ -54,11 +59,14 @@ public sealed class TestServer : IAsyncDisposable
         return new ApiCaller(Http, account.AccountId, account.ApiKey);
     }
 
+    /// <summary>A normal shutdown, as on SIGTERM.</summary>
+    public Task StopAsync() => _app.StopAsync();
+
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
-        TempDirectory.Delete(DataDir);
+        if (_ownsData) TempDirectory.Delete(DataDir);
     }
 }
