@@ -1,6 +1,8 @@
 using System.Net;
 using RunHub.Tests.Media.Support;
 
+using RunHub.Tests.Support;
+
 namespace RunHub.Tests.Media;
 
 /// <summary>With private networks not allowed, no spelling of an internal address gets a connection.</summary>
@@ -24,7 +26,7 @@ public class InputFetcherAddressTests : IDisposable
     [InlineData("https://127.0.0.1:{port}/", "127.0.0.1 is a loopback address")]
     public async Task Loopback_in_any_spelling_is_refused_without_a_connection(string template, string reason)
     {
-        await using var server = await LoopbackServer.ServingAsync(TestMedia.Png(4, 4), "image/png");
+        await using var server = await LoopbackServer.ServingAsync(TestImages.Png(4, 4), "image/png");
         var url = template.Replace("{port}", server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
 
         var message = await _fetchers.Create().FetchAsync(TestMedia.Reference(url), TestMedia.ImageSpec(), default).RejectedAsync();
@@ -41,7 +43,7 @@ public class InputFetcherAddressTests : IDisposable
     [InlineData("127\u30020\u30020\u30021")]
     public async Task Host_names_that_only_look_like_loopback_get_no_connection(string host)
     {
-        await using var server = await LoopbackServer.ServingAsync(TestMedia.Png(4, 4), "image/png");
+        await using var server = await LoopbackServer.ServingAsync(TestImages.Png(4, 4), "image/png");
 
         var message = await _fetchers.Create().FetchAsync(TestMedia.Reference($"http://{host}:{server.Port}/"), TestMedia.ImageSpec(), default).RejectedAsync();
 
@@ -55,7 +57,7 @@ public class InputFetcherAddressTests : IDisposable
         LoopbackServer? server = null;
         try
         {
-            server = await LoopbackServer.ServingAsync(TestMedia.Png(4, 4), "image/png", "::1");
+            server = await LoopbackServer.ServingAsync(TestImages.Png(4, 4), "image/png", "::1");
         }
         catch (IOException)
         {
@@ -102,7 +104,7 @@ public class InputFetcherAddressTests : IDisposable
     [Fact]
     public async Task A_host_name_that_resolves_to_loopback_is_refused_at_connect_time()
     {
-        await using var server = await LoopbackServer.ServingAsync(TestMedia.Png(4, 4), "image/png");
+        await using var server = await LoopbackServer.ServingAsync(TestImages.Png(4, 4), "image/png");
         var fetcher = _fetchers.Create(dns: new Dictionary<string, IPAddress[]> { ["images.example.test"] = [IPAddress.Loopback] });
 
         var message = await fetcher.FetchAsync(TestMedia.Reference($"http://images.example.test:{server.Port}/a.png"), TestMedia.ImageSpec(), default).RejectedAsync();
@@ -114,7 +116,7 @@ public class InputFetcherAddressTests : IDisposable
     [Fact]
     public async Task A_host_name_with_any_internal_address_among_its_answers_is_refused()
     {
-        await using var server = await LoopbackServer.ServingAsync(TestMedia.Png(4, 4), "image/png");
+        await using var server = await LoopbackServer.ServingAsync(TestImages.Png(4, 4), "image/png");
         var fetcher = _fetchers.Create(dns: new Dictionary<string, IPAddress[]>
         {
             ["mixed.example.test"] = [IPAddress.Parse("93.184.216.34"), IPAddress.Loopback],
@@ -140,7 +142,7 @@ public class InputFetcherAddressTests : IDisposable
     public async Task A_host_name_resolving_into_an_allowed_network_is_fetched_under_its_own_name()
     {
         string? hostHeader = null;
-        var png = TestMedia.Png(8, 6);
+        var png = TestImages.Png(8, 6);
         await using var server = await LoopbackServer.StartAsync(async context =>
         {
             hostHeader = context.Request.Host.Value;

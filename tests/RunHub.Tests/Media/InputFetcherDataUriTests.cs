@@ -1,6 +1,8 @@
 using System.Text;
 using RunHub.Tests.Media.Support;
 
+using RunHub.Tests.Support;
+
 namespace RunHub.Tests.Media;
 
 public class InputFetcherDataUriTests : IDisposable
@@ -13,9 +15,9 @@ public class InputFetcherDataUriTests : IDisposable
     [Fact]
     public async Task A_base64_data_url_is_decoded_and_probed()
     {
-        var png = TestMedia.Png(30, 20);
+        var png = TestImages.Png(30, 20);
 
-        var input = await FetchAsync(TestMedia.DataUrl(png));
+        var input = await FetchAsync(TestImages.DataUri(png));
 
         Assert.Equal(png, input.Data);
         Assert.Equal(("PNG", 30, 20), (input.Format, input.Width, input.Height));
@@ -24,7 +26,7 @@ public class InputFetcherDataUriTests : IDisposable
     [Fact]
     public async Task A_base64_data_url_with_percent_escapes_and_line_breaks_is_decoded()
     {
-        var jpeg = TestMedia.Jpeg(9, 7);
+        var jpeg = TestImages.Jpeg(9, 7);
         var base64 = Convert.ToBase64String(jpeg, Base64FormattingOptions.InsertLineBreaks)
             .Replace("+", "%2B", StringComparison.Ordinal).Replace("=", "%3D", StringComparison.Ordinal);
 
@@ -36,7 +38,7 @@ public class InputFetcherDataUriTests : IDisposable
     [Fact]
     public async Task A_percent_encoded_data_url_is_decoded_byte_for_byte()
     {
-        var png = TestMedia.Png(3, 3);
+        var png = TestImages.Png(3, 3);
         var encoded = new StringBuilder("data:image/png,");
         foreach (var b in png) encoded.Append(char.IsAsciiLetterOrDigit((char)b) ? ((char)b).ToString() : $"%{b:X2}");
 
@@ -61,9 +63,9 @@ public class InputFetcherDataUriTests : IDisposable
     public async Task A_base64_data_url_over_the_limit_is_refused()
     {
         var big = new byte[11 * 1024 * 1024];
-        TestMedia.Png(2, 2).CopyTo(big, 0);
+        TestImages.Png(2, 2).CopyTo(big, 0);
 
-        var rejected = await Assert.ThrowsAsync<RunHub.Media.InputRejectedException>(() => FetchAsync(TestMedia.DataUrl(big)));
+        var rejected = await Assert.ThrowsAsync<RunHub.Media.InputRejectedException>(() => FetchAsync(TestImages.DataUri(big)));
 
         Assert.Equal("imageUrls[0]: file is larger than 10 MB", rejected.Message);
     }
@@ -72,7 +74,7 @@ public class InputFetcherDataUriTests : IDisposable
     public async Task A_base64_data_url_of_exactly_the_limit_is_accepted_despite_its_line_breaks()
     {
         var exact = new byte[512 * 1024];
-        TestMedia.Png(2, 2).CopyTo(exact, 0);
+        TestImages.Png(2, 2).CopyTo(exact, 0);
         var url = "data:image/png;base64," + Convert.ToBase64String(exact, Base64FormattingOptions.InsertLineBreaks);
 
         var input = await FetchAsync(url, maxSizeMb: 0.5);

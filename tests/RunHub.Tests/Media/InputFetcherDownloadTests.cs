@@ -3,6 +3,8 @@ using System.Net;
 using System.Net.Sockets;
 using RunHub.Tests.Media.Support;
 
+using RunHub.Tests.Support;
+
 namespace RunHub.Tests.Media;
 
 /// <summary>Downloads from real servers on loopback, with private networks allowed so the servers can be reached.</summary>
@@ -14,7 +16,7 @@ public class InputFetcherDownloadTests : IDisposable
     [Fact]
     public async Task An_allowed_download_returns_the_bytes_format_and_size_of_the_image()
     {
-        var png = TestMedia.Png(64, 48);
+        var png = TestImages.Png(64, 48);
         // The declared type is wrong on purpose: the bytes decide.
         await using var server = await LoopbackServer.ServingAsync(png, "text/html");
 
@@ -90,7 +92,7 @@ public class InputFetcherDownloadTests : IDisposable
         await using var server = RawHttpServer.Start(async (stream, ct) =>
         {
             await RawHttpServer.WriteAsync(stream, $"HTTP/1.1 200 OK\r\nContent-Type: image/png\r\nContent-Length: {20 * MiB}\r\n\r\n", ct);
-            await stream.WriteAsync(TestMedia.Png(4, 4), ct);
+            await stream.WriteAsync(TestImages.Png(4, 4), ct);
             await RawHttpServer.WaitForCloseAsync(stream, ct);
         });
         var fetcher = _fetchers.Create(media =>
@@ -107,7 +109,7 @@ public class InputFetcherDownloadTests : IDisposable
     [Fact]
     public async Task Bytes_past_a_small_declared_length_are_never_read()
     {
-        var png = TestMedia.Png(16, 16);
+        var png = TestImages.Png(16, 16);
         await using var server = RawHttpServer.Start(async (stream, ct) =>
         {
             await RawHttpServer.WriteAsync(stream, $"HTTP/1.1 200 OK\r\nContent-Length: {png.Length}\r\n\r\n", ct);
@@ -127,7 +129,7 @@ public class InputFetcherDownloadTests : IDisposable
         await using var server = RawHttpServer.Start(async (stream, ct) =>
         {
             await RawHttpServer.WriteAsync(stream, "HTTP/1.1 200 OK\r\nContent-Length: 5000\r\n\r\n", ct);
-            await stream.WriteAsync(TestMedia.Png(4, 4), ct);
+            await stream.WriteAsync(TestImages.Png(4, 4), ct);
         });
 
         var message = await _fetchers.AllowingPrivateNetworks().FetchAsync(TestMedia.Reference(server.Url("/a.png")), TestMedia.ImageSpec(), default).RejectedAsync();

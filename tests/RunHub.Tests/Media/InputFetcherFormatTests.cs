@@ -2,6 +2,8 @@ using RunHub.Catalog;
 using RunHub.Media;
 using RunHub.Tests.Media.Support;
 
+using RunHub.Tests.Support;
+
 namespace RunHub.Tests.Media;
 
 /// <summary>What comes back must be what the parameter accepts; inputs arrive as data: URLs so no network is involved.</summary>
@@ -10,7 +12,7 @@ public class InputFetcherFormatTests : IDisposable
     private readonly Fetchers _fetchers = new();
 
     private Task<MediaInput> FetchAsync(byte[] data, ParameterSpec spec, Action<RunHub.MediaOptions>? configure = null) =>
-        _fetchers.Create(configure).FetchAsync(TestMedia.Reference(TestMedia.DataUrl(data), 0, spec.FieldKey), spec, default).Within();
+        _fetchers.Create(configure).FetchAsync(TestMedia.Reference(TestImages.DataUri(data), 0, spec.FieldKey), spec, default).Within();
 
     private async Task<string> RejectedAsync(byte[] data, ParameterSpec spec, Action<RunHub.MediaOptions>? configure = null) =>
         (await Assert.ThrowsAsync<InputRejectedException>(() => FetchAsync(data, spec, configure))).Message;
@@ -18,7 +20,7 @@ public class InputFetcherFormatTests : IDisposable
     [Fact]
     public async Task Webp_is_refused_for_a_jpg_png_field()
     {
-        Assert.Equal("imageUrls[0]: WEBP is not an accepted format (JPG, PNG)", await RejectedAsync(TestMedia.Webp(8, 8), TestMedia.ImageSpec()));
+        Assert.Equal("imageUrls[0]: WEBP is not an accepted format (JPG, PNG)", await RejectedAsync(TestImages.Webp(8, 8), TestMedia.ImageSpec()));
     }
 
     [Fact]
@@ -33,7 +35,7 @@ public class InputFetcherFormatTests : IDisposable
     [InlineData("jpeg")]
     public async Task Jpeg_is_accepted_under_either_spelling(string accepted)
     {
-        var input = await FetchAsync(TestMedia.Jpeg(10, 6), TestMedia.ImageSpec(10, accepted, "PNG"));
+        var input = await FetchAsync(TestImages.Jpeg(10, 6), TestMedia.ImageSpec(10, accepted, "PNG"));
 
         Assert.Equal(("JPG", "image/jpeg", 10, 6), (input.Format, input.ContentType, input.Width, input.Height));
     }
@@ -49,16 +51,16 @@ public class InputFetcherFormatTests : IDisposable
     [Fact]
     public async Task The_pixel_budget_comes_from_the_options()
     {
-        var message = await RejectedAsync(TestMedia.Png(100, 100), TestMedia.ImageSpec(), media => media.MaxImagePixels = 9_999);
+        var message = await RejectedAsync(TestImages.Png(100, 100), TestMedia.ImageSpec(), media => media.MaxImagePixels = 9_999);
 
         Assert.Contains("10,000 pixels", message, StringComparison.Ordinal);
-        Assert.Equal(100, (await FetchAsync(TestMedia.Png(100, 100), TestMedia.ImageSpec(), media => media.MaxImagePixels = 10_000)).Width);
+        Assert.Equal(100, (await FetchAsync(TestImages.Png(100, 100), TestMedia.ImageSpec(), media => media.MaxImagePixels = 10_000)).Width);
     }
 
     [Fact]
     public async Task An_image_cut_off_inside_its_header_is_not_readable()
     {
-        Assert.Equal("imageUrls[0]: not a readable image", await RejectedAsync(TestMedia.Png(50, 50)[..30], TestMedia.ImageSpec()));
+        Assert.Equal("imageUrls[0]: not a readable image", await RejectedAsync(TestImages.Png(50, 50)[..30], TestMedia.ImageSpec()));
     }
 
     [Fact]

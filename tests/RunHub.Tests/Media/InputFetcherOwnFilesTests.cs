@@ -4,6 +4,8 @@ using RunHub.Media;
 using RunHub.Storage;
 using RunHub.Tests.Media.Support;
 
+using RunHub.Tests.Support;
+
 namespace RunHub.Tests.Media;
 
 /// <summary>RunHub's own /files/ URLs are read from storage, so uploads work on a private RunHub while private fetching stays off.</summary>
@@ -14,7 +16,7 @@ public class InputFetcherOwnFilesTests : IDisposable
     [Fact]
     public async Task An_uploaded_file_on_a_loopback_runhub_is_read_from_storage()
     {
-        var png = TestMedia.Png(21, 13);
+        var png = TestImages.Png(21, 13);
         await _fetchers.Store.PutAsync("openapi/4f2a9c.png", png, default);
 
         // Port 9 (discard) has no listener: the file can only have come from storage.
@@ -27,7 +29,7 @@ public class InputFetcherOwnFilesTests : IDisposable
     [Fact]
     public async Task A_file_url_under_the_public_base_path_is_read_from_storage()
     {
-        var png = TestMedia.Png(5, 5);
+        var png = TestImages.Png(5, 5);
         await _fetchers.Store.PutAsync("results/abc/0.png", png, default);
         var fetcher = _fetchers.Create(publicBaseUrl: "https://runhub.example.test/gateway/");
 
@@ -47,7 +49,7 @@ public class InputFetcherOwnFilesTests : IDisposable
     [Fact]
     public async Task A_file_url_with_an_invalid_key_is_fetched_like_any_other_url()
     {
-        await _fetchers.Store.PutAsync("openapi/a.png", TestMedia.Png(2, 2), default);
+        await _fetchers.Store.PutAsync("openapi/a.png", TestImages.Png(2, 2), default);
 
         var message = await _fetchers.Create().FetchAsync(TestMedia.Reference("http://127.0.0.1:9/files/openapi/A.png"), TestMedia.ImageSpec(), default).RejectedAsync();
 
@@ -67,7 +69,7 @@ public class InputFetcherOwnFilesTests : IDisposable
     [Fact]
     public async Task AddMediaFetching_provides_a_fetcher_over_the_registered_store()
     {
-        var png = TestMedia.Png(7, 7);
+        var png = TestImages.Png(7, 7);
         await _fetchers.Store.PutAsync("openapi/di.png", png, default);
         var services = new ServiceCollection()
             .AddSingleton<IFileStore>(_fetchers.Store)

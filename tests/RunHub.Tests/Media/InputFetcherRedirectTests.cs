@@ -1,6 +1,8 @@
 using System.Net;
 using RunHub.Tests.Media.Support;
 
+using RunHub.Tests.Support;
+
 namespace RunHub.Tests.Media;
 
 /// <summary>Redirects are followed by hand, and every hop is held to the same rules as the first URL.</summary>
@@ -16,7 +18,7 @@ public class InputFetcherRedirectTests : IDisposable
     [Fact]
     public async Task A_redirect_to_an_address_outside_the_allowed_networks_is_refused_before_connecting()
     {
-        await using var target = await LoopbackServer.ServingAsync(TestMedia.Png(4, 4), "image/png", "127.0.0.2");
+        await using var target = await LoopbackServer.ServingAsync(TestImages.Png(4, 4), "image/png", "127.0.0.2");
         await using var origin = await LoopbackServer.RedirectingAsync(target.Url("/b.png"));
 
         var message = await RejectedAsync(origin.Url("/a.png"));
@@ -29,7 +31,7 @@ public class InputFetcherRedirectTests : IDisposable
     [Fact]
     public async Task A_redirect_to_a_name_resolving_outside_the_allowed_networks_is_refused_at_connect_time()
     {
-        await using var target = await LoopbackServer.ServingAsync(TestMedia.Png(4, 4), "image/png", "127.0.0.2");
+        await using var target = await LoopbackServer.ServingAsync(TestImages.Png(4, 4), "image/png", "127.0.0.2");
         await using var origin = await LoopbackServer.RedirectingAsync($"http://internal.example.test:{target.Port}/b.png");
 
         var message = await RejectedAsync(origin.Url("/a.png"),
@@ -70,7 +72,7 @@ public class InputFetcherRedirectTests : IDisposable
     [Fact]
     public async Task A_relative_redirect_within_an_allowed_host_is_followed()
     {
-        var png = TestMedia.Png(12, 5);
+        var png = TestImages.Png(12, 5);
         await using var server = await LoopbackServer.StartAsync(async context =>
         {
             if (context.Request.Path == "/real.png") await context.Response.Body.WriteAsync(png);

@@ -2,6 +2,8 @@ using System.Text;
 using RunHub.Media;
 using RunHub.Tests.Media.Support;
 
+using RunHub.Tests.Support;
+
 namespace RunHub.Tests.Media;
 
 public class MediaProbeTests
@@ -9,10 +11,10 @@ public class MediaProbeTests
     [Fact]
     public void Png_jpeg_and_webp_report_their_format_content_type_and_size()
     {
-        Assert.Equal(new ProbedMedia(MediaFormat.Png, 64, 48), MediaProbe.Probe(TestMedia.Png(64, 48)));
-        Assert.Equal(new ProbedMedia(MediaFormat.Jpg, 33, 17), MediaProbe.Probe(TestMedia.Jpeg(33, 17)));
-        Assert.Equal(new ProbedMedia(MediaFormat.Webp, 20, 30), MediaProbe.Probe(TestMedia.Webp(20, 30)));
-        Assert.Equal("image/jpeg", MediaProbe.Probe(TestMedia.Jpeg(2, 2)).ContentType);
+        Assert.Equal(new ProbedMedia(MediaFormat.Png, 64, 48), MediaProbe.Probe(TestImages.Png(64, 48)));
+        Assert.Equal(new ProbedMedia(MediaFormat.Jpg, 33, 17), MediaProbe.Probe(TestImages.Jpeg(33, 17)));
+        Assert.Equal(new ProbedMedia(MediaFormat.Webp, 20, 30), MediaProbe.Probe(TestImages.Webp(20, 30)));
+        Assert.Equal("image/jpeg", MediaProbe.Probe(TestImages.Jpeg(2, 2)).ContentType);
     }
 
     [Fact]
@@ -33,7 +35,7 @@ public class MediaProbeTests
     [Fact]
     public void A_jpeg_turned_a_quarter_by_its_exif_orientation_reports_the_displayed_size()
     {
-        var jpeg = TestMedia.Jpeg(40, 10);
+        var jpeg = TestImages.Jpeg(40, 10);
         // APP1 Exif segment holding one IFD entry: Orientation (0x0112) = 6, "rotate 90° clockwise".
         byte[] exif =
         [
@@ -64,7 +66,7 @@ public class MediaProbeTests
     [Fact]
     public void An_image_whose_header_is_cut_short_has_no_size()
     {
-        var probed = MediaProbe.Probe(TestMedia.Png(10, 10)[..20]);
+        var probed = MediaProbe.Probe(TestImages.Png(10, 10)[..20]);
 
         Assert.Equal(MediaFormat.Png, probed.Format);
         Assert.Null(probed.Pixels);

@@ -1,6 +1,8 @@
 using RunHub.Engines;
 using SkiaSharp;
 
+using RunHub.Tests.Support;
+
 namespace RunHub.Tests.Engines.Sandbox;
 
 public sealed class SandboxFaultTests
@@ -70,7 +72,7 @@ public sealed class SandboxFaultTests
     [Fact]
     public async Task Undecodable_input_fails_with_1013_naming_the_input()
     {
-        var good = TestImages.SolidPng(64, 64, SKColors.Red);
+        var good = TestImages.Png(64, 64, SKColors.Red);
         var garbage = "this is not an image at all"u8.ToArray();
 
         var error = await Assert.ThrowsAsync<EngineException>(() =>
@@ -83,7 +85,7 @@ public sealed class SandboxFaultTests
     [Fact]
     public async Task Truncated_png_fails_with_1013()
     {
-        var png = TestImages.SolidPng(256, 256, SKColors.Red);
+        var png = TestImages.Png(256, 256, SKColors.Red);
         var header = png.Take(40).ToArray();
 
         var error = await Assert.ThrowsAsync<EngineException>(() =>

@@ -1,11 +1,13 @@
 using RunHub.Engines;
 using SkiaSharp;
 
+using RunHub.Tests.Support;
+
 namespace RunHub.Tests.Engines.Sandbox;
 
 public sealed class SandboxOutputSizeTests
 {
-    private static readonly byte[] SmallSquare = TestImages.SolidPng(64, 64, SKColors.Red);
+    private static readonly byte[] SmallSquare = TestImages.Png(64, 64, SKColors.Red);
 
     [Theory]
     [InlineData("1:1", 1024, 1024)]
@@ -25,7 +27,7 @@ public sealed class SandboxOutputSizeTests
     [InlineData(1100, 1000, 1024, 1024)]
     public async Task Auto_picks_the_size_closest_to_the_first_inputs_aspect(int inputWidth, int inputHeight, int width, int height)
     {
-        var input = TestImages.SolidJpeg(inputWidth, inputHeight, SKColors.Blue);
+        var input = TestImages.Jpeg(inputWidth, inputHeight, SKColors.Blue);
 
         var png = await SandboxJobs.Engine().RunPng(SandboxJobs.Job("a quiet harbour at dawn", "auto", input));
 
@@ -35,8 +37,8 @@ public sealed class SandboxOutputSizeTests
     [Fact]
     public async Task Auto_follows_the_first_input_not_the_second()
     {
-        var wide = TestImages.SolidPng(300, 150, SKColors.Red);
-        var tall = TestImages.SolidPng(150, 300, SKColors.Blue);
+        var wide = TestImages.Png(300, 150, SKColors.Red);
+        var tall = TestImages.Png(150, 300, SKColors.Blue);
 
         var png = await SandboxJobs.Engine().RunPng(SandboxJobs.Job("a quiet harbour at dawn", "auto", tall, wide));
 

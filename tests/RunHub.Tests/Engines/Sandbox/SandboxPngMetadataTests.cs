@@ -3,6 +3,8 @@ using System.Text;
 using RunHub.Engines.Sandbox;
 using SkiaSharp;
 
+using RunHub.Tests.Support;
+
 namespace RunHub.Tests.Engines.Sandbox;
 
 public sealed class SandboxPngMetadataTests
@@ -12,7 +14,7 @@ public sealed class SandboxPngMetadataTests
     [Fact]
     public async Task Png_says_it_was_made_by_a_stand_in_not_a_generative_model()
     {
-        var png = await SandboxJobs.Engine().RunPng(SandboxJobs.Job(Prompt, "1:1", TestImages.SolidPng(64, 64, SKColors.Red)));
+        var png = await SandboxJobs.Engine().RunPng(SandboxJobs.Job(Prompt, "1:1", TestImages.Png(64, 64, SKColors.Red)));
 
         var text = PngChunks.TextEntries(png);
         Assert.Equal("RunHub sandbox engine (a deterministic stand-in, not a generative model)", text["Software"]);

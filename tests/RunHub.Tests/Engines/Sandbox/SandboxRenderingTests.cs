@@ -1,5 +1,7 @@
 using SkiaSharp;
 
+using RunHub.Tests.Support;
+
 namespace RunHub.Tests.Engines.Sandbox;
 
 public sealed class SandboxRenderingTests
@@ -9,7 +11,7 @@ public sealed class SandboxRenderingTests
     [Fact]
     public async Task Same_parameters_and_inputs_give_byte_identical_png()
     {
-        var input = TestImages.SolidJpeg(640, 480, SKColors.Orange);
+        var input = TestImages.Jpeg(640, 480, SKColors.Orange);
 
         var first = await SandboxJobs.Engine().RunPng(SandboxJobs.Job(Prompt, "auto", input));
         var second = await SandboxJobs.Engine().RunPng(SandboxJobs.Job(Prompt, "auto", input));
@@ -40,7 +42,7 @@ public sealed class SandboxRenderingTests
     [Fact]
     public async Task Different_prompt_gives_different_png()
     {
-        var input = TestImages.SolidPng(200, 200, SKColors.Orange);
+        var input = TestImages.Png(200, 200, SKColors.Orange);
 
         var first = await SandboxJobs.Engine().RunPng(SandboxJobs.Job(Prompt, "1:1", input));
         var second = await SandboxJobs.Engine().RunPng(SandboxJobs.Job(Prompt + "!", "1:1", input));
@@ -51,8 +53,8 @@ public sealed class SandboxRenderingTests
     [Fact]
     public async Task Different_input_gives_different_png()
     {
-        var first = await SandboxJobs.Engine().RunPng(SandboxJobs.Job(Prompt, "1:1", TestImages.SolidPng(200, 200, SKColors.Red)));
-        var second = await SandboxJobs.Engine().RunPng(SandboxJobs.Job(Prompt, "1:1", TestImages.SolidPng(200, 200, SKColors.Blue)));
+        var first = await SandboxJobs.Engine().RunPng(SandboxJobs.Job(Prompt, "1:1", TestImages.Png(200, 200, SKColors.Red)));
+        var second = await SandboxJobs.Engine().RunPng(SandboxJobs.Job(Prompt, "1:1", TestImages.Png(200, 200, SKColors.Blue)));
 
         Assert.NotEqual(first, second);
     }
@@ -61,7 +63,7 @@ public sealed class SandboxRenderingTests
     public async Task Single_input_fills_the_centre_and_the_gradient_shows_in_the_margins()
     {
         // 300x200 in a 1024 square: contained, it spans 1024x683 with about 170 px of gradient above and below.
-        var png = await SandboxJobs.Engine().RunPng(SandboxJobs.Job(Prompt, "1:1", TestImages.SolidPng(300, 200, SKColors.Red)));
+        var png = await SandboxJobs.Engine().RunPng(SandboxJobs.Job(Prompt, "1:1", TestImages.Png(300, 200, SKColors.Red)));
 
         using var bitmap = TestImages.Decode(png);
         AssertRedDominant(bitmap.GetPixel(512, 512));
@@ -74,7 +76,7 @@ public sealed class SandboxRenderingTests
     [Fact]
     public async Task Large_jpeg_input_is_decoded_smaller_and_still_fills_the_canvas()
     {
-        var big = TestImages.SolidJpeg(4000, 3000, SKColors.Red);
+        var big = TestImages.Jpeg(4000, 3000, SKColors.Red);
 
         var png = await SandboxJobs.Engine().RunPng(SandboxJobs.Job(Prompt, "auto", big));
 
@@ -87,8 +89,8 @@ public sealed class SandboxRenderingTests
     [Fact]
     public async Task Two_inputs_are_laid_side_by_side_in_order()
     {
-        var red = TestImages.SolidPng(400, 400, SKColors.Red);
-        var blue = TestImages.SolidPng(400, 400, SKColors.Blue);
+        var red = TestImages.Png(400, 400, SKColors.Red);
+        var blue = TestImages.Png(400, 400, SKColors.Blue);
 
         var png = await SandboxJobs.Engine().RunPng(SandboxJobs.Job(Prompt, "3:2", red, blue));
 

@@ -1,19 +1,13 @@
 using System.Buffers.Binary;
 using System.Text;
 using RunHub.Catalog;
-using SkiaSharp;
+using RunHub.Engines.Sandbox;
 
 namespace RunHub.Tests.Media.Support;
 
 /// <summary>Real files (encoded by SkiaSharp) and hand-made headers for the media tests.</summary>
 internal static class TestMedia
 {
-    public static byte[] Png(int width, int height) => Encode(width, height, SKEncodedImageFormat.Png);
-
-    public static byte[] Jpeg(int width, int height) => Encode(width, height, SKEncodedImageFormat.Jpeg);
-
-    public static byte[] Webp(int width, int height) => Encode(width, height, SKEncodedImageFormat.Webp);
-
     /// <summary>A complete 1×1 GIF (Skia cannot encode GIF).</summary>
     public static byte[] Gif { get; } = Convert.FromBase64String("R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==");
 
@@ -62,37 +56,13 @@ internal static class TestMedia
 
     public static MediaReference Reference(string url, int index = 0, string field = "imageUrls") => new(field, index, url);
 
-    public static string DataUrl(byte[] data, string mediaType = "image/png") =>
-        $"data:{mediaType};base64,{Convert.ToBase64String(data)}";
-
-    private static byte[] Encode(int width, int height, SKEncodedImageFormat format)
-    {
-        using var bitmap = new SKBitmap(width, height);
-        using (var canvas = new SKCanvas(bitmap)) canvas.Clear(new SKColor(0x33, 0x99, 0xCC));
-        using var image = SKImage.FromBitmap(bitmap);
-        using var data = image.Encode(format, 90);
-        return data.ToArray();
-    }
-
     private static byte[] Chunk(string type, byte[] data)
     {
         byte[] typeAndData = [.. Encoding.ASCII.GetBytes(type), .. data];
         var chunk = new byte[12 + data.Length];
         BinaryPrimitives.WriteInt32BigEndian(chunk, data.Length);
         typeAndData.CopyTo(chunk, 4);
-        BinaryPrimitives.WriteUInt32BigEndian(chunk.AsSpan(8 + data.Length), Crc32(typeAndData));
+        BinaryPrimitives.WriteUInt32BigEndian(chunk.AsSpan(8 + data.Length), PngCrc32.Compute(typeAndData));
         return chunk;
-    }
-
-    // PNG's CRC-32 (ISO-HDLC); System.IO.Hashing is not a dependency of the tests.
-    private static uint Crc32(ReadOnlySpan<byte> bytes)
-    {
-        var crc = 0xFFFFFFFFu;
-        foreach (var b in bytes)
-        {
-            crc ^= b;
-            for (var bit = 0; bit < 8; bit++) crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB88320u : crc >> 1;
-        }
-        return ~crc;
     }
 }
