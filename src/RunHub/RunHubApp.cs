@@ -33,7 +33,7 @@ public static class RunHubApp
         var dataDir = DataDirectory(options);
         builder.Services.AddSingleton(new SqliteDatabase(dataDir));
         builder.Services.AddSingleton<IFileStore>(new LocalFileStore(Path.Combine(dataDir, "files")));
-        builder.Services.AddSingleton(ModelCatalog.LoadDirectory(CatalogDirectory(options)));
+        builder.Services.AddSingleton(LoadCatalog(options));
         builder.Services.AddSingleton<AccountDirectory>();
         builder.Services.AddSingleton<TaskSignal>();
         builder.Services.AddSingleton<TaskQueue>();
@@ -54,6 +54,15 @@ public static class RunHubApp
 
     public static string CatalogDirectory(RunHubOptions options) =>
         string.IsNullOrWhiteSpace(options.CatalogDir) ? Path.Combine(AppContext.BaseDirectory, "catalog") : Path.GetFullPath(options.CatalogDir);
+
+    public static ModelCatalog LoadCatalog(RunHubOptions options)
+    {
+        var catalog = ModelCatalog.LoadDirectory(CatalogDirectory(options));
+        foreach (var import in options.CatalogImports)
+            catalog = catalog.Import(Path.GetFullPath(import.Registry), import.Pricing is { Length: > 0 } p ? Path.GetFullPath(p) : null,
+                string.IsNullOrWhiteSpace(import.Engine) ? null : new EngineBinding(import.Engine));
+        return catalog;
+    }
 
     /// <summary>On the first start of an empty database: an account with a wallet, its key printed once.</summary>
     public static CreatedAccount? Bootstrap(WebApplication app)

@@ -17,12 +17,27 @@ public sealed class RunHubOptions
     /// <summary>Folder holding the model catalog; when empty, the <c>catalog</c> folder shipped beside the program.</summary>
     public string? CatalogDir { get; set; }
 
+    /// <summary>
+    /// More registries merged over the catalog folder, in order (e.g. RunningHub's full public registry and
+    /// price list). Their models replace catalog models of the same endpoint.
+    /// </summary>
+    public List<CatalogImport> CatalogImports { get; set; } = [];
+
     /// <summary>Balance of the account created on the first start of an empty database.</summary>
     public decimal BootstrapBalance { get; set; } = 10m;
 
     public MediaOptions Media { get; set; } = new();
     public QueueOptions Queue { get; set; } = new();
     public EnginesOptions Engines { get; set; } = new();
+}
+
+/// <summary>A registry file in RunningHub's format, its optional price list, and the engine for its models that name none.</summary>
+public sealed class CatalogImport
+{
+    public string Registry { get; set; } = "";
+    public string? Pricing { get; set; }
+    /// <summary>When empty, imported models without an engine are listed but not served (1010).</summary>
+    public string? Engine { get; set; }
 }
 
 public sealed class MediaOptions

@@ -18,7 +18,15 @@ public static class ServeCommand
             if (parse.GetValue(urls) is { } u) settings["urls"] = u;
             if (parse.GetValue(data) is { } d) settings[$"{RunHubOptions.Section}:DataDir"] = d;
             await using var app = RunHubApp.Build(settings);
-            await app.StartAsync(cancellationToken);
+            try
+            {
+                await app.StartAsync(cancellationToken);
+            }
+            catch (IOException e)
+            {
+                // Most often the port is taken by another server; say so without a stack trace.
+                return CommandOutput.Failure($"cannot listen: {e.Message}");
+            }
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
                 ?? RunHubApp.DefaultUrls;
             var first = RunHubApp.Bootstrap(app);

@@ -46,6 +46,26 @@ public sealed class ServeCommandTests
         }
     }
 
+    [Fact]
+    public async Task Serve_on_a_port_already_in_use_exits_1_with_a_clear_message()
+    {
+        var dataDir = TempDirectory.Create();
+        using var occupant = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        occupant.Start();
+        try
+        {
+            var port = ((System.Net.IPEndPoint)occupant.LocalEndpoint).Port;
+            var (code, _, stderr) = await ServerProcess.RunAsync(["serve", "--urls", $"http://127.0.0.1:{port}", "--data", dataDir]);
+            Assert.Equal(1, code);
+            Assert.Contains("cannot listen", stderr);
+            Assert.DoesNotContain("   at ", stderr);
+        }
+        finally
+        {
+            TempDirectory.Delete(dataDir);
+        }
+    }
+
     private static async Task<string> WaitForOutputAsync(ServerProcess server, string text)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
