@@ -27,7 +27,7 @@ public sealed class TaskRunner(
     {
         var lease = TimeSpan.FromSeconds(options.Value.Queue.LeaseSeconds);
         using var leaseLost = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        using var renewal = RenewWhileRunning(task, owner, lease, leaseLost);
+        var renewal = RenewWhileRunningAsync(task, owner, lease, leaseLost);
         try
         {
             Outcome outcome;
@@ -58,6 +58,7 @@ public sealed class TaskRunner(
         finally
         {
             await leaseLost.CancelAsync();
+            await renewal;
         }
     }
 
@@ -127,31 +128,28 @@ public sealed class TaskRunner(
 
     private static Outcome Failure(string code, string message) => new(null, (code, message));
 
-    private IDisposable RenewWhileRunning(TaskRecord task, string owner, TimeSpan lease, CancellationTokenSource leaseLost)
+    /// <summary>Renews the lease every third of its length until the run ends; cancels the run when the lease is lost.</summary>
+    private async Task RenewWhileRunningAsync(TaskRecord task, string owner, TimeSpan lease, CancellationTokenSource leaseLost)
     {
-        var timer = new PeriodicTimer(lease / 3);
-        _ = Task.Run(async () =>
+        using var timer = new PeriodicTimer(lease / 3);
+        try
         {
-            try
+            while (await timer.WaitForNextTickAsync(leaseLost.Token))
             {
-                while (await timer.WaitForNextTickAsync(leaseLost.Token))
-                {
-                    if (queue.Renew(task.Id, owner, lease)) continue;
-                    await leaseLost.CancelAsync();
-                    return;
-                }
-            }
-            catch (OperationCanceledException)
-            {
-                // The task ended; nothing more to renew.
-            }
-            catch (Exception e)
-            {
-                // Without a renewable lease another worker may take the task, so stop rather than run it twice at once.
-                logger.LogError(e, "Lease renewal of task {TaskId} failed", task.Id);
+                if (queue.Renew(task.Id, owner, lease)) continue;
                 await leaseLost.CancelAsync();
+                return;
             }
-        });
-        return timer;
+        }
+        catch (OperationCanceledException)
+        {
+            // The run ended (or the node is stopping); nothing more to renew.
+        }
+        catch (Exception e)
+        {
+            // Without a renewable lease another worker may take the task, so stop rather than run it twice at once.
+            logger.LogError(e, "Lease renewal of task {TaskId} failed", task.Id);
+            await leaseLost.CancelAsync();
+        }
     }
 }
