@@ -20,6 +20,6 @@ public static class ApiRoutes
 
         app.MapPost("/uc/openapi/accountStatus", AccountStatusEndpoint.Handle);
         app.MapMethods("/uc/openapi/accountStatus", OtherMethods, (HttpRequest request) =>
-            new AccountStatusEndpoint.Envelope(int.Parse(ErrorCodes.MethodNotAllowed), $"{request.Method} is not supported here; use POST", null));
+            AccountStatusEndpoint.Envelope.Error(ErrorCodes.MethodNotAllowed, $"{request.Method} is not supported here; use POST"));
     }
 }

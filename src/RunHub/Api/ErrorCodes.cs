@@ -20,4 +20,17 @@ public static class ErrorCodes
     public const string GenerationFailed = "1015";
     public const string ConcurrencyLimit = "1520";
     public const string InsufficientBalance = "812";
+
+    /// <summary>
+    /// The message a refused request carries: the detail, led by a category for codes that no retry can fix.
+    /// RunningHub's own ComfyUI client retries a refused submit unless the message names such a category
+    /// ("unauthorized", "invalid parameter", "bad request", "balance"), so saying it spares it useless retries.
+    /// </summary>
+    public static string Message(string code, string detail) => code switch
+    {
+        InvalidApiKey => "unauthorized: " + detail,
+        InvalidParameters => "invalid parameter: " + detail,
+        UnknownEndpoint or MethodNotAllowed => "bad request: " + detail,
+        _ => detail,
+    };
 }

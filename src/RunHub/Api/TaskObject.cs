@@ -12,7 +12,7 @@ public sealed record TaskObject(
     TaskUsage? Usage)
 {
     /// <summary>A failure before any task exists: empty taskId and status, the error filled in.</summary>
-    public static TaskObject Error(string code, string message) => new("", "", code, message, null, "", "", null);
+    public static TaskObject Error(string code, string message) => new("", "", code, ErrorCodes.Message(code, message), null, "", "", null);
 }
 
 public sealed record TaskResult(string? Url, string OutputType, string? Text);

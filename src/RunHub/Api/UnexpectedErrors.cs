@@ -27,7 +27,7 @@ public static class UnexpectedErrors
     {
         context.Response.StatusCode = StatusCodes.Status200OK;
         return context.Request.Path.StartsWithSegments("/openapi/v2/media")
-            ? context.Response.WriteAsJsonAsync(new UploadEndpoint.Envelope(int.Parse(code), message, null), JsonOptions.Wire)
+            ? context.Response.WriteAsJsonAsync(UploadEndpoint.Error(code, message), JsonOptions.Wire)
             : context.Response.WriteAsJsonAsync(TaskObject.Error(code, message), JsonOptions.Wire);
     }
 }

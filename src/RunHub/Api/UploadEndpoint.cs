@@ -61,7 +61,7 @@ public static class UploadEndpoint
     private static Envelope TooLarge(RunHubOptions options) =>
         Error(ErrorCodes.FileTooLarge, $"file: larger than the {options.Media.MaxUploadMb} MB this server accepts");
 
-    private static Envelope Error(string code, string message) => new(int.Parse(code), message, null);
+    internal static Envelope Error(string code, string message) => new(int.Parse(code), ErrorCodes.Message(code, message), null);
 
     private static string? SafeExtension(string fileName)
     {

@@ -145,6 +145,17 @@ public sealed class ErrorCodeTests : IAsyncLifetime
         Assert.Equal(System.Net.HttpStatusCode.NotFound, escape.StatusCode);
     }
 
+    [Fact]
+    public async Task Refusals_no_retry_can_fix_say_so_in_the_words_runninghubs_client_checks_before_retrying()
+    {
+        // RunningHub's ComfyUI client retries a refused submit unless its message holds one of these words.
+        var caller = _server.NewCaller(balance: 0m);
+        Assert.StartsWith("unauthorized: ", (string)(await caller.PostAsync("/openapi/v2/" + Edit, "{}", sendKey: false))["errorMessage"]!);
+        Assert.StartsWith("invalid parameter: ", (string)(await caller.SubmitAsync(Edit, new { prompt = "abc" }))["errorMessage"]!);
+        Assert.StartsWith("bad request: ", (string)(await caller.SubmitAsync("no/such/model", ValidEdit))["errorMessage"]!);
+        Assert.Contains("balance", (string)(await caller.SubmitAsync(Edit, ValidEdit))["errorMessage"]!);
+    }
+
     private static void AssertError(System.Text.Json.Nodes.JsonObject answer, string code, string messagePart)
     {
         Assert.Equal(code, (string)answer["errorCode"]!);
