@@ -20,7 +20,9 @@ public static class AccountsCommand
             var opening = Money.Zero;
             if (parse.GetValue(balance) is { } text && !Money.TryParse(text, out opening))
                 return CommandOutput.UsageError($"--balance: '{text}' is not an amount such as 100 or 12.50");
-            var account = Directory(parse, data).Create(parse.GetValue(name)!, opening);
+            var accountName = parse.GetValue(name)!;
+            if (string.IsNullOrWhiteSpace(accountName)) return CommandOutput.UsageError("--name: an account needs a non-empty name");
+            var account = Directory(parse, data).Create(accountName, opening);
             if (parse.GetValue(json))
                 CommandOutput.Json(new { accountId = account.AccountId, apiKey = account.ApiKey, balance = account.Balance.ToString() });
             else

@@ -46,6 +46,9 @@ public sealed class AccountCommandTests : IDisposable
         (code, _, stderr) = await Run("accounts", "topup", "1234", "--amount", "5");
         Assert.Equal(1, code);
         Assert.Contains("no account 1234", stderr);
+        (code, _, stderr) = await Run("accounts", "create", "--name", "  ");
+        Assert.Equal(2, code);
+        Assert.Contains("non-empty name", stderr);
         (code, _, stderr) = await Run("accounts", "create");
         Assert.Equal(2, code);
         Assert.Contains("--name", stderr);
