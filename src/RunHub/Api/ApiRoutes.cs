@@ -8,7 +8,7 @@ public static class ApiRoutes
     public static void Map(WebApplication app)
     {
         app.MapGet("/healthz", () => Results.Text("ok"));
-        app.MapGet("/files/{**key}", FilesEndpoint.Handle);
+        app.MapMethods("/files/{**key}", ["GET", "HEAD"], FilesEndpoint.Handle);
 
         var v2 = app.MapGroup("/openapi/v2");
         v2.MapPost("/query", QueryEndpoint.Handle);

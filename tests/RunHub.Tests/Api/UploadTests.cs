@@ -27,6 +27,10 @@ public sealed class UploadTests : IAsyncLifetime
         using var download = await new HttpClient().GetAsync((string)data["download_url"]!);
         Assert.Equal("image/png", download.Content.Headers.ContentType?.MediaType);
         Assert.Equal(png, await download.Content.ReadAsByteArrayAsync());
+
+        using var head = await _server.Http.SendAsync(new HttpRequestMessage(HttpMethod.Head, (string)data["download_url"]!));
+        Assert.Equal(System.Net.HttpStatusCode.OK, head.StatusCode);
+        Assert.Equal(png.Length, head.Content.Headers.ContentLength);
     }
 
     [Fact]
