@@ -18,6 +18,9 @@ public sealed class TaskQueue(SqliteDatabase database, TaskSignal signal)
         "error_message AS ErrorMessage, results, attempts, lease_owner AS LeaseOwner, lease_expires_at AS LeaseExpiresAt, " +
         "created_at AS CreatedAt, started_at AS StartedAt, finished_at AS FinishedAt";
 
+    private const string RunnableId =
+        "SELECT id FROM tasks WHERE status = 'QUEUED' OR (status = 'RUNNING' AND lease_expires_at < @now) ORDER BY id LIMIT 1";
+
     /// <summary>Inserts a QUEUED task and reserves its price. Null when the wallet cannot cover the price.</summary>
     public TaskRecord? Submit(string accountId, string endpoint, string parameters, Money price)
     {
@@ -67,15 +70,14 @@ public sealed class TaskQueue(SqliteDatabase database, TaskSignal signal)
     {
         var now = Clock.NowMs();
         using var db = database.Open();
+        // Idle workers look often; a read never waits for the writer, so only take the write lock when there is work.
+        if (db.ExecuteScalar<string?>(RunnableId, new { now }) is null) return null;
         using var tx = db.BeginTransaction();
         var task = db.QuerySingleOrDefault<TaskRecord>(
             $"""
             UPDATE tasks SET status = 'RUNNING', lease_owner = @owner, lease_expires_at = @expires,
                 attempts = attempts + 1, started_at = coalesce(started_at, @now)
-            WHERE id = (
-                SELECT id FROM tasks
-                WHERE status = 'QUEUED' OR (status = 'RUNNING' AND lease_expires_at < @now)
-                ORDER BY id LIMIT 1)
+            WHERE id = ({RunnableId})
             RETURNING {Columns}
             """, new { owner, expires = now + (long)lease.TotalMilliseconds, now }, tx);
         tx.Commit();
