@@ -7,12 +7,12 @@ namespace RunHub.Tests.Console;
 /// <summary>The <c>runhub accounts</c> and <c>keys</c> commands, run as the built program.</summary>
 public sealed class AccountCommandTests : IDisposable
 {
-    private readonly string _dataDir = TempDirectory.Create();
+    private readonly TempDirectory _data = new();
 
-    public void Dispose() => TempDirectory.Delete(_dataDir);
+    public void Dispose() => _data.Dispose();
 
     private Task<(int ExitCode, string StdOut, string StdErr)> Run(params string[] args) =>
-        ServerProcess.RunAsync([.. args, "--data", _dataDir]);
+        ServerProcess.RunAsync([.. args, "--data", _data.Path]);
 
     [Fact]
     public async Task Accounts_create_json_prints_the_id_key_and_balance()

@@ -1,17 +1,19 @@
 namespace RunHub.Tests.Support;
 
-public static class TempDirectory
+/// <summary>A fresh folder under the system temp folder, deleted with what is in it on dispose.</summary>
+public sealed class TempDirectory : IDisposable
 {
-    public static string Create()
+    public TempDirectory()
     {
-        var path = Path.Combine(Path.GetTempPath(), "runhub-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(path);
-        return path;
+        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "runhub-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Path);
     }
 
-    public static void Delete(string path)
+    public string Path { get; }
+
+    public void Dispose()
     {
-        try { Directory.Delete(path, recursive: true); }
+        try { Directory.Delete(Path, recursive: true); }
         catch (IOException) { /* a file still open by a dying process; the OS temp cleanup gets it */ }
         catch (UnauthorizedAccessException) { }
     }

@@ -5,9 +5,9 @@ namespace RunHub.Tests.Support;
 /// <summary>Writes a catalog folder of text-to-image style models (prompt + aspectRatio, 0.03 CNY) for tests.</summary>
 public static class TestCatalog
 {
-    public static string Write(params (string Endpoint, string Engine, int TimeoutSeconds)[] models)
+    public static TempDirectory Write(params (string Endpoint, string Engine, int TimeoutSeconds)[] models)
     {
-        var dir = TempDirectory.Create();
+        var dir = new TempDirectory();
         var registry = new
         {
             models = models.Select(m => new
@@ -31,8 +31,8 @@ public static class TestCatalog
         {
             pricing = models.Select(m => new { endpoint = m.Endpoint, currency = "CNY", unit = "/次", pricing_type = "fixed", price = 0.03 }),
         };
-        File.WriteAllText(Path.Combine(dir, "models.json"), JsonSerializer.Serialize(registry));
-        File.WriteAllText(Path.Combine(dir, "pricing.json"), JsonSerializer.Serialize(pricing));
+        File.WriteAllText(Path.Combine(dir.Path, "models.json"), JsonSerializer.Serialize(registry));
+        File.WriteAllText(Path.Combine(dir.Path, "pricing.json"), JsonSerializer.Serialize(pricing));
         return dir;
     }
 }

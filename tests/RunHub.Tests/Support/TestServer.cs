@@ -14,12 +14,12 @@ public sealed class TestServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private readonly bool _ownsData;
+    private readonly TempDirectory? _ownData;
 
-    private TestServer(WebApplication app, string dataDir, string baseUrl, bool ownsData)
+    private TestServer(WebApplication app, string dataDir, string baseUrl, TempDirectory? ownData)
     {
         _app = app;
-        _ownsData = ownsData;
+        _ownData = ownData;
         DataDir = dataDir;
         BaseUrl = baseUrl;
         Http = new HttpClient { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromSeconds(60) };
@@ -34,8 +34,8 @@ public sealed class TestServer : IAsyncDisposable
     /// <param name="dataDir">An existing data folder to use (and leave behind); by default a new one, deleted on dispose.</param>
     public static async Task<TestServer> StartAsync(IDictionary<string, string?>? settings = null, string? dataDir = null)
     {
-        var ownsData = dataDir is null;
-        dataDir ??= TempDirectory.Create();
+        var ownData = dataDir is null ? new TempDirectory() : null;
+        dataDir ??= ownData!.Path;
         var all = new Dictionary<string, string?>
         {
             ["urls"] = "http://127.0.0.1:0",
@@ -49,7 +49,7 @@ public sealed class TestServer : IAsyncDisposable
         var app = RunHubApp.Build(all);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new TestServer(app, dataDir, address, ownsData);
+        return new TestServer(app, dataDir, address, ownData);
     }
 
     /// <summary>A new account with a wallet, and a client that sends its key.</summary>
@@ -67,6 +67,6 @@ public sealed class TestServer : IAsyncDisposable
         Http.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
-        if (_ownsData) TempDirectory.Delete(DataDir);
+        _ownData?.Dispose();
     }
 }

@@ -11,52 +11,46 @@ public sealed class CrashRecoveryTests
     [Fact]
     public async Task Killing_the_server_mid_task_then_restarting_finishes_every_task_charged_exactly_once()
     {
-        var dataDir = TempDirectory.Create();
-        try
+        using var data = new TempDirectory();
+        var dataDir = data.Path;
+        var account = new AccountDirectory(new SqliteDatabase(dataDir)).Create("crash", Money.FromDecimal(5m));
+        var environment = new Dictionary<string, string>
         {
-            var account = new AccountDirectory(new SqliteDatabase(dataDir)).Create("crash", Money.FromDecimal(5m));
-            var environment = new Dictionary<string, string>
+            ["RunHub__Engines__Sandbox__DelayMs"] = "4000",
+            ["RunHub__Queue__Workers"] = "20",
+            ["RunHub__Queue__LeaseSeconds"] = "2",
+            ["RunHub__Queue__PollMilliseconds"] = "200",
+        };
+        var taskIds = new List<string>();
+        await using (var first = await ServerProcess.StartAsync(dataDir, environment))
+        {
+            using var http = new HttpClient { BaseAddress = new Uri(first.BaseUrl) };
+            var caller = new ApiCaller(http, account.AccountId, account.ApiKey);
+            for (var i = 0; i < 20; i++)
             {
-                ["RunHub__Engines__Sandbox__DelayMs"] = "4000",
-                ["RunHub__Queue__Workers"] = "20",
-                ["RunHub__Queue__LeaseSeconds"] = "2",
-                ["RunHub__Queue__PollMilliseconds"] = "200",
-            };
-            var taskIds = new List<string>();
-            await using (var first = await ServerProcess.StartAsync(dataDir, environment))
-            {
-                using var http = new HttpClient { BaseAddress = new Uri(first.BaseUrl) };
-                var caller = new ApiCaller(http, account.AccountId, account.ApiKey);
-                for (var i = 0; i < 20; i++)
-                {
-                    var submitted = await caller.SubmitAsync("rhart-image-g-1.5/text-to-image", new { prompt = "survive the crash " + i, aspectRatio = "1:1" });
-                    Assert.Equal("", (string)submitted["errorCode"]!);
-                    taskIds.Add((string)submitted["taskId"]!);
-                }
-                await WaitUntilAllRunningAsync(caller, taskIds);
-                await first.KillAsync();
+                var submitted = await caller.SubmitAsync("rhart-image-g-1.5/text-to-image", new { prompt = "survive the crash " + i, aspectRatio = "1:1" });
+                Assert.Equal("", (string)submitted["errorCode"]!);
+                taskIds.Add((string)submitted["taskId"]!);
             }
-
-            await using var second = await ServerProcess.StartAsync(dataDir, environment);
-            using (var http = new HttpClient { BaseAddress = new Uri(second.BaseUrl) })
-            {
-                var caller = new ApiCaller(http, account.AccountId, account.ApiKey);
-                foreach (var id in taskIds)
-                    Assert.Equal("SUCCESS", (string)(await caller.WaitAsync(id, TimeSpan.FromSeconds(90)))["status"]!);
-                Assert.Equal(5m - 20 * 0.03m, await caller.BalanceAsync());
-            }
-
-            using var db = new SqliteDatabase(dataDir).Open();
-            foreach (var id in taskIds)
-            {
-                var kinds = db.Query<string>("SELECT kind FROM ledger WHERE task_id = @id ORDER BY kind", new { id }).ToList();
-                Assert.Equal(["reserve", "settle"], kinds);
-                Assert.True(db.ExecuteScalar<long>("SELECT attempts FROM tasks WHERE id = @id", new { id }) >= 2, $"task {id} was not re-run");
-            }
+            await WaitUntilAllRunningAsync(caller, taskIds);
+            await first.KillAsync();
         }
-        finally
+
+        await using var second = await ServerProcess.StartAsync(dataDir, environment);
+        using (var http = new HttpClient { BaseAddress = new Uri(second.BaseUrl) })
         {
-            TempDirectory.Delete(dataDir);
+            var caller = new ApiCaller(http, account.AccountId, account.ApiKey);
+            foreach (var id in taskIds)
+                Assert.Equal("SUCCESS", (string)(await caller.WaitAsync(id, TimeSpan.FromSeconds(90)))["status"]!);
+            Assert.Equal(5m - 20 * 0.03m, await caller.BalanceAsync());
+        }
+
+        using var db = new SqliteDatabase(dataDir).Open();
+        foreach (var id in taskIds)
+        {
+            var kinds = db.Query<string>("SELECT kind FROM ledger WHERE task_id = @id ORDER BY kind", new { id }).ToList();
+            Assert.Equal(["reserve", "settle"], kinds);
+            Assert.True(db.ExecuteScalar<long>("SELECT attempts FROM tasks WHERE id = @id", new { id }) >= 2, $"task {id} was not re-run");
         }
     }
 
