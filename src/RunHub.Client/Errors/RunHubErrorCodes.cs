@@ -1,0 +1,93 @@
+namespace RunHub.Client;
+
+/// <summary>
+/// The error codes a <see cref="RunHubException"/> carries: RunningHub's own codes (strings such as <c>"1007"</c>)
+/// and the SDK's codes for failures that never reached a RunningHub answer (<see cref="Network"/>,
+/// <c>"HTTP 503"</c>, <see cref="InvalidResponse"/>, <see cref="WaitTimeout"/>).
+/// </summary>
+public static class RunHubErrorCodes
+{
+    /// <summary>Unknown error.</summary>
+    public const string UnknownError = "1000";
+
+    /// <summary>Unknown endpoint or bad path.</summary>
+    public const string UnknownEndpoint = "1001";
+
+    /// <summary>Missing, invalid or revoked API key.</summary>
+    public const string InvalidApiKey = "1002";
+
+    /// <summary>Rate limit exceeded (retryable).</summary>
+    public const string RateLimited = "1003";
+
+    /// <summary>Task not found, or not the caller's.</summary>
+    public const string TaskNotFound = "1004";
+
+    /// <summary>Internal server error (retryable).</summary>
+    public const string InternalError = "1005";
+
+    /// <summary>The task ran past the model's deadline.</summary>
+    public const string TaskTimedOut = "1006";
+
+    /// <summary>Parameter validation failed; the message names the field and the rule.</summary>
+    public const string InvalidParameters = "1007";
+
+    /// <summary>File too large.</summary>
+    public const string FileTooLarge = "1008";
+
+    /// <summary>HTTP method not supported.</summary>
+    public const string MethodNotSupported = "1009";
+
+    /// <summary>Service unavailable: no engine can serve the model right now (retryable).</summary>
+    public const string ServiceUnavailable = "1010";
+
+    /// <summary>System busy, the queue is full (retryable).</summary>
+    public const string SystemBusy = "1011";
+
+    /// <summary>Upstream engine error (retryable).</summary>
+    public const string UpstreamError = "1012";
+
+    /// <summary>An input file could not be fetched or decoded.</summary>
+    public const string InputNotReadable = "1013";
+
+    /// <summary>Generation failed (retryable: a new submit may succeed).</summary>
+    public const string GenerationFailed = "1015";
+
+    /// <summary>Per-account concurrency limit reached (retryable).</summary>
+    public const string ConcurrencyLimit = "1520";
+
+    /// <summary>Wallet balance too low.</summary>
+    public const string InsufficientBalance = "812";
+
+    /// <summary>
+    /// SDK code: the request failed in transport (connection refused or reset, DNS failure, the per-request
+    /// timeout). Retryable. On a submit the task may or may not exist (<see cref="RunHubException.OutcomeUnknown"/>).
+    /// </summary>
+    public const string Network = "network";
+
+    /// <summary>SDK code: a successful HTTP status with a body that is not a RunningHub answer of the expected shape. Retryable.</summary>
+    public const string InvalidResponse = "invalid-response";
+
+    /// <summary>SDK code: a wait reached its deadline while the task was still running (<see cref="RunHubTimeoutException"/>).</summary>
+    public const string WaitTimeout = "timeout";
+
+    // RunningHub's table: these say "try again later"; everything else (validation, auth, balance, not found,
+    // moderation, bad input) fails the same way on every attempt.
+    private static readonly HashSet<string> RetryableCodes =
+        ["1003", "1005", "1010", "1011", "1012", "1015", "1504", "1520", Network, InvalidResponse, WaitTimeout];
+
+    /// <summary>The SDK code for an HTTP status that carried no RunningHub error code, e.g. <c>"HTTP 503"</c>.</summary>
+    public static string Http(int statusCode) => "HTTP " + statusCode.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Whether the same request may succeed later: RunningHub's transient codes (1003, 1005, 1010, 1011, 1012, 1015,
+    /// 1504, 1520), HTTP 429 and 5xx, network failures, invalid responses and wait timeouts.
+    /// </summary>
+    public static bool IsRetryable(string errorCode)
+    {
+        ArgumentNullException.ThrowIfNull(errorCode);
+        if (RetryableCodes.Contains(errorCode)) return true;
+        if (!errorCode.StartsWith("HTTP ", StringComparison.Ordinal)) return false;
+        return int.TryParse(errorCode.AsSpan(5), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var status)
+            && (status == 429 || status >= 500);
+    }
+}
