@@ -35,6 +35,7 @@ public static class RunHubApp
         builder.Services.AddSingleton<IFileStore>(new LocalFileStore(Path.Combine(dataDir, "files")));
         builder.Services.AddSingleton(LoadCatalog(options));
         builder.Services.AddSingleton<AccountDirectory>();
+        builder.Services.AddSingleton<ModelsEndpoint>();
         builder.Services.AddSingleton<TaskSignal>();
         builder.Services.AddSingleton<TaskQueue>();
         builder.Services.AddSingleton<TaskRunner>();

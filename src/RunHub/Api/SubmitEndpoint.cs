@@ -45,10 +45,26 @@ public static class SubmitEndpoint
             return TaskObject.Error(ErrorCodes.InvalidParameters, $"{model.Endpoint}: no price is defined for this combination of parameters");
 
         var parameters = JsonSerializer.Serialize(validated.Parameters, JsonOptions.Wire);
-        var task = queue.Submit(accountId, model.Endpoint, parameters, amount);
-        if (task is null)
-            return TaskObject.Error(ErrorCodes.InsufficientBalance, $"wallet balance too low: this task costs {amount} CNY");
-        return TaskObjectMapper.ToWire(task, BaseUrl.Of(request, options.Value));
+        IdempotencyKey? idempotency = null;
+        if (request.Headers[IdempotencyKey.Header].ToString() is { Length: > 0 } keyText)
+        {
+            idempotency = IdempotencyKey.From(keyText, model.Endpoint, parameters, out var keyError);
+            if (idempotency is null) return TaskObject.Error(ErrorCodes.InvalidParameters, keyError!);
+        }
+
+        var submitted = queue.Submit(accountId, model.Endpoint, parameters, amount, idempotency);
+        switch (submitted.Outcome)
+        {
+            case SubmitOutcome.InsufficientBalance:
+                return TaskObject.Error(ErrorCodes.InsufficientBalance, $"wallet balance too low: this task costs {amount} CNY");
+            case SubmitOutcome.KeyReused:
+                return TaskObject.Error(ErrorCodes.InvalidParameters,
+                    $"{IdempotencyKey.Header} '{Shorten(idempotency!.Key)}' was already used with a different request; use a new key for a new request");
+            case SubmitOutcome.Replayed:
+                request.HttpContext.Response.Headers["Idempotent-Replayed"] = "true";
+                break;
+        }
+        return TaskObjectMapper.ToWire(submitted.Task!, BaseUrl.Of(request, options.Value));
     }
 
     private static string Shorten(string text) => text.Length <= 80 ? text : text[..80] + "…";

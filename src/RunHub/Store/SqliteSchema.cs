@@ -62,6 +62,19 @@ internal static class SqliteSchema
         CREATE INDEX tasks_pending ON tasks(status, id) WHERE status IN ('QUEUED', 'RUNNING');
         CREATE INDEX tasks_account ON tasks(account_id, status);
         """,
+        """
+        -- Idempotency-Key of a submit: the task it created, for 24 hours, so a retried submit returns that task
+        -- instead of charging again. The request hash tells a retry from a different request reusing the key.
+        CREATE TABLE idempotency_keys (
+            account_id    TEXT NOT NULL REFERENCES accounts(id),
+            key           TEXT NOT NULL,
+            request_hash  TEXT NOT NULL,
+            task_id       TEXT NOT NULL REFERENCES tasks(id),
+            created_at    INTEGER NOT NULL,
+            PRIMARY KEY (account_id, key)
+        );
+        CREATE INDEX idempotency_keys_created ON idempotency_keys(created_at);
+        """,
     ];
 
     public static void Migrate(SqliteConnection connection)

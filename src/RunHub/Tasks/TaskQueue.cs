@@ -21,8 +21,12 @@ public sealed class TaskQueue(SqliteDatabase database, TaskSignal signal)
     private const string RunnableId =
         "SELECT id FROM tasks WHERE status = 'QUEUED' OR (status = 'RUNNING' AND lease_expires_at < @now) ORDER BY id LIMIT 1";
 
-    /// <summary>Inserts a QUEUED task and reserves its price. Null when the wallet cannot cover the price.</summary>
-    public TaskRecord? Submit(string accountId, string endpoint, string parameters, Money price)
+    /// <summary>
+    /// Inserts a QUEUED task and reserves its price, in one transaction. With an idempotency key already used by
+    /// this account within its lifetime, nothing is written: the same request gets its earlier task back, a
+    /// different one a conflict.
+    /// </summary>
+    public SubmitResult Submit(string accountId, string endpoint, string parameters, Money price, IdempotencyKey? idempotency = null)
     {
         var task = new TaskRecord
         {
@@ -38,17 +42,40 @@ public sealed class TaskQueue(SqliteDatabase database, TaskSignal signal)
         using (var db = database.Open())
         using (var tx = db.BeginTransaction())
         {
-            if (!WalletLedger.TryReserve(db, tx, accountId, task.Id, price)) return null;
+            if (idempotency is not null && Replay(db, tx, accountId, idempotency, task.CreatedAt) is { } earlier) return earlier;
+            if (!WalletLedger.TryReserve(db, tx, accountId, task.Id, price)) return new SubmitResult(SubmitOutcome.InsufficientBalance, null);
             db.Execute(
                 """
                 INSERT INTO tasks (id, account_id, endpoint, client_id, status, parameters, price, created_at)
                 VALUES (@Id, @AccountId, @Endpoint, @ClientId, @Status, @Parameters, @Price, @CreatedAt)
                 """, task, tx);
+            if (idempotency is not null)
+                db.Execute(
+                    """
+                    INSERT OR REPLACE INTO idempotency_keys (account_id, key, request_hash, task_id, created_at)
+                    VALUES (@accountId, @Key, @RequestHash, @taskId, @now)
+                    """, new { accountId, idempotency.Key, idempotency.RequestHash, taskId = task.Id, now = task.CreatedAt }, tx);
             tx.Commit();
         }
         signal.Pulse();
-        return task;
+        return new SubmitResult(SubmitOutcome.Created, task);
     }
+
+    /// <summary>The answer to a key this account used within its lifetime, or null when the key is new (or expired).</summary>
+    private static SubmitResult? Replay(SqliteConnection db, SqliteTransaction tx, string accountId, IdempotencyKey idempotency, long now)
+    {
+        var cutoff = now - (long)IdempotencyKey.Lifetime.TotalMilliseconds;
+        db.Execute("DELETE FROM idempotency_keys WHERE created_at < @cutoff", new { cutoff }, tx);
+        var row = db.QuerySingleOrDefault<KeyUse>(
+            "SELECT request_hash AS RequestHash, task_id AS TaskId FROM idempotency_keys WHERE account_id = @accountId AND key = @Key",
+            new { accountId, idempotency.Key }, tx);
+        if (row is null) return null;
+        if (row.RequestHash != idempotency.RequestHash) return new SubmitResult(SubmitOutcome.KeyReused, null);
+        var task = db.QuerySingle<TaskRecord>($"SELECT {Columns} FROM tasks WHERE id = @TaskId", new { row.TaskId }, tx);
+        return new SubmitResult(SubmitOutcome.Replayed, task);
+    }
+
+    private sealed record KeyUse(string RequestHash, string TaskId);
 
     /// <summary>The task, only when it belongs to the account: another account's task is indistinguishable from none.</summary>
     public TaskRecord? Find(string accountId, string taskId)

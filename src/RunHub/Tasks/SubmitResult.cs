@@ -1,0 +1,16 @@
+namespace RunHub.Tasks;
+
+public enum SubmitOutcome
+{
+    /// <summary>A new task, its price reserved.</summary>
+    Created,
+    /// <summary>The idempotency key was used before with the same request: its earlier task, nothing charged.</summary>
+    Replayed,
+    /// <summary>The idempotency key was used before with a different request: nothing written.</summary>
+    KeyReused,
+    /// <summary>The wallet cannot cover the price: nothing written.</summary>
+    InsufficientBalance,
+}
+
+/// <summary>What a submit did; <see cref="Task"/> is set when it was Created or Replayed.</summary>
+public sealed record SubmitResult(SubmitOutcome Outcome, TaskRecord? Task);
