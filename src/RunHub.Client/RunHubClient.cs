@@ -165,6 +165,8 @@ public sealed class RunHubClient : IDisposable
     }
 
     /// <summary>Uploads a local file (<c>POST {base}/media/upload/binary</c>); use its <see cref="UploadedFile.DownloadUrl"/> in a media parameter.</summary>
+    /// <exception cref="IOException">The file cannot be read (e.g. <see cref="FileNotFoundException"/>).</exception>
+    /// <exception cref="RunHubException">The upload was refused (1008 too large, 1002 bad key) or failed in transport.</exception>
     public async Task<UploadedFile> UploadAsync(string path, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);

@@ -33,7 +33,11 @@ internal sealed class ServerAddress
     public Uri AccountStatus => new(Root + "/uc/openapi/accountStatus");
 
     /// <summary>A result URL made absolute (a server may send it relative to its root).</summary>
-    public Uri Resolve(string url) => Uri.TryCreate(url, UriKind.Absolute, out var absolute) ? absolute : new Uri(new Uri(Root + "/"), url);
+    public Uri Resolve(string url) =>
+        // On Unix "/files/x.png" parses as an absolute file: URI; only http(s) counts as absolute here.
+        Uri.TryCreate(url, UriKind.Absolute, out var absolute) && (absolute.Scheme == Uri.UriSchemeHttp || absolute.Scheme == Uri.UriSchemeHttps)
+            ? absolute
+            : new Uri(new Uri(Root + "/"), url);
 
     /// <summary>
     /// RunningHub itself does not document <c>Idempotency-Key</c>, so a lost submit to it is never re-sent; any

@@ -47,11 +47,15 @@ public sealed class RunHubTask
     /// <summary>Whether the task failed or was cancelled.</summary>
     public bool IsFailed => Status == RunHubTaskStatus.Failed;
 
-    /// <summary>The exception a failed task stands for: its error code and message (or its raw status when it has no code).</summary>
+    /// <summary>
+    /// The exception a failed task stands for: its error code and message. A task that failed without a code gets
+    /// <c>"CANCEL"</c> when it was cancelled, else <c>"FAILED"</c>.
+    /// </summary>
     public RunHubException ToException()
     {
-        var code = ErrorCode.Length > 0 ? ErrorCode : RawStatus.Length > 0 ? RawStatus : "FAILED";
-        var message = ErrorMessage.Length > 0 ? ErrorMessage : $"task ended {(RawStatus.Length > 0 ? RawStatus : "FAILED")}";
+        var ending = RawStatus.Equals("CANCEL", StringComparison.OrdinalIgnoreCase) ? "CANCEL" : "FAILED";
+        var code = ErrorCode.Length > 0 ? ErrorCode : ending;
+        var message = ErrorMessage.Length > 0 ? ErrorMessage : $"task ended {ending}";
         return new RunHubException(code, message, TaskId) { TaskState = this };
     }
 }
