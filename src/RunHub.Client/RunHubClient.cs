@@ -74,6 +74,9 @@ public sealed class RunHubClient : IDisposable
     private async Task<RunHubTask> SubmitJsonAsync(string endpoint, string json, string? idempotencyKey, CancellationToken cancellationToken)
     {
         var key = string.IsNullOrWhiteSpace(idempotencyKey) ? Guid.NewGuid().ToString("D") : idempotencyKey;
+        // Fail here rather than as a server refusal: keys are 1 to 255 printable ASCII characters without spaces.
+        if (key.Length > 255 || key.Any(c => c is < '!' or > '~'))
+            throw new ArgumentException("An Idempotency-Key is 1 to 255 printable ASCII characters without spaces.", nameof(idempotencyKey));
         var url = _server.Endpoint(endpoint.Trim('/'));
         var answer = await _transport.SendAsync(new ApiCall
         {

@@ -76,6 +76,17 @@ public sealed class RetryPolicyTests
         Assert.Equal("order-42", server.Requests.Single().IdempotencyKey);
     }
 
+    [Theory]
+    [InlineData("has space")]
+    [InlineData("ключ")]
+    public async Task A_key_the_header_cannot_carry_is_refused_before_sending(string key)
+    {
+        var server = new FakeServer().Json(Queued);
+        using var client = Clients.For(server);
+        await Assert.ThrowsAsync<ArgumentException>(() => client.SubmitAsync("m/x", new { prompt = "p" }, key));
+        Assert.Empty(server.Requests);
+    }
+
     [Fact]
     public async Task Each_submit_call_gets_its_own_key()
     {
