@@ -1,19 +1,29 @@
 using System.CommandLine;
+using RunHub.Console.Client;
 
 namespace RunHub.Console;
 
-/// <summary>The <c>runhub</c> command: serve, accounts, keys.</summary>
+/// <summary>
+/// The <c>runhub</c> command: serve, accounts, keys on this machine's server; run, query, upload, models, balance
+/// as a client of any RunHub or RunningHub server.
+/// </summary>
 public static class RunHubCommandLine
 {
     public static async Task<int> RunAsync(string[] args)
     {
         var data = new Option<string?>("--data") { Description = "Data folder of the server (default ./data)" };
         var json = new Option<bool>("--json") { Description = "Print JSON" };
-        var root = new RootCommand("RunHub: a self-hostable RunningHub-compatible model API server")
+        var connection = new ClientConnection();
+        var root = new RootCommand("RunHub: a self-hostable RunningHub-compatible model API server, and a client of it")
         {
             ServeCommand.Create(),
             AccountsCommand.Create(data, json),
             KeysCommand.Create(data, json),
+            RunCommand.Create(connection, json),
+            QueryCommand.Create(connection, json),
+            UploadCommand.Create(connection, json),
+            ModelsCommand.Create(connection, json),
+            BalanceCommand.Create(connection, json),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
