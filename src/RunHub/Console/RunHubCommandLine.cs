@@ -19,11 +19,11 @@ public static class RunHubCommandLine
             ServeCommand.Create(),
             AccountsCommand.Create(data, json),
             KeysCommand.Create(data, json),
-            RunCommand.Create(connection, json),
-            QueryCommand.Create(connection, json),
-            UploadCommand.Create(connection, json),
-            ModelsCommand.Create(connection, json),
-            BalanceCommand.Create(connection, json),
+            RunCommand.Create(connection),
+            QueryCommand.Create(connection),
+            UploadCommand.Create(connection),
+            ModelsCommand.Create(connection),
+            BalanceCommand.Create(connection),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

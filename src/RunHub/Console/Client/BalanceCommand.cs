@@ -6,8 +6,9 @@ namespace RunHub.Console.Client;
 /// <summary><c>runhub balance</c>: what the wallet can still spend, and how many tasks are queued or running.</summary>
 internal static class BalanceCommand
 {
-    public static Command Create(ClientConnection connection, Option<bool> json)
+    public static Command Create(ClientConnection connection)
     {
+        var json = new Option<bool>("--json") { Description = "Print the server's account status as JSON" };
         var command = new Command("balance", "Show the account's remaining money and its running tasks") { json };
         connection.AddTo(command);
         command.SetAction((parse, cancellationToken) => ClientAction.RunAsync(async () =>

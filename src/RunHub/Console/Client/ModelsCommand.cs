@@ -10,8 +10,9 @@ namespace RunHub.Console.Client;
 /// </summary>
 internal static class ModelsCommand
 {
-    public static Command Create(ClientConnection connection, Option<bool> json)
+    public static Command Create(ClientConnection connection)
     {
+        var json = new Option<bool>("--json") { Description = "Print the models as JSON, in RunningHub's registry shape with prices" };
         var search = new Option<string?>("--search") { Description = "Only models whose endpoint or display name contains WORD (any case)", HelpName = "WORD" };
         var command = new Command("models", "List the models the server serves, with output type and price") { search, json };
         connection.AddTo(command);

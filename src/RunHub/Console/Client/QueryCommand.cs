@@ -5,8 +5,9 @@ namespace RunHub.Console.Client;
 /// <summary><c>runhub query TASKID</c>: a task as it is now, whatever its status (exit 0 when it was found).</summary>
 internal static class QueryCommand
 {
-    public static Command Create(ClientConnection connection, Option<bool> json)
+    public static Command Create(ClientConnection connection)
     {
+        var json = new Option<bool>("--json") { Description = "Print the task object as JSON" };
         var taskId = new Argument<string>("taskId") { Description = "The task, as 'runhub run' printed it" };
         var command = new Command("query", "Show a task: its status, error and result URLs") { taskId, json };
         connection.AddTo(command);

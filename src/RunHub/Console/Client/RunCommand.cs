@@ -12,8 +12,9 @@ internal static class RunCommand
     private const double DefaultTimeoutSeconds = 600;
     private const double DefaultIntervalSeconds = 1;
 
-    public static Command Create(ClientConnection connection, Option<bool> json)
+    public static Command Create(ClientConnection connection)
     {
+        var json = new Option<bool>("--json") { Description = "Print the final task object as JSON instead of the result paths (results are saved only with -o)" };
         var endpoint = new Argument<string>("endpoint") { Description = "The model's endpoint, e.g. rhart-image-g-1.5/edit ('runhub models' lists them)" };
         var parameters = new Option<string[]>("--param", "-p")
         {
@@ -29,13 +30,13 @@ internal static class RunCommand
         var noWait = new Option<bool>("--no-wait") { Description = "Print the taskId and exit once the task is submitted" };
         var timeout = new Option<double>("--timeout")
         {
-            Description = $"Seconds to wait for the task before exiting with code 3 (default {DefaultTimeoutSeconds}); the task goes on",
+            Description = "Seconds to wait for the task before exiting with code 3 (the task goes on)",
             HelpName = "SECONDS",
             DefaultValueFactory = _ => DefaultTimeoutSeconds,
         };
         var interval = new Option<double>("--interval")
         {
-            Description = $"Seconds between two polls of the task (default {DefaultIntervalSeconds})",
+            Description = "Seconds between two polls of the task",
             HelpName = "SECONDS",
             DefaultValueFactory = _ => DefaultIntervalSeconds,
         };

@@ -27,12 +27,12 @@ internal sealed class RunRequest
         var problems = new List<string>();
         foreach (var text in parameters)
         {
-            if (Split(text) is var (key, value)) items.Add(new Item(key, value, IsFile: false));
+            if (Split(text) is var (key, value, list)) items.Add(new Item(key, value, IsFile: false, list));
             else problems.Add($"-p '{text}': expected key=value, e.g. -p prompt=\"a red fox\"");
         }
         foreach (var text in files)
         {
-            if (Split(text) is var (field, path) && path.Length > 0) items.Add(new Item(field, path, IsFile: true));
+            if (Split(text) is var (field, path, list) && path.Length > 0) items.Add(new Item(field, path, IsFile: true, list));
             else problems.Add($"-f '{text}': expected field=path, e.g. -f imageUrls=./photo.png");
         }
         if (problems.Count > 0) throw new UsageException(problems);
@@ -71,7 +71,7 @@ internal sealed class RunRequest
                 .ToList();
             var hasFiles = group.Any(i => i.IsFile);
             // Media lists are what RunningHub's models expect (imageUrls: [...]), even with one file.
-            var asList = values.Count > 1 || spec is { MultipleInputs: true } && (spec.IsMedia || hasFiles);
+            var asList = values.Count > 1 || group.Any(i => i.AsList) || spec is { MultipleInputs: true } && (spec.IsMedia || hasFiles);
             body[group.Key] = asList ? new JsonArray(values.ToArray<JsonNode?>()) : values[0];
         }
         return body;
@@ -101,13 +101,19 @@ internal sealed class RunRequest
     private static ParameterSpec? Spec(ModelEntry? model, string field) =>
         model?.Parameters.FirstOrDefault(p => p.FieldKey == field);
 
-    private static (string Key, string Value)? Split(string text)
+    /// <summary>
+    /// <c>key=value</c>; <c>key[]=value</c> asks for a list even with one value, for a server that does not list
+    /// its models (RunningHub), where the schema cannot say that <c>imageUrls</c> takes a list.
+    /// </summary>
+    private static (string Key, string Value, bool AsList)? Split(string text)
     {
         var equals = text.IndexOf('=', StringComparison.Ordinal);
         if (equals <= 0) return null;
         var key = text[..equals].Trim();
-        return key.Length == 0 ? null : (key, text[(equals + 1)..]);
+        var asList = key.EndsWith("[]", StringComparison.Ordinal);
+        if (asList) key = key[..^2].TrimEnd();
+        return key.Length == 0 ? null : (key, text[(equals + 1)..], asList);
     }
 
-    private sealed record Item(string Field, string Value, bool IsFile);
+    private sealed record Item(string Field, string Value, bool IsFile, bool AsList);
 }

@@ -5,8 +5,9 @@ namespace RunHub.Console.Client;
 /// <summary><c>runhub upload FILE</c>: prints the download URL, usable in any media parameter.</summary>
 internal static class UploadCommand
 {
-    public static Command Create(ClientConnection connection, Option<bool> json)
+    public static Command Create(ClientConnection connection)
     {
+        var json = new Option<bool>("--json") { Description = "Print the upload's URL, name, type and size as JSON" };
         var file = new Argument<string>("file") { Description = "The local file to upload" };
         var command = new Command("upload", "Upload a file and print its URL for a media parameter") { file, json };
         connection.AddTo(command);
