@@ -56,12 +56,11 @@ internal static class RunCommand
             var request = RunRequest.Parse(parse.GetValue(parameters) ?? [], parse.GetValue(files) ?? []);
             using var client = connection.Open(parse);
             var run = new Run(client, parse.GetValue(endpoint)!.Trim().Trim('/'), request, cancellationToken);
-            var task = await run.SubmitAsync();
+            var task = await run.SubmitAsync(parse.GetValue(json));
             if (task is null) return ClientExitCodes.Failed;
             if (parse.GetValue(noWait))
             {
-                if (parse.GetValue(json)) ClientJson.Print(task.Raw);
-                else System.Console.Out.WriteLine(task.TaskId);
+                Run.PrintTaskId(task, parse.GetValue(json));
                 return ClientExitCodes.Ok;
             }
             return await run.WaitAndSaveAsync(task, wait, parse.GetValue(output), parse.GetValue(json));
@@ -78,7 +77,7 @@ internal static class RunCommand
     private sealed class Run(RunHubClient client, string endpoint, RunRequest request, CancellationToken cancellationToken)
     {
         /// <summary>Validates, uploads and submits; null when the task was created but failed at once (reported).</summary>
-        public async Task<RunHubTask?> SubmitAsync()
+        public async Task<RunHubTask?> SubmitAsync(bool json)
         {
             var model = await ModelSchema.FindAsync(client, endpoint, cancellationToken);
             var problems = request.Problems(model);
@@ -94,7 +93,7 @@ internal static class RunCommand
             catch (RunHubException e) when (e.TaskState is not null)
             {
                 // The task exists but failed at once; a refusal (no task) is reported as any SDK error.
-                TaskFailed(e);
+                TaskFailed(e, json);
                 return null;
             }
         }
@@ -112,20 +111,20 @@ internal static class RunCommand
             catch (RunHubTimeoutException e)
             {
                 progress.Finish(e.TaskState);
-                System.Console.Out.WriteLine(submitted.TaskId);
+                PrintTaskId(e.TaskState ?? submitted, json);
                 ClientAction.Error($"task {submitted.TaskId} did not finish within {wait.Timeout!.Value.TotalSeconds:0.###}s; it goes on on the server: runhub query {submitted.TaskId}");
                 return ClientExitCodes.TimedOut;
             }
             catch (RunHubException e) when (e.TaskState is not null)
             {
                 progress.Finish(e.TaskState);
-                TaskFailed(e);
+                TaskFailed(e, json);
                 return ClientExitCodes.Failed;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 progress.Finish(null);
-                System.Console.Out.WriteLine(submitted.TaskId);
+                PrintTaskId(submitted, json);
                 ClientAction.Error($"stopped waiting; the task goes on on the server: runhub query {submitted.TaskId}");
                 return ClientExitCodes.Cancelled;
             }
@@ -142,7 +141,21 @@ internal static class RunCommand
             return ClientExitCodes.Ok;
         }
 
-        private static void TaskFailed(RunHubException e) =>
+        /// <summary>The failed task object is still the output a --json script reads; the reason goes to stderr.</summary>
+        public static void TaskFailed(RunHubException e, bool json)
+        {
+            if (json && e.TaskState is not null) ClientJson.Print(e.TaskState.Raw);
             ClientAction.Error($"task {e.TaskId} failed: {e.ErrorCode} {e.ErrorMessage}");
+        }
+
+        /// <summary>
+        /// The task to resume, on stdout: its id, or with --json its last known object (a bare 19-digit id would
+        /// read as a JSON number and lose digits).
+        /// </summary>
+        public static void PrintTaskId(RunHubTask task, bool json)
+        {
+            if (json) ClientJson.Print(task.Raw);
+            else System.Console.Out.WriteLine(task.TaskId);
+        }
     }
 }
