@@ -223,9 +223,7 @@ public sealed class RunHubClient : IDisposable
 
     private static RunHubClientOptions Validated(RunHubClientOptions options)
     {
-        if (string.IsNullOrWhiteSpace(options.ApiKey))
-            throw new ArgumentException($"An API key is required (RunHubClientOptions.ApiKey, or {RunHubClientOptions.ApiKeyVariable}).", nameof(options));
-        options.ApiKey = options.ApiKey.Trim();
+        options.ApiKey = options.ApiKey?.Trim() ?? "";
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.PollInterval, TimeSpan.Zero, "options.PollInterval");
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.WaitTimeout, TimeSpan.Zero, "options.WaitTimeout");
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.RequestTimeout, TimeSpan.Zero, "options.RequestTimeout");

@@ -15,7 +15,10 @@ public sealed class RunHubClientOptions
     /// <summary>RunningHub's own API.</summary>
     public const string DefaultBaseUrl = "https://www.runninghub.cn/openapi/v2";
 
-    /// <summary>The API key, sent as <c>Authorization: Bearer</c>. Required.</summary>
+    /// <summary>
+    /// The API key, sent as <c>Authorization: Bearer</c>. Every call needs it except <see cref="RunHubClient.ListModelsAsync"/>;
+    /// without one the server refuses the others with 1002.
+    /// </summary>
     public string ApiKey { get; set; } = "";
 
     /// <summary>

@@ -27,7 +27,7 @@ internal sealed class ApiTransport(HttpClient http, RunHubClientOptions options)
     private async Task<(ServerAnswer? Answer, RunHubException? Failure, bool Lost, TimeSpan? RetryAfter)> AttemptAsync(ApiCall call, CancellationToken cancellationToken)
     {
         using var request = call.CreateRequest();
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", options.ApiKey);
+        if (options.ApiKey.Length > 0) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", options.ApiKey);
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         attempt.CancelAfter(options.RequestTimeout);
         HttpStatusCode status;

@@ -69,9 +69,6 @@ public sealed class ConstructionTests
     public void A_base_url_that_is_not_absolute_http_is_refused(string baseUrl) =>
         Assert.Throws<ArgumentException>(() => new RunHubClient(new RunHubClientOptions { ApiKey = Key, BaseUrl = baseUrl }));
 
-    [Fact]
-    public void A_missing_api_key_is_refused_at_construction() =>
-        Assert.Throws<ArgumentException>(() => new RunHubClient(new RunHubClientOptions()));
 
     [Fact]
     public void Options_changed_after_construction_do_not_change_the_client()

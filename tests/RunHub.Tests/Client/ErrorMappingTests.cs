@@ -32,6 +32,17 @@ public sealed class ErrorMappingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_client_without_a_key_lists_models_and_is_refused_1002_elsewhere()
+    {
+        using var client = Clients.For(_server, _server.NewCaller(), o => o.ApiKey = "");
+
+        Assert.Contains(await client.ListModelsAsync(), m => m.Endpoint == Edit);
+        var error = await Assert.ThrowsAsync<RunHubException>(() => client.SubmitAsync(Edit, ValidEdit));
+        Assert.Equal(RunHubErrorCodes.InvalidApiKey, error.ErrorCode);
+        Assert.Contains("missing API key", error.ErrorMessage);
+    }
+
+    [Fact]
     public async Task An_unknown_endpoint_is_1001_naming_it()
     {
         using var client = Clients.For(_server, _server.NewCaller());

@@ -19,7 +19,6 @@ internal sealed class ClientConnection
     /// Sent by commands whose endpoint needs no key (<c>models</c>): the SDK always sends one, and a listing should
     /// not demand a secret it does not use.
     /// </summary>
-    private const string NoKey = "no-key-given";
 
     public Option<string?> Key { get; } = new("--key")
     {
@@ -44,16 +43,12 @@ internal sealed class ClientConnection
     public RunHubClient Open(ParseResult parse, bool keyRequired = true)
     {
         var key = FirstGiven(parse.GetValue(Key), Environment.GetEnvironmentVariable(RunHubClientOptions.ApiKeyVariable));
-        if (key is null)
-        {
-            if (keyRequired)
-                throw new UsageException($"no API key: pass --key KEY or set {RunHubClientOptions.ApiKeyVariable}");
-            key = NoKey;
-        }
+        if (key is null && keyRequired)
+            throw new UsageException($"no API key: pass --key KEY or set {RunHubClientOptions.ApiKeyVariable}");
         var baseUrl = FirstGiven(parse.GetValue(BaseUrl), Environment.GetEnvironmentVariable(RunHubClientOptions.BaseUrlVariable)) ?? LocalBaseUrl;
         try
         {
-            return new RunHubClient(new RunHubClientOptions { ApiKey = key, BaseUrl = baseUrl });
+            return new RunHubClient(new RunHubClientOptions { ApiKey = key ?? "", BaseUrl = baseUrl });
         }
         catch (ArgumentException e)
         {
