@@ -42,11 +42,13 @@ public static class RunHubApp
         builder.Services.AddSingleton<IEngine, SandboxEngine>();
         builder.Services.AddSingleton<EngineRegistry>();
         builder.Services.AddMediaFetching();
-        builder.Services.AddHostedService<TaskWorkers>();
+        var role = ServerRole.Parse(options.Role);
+        if (role.RunsTasks) builder.Services.AddHostedService<TaskWorkers>();
 
         var app = builder.Build();
         UnexpectedErrors.Use(app);
-        ApiRoutes.Map(app);
+        if (role.ServesApi) ApiRoutes.Map(app);
+        else ApiRoutes.MapHealth(app);
         return app;
     }
 

@@ -8,6 +8,12 @@ public sealed class RunHubOptions
 {
     public const string Section = "RunHub";
 
+    /// <summary>
+    /// What this process does: <c>all</c> (the API and the task workers), <c>api</c> (answers requests, runs no
+    /// tasks) or <c>worker</c> (runs tasks, serves only <c>/healthz</c>). Nodes of any role can share one data store.
+    /// </summary>
+    public string Role { get; set; } = "all";
+
     /// <summary>Folder for the SQLite database and stored files.</summary>
     public string DataDir { get; set; } = "data";
 

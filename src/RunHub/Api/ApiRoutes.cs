@@ -5,9 +5,11 @@ public static class ApiRoutes
 {
     private static readonly string[] OtherMethods = ["GET", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"];
 
+    public static void MapHealth(WebApplication app) => app.MapGet("/healthz", () => Results.Text("ok"));
+
     public static void Map(WebApplication app)
     {
-        app.MapGet("/healthz", () => Results.Text("ok"));
+        MapHealth(app);
         app.MapMethods("/files/{**key}", ["GET", "HEAD"], FilesEndpoint.Handle);
 
         var v2 = app.MapGroup("/openapi/v2");

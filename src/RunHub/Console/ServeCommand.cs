@@ -11,12 +11,15 @@ public static class ServeCommand
     {
         var urls = new Option<string?>("--urls") { Description = $"Addresses to listen on (default {RunHubApp.DefaultUrls})" };
         var data = new Option<string?>("--data") { Description = "Data folder for the database and files (default ./data)" };
-        var command = new Command("serve", "Run the RunHub server (API and workers)") { urls, data };
+        var role = new Option<string?>("--role") { Description = "all (default): API and task workers; api: the API only; worker: task workers only" };
+        role.AcceptOnlyFromAmong("all", "api", "worker");
+        var command = new Command("serve", "Run the RunHub server (API and workers)") { urls, data, role };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var settings = new Dictionary<string, string?>();
             if (parse.GetValue(urls) is { } u) settings["urls"] = u;
             if (parse.GetValue(data) is { } d) settings[$"{RunHubOptions.Section}:DataDir"] = d;
+            if (parse.GetValue(role) is { } r) settings[$"{RunHubOptions.Section}:Role"] = r;
             await using var app = RunHubApp.Build(settings);
             try
             {
