@@ -34,6 +34,7 @@ public static class RunHubApp
         builder.Services.AddSingleton(new SqliteDatabase(dataDir));
         builder.Services.AddSingleton<IFileStore>(new LocalFileStore(Path.Combine(dataDir, "files")));
         builder.Services.AddSingleton(LoadCatalog(options));
+        builder.Services.AddSingleton(new ApiKeyCache(TimeSpan.FromSeconds(Math.Max(0, options.KeyCacheSeconds))));
         builder.Services.AddSingleton<AccountDirectory>();
         builder.Services.AddSingleton<ModelsEndpoint>();
         builder.Services.AddSingleton<TaskSignal>();

@@ -29,6 +29,13 @@ public sealed class RunHubOptions
     /// </summary>
     public List<CatalogImport> CatalogImports { get; set; } = [];
 
+    /// <summary>
+    /// How long a live API key is trusted without a database read. A key revoked by another process (the
+    /// <c>keys revoke</c> command, another node) stops working within this time; one revoked in this process, at once.
+    /// 0 reads the database on every request.
+    /// </summary>
+    public double KeyCacheSeconds { get; set; } = 2;
+
     /// <summary>Balance of the account created on the first start of an empty database.</summary>
     public decimal BootstrapBalance { get; set; } = 10m;
 

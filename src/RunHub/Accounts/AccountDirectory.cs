@@ -5,7 +5,8 @@ using RunHub.Tasks;
 namespace RunHub.Accounts;
 
 /// <summary>Accounts, their keys and their wallets: what the <c>runhub accounts</c> and <c>keys</c> commands and the API share.</summary>
-public sealed class AccountDirectory(SqliteDatabase database)
+/// <param name="keys">The server's cache of live keys; the commands, which run once, have none.</param>
+public sealed class AccountDirectory(SqliteDatabase database, ApiKeyCache? keys = null)
 {
     public CreatedAccount Create(string name, Money balance)
     {
@@ -73,12 +74,12 @@ public sealed class AccountDirectory(SqliteDatabase database)
     public bool RevokeKey(string keyOrHint)
     {
         using var db = database.Open();
-        var rows = ApiKey.HasValidShape(keyOrHint)
-            ? db.Execute("UPDATE api_keys SET revoked_at = @now WHERE key_hash = @hash AND revoked_at IS NULL",
-                new { now = Clock.NowMs(), hash = ApiKey.Hash(keyOrHint) })
-            : db.Execute("UPDATE api_keys SET revoked_at = @now WHERE key_hint = @keyOrHint AND revoked_at IS NULL",
-                new { now = Clock.NowMs(), keyOrHint });
-        return rows > 0;
+        var hashes = db.Query<string>(
+                "UPDATE api_keys SET revoked_at = @now WHERE (key_hash = @hash OR key_hint = @keyOrHint) AND revoked_at IS NULL RETURNING key_hash",
+                new { now = Clock.NowMs(), hash = ApiKey.HasValidShape(keyOrHint) ? ApiKey.Hash(keyOrHint) : null, keyOrHint })
+            .ToList();
+        foreach (var hash in hashes) keys?.Forget(hash);
+        return hashes.Count > 0;
     }
 
     public IReadOnlyList<KeySummary> ListKeys(string? accountId = null)
@@ -95,9 +96,12 @@ public sealed class AccountDirectory(SqliteDatabase database)
     public string? Authenticate(string? key)
     {
         if (!ApiKey.HasValidShape(key)) return null;
+        var hash = ApiKey.Hash(key!);
+        if (keys is not null && keys.TryGet(hash, out var cached)) return cached;
         using var db = database.Open();
-        return db.ExecuteScalar<string?>("SELECT account_id FROM api_keys WHERE key_hash = @hash AND revoked_at IS NULL",
-            new { hash = ApiKey.Hash(key!) });
+        var accountId = db.ExecuteScalar<string?>("SELECT account_id FROM api_keys WHERE key_hash = @hash AND revoked_at IS NULL", new { hash });
+        if (accountId is not null) keys?.Remember(hash, accountId);
+        return accountId;
     }
 
     private static CreatedAccount InsertAccount(Microsoft.Data.Sqlite.SqliteConnection db, Microsoft.Data.Sqlite.SqliteTransaction tx, string name, Money balance)

@@ -1,4 +1,5 @@
 using Dapper;
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 
 namespace RunHub.Store;
@@ -35,8 +36,14 @@ public sealed class SqliteDatabase
     {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
-        // Per-connection settings: waiting on a busy database instead of failing, and enforcing references.
-        connection.Execute("PRAGMA busy_timeout = 30000; PRAGMA foreign_keys = ON;");
+        // Settings of the native connection: waiting on a busy database instead of failing, and enforcing
+        // references. A pooled open hands back an already configured native connection, so they are applied
+        // once per native connection rather than on every open (they were a measurable share of a query).
+        if (Configured.TryAdd(connection.Handle!, Marker))
+            connection.Execute("PRAGMA busy_timeout = 30000; PRAGMA foreign_keys = ON;");
         return connection;
     }
+
+    private static readonly ConditionalWeakTable<SQLitePCL.sqlite3, object> Configured = new();
+    private static readonly object Marker = new();
 }
