@@ -38,6 +38,7 @@ public static class RunHubApp
         builder.Services.AddSingleton<AccountDirectory>();
         builder.Services.AddSingleton<ModelsEndpoint>();
         builder.Services.AddSingleton<TaskSignal>();
+        builder.Services.AddSingleton<GroupCommit>();
         builder.Services.AddSingleton<TaskQueue>();
         builder.Services.AddSingleton<TaskRunner>();
         builder.Services.AddSingleton<IEngine, SandboxEngine>();

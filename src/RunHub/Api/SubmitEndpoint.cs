@@ -52,7 +52,7 @@ public static class SubmitEndpoint
             if (idempotency is null) return TaskObject.Error(ErrorCodes.InvalidParameters, keyError!);
         }
 
-        var submitted = queue.Submit(accountId, model.Endpoint, parameters, amount, idempotency);
+        var submitted = await queue.SubmitAsync(accountId, model.Endpoint, parameters, amount, idempotency);
         switch (submitted.Outcome)
         {
             case SubmitOutcome.InsufficientBalance:

@@ -11,7 +11,7 @@ namespace RunHub.Tasks;
 /// is claimed again. Finishing checks the lease, so a worker that lost its task cannot overwrite the outcome,
 /// and moves the money in the same transaction as the state change.
 /// </summary>
-public sealed class TaskQueue(SqliteDatabase database, TaskSignal signal)
+public sealed class TaskQueue(SqliteDatabase database, GroupCommit commits, TaskSignal signal)
 {
     private const string Columns =
         "id, account_id AS AccountId, endpoint, client_id AS ClientId, status, parameters, price, error_code AS ErrorCode, " +
@@ -22,11 +22,11 @@ public sealed class TaskQueue(SqliteDatabase database, TaskSignal signal)
         "SELECT id FROM tasks WHERE status = 'QUEUED' OR (status = 'RUNNING' AND lease_expires_at < @now) ORDER BY id LIMIT 1";
 
     /// <summary>
-    /// Inserts a QUEUED task and reserves its price, in one transaction. With an idempotency key already used by
-    /// this account within its lifetime, nothing is written: the same request gets its earlier task back, a
-    /// different one a conflict.
+    /// Inserts a QUEUED task and reserves its price, in one transaction shared with the submits that arrive at the
+    /// same moment (<see cref="GroupCommit"/>). With an idempotency key already used by this account within its
+    /// lifetime, nothing is written: the same request gets its earlier task back, a different one a conflict.
     /// </summary>
-    public SubmitResult Submit(string accountId, string endpoint, string parameters, Money price, IdempotencyKey? idempotency = null)
+    public async Task<SubmitResult> SubmitAsync(string accountId, string endpoint, string parameters, Money price, IdempotencyKey? idempotency = null)
     {
         var task = new TaskRecord
         {
@@ -39,25 +39,26 @@ public sealed class TaskQueue(SqliteDatabase database, TaskSignal signal)
             Price = price.Millis,
             CreatedAt = Clock.NowMs(),
         };
-        using (var db = database.Open())
-        using (var tx = db.BeginTransaction())
-        {
-            if (idempotency is not null && Replay(db, tx, accountId, idempotency, task.CreatedAt) is { } earlier) return earlier;
-            if (!WalletLedger.TryReserve(db, tx, accountId, task.Id, price)) return new SubmitResult(SubmitOutcome.InsufficientBalance, null);
+        var result = await commits.RunAsync((db, tx) => Insert(db, tx, task, price, idempotency));
+        if (result.Outcome == SubmitOutcome.Created) signal.Pulse();
+        return result;
+    }
+
+    private static SubmitResult Insert(SqliteConnection db, SqliteTransaction tx, TaskRecord task, Money price, IdempotencyKey? idempotency)
+    {
+        if (idempotency is not null && Replay(db, tx, task.AccountId, idempotency, task.CreatedAt) is { } earlier) return earlier;
+        if (!WalletLedger.TryReserve(db, tx, task.AccountId, task.Id, price)) return new SubmitResult(SubmitOutcome.InsufficientBalance, null);
+        db.Execute(
+            """
+            INSERT INTO tasks (id, account_id, endpoint, client_id, status, parameters, price, created_at)
+            VALUES (@Id, @AccountId, @Endpoint, @ClientId, @Status, @Parameters, @Price, @CreatedAt)
+            """, task, tx);
+        if (idempotency is not null)
             db.Execute(
                 """
-                INSERT INTO tasks (id, account_id, endpoint, client_id, status, parameters, price, created_at)
-                VALUES (@Id, @AccountId, @Endpoint, @ClientId, @Status, @Parameters, @Price, @CreatedAt)
-                """, task, tx);
-            if (idempotency is not null)
-                db.Execute(
-                    """
-                    INSERT OR REPLACE INTO idempotency_keys (account_id, key, request_hash, task_id, created_at)
-                    VALUES (@accountId, @Key, @RequestHash, @taskId, @now)
-                    """, new { accountId, idempotency.Key, idempotency.RequestHash, taskId = task.Id, now = task.CreatedAt }, tx);
-            tx.Commit();
-        }
-        signal.Pulse();
+                INSERT OR REPLACE INTO idempotency_keys (account_id, key, request_hash, task_id, created_at)
+                VALUES (@AccountId, @Key, @RequestHash, @TaskId, @Now)
+                """, new { task.AccountId, idempotency.Key, idempotency.RequestHash, TaskId = task.Id, Now = task.CreatedAt }, tx);
         return new SubmitResult(SubmitOutcome.Created, task);
     }
 
