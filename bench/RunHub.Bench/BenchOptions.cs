@@ -9,6 +9,11 @@ public sealed record BenchOptions
     /// <summary>Load before each measurement, thrown away: JIT tiering, connection pools and SQLite caches settle in it.</summary>
     public double WarmupSeconds { get; init; } = 3;
 
+    /// <summary>Before its warm-up, a scenario's load runs until the JIT compiler is quiet, for at most this long (0: not at all).</summary>
+    public double SettleSeconds { get; init; } = 30;
+
+    public TimeSpan SettleLimit => TimeSpan.FromSeconds(SettleSeconds);
+
     /// <summary>Closed-loop clients (and tasks kept in flight end to end).</summary>
     public int Concurrency { get; init; } = 32;
 

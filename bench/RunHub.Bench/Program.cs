@@ -3,6 +3,7 @@ using RunHub.Bench;
 
 var duration = new Option<double>("--duration") { Description = "Measured seconds per scenario", DefaultValueFactory = _ => 10 };
 var warmup = new Option<double>("--warmup") { Description = "Warm-up seconds before each measurement", DefaultValueFactory = _ => 3 };
+var settle = new Option<double>("--settle") { Description = "Before each warm-up, run the load until the JIT is quiet, at most this many seconds (0: skip)", DefaultValueFactory = _ => 30 };
 var concurrency = new Option<int>("--concurrency") { Description = "Closed-loop clients (and tasks in flight end to end)", DefaultValueFactory = _ => 32 };
 var workers = new Option<int>("--workers") { Description = "Server task workers and the engine's parallelism alone (default: the server's, 2 x cores)", DefaultValueFactory = _ => BenchOptions.DefaultWorkers };
 var tasks = new Option<int>("--tasks") { Description = "Queued tasks for the memory scenario", DefaultValueFactory = _ => 100_000 };
@@ -17,7 +18,7 @@ var runhub = new Option<string?>("--runhub") { Description = "Path of runhub.dll
 
 var root = new RootCommand("RunHub benchmark: the platform's cost per request against a no-op baseline, the queue against the engine alone")
 {
-    duration, warmup, concurrency, workers, tasks, pickupTasks, output, runhub, only,
+    duration, warmup, settle, concurrency, workers, tasks, pickupTasks, output, runhub, only,
 };
 root.SetAction(async (parse, cancellationToken) =>
 {
@@ -25,6 +26,7 @@ root.SetAction(async (parse, cancellationToken) =>
     {
         DurationSeconds = parse.GetValue(duration),
         WarmupSeconds = parse.GetValue(warmup),
+        SettleSeconds = parse.GetValue(settle),
         Concurrency = parse.GetValue(concurrency),
         Workers = parse.GetValue(workers),
         MemoryTasks = parse.GetValue(tasks),
@@ -41,10 +43,10 @@ root.SetAction(async (parse, cancellationToken) =>
         Console.Error.WriteLine($"bench: --only: unknown group '{unknown}'; the groups are {string.Join(", ", BenchOptions.AllGroups)}");
         return 2;
     }
-    if (options.DurationSeconds <= 0 || options.WarmupSeconds < 0 || options.Concurrency < 1 || options.Workers < 1
+    if (options.DurationSeconds <= 0 || options.WarmupSeconds < 0 || options.SettleSeconds < 0 || options.Concurrency < 1 || options.Workers < 1
         || options.MemoryTasks < 1 || options.PickupTasks < 1)
     {
-        Console.Error.WriteLine("bench: --duration, --concurrency, --workers, --tasks and --pickup-tasks must be positive, --warmup not negative");
+        Console.Error.WriteLine("bench: --duration, --concurrency, --workers, --tasks and --pickup-tasks must be positive, --warmup and --settle not negative");
         return 2;
     }
     var run = await BenchRunner.RunAsync(options, Console.Out, cancellationToken);

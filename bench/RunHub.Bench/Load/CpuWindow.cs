@@ -49,9 +49,12 @@ internal static class CpuWindow
     }
 
     /// <summary>utime + stime of a process, from the fields after its name in /proc/PID/stat (in USER_HZ ticks, 100 per second on Linux).</summary>
-    public static double ProcessCpuSeconds(int pid)
+    public static double ProcessCpuSeconds(int pid) => StatCpuSeconds($"/proc/{pid}/stat");
+
+    /// <summary>utime + stime of a <c>stat</c> file of a process or one of its threads.</summary>
+    public static double StatCpuSeconds(string path)
     {
-        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var stat = File.ReadAllText(path);
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
         const double ticksPerSecond = 100;
         return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / ticksPerSecond;

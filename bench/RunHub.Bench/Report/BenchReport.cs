@@ -22,8 +22,9 @@ public sealed record BenchReport
 }
 
 /// <summary>The settings the run used.</summary>
-public sealed record BenchSettings(double DurationSeconds, double WarmupSeconds, int Concurrency, int Workers, int MemoryTasks, int PickupTasks)
+public sealed record BenchSettings(double DurationSeconds, double WarmupSeconds, double SettleSeconds, int Concurrency, int Workers,
+    int MemoryTasks, int PickupTasks)
 {
-    public static BenchSettings Of(BenchOptions options) => new(options.DurationSeconds, options.WarmupSeconds, options.Concurrency,
+    public static BenchSettings Of(BenchOptions options) => new(options.DurationSeconds, options.WarmupSeconds, options.SettleSeconds, options.Concurrency,
         options.Workers, options.MemoryTasks, options.PickupTasks);
 }

@@ -39,11 +39,13 @@ internal static class ApiScenarios
         var rate = Math.Max(1, query.Rate / 2);
         context.Log($"query-rate: query open loop at {rate:0} req/s");
         OpenLoop.Samples? open = null;
-        var atRate = await CpuWindow.AroundAsync(server.ProcessId, options.Warmup, options.Duration, async () =>
+        // Same code as query, which has just settled the JIT.
+        var (fromDue, cpu) = await CpuWindow.AroundAsync(server.ProcessId, options.Warmup, options.Duration, async () =>
         {
             open = await OpenLoop.RunAsync(rate, options.Warmup, options.Duration, options.Concurrency * 16, () => client.QueryAsync(queryBody));
             return open.FromDue;
         });
+        var atRate = new MeasuredRun(fromDue, cpu, TimeSpan.Zero);
         var (sent, lag) = (open!.FromSent.Summary(), open.SendLag.Summary());
         var queryRate = Result("query-rate", $"query open loop at a fixed {rate.ToString("0", CultureInfo.InvariantCulture)} req/s (half of query's maximum)",
             "from when the request was due to its answer", atRate, options, ("targetRate", rate),
@@ -63,14 +65,13 @@ internal static class ApiScenarios
         return [baseline, query, queryRate, submit];
     }
 
-    private static Task<(LoadSamples, CpuUse)> Closed(RunHubServer server, BenchOptions options, Func<Task<CallResult>> call) =>
-        CpuWindow.AroundAsync(server.ProcessId, options.Warmup, options.Duration,
-            () => ClosedLoop.RunAsync(options.Concurrency, options.Warmup, options.Duration, call));
+    private static Task<MeasuredRun> Closed(RunHubServer server, BenchOptions options, Func<Task<CallResult>> call) =>
+        MeasuredRun.ClosedAsync(server.ProcessId, options, options.Concurrency, call);
 
-    private static ScenarioResult Result(string name, string measures, string latencyOf, (LoadSamples Samples, CpuUse Cpu) run,
+    private static ScenarioResult Result(string name, string measures, string latencyOf, MeasuredRun run,
         BenchOptions options, params (string Key, double Value)[] details)
     {
-        var all = run.Cpu.Details(run.Samples.Count);
+        var all = run.Details();
         foreach (var (key, value) in details) all[key] = value;
         return ScenarioResult.From(name, measures, "req/s", latencyOf, run.Samples, options.Duration) with { Details = all };
     }

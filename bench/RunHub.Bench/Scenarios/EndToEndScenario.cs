@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using RunHub.Bench.Load;
 using RunHub.Bench.Report;
 using RunHub.Bench.Servers;
-using RunHub.Store;
 
 namespace RunHub.Bench.Scenarios;
 
@@ -28,33 +27,40 @@ internal static class EndToEndScenario
 
         context.Log($"e2e: submit → SUCCESS, {options.Workers} workers, {options.Concurrency} tasks in flight");
         var ids = new ConcurrentBag<string>();
-        var started = Clock.NowMs();
-        var (samples, cpu) = await CpuWindow.AroundAsync(server.ProcessId, options.Warmup, options.Duration, () => ClosedLoop.RunAsync(options.Concurrency, options.Warmup, options.Duration, async () =>
+        var submits = new LoadSamples();
+        var run = await MeasuredRun.ClosedAsync(server.ProcessId, options, options.Concurrency, async () =>
         {
+            var sent = System.Diagnostics.Stopwatch.StartNew();
             var (taskId, error) = await client.SubmitAsync(BenchRequests.SubmitBody);
+            submits.Add(sent.Elapsed.TotalMilliseconds);
             if (taskId is null) return CallResult.Failed(error!);
             ids.Add(taskId);
             var finished = watcher.WhenFinishedAsync(taskId);
             if (await Task.WhenAny(finished, Task.Delay(TaskLimit)) != finished)
                 return CallResult.Failed($"task not finished within {TaskLimit.TotalSeconds:0} s");
             return await client.QuerySucceededAsync(BenchRequests.QueryBody(taskId));
-        }));
+        });
+        var samples = run.Samples;
+        var submitted = submits.Summary();
 
         // The server's own record of the tasks that finished inside the measurement window.
-        var from = started + (long)options.Warmup.TotalMilliseconds;
+        var from = run.StartedUnixMs + (long)options.Warmup.TotalMilliseconds;
         var to = from + (long)options.Duration.TotalMilliseconds;
         var inWindow = TaskTimes.Read(server.DatabasePath, [.. ids]).Where(t => t.FinishedAt >= from && t.FinishedAt <= to).ToList();
         var clientSide = samples.Summary();
-        var run = LatencySummary.Of(inWindow.Where(t => t.Run is not null).Select(t => (double)t.Run!.Value));
+        var workerRun = LatencySummary.Of(inWindow.Where(t => t.Run is not null).Select(t => (double)t.Run!.Value));
         var wait = LatencySummary.Of(inWindow.Where(t => t.Pickup is not null).Select(t => (double)t.Pickup!.Value));
 
         var result = ScenarioResult.From("e2e",
             $"submit → SUCCESS through a --role all server: {options.Workers} workers, sandbox delay 0, {options.Concurrency} tasks in flight, one query per task",
             "tasks/s", "a task's run in a worker, started_at → finished_at (database, whole ms)", samples, options.Duration) with
         {
-            Latency = run,
-            Details = new Dictionary<string, double>(cpu.Details(samples.Count))
+            Latency = workerRun,
+            Details = new Dictionary<string, double>(run.Details())
             {
+                // The API's answer on a node whose workers keep the cores busy (after the JIT settled, warm-up included).
+                ["submitRoundTripP50"] = submitted.P50,
+                ["submitRoundTripP99"] = submitted.P99,
                 ["submitToSuccessP50"] = clientSide.P50,
                 ["submitToSuccessP99"] = clientSide.P99,
                 ["queueWaitP50"] = wait.P50,

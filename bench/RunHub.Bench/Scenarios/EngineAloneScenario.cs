@@ -20,7 +20,7 @@ internal static class EngineAloneScenario
         // Default options: no delay, no failures, as the bench's servers run it.
         var engine = new SandboxEngine(Options.Create(new RunHubOptions()));
         context.Log($"engine: SandboxEngine.RunAsync alone, {options.Workers} in parallel");
-        var (samples, cpu) = await CpuWindow.AroundAsync(null, options.Warmup, options.Duration, () => ClosedLoop.RunAsync(options.Workers, options.Warmup, options.Duration, async () =>
+        var run = await MeasuredRun.ClosedAsync(null, options, options.Workers, async () =>
         {
             try
             {
@@ -31,7 +31,8 @@ internal static class EngineAloneScenario
             {
                 return CallResult.Failed($"{e.ErrorCode}: {e.Message}");
             }
-        }));
+        });
+        var (samples, cpu) = (run.Samples, run.Cpu);
         var result = ScenarioResult.From("engine",
             $"SandboxEngine.RunAsync on the seed job in the bench process, {options.Workers} at once (the server's workers), no server running",
             "tasks/s", "one RunAsync call", samples, options.Duration) with
@@ -40,6 +41,7 @@ internal static class EngineAloneScenario
             {
                 ["cpuMsPerTask"] = samples.Count > 0 ? cpu.BenchSeconds * 1000 / samples.Count : 0,
                 ["cpuPercentOfMachine"] = cpu.BenchShare * 100,
+                ["jitSettleSeconds"] = run.Settle.TotalSeconds,
             },
         };
         context.Log(ApiScenarios.Line(result));

@@ -23,6 +23,7 @@ public sealed class BenchSmokeTests(ITestOutputHelper output)
             {
                 DurationSeconds = 0.5,
                 WarmupSeconds = 0.2,
+                SettleSeconds = 0,
                 Concurrency = 4,
                 Workers = 2,
                 MemoryTasks = 200,
