@@ -1,0 +1,46 @@
+using System.Globalization;
+using RunHub.Bench.Servers;
+
+namespace RunHub.Bench;
+
+/// <summary>
+/// What the scenarios of one run share: the settings, the progress log, and a temporary folder holding a fresh
+/// data folder per scenario group, deleted at the end.
+/// </summary>
+internal sealed class BenchContext : IAsyncDisposable
+{
+    private readonly TextWriter _log;
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "runhub-bench-" + Guid.NewGuid().ToString("N")[..12]);
+
+    public BenchContext(BenchOptions options, TextWriter log)
+    {
+        Options = options;
+        _log = log;
+        Directory.CreateDirectory(_root);
+    }
+
+    public BenchOptions Options { get; }
+
+    public string NewDataDir(string group)
+    {
+        var dir = Path.Combine(_root, group);
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+
+    public Task<RunHubServer> StartServerAsync(string dataDir, string role) =>
+        RunHubServer.StartAsync(Options.ResolvedRunHubDll, dataDir, role, Options.Workers);
+
+    public void Log(string message)
+    {
+        lock (_log) _log.WriteLine($"[{DateTime.Now.ToString("HH:mm:ss", CultureInfo.InvariantCulture)}] {message}");
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        try { Directory.Delete(_root, recursive: true); }
+        catch (IOException e) { Log($"could not delete {_root}: {e.Message}"); }
+        catch (UnauthorizedAccessException e) { Log($"could not delete {_root}: {e.Message}"); }
+        return ValueTask.CompletedTask;
+    }
+}

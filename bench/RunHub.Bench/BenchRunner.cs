@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using System.Text.Json;
+using RunHub.Bench.Report;
+using RunHub.Bench.Scenarios;
+
+namespace RunHub.Bench;
+
+/// <summary>What a run produced: the report, its Markdown, and where both were written.</summary>
+public sealed record BenchRun(BenchReport Report, string Markdown, string MarkdownPath, string JsonPath);
+
+/// <summary>
+/// One benchmark run: each scenario group against a fresh server (or, for the engine, in this process), one
+/// after another so that no two share the machine's cores, then the report in Markdown and JSON.
+/// </summary>
+public static class BenchRunner
+{
+    private static readonly JsonSerializerOptions ReportJson = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        // The report is read by people too: keep "→", "'" and "+" as they are.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    public static async Task<BenchRun> RunAsync(BenchOptions options, TextWriter log, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var clock = Stopwatch.StartNew();
+        var date = DateTimeOffset.UtcNow;
+        var machine = MachineInfo.Current();
+        var scenarios = new List<ScenarioResult>();
+        MemoryResult? memory = null;
+        await using (var context = new BenchContext(options, log))
+        {
+            context.Log($"RunHub benchmark: {machine.Cores} cores, {machine.Dotnet}, {machine.Build} build; server {options.ResolvedRunHubDll}");
+            if (options.Runs("api")) scenarios.AddRange(await ApiScenarios.RunAsync(context));
+            cancellationToken.ThrowIfCancellationRequested();
+            if (options.Runs("engine") || options.Runs("e2e"))
+            {
+                var engine = await EngineAloneScenario.RunAsync(context);
+                scenarios.Add(engine);
+                cancellationToken.ThrowIfCancellationRequested();
+                if (options.Runs("e2e")) scenarios.Add(await EndToEndScenario.RunAsync(context, engine));
+            }
+            cancellationToken.ThrowIfCancellationRequested();
+            if (options.Runs("pickup")) scenarios.Add(await PickupScenario.RunAsync(context));
+            cancellationToken.ThrowIfCancellationRequested();
+            if (options.Runs("memory")) memory = await MemoryScenario.RunAsync(context);
+        }
+
+        var report = new BenchReport
+        {
+            Date = date,
+            Machine = machine,
+            Command = options.Command.Length > 0 ? options.Command : "dotnet run -c Release --project bench/RunHub.Bench",
+            ProcessCommandLine = Environment.CommandLine,
+            Settings = BenchSettings.Of(options),
+            Scenarios = scenarios,
+            Memory = memory,
+            Targets = Targets.Check(scenarios, memory),
+            Notes = Notes(machine),
+            TotalSeconds = clock.Elapsed.TotalSeconds,
+        };
+        var markdown = MarkdownReport.Write(report);
+        var dir = options.ResolvedOutputDir;
+        Directory.CreateDirectory(dir);
+        var stem = Path.Combine(dir, date.ToString("yyyy-MM-dd'T'HH-mm-ss'Z'", System.Globalization.CultureInfo.InvariantCulture));
+        var json = JsonSerializer.Serialize(report, ReportJson);
+        await File.WriteAllTextAsync(stem + ".md", markdown, cancellationToken);
+        await File.WriteAllTextAsync(stem + ".json", json, cancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(dir, "latest.md"), markdown, cancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(dir, "latest.json"), json, cancellationToken);
+        return new BenchRun(report, markdown, stem + ".md", stem + ".json");
+    }
+
+    private static List<string> Notes(MachineInfo machine)
+    {
+        var notes = new List<string>
+        {
+            "The load generator runs on the same cores as the server; every ratio shares that cost, which is why targets are ratios.",
+        };
+        if (machine.Build != "Release")
+            notes.Add("**This is a Debug build**: its figures say little. Run with `-c Release`.");
+        return notes;
+    }
+}

@@ -1,0 +1,75 @@
+using System.Collections.Concurrent;
+using Microsoft.Data.Sqlite;
+
+namespace RunHub.Bench.Load;
+
+/// <summary>
+/// Learns when submitted tasks finish by reading the server's own database, not by polling the API: polling
+/// fast enough to notice a task of a few milliseconds would load the server with queries and measure them
+/// instead. SQLite in WAL mode lets this reader run beside the server's writer without blocking it, and the
+/// read touches only the partial index of unfinished tasks.
+/// </summary>
+internal sealed class TaskWatcher : IAsyncDisposable
+{
+    private readonly SqliteConnection _db;
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _waiting = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly TimeSpan _interval;
+    private readonly Task _loop;
+
+    public TaskWatcher(string databasePath, TimeSpan interval)
+    {
+        _db = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = databasePath,
+            Mode = SqliteOpenMode.ReadWrite,
+            Pooling = false,
+            DefaultTimeout = 30,
+        }.ToString());
+        _db.Open();
+        _interval = interval;
+        _loop = Task.Run(LoopAsync);
+    }
+
+    /// <summary>Completes once the task is no longer queued or running. Call it only after its submit was answered (it is committed then).</summary>
+    public Task WhenFinishedAsync(string taskId)
+    {
+        var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _waiting[taskId] = finished;
+        return finished.Task;
+    }
+
+    private async Task LoopAsync()
+    {
+        using var command = _db.CreateCommand();
+        command.CommandText = "SELECT id FROM tasks WHERE status IN ('QUEUED', 'RUNNING')";
+        var unfinished = new HashSet<string>(StringComparer.Ordinal);
+        while (!_stop.IsCancellationRequested)
+        {
+            if (!_waiting.IsEmpty)
+            {
+                // Taken before the read: each of these tasks was committed before it, so "not unfinished" means finished.
+                var watched = _waiting.Keys.ToArray();
+                unfinished.Clear();
+                using (var reader = await command.ExecuteReaderAsync())
+                    while (await reader.ReadAsync()) unfinished.Add(reader.GetString(0));
+                foreach (var id in watched)
+                    if (!unfinished.Contains(id) && _waiting.TryRemove(id, out var finished)) finished.TrySetResult();
+            }
+            try { await Task.Delay(_interval, _stop.Token); }
+            catch (OperationCanceledException) { break; }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        try { await _loop; }
+        finally
+        {
+            foreach (var waiting in _waiting.Values) waiting.TrySetCanceled();
+            await _db.DisposeAsync();
+            _stop.Dispose();
+        }
+    }
+}

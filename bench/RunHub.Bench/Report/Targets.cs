@@ -1,0 +1,50 @@
+using System.Globalization;
+
+namespace RunHub.Bench.Report;
+
+/// <summary>
+/// The targets, each judged on figures of the same run (ratios to the baseline or the engine, so that a
+/// slower or faster machine moves both sides). A target whose scenario was not run is left out.
+/// </summary>
+internal static class Targets
+{
+    public const double QueryShare = 0.50;
+    public const double QueryP99Ms = 5;
+    public const double SubmitShare = 0.25;
+    public const double EndToEndShare = 0.80;
+    public const double PickupP50Ms = 5;
+    public const double MemoryPer100kMb = 100;
+
+    public static IReadOnlyList<TargetResult> Check(IReadOnlyList<ScenarioResult> scenarios, MemoryResult? memory)
+    {
+        var byName = scenarios.ToDictionary(s => s.Name);
+        var targets = new List<TargetResult>();
+        if (byName.TryGetValue("query", out var query)) targets.Add(Share(query, QueryShare, "the baseline's requests/s"));
+        if (byName.TryGetValue("query-rate", out var atRate))
+            targets.Add(new("query-rate", $"p99 < {QueryP99Ms} ms at half of query's maximum",
+                F($"p99 {atRate.Latency.P99:0.00} ms at {atRate.Rate:N0} req/s"), atRate.Measured() && atRate.Latency.P99 < QueryP99Ms));
+        if (byName.TryGetValue("submit", out var submit)) targets.Add(Share(submit, SubmitShare, "the baseline's requests/s"));
+        if (byName.TryGetValue("e2e", out var e2e)) targets.Add(Share(e2e, EndToEndShare, "the sandbox engine's standalone tasks/s"));
+        if (byName.TryGetValue("pickup", out var pickup))
+            targets.Add(new("pickup", $"p50 < {PickupP50Ms} ms on an idle server",
+                F($"p50 {pickup.Latency.P50:0} ms (p99 {pickup.Latency.P99:0} ms, {pickup.Count} tasks)"), pickup.Measured() && pickup.Latency.P50 < PickupP50Ms));
+        if (memory is not null)
+        {
+            var scaled = memory.QueuedInDatabase == 100_000 ? "" : F($", scaled linearly from {memory.QueuedInDatabase:N0} tasks");
+            targets.Add(new("memory", $"< {MemoryPer100kMb} MB extra resident for 100,000 queued tasks",
+                F($"{Figures.Mb(memory.ExtraBytesPer100k)} MB extra per 100,000 tasks ({Figures.Mb(memory.EmptyBytes)} → {Figures.Mb(memory.FullBytes)} MB{scaled})"),
+                memory.QueuedInDatabase > 0 && memory.ExtraBytesPer100k / 1048576.0 < MemoryPer100kMb));
+        }
+        return targets;
+    }
+
+    private static TargetResult Share(ScenarioResult s, double target, string of) => new(
+        s.Name, F($"≥ {Figures.Percent(target)} of {of}"),
+        F($"{Figures.Percent(s.Ratio)} ({s.Rate:N1} {s.Unit})"),
+        s.Measured() && s.Ratio >= target);
+
+    /// <summary>A scenario with no successful sample cannot pass, whatever its ratio says.</summary>
+    private static bool Measured(this ScenarioResult s) => s.Latency.Samples > 0;
+
+    private static string F(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

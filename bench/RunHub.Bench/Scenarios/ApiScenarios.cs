@@ -1,0 +1,86 @@
+using System.Globalization;
+using RunHub.Bench.Load;
+using RunHub.Bench.Report;
+using RunHub.Bench.Servers;
+
+namespace RunHub.Bench.Scenarios;
+
+/// <summary>
+/// The API alone, on one <c>--role api</c> server (no workers, so nothing but requests uses the CPU): the
+/// baseline <c>GET /healthz</c>, <c>query</c> at full load and at half of it, and <c>submit</c>.
+/// </summary>
+internal static class ApiScenarios
+{
+    private const string RoundTrip = "one request's round trip";
+
+    public static async Task<IReadOnlyList<ScenarioResult>> RunAsync(BenchContext context)
+    {
+        var options = context.Options;
+        var dataDir = context.NewDataDir("api");
+        var account = BenchAccount.Create(dataDir, "bench", BenchAccount.HugeBalance);
+        await using var server = await context.StartServerAsync(dataDir, "api");
+        using var client = new BenchClient(server.BaseUrl, account.ApiKey, options.Concurrency);
+
+        var (taskId, error) = await client.SubmitAsync(BenchRequests.SubmitBody);
+        if (taskId is null) throw new InvalidOperationException($"the setup submit failed: {error}\n{server.OutputTail}");
+        var queryBody = BenchRequests.QueryBody(taskId);
+
+        context.Log($"baseline: GET /healthz, {options.Concurrency} clients");
+        var baseline = Result("baseline", "GET /healthz of the same server: routing and HTTP only, the floor any endpoint pays", RoundTrip,
+            await Closed(server, options, client.HealthAsync), options);
+        context.Log(Line(baseline));
+
+        context.Log($"query: POST /openapi/v2/query of an existing task, {options.Concurrency} clients");
+        var query = Result("query", "POST /openapi/v2/query of an existing (queued) task: key check + read + task object", RoundTrip,
+            await Closed(server, options, () => client.QueryAsync(queryBody)), options).ComparedTo(baseline);
+        context.Log(Line(query));
+
+        // Half of the measured maximum, open loop: the latency a server that is busy but not saturated gives.
+        var rate = Math.Max(1, query.Rate / 2);
+        context.Log($"query-rate: query open loop at {rate:0} req/s");
+        OpenLoop.Samples? open = null;
+        // Same code as query, which has just settled the JIT.
+        var (fromDue, cpu) = await CpuWindow.AroundAsync(server.ProcessId, options.Warmup, options.Duration, async () =>
+        {
+            open = await OpenLoop.RunAsync(rate, options.Warmup, options.Duration, options.Concurrency * 16, () => client.QueryAsync(queryBody));
+            return open.FromDue;
+        });
+        var atRate = new MeasuredRun(fromDue, cpu, TimeSpan.Zero);
+        var (sent, lag) = (open!.FromSent.Summary(), open.SendLag.Summary());
+        var queryRate = Result("query-rate", $"query open loop at a fixed {rate.ToString("0", CultureInfo.InvariantCulture)} req/s (half of query's maximum)",
+            "from when the request was due to its answer", atRate, options, ("targetRate", rate),
+            ("sentToAnswerP50", sent.P50), ("sentToAnswerP99", sent.P99), ("sendLagP50", lag.P50), ("sendLagP99", lag.P99));
+        context.Log(Line(queryRate));
+
+        context.Log($"submit: POST /openapi/v2/{BenchRequests.Endpoint}, workers off, {options.Concurrency} clients");
+        var submitted = await Closed(server, options, async () =>
+        {
+            var (id, refusal) = await client.SubmitAsync(BenchRequests.SubmitBody);
+            return id is null ? CallResult.Failed(refusal!) : CallResult.Success;
+        });
+        var submit = Result("submit",
+            $"POST the seed edit (a {BenchRequests.Png.Length}-byte PNG data: URI) to a --role api server: key check + validate + price + reserve + enqueue",
+            RoundTrip, submitted, options).ComparedTo(baseline);
+        context.Log(Line(submit));
+        return [baseline, query, queryRate, submit];
+    }
+
+    private static Task<MeasuredRun> Closed(RunHubServer server, BenchOptions options, Func<Task<CallResult>> call) =>
+        MeasuredRun.ClosedAsync(server.ProcessId, options, options.Concurrency, call);
+
+    private static ScenarioResult Result(string name, string measures, string latencyOf, MeasuredRun run,
+        BenchOptions options, params (string Key, double Value)[] details)
+    {
+        var all = run.Details();
+        foreach (var (key, value) in details) all[key] = value;
+        return ScenarioResult.From(name, measures, "req/s", latencyOf, run.Samples, options.Duration) with { Details = all };
+    }
+
+    /// <summary>A scenario's figures in one progress line.</summary>
+    public static string Line(ScenarioResult s)
+    {
+        var versus = s.Ratio is { } r ? string.Create(CultureInfo.InvariantCulture, $", {Figures.Percent(r)} of {s.ComparedWith}") : "";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"  {s.Name}: {s.Rate:0.0} {s.Unit}, p50 {s.Latency.P50:0.00} ms, p99 {s.Latency.P99:0.00} ms, max {s.Latency.Max:0.00} ms, {s.Errors} errors{versus}");
+    }
+}

@@ -1,0 +1,58 @@
+using System.Text.Json;
+using RunHub.Bench;
+using Xunit.Abstractions;
+
+namespace RunHub.Tests.Bench;
+
+/// <summary>
+/// The benchmark harness runs to its end with tiny settings and writes its table and JSON with every scenario.
+/// Deliberately no figure is checked: timings belong to the benchmark's report, never to the test suite.
+/// </summary>
+public sealed class BenchSmokeTests(ITestOutputHelper output)
+{
+    private static readonly string[] Scenarios = ["baseline", "query", "query-rate", "submit", "engine", "e2e", "pickup"];
+
+    [Fact]
+    public async Task A_tiny_run_writes_a_table_and_json_with_every_scenario()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "runhub-bench-smoke-" + Guid.NewGuid().ToString("N"));
+        var log = new StringWriter();
+        try
+        {
+            var options = new BenchOptions
+            {
+                DurationSeconds = 0.5,
+                WarmupSeconds = 0.2,
+                SettleSeconds = 0,
+                Concurrency = 4,
+                Workers = 2,
+                MemoryTasks = 200,
+                PickupTasks = 20,
+                OutputDir = dir,
+                Command = "BenchSmokeTests",
+            };
+            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+            var run = await BenchRunner.RunAsync(options, log, limit.Token);
+
+            var markdown = await File.ReadAllTextAsync(run.MarkdownPath);
+            foreach (var name in Scenarios) Assert.Contains($"| {name} |", markdown);
+            Assert.Contains("Memory of a `--role api` server", markdown);
+            Assert.Contains("## Targets", markdown);
+
+            using var json = JsonDocument.Parse(await File.ReadAllTextAsync(run.JsonPath));
+            var root = json.RootElement;
+            Assert.Equal(Scenarios, root.GetProperty("scenarios").EnumerateArray().Select(s => s.GetProperty("name").GetString()));
+            Assert.Equal(JsonValueKind.Object, root.GetProperty("memory").ValueKind);
+            Assert.Equal(["query", "query-rate", "submit", "e2e", "pickup", "memory"],
+                root.GetProperty("targets").EnumerateArray().Select(t => t.GetProperty("scenario").GetString()));
+            Assert.True(root.GetProperty("machine").GetProperty("cores").GetInt32() > 0);
+            Assert.Equal("BenchSmokeTests", root.GetProperty("command").GetString());
+            Assert.True(File.Exists(Path.Combine(dir, "latest.md")));
+        }
+        finally
+        {
+            output.WriteLine(log.ToString());
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+    }
+}
