@@ -1,8 +1,19 @@
 namespace RunHub.Engines;
 
-/// <summary>A typed engine failure: the RunningHub error code the task ends with, and whether another attempt may succeed.</summary>
-public sealed class EngineException(string errorCode, string message, bool retryable = false) : Exception(message)
+/// <summary>
+/// A typed engine failure: the RunningHub error code the task ends with, whether another attempt (on this or
+/// another backend) may succeed, and, for a backend that is only busy (e.g. an upstream concurrency limit), how
+/// long to wait before trying again — such a task goes back to the queue instead of failing.
+/// </summary>
+public sealed class EngineException(string errorCode, string message, bool retryable = false, TimeSpan? retryAfter = null)
+    : Exception(message)
 {
     public string ErrorCode { get; } = errorCode;
-    public bool Retryable { get; } = retryable;
+    public bool Retryable { get; } = retryable || retryAfter is not null;
+
+    /// <summary>Set when the backend is busy rather than broken: wait this long, then try again.</summary>
+    public TimeSpan? RetryAfter { get; } = retryAfter;
+
+    /// <summary>The validation report of the backend (ComfyUI's <c>node_errors</c> shape), for <c>promptTips</c>.</summary>
+    public string? NodeErrors { get; init; }
 }

@@ -4,9 +4,28 @@ using RunHub.Media;
 
 namespace RunHub.Engines;
 
-/// <summary>What an engine is given: the task, its model, its parameters and its fetched media inputs.</summary>
+/// <summary>
+/// What an engine is given: the task, its model, the backend chosen to serve it (the catalog's engine name and
+/// that backend's settings), its parameters and its fetched media inputs, and where to report progress.
+/// </summary>
 public sealed record EngineJob(
     string TaskId,
     ModelEntry Model,
     IReadOnlyDictionary<string, JsonElement> Parameters,
-    IReadOnlyList<MediaInput> Inputs);
+    IReadOnlyList<MediaInput> Inputs)
+{
+    /// <summary>The backend this attempt runs on; its <see cref="EngineBinding.Settings"/> belong to the engine.</summary>
+    public EngineBinding Backend { get; init; } = Model.Engine ?? new EngineBinding("");
+
+    /// <summary>Where the engine reports how far it got; reports are best effort and may be dropped.</summary>
+    public IProgress<EngineProgress> Progress { get; init; } = NoProgress.Instance;
+
+    private sealed class NoProgress : IProgress<EngineProgress>
+    {
+        public static readonly NoProgress Instance = new();
+
+        public void Report(EngineProgress value)
+        {
+        }
+    }
+}

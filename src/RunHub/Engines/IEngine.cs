@@ -1,8 +1,11 @@
+using RunHub.Catalog;
+
 namespace RunHub.Engines;
 
 /// <summary>
-/// Runs one task of a model: validated parameters and fetched inputs in, result files out.
-/// Engines never touch the database or the wallet; they fail with <see cref="EngineException"/>.
+/// Runs one task of a model: validated parameters and fetched inputs in, result files out, progress reported
+/// through <see cref="EngineJob.Progress"/>. Engines never touch the database or the wallet; they fail with
+/// <see cref="EngineException"/>. Cancelling the token must stop the backend's work where the backend can.
 /// </summary>
 public interface IEngine
 {
@@ -10,4 +13,7 @@ public interface IEngine
     string Name { get; }
 
     Task<EngineOutput> RunAsync(EngineJob job, CancellationToken cancellationToken);
+
+    /// <summary>Whether the backend answers at all (e.g. a ComfyUI server's <c>/system_stats</c>); used to take dead backends out of a pool.</summary>
+    Task<bool> IsHealthyAsync(EngineBinding backend, CancellationToken cancellationToken) => Task.FromResult(true);
 }
