@@ -71,6 +71,17 @@ internal static class PostgresSchema
         );
         CREATE INDEX idempotency_keys_created ON idempotency_keys(created_at);
         """,
+        """
+        -- Engine dispatch: the CANCEL status and the columns of SQLite's step 3 (PostgreSQL alters in place).
+        ALTER TABLE tasks DROP CONSTRAINT tasks_status_check;
+        ALTER TABLE tasks ADD CONSTRAINT tasks_status_check CHECK (status IN ('QUEUED', 'RUNNING', 'SUCCESS', 'FAILED', 'CANCEL'));
+        ALTER TABLE tasks
+            ADD COLUMN available_at         BIGINT,
+            ADD COLUMN cancel_requested_at  BIGINT,
+            ADD COLUMN progress             TEXT,
+            ADD COLUMN prompt_tips          TEXT,
+            ADD COLUMN backend_usage        TEXT;
+        """,
     ];
 
     /// <summary>How many steps there are; the SQLite schema must have as many (a test holds the two in step).</summary>

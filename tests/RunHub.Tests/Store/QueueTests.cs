@@ -49,11 +49,11 @@ public sealed class QueueTests
         Assert.Equal(2, rescued.Attempts);
         Assert.Null(nodes[0].Queue.Claim("another-node", LongLease));
 
-        Assert.False(nodes[0].Queue.Renew(first.Id, "dead-node", LongLease));
-        Assert.False(nodes[0].Queue.Succeed(first, "dead-node", "[]"));
-        Assert.True(nodes[1].Queue.Renew(rescued.Id, "live-node", LongLease));
-        Assert.True(nodes[1].Queue.Succeed(rescued, "live-node", "[]"));
-        Assert.False(nodes[1].Queue.Fail(rescued, "live-node", "1015", "a second outcome"));
+        Assert.Equal(LeaseState.Lost, nodes[0].Queue.Renew(first.Id, "dead-node", LongLease));
+        Assert.Null(nodes[0].Queue.Succeed(first, "dead-node", "[]"));
+        Assert.Equal(LeaseState.Held, nodes[1].Queue.Renew(rescued.Id, "live-node", LongLease));
+        Assert.Equal(TaskStatus.Success, nodes[1].Queue.Succeed(rescued, "live-node", "[]"));
+        Assert.Null(nodes[1].Queue.Fail(rescued, "live-node", "1015", "a second outcome"));
 
         Assert.Equal(TaskStatus.Success, nodes[0].Queue.Find(account.AccountId, submitted.Id)!.Status);
         using var db = store.Database.Open();
@@ -74,7 +74,7 @@ public sealed class QueueTests
         node.Queue.Requeue(claimed, "stopping-node");
         var again = node.Queue.Claim("other-node", LongLease)!;
         Assert.Equal(submitted.Id, again.Id);
-        Assert.True(node.Queue.Fail(again, "other-node", "1015", "generation failed"));
+        Assert.Equal(TaskStatus.Failed, node.Queue.Fail(again, "other-node", "1015", "generation failed"));
 
         var summary = node.Accounts.Find(account.AccountId)!;
         Assert.Equal(Money.FromDecimal(1m), summary.Balance);
