@@ -45,6 +45,9 @@ internal sealed partial class FakeComfyUi : IAsyncDisposable
     public ConcurrentQueue<string> Deletes { get; } = new();
     public int HealthChecks;
 
+    /// <summary>Every file a SaveImage or PreviewImage node wrote.</summary>
+    public ICollection<byte[]> SavedFiles => _outputs.Values;
+
     /// <summary>Completes when a submitted prompt starts running.</summary>
     public TaskCompletionSource<string> Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
