@@ -3,6 +3,7 @@ using RunHub.Accounts;
 using RunHub.Api;
 using RunHub.Catalog;
 using RunHub.Engines;
+using RunHub.Engines.ComfyUi;
 using RunHub.Engines.Sandbox;
 using RunHub.Media;
 using RunHub.Storage;
@@ -47,6 +48,7 @@ public static class RunHubApp
         builder.Services.AddSingleton<TaskRunner>();
         builder.Services.AddSingleton<TaskCancellation>();
         builder.Services.AddSingleton<IEngine, SandboxEngine>();
+        builder.Services.AddSingleton<IEngine, ComfyUiEngine>();
         builder.Services.AddSingleton<EngineRegistry>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<BackendPool>();
