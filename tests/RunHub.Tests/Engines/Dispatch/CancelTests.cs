@@ -41,6 +41,9 @@ public sealed class CancelTests
         Assert.Equal("CANCEL", (string)(await caller.QueryAsync(taskId))["status"]!);
         Assert.Equal(1m, await caller.BalanceAsync());
         Assert.Single(engine.Runs);
+        // A repeated cancel (say, after a lost answer) changes nothing and answers the same.
+        Assert.Equal("CANCEL", (string)(await CancelAsync(caller, taskId))["status"]!);
+        Assert.Equal(1m, await caller.BalanceAsync());
     }
 
     [Fact]
