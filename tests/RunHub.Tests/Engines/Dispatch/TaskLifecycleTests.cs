@@ -147,7 +147,7 @@ public sealed class TaskLifecycleTests
 
         Assert.Equal("SUCCESS", (string)done["status"]!);
         Assert.DoesNotContain("4242", done.ToJsonString());
-        using var db = run.Server.Services.GetRequiredService<SqliteDatabase>().Open();
+        using var db = run.Server.Services.GetRequiredService<Database>().Open();
         Assert.Equal(usage, db.ExecuteScalar<string>("SELECT backend_usage FROM tasks WHERE id = @taskId", new { taskId }));
     }
 }
