@@ -32,7 +32,7 @@ public static class RunHubApp
 
         var dataDir = DataDirectory(options);
         builder.Services.AddSingleton(new SqliteDatabase(dataDir));
-        builder.Services.AddSingleton<IFileStore>(new LocalFileStore(Path.Combine(dataDir, "files")));
+        builder.Services.AddFileStorage(options, dataDir);
         builder.Services.AddSingleton(LoadCatalog(options));
         builder.Services.AddSingleton(new ApiKeyCache(TimeSpan.FromSeconds(Math.Max(0, options.KeyCacheSeconds))));
         builder.Services.AddSingleton<AccountDirectory>();

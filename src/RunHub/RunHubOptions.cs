@@ -40,6 +40,7 @@ public sealed class RunHubOptions
     public decimal BootstrapBalance { get; set; } = 10m;
 
     public MediaOptions Media { get; set; } = new();
+    public Storage.StorageOptions Storage { get; set; } = new();
     public QueueOptions Queue { get; set; } = new();
     public EnginesOptions Engines { get; set; } = new();
 }
