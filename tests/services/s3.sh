@@ -22,7 +22,8 @@ mkdir -p "$S3_DIR/data"
 S3_PID=$!
 
 stop_s3() {
-  kill "$S3_PID" 2>/dev/null && wait "$S3_PID" 2>/dev/null
+  kill "$S3_PID" 2>/dev/null || true
+  wait "$S3_PID" 2>/dev/null || true
   rm -rf "$S3_DIR"
 }
 STOP_SERVICES+=(stop_s3)
