@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using RunHub.Accounts;
+using RunHub.Storage;
 using RunHub.Tasks;
 using TaskStatus = RunHub.Tasks.TaskStatus;
 
@@ -15,7 +16,7 @@ namespace RunHub.Api;
 public static class CancelEndpoint
 {
     public static async Task<TaskObject> Handle(HttpRequest request, AccountDirectory accounts, TaskCancellation cancellation,
-        IOptions<RunHubOptions> options)
+        IOptions<RunHubOptions> options, FileLinks links)
     {
         var key = BearerKey.From(request);
         if (key is null) return TaskObject.Error(ErrorCodes.InvalidApiKey, BearerKey.MissingMessage);
@@ -36,7 +37,7 @@ public static class CancelEndpoint
             CancelOutcome.AlreadyFinished when result.Task!.Status == TaskStatus.Cancel => TaskObjectMapper.ToWire(result.Task, BaseUrl.Of(request, options.Value)),
             CancelOutcome.AlreadyFinished => TaskObject.Error(ErrorCodes.InvalidParameters,
                 $"task {taskId} already ended {result.Task!.Status}; only a QUEUED or RUNNING task can be cancelled"),
-            _ => TaskObjectMapper.ToWire(result.Task!, BaseUrl.Of(request, options.Value)),
+            _ => TaskObjectMapper.ToWire(result.Task!, BaseUrl.FileUrls(request, options.Value, links)),
         };
     }
 }
