@@ -4,13 +4,14 @@ using RunHub.Tests.Support;
 namespace RunHub.Tests.Cluster;
 
 /// <summary>
-/// <c>runhub serve</c> child processes sharing one PostgreSQL store and one file folder, as nodes of a cluster on
-/// separate machines would share a database and a bucket. Each node is started with its role and settings as
-/// environment variables (<c>RunHub__Role</c>, ...).
+/// <c>runhub serve</c> child processes sharing one PostgreSQL store and one S3 bucket, as the nodes of a cluster on
+/// separate machines do (each has its own data folder, which holds nothing shared). Each node is started with its
+/// role and settings as environment variables (<c>RunHub__Role</c>, ...).
 /// </summary>
 public sealed class ClusterNodes : IAsyncDisposable
 {
     private readonly List<ServerProcess> _nodes = [];
+    private readonly List<TempDirectory> _folders = [];
 
     public ClusterNodes(TestStore store) => Store = store;
 
@@ -28,9 +29,12 @@ public sealed class ClusterNodes : IAsyncDisposable
         var started = await Task.WhenAll(nodeSettings.Select(settings =>
         {
             var environment = new Dictionary<string, string>(Store.ProcessEnvironment);
+            foreach (var (key, value) in TestS3.EnvironmentVariables()) environment[key] = value;
             foreach (var (key, value) in Quiet) environment[key] = value;
             foreach (var (key, value) in settings) environment[key] = value;
-            return ServerProcess.StartAsync(Store.DataDir, environment);
+            var data = new TempDirectory();
+            lock (_folders) _folders.Add(data);
+            return ServerProcess.StartAsync(data.Path, environment);
         }));
         _nodes.AddRange(started);
         return started;
@@ -39,5 +43,16 @@ public sealed class ClusterNodes : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         foreach (var node in _nodes) await node.DisposeAsync();
+        foreach (var folder in _folders) folder.Dispose();
+    }
+}
+
+/// <summary>A test of a cluster: it needs both PostgreSQL and the S3-compatible server (skipped or failed like <see cref="PostgresFactAttribute"/>).</summary>
+public sealed class ClusterFactAttribute : FactAttribute
+{
+    public ClusterFactAttribute()
+    {
+        if (TestServices.PostgresSkipReason is { } reason) Skip = reason;
+        else if (!TestS3.IsAvailable && !TestS3.IsRequired) Skip = $"needs an S3-compatible server: {TestS3.MissingMessage}";
     }
 }

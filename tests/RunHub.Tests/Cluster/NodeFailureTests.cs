@@ -6,14 +6,15 @@ using RunHub.Tests.Support;
 namespace RunHub.Tests.Cluster;
 
 /// <summary>
-/// Three nodes on one PostgreSQL: A only answers the API, B and C also run tasks. Tasks submitted to A run on B
-/// or C; B is killed with SIGKILL while it holds tasks mid-run, and C takes them over once their leases lapse.
+/// Three nodes on one PostgreSQL and one bucket: A only answers the API, B and C also run tasks (and answer the API,
+/// so tasks can be queried on any live node). Tasks submitted to A run on B or C; B is killed with SIGKILL while it
+/// holds tasks mid-run, and C takes them over once their leases lapse.
 /// </summary>
 public sealed class NodeFailureTests
 {
     private const string Model = "rhart-image-g-1.5/text-to-image";
 
-    [PostgresFact]
+    [ClusterFact]
     public async Task Tasks_of_a_worker_node_killed_mid_run_still_succeed_on_another_node_and_are_charged_once()
     {
         using var store = new TestStore(StoreKind.Postgres);
@@ -61,6 +62,10 @@ public sealed class NodeFailureTests
             var done = await (i % 2 == 0 ? onA : onC).WaitAsync(taskIds[i], TimeSpan.FromSeconds(90));
             Assert.Equal("SUCCESS", (string)done["status"]!);
         }
+        // A result written by a worker node is served by the API node from the shared bucket.
+        var result = (string)(await onA.QueryAsync(taskIds[0]))["results"]![0]!["url"]!;
+        var png = await http.GetByteArrayAsync(result);
+        Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, png[..4]);
         foreach (var id in heldByB)
             Assert.True(db.ExecuteScalar<long>("SELECT attempts FROM tasks WHERE id = @id", new { id }) >= 2, $"task {id} was not run again");
 
