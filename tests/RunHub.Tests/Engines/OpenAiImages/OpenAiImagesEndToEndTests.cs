@@ -1,3 +1,6 @@
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using RunHub.Tasks;
 using RunHub.Tests.Engines.OpenAiImages.Support;
 using RunHub.Tests.Support;
 
@@ -40,6 +43,28 @@ public sealed class OpenAiImagesEndToEndTests : IAsyncLifetime
         Assert.Equal("1024x1536", sent.Field("size"));
         Assert.Equal("high", sent.Field("quality"));
         Assert.Equal(0.97m, await caller.BalanceAsync());
+
+        // The backend's own token usage is kept with the task.
+        var record = host.Server.Services.GetRequiredService<TaskQueue>().Find(caller.AccountId, (string)submitted["taskId"]!);
+        using var usage = JsonDocument.Parse(record!.BackendUsage!);
+        Assert.Equal(323, usage.RootElement.GetProperty("input_tokens_details").GetProperty("image_tokens").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_backend_that_keeps_failing_hands_the_task_to_the_next_one()
+    {
+        await using var second = await FakeOpenAiImages.StartAsync(_fake.ApiKey);
+        _fake.Script(Enumerable.Range(0, 3).Select(_ => FakeReply.Raw(503, "text/html", "<html>Service Unavailable</html>")).ToArray());
+        await using var host = await OpenAiServer.StartAsync(_fake, fallback: second);
+        var caller = host.Server.NewCaller();
+
+        var submitted = await caller.SubmitAsync(OpenAiServer.TextToImage, new { prompt = "first backend is down", aspectRatio = "1:1" });
+        var done = await caller.WaitAsync((string)submitted["taskId"]!);
+
+        Assert.Equal("SUCCESS", (string)done["status"]!);
+        Assert.Equal(3, _fake.Received.Count);
+        var image = await host.Server.Http.GetByteArrayAsync((string)done["results"]![0]!["url"]!);
+        Assert.Equal(Assert.Single(second.Produced), image);
     }
 
     [Fact]
@@ -55,6 +80,22 @@ public sealed class OpenAiImagesEndToEndTests : IAsyncLifetime
         var image = await host.Server.Http.GetByteArrayAsync((string)done["results"]![0]!["url"]!);
         Assert.Equal(Assert.Single(_fake.Produced), image);
         Assert.False(Assert.Single(_fake.Received).IsEdit);
+    }
+
+    [Fact]
+    public async Task A_rate_limited_backend_puts_the_task_back_in_the_queue_and_it_succeeds_later()
+    {
+        // The backend asks for a longer wait than the engine holds a worker for: the task waits in the queue instead.
+        _fake.Script(FakeReply.RateLimited("1"));
+        await using var host = await OpenAiServer.StartAsync(_fake, maxRetryWaitSeconds: 0);
+        var caller = host.Server.NewCaller(balance: 1m);
+
+        var submitted = await caller.SubmitAsync(OpenAiServer.TextToImage, new { prompt = "busy at first", aspectRatio = "1:1" });
+        var done = await caller.WaitAsync((string)submitted["taskId"]!);
+
+        Assert.Equal("SUCCESS", (string)done["status"]!);
+        Assert.Equal(2, _fake.Received.Count);
+        Assert.Equal(0.97m, await caller.BalanceAsync());
     }
 
     [Fact]

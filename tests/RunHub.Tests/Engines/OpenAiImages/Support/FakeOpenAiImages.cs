@@ -49,9 +49,10 @@ internal sealed class FakeOpenAiImages : IAsyncDisposable
     /// <summary>Completes when a request starts a scripted hang.</summary>
     public TaskCompletionSource HangStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public static async Task<FakeOpenAiImages> StartAsync()
+    /// <param name="apiKey">The key to accept (e.g. another fake's, for two backends sharing one account); by default a new one.</param>
+    public static async Task<FakeOpenAiImages> StartAsync(string? apiKey = null)
     {
-        var key = "sk-proj-" + Guid.NewGuid().ToString("N") + Guid.NewGuid().ToString("N")[..8];
+        var key = apiKey ?? "sk-proj-" + Guid.NewGuid().ToString("N") + Guid.NewGuid().ToString("N")[..8];
         FakeOpenAiImages? fake = null;
         var server = await LoopbackServer.StartAsync(context => fake!.HandleAsync(context));
         fake = new FakeOpenAiImages(server, key);

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -31,7 +30,10 @@ internal sealed class OpenAiServer : IAsyncDisposable
     public CapturedLogs Logs { get; }
 
     /// <param name="keys">The key each model sends (default: the fake's); a model given another key is refused by the fake.</param>
-    public static async Task<OpenAiServer> StartAsync(FakeOpenAiImages fake, int timeoutSeconds = 600, IReadOnlyDictionary<string, string>? keys = null)
+    /// <param name="fallback">A second backend, listed after the first under <c>engines</c>, with the same key variable.</param>
+    public static async Task<OpenAiServer> StartAsync(
+        FakeOpenAiImages fake, int timeoutSeconds = 600, IReadOnlyDictionary<string, string>? keys = null, FakeOpenAiImages? fallback = null,
+        int maxRetryWaitSeconds = 30)
     {
         var variables = new List<string>();
         var catalog = new TempDirectory();
@@ -46,14 +48,13 @@ internal sealed class OpenAiServer : IAsyncDisposable
             Environment.SetEnvironmentVariable(variable, keys?.GetValueOrDefault(endpoint) ?? fake.ApiKey);
             variables.Add(variable);
             var copy = model.DeepClone().AsObject();
-            copy["engine"] = new JsonObject
+            // A single backend as the plain "engine" entry; with a fallback, the ordered "engines" list.
+            if (fallback is null) copy["engine"] = Backend(fake.Url, variable, maxRetryWaitSeconds);
+            else
             {
-                ["name"] = "openai-images",
-                ["settings"] = new JsonObject
-                {
-                    ["server"] = fake.Url, ["model"] = "gpt-image-1.5", ["apiKeyEnv"] = variable, ["quality"] = "high", ["retryDelayMs"] = 10,
-                },
-            };
+                copy.Remove("engine");
+                copy["engines"] = new JsonArray(Backend(fake.Url, variable, maxRetryWaitSeconds), Backend(fallback.Url, variable, maxRetryWaitSeconds));
+            }
             copy["timeoutSeconds"] = timeoutSeconds;
             models.Add(copy);
         }
@@ -72,6 +73,16 @@ internal sealed class OpenAiServer : IAsyncDisposable
         server.Services.GetRequiredService<ILoggerFactory>().AddProvider(logs);
         return new OpenAiServer(server, catalog, variables, logs);
     }
+
+    private static JsonObject Backend(string server, string keyVariable, int maxRetryWaitSeconds) => new()
+    {
+        ["name"] = "openai-images",
+        ["settings"] = new JsonObject
+        {
+            ["server"] = server, ["model"] = "gpt-image-1.5", ["apiKeyEnv"] = keyVariable, ["quality"] = "high", ["retryDelayMs"] = 10,
+            ["maxRetryWaitSeconds"] = maxRetryWaitSeconds,
+        },
+    };
 
     /// <summary>Every byte the server keeps (database, its WAL, stored files), as text, for searching.</summary>
     public string StoredText()
@@ -92,6 +103,4 @@ internal sealed class OpenAiServer : IAsyncDisposable
         foreach (var variable in _variables) Environment.SetEnvironmentVariable(variable, null);
         _catalog.Dispose();
     }
-
-    internal static string Json(object value) => JsonSerializer.Serialize(value);
 }
