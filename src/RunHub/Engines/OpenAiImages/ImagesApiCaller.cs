@@ -29,6 +29,11 @@ internal sealed class ImagesApiCaller(HttpClient http, ILogger logger, TimeProvi
             {
                 response = await SendOnceAsync(uri, request, apiKey, cancellationToken);
             }
+            catch (HttpRequestException) when (cancellationToken.IsCancellationRequested)
+            {
+                // The deadline or a cancel broke the connection: that is the caller's ending, not a backend failure.
+                throw new OperationCanceledException(cancellationToken);
+            }
             catch (HttpRequestException e) when (NothingWasSent(e))
             {
                 var wait = RetryDelay.Backoff(settings.RetryDelay, retry, settings.MaxRetryWait);

@@ -37,6 +37,8 @@ internal sealed partial class ImagesRequest
 
     public bool IsEdit => _images.Count > 0;
 
+    public int ImageCount => _images.Count;
+
     public static ImagesRequest For(EngineJob job, OpenAiImagesSettings settings)
     {
         var images = job.Inputs.Where(input => IsImage(job.Model, input)).ToList();

@@ -21,7 +21,7 @@ internal sealed class ImagesResponseReader(HttpClient http)
             body = await BoundedBody.ReadAllAsync(stream, response.Content.Headers.ContentLength, settings.MaxResponseBytes,
                 "the image backend's answer", cancellationToken);
         }
-        catch (Exception e) when (e is IOException or HttpRequestException)
+        catch (Exception e) when (e is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
         {
             throw new EngineException(ErrorCodes.UpstreamError,
                 "the connection to the image backend broke while its answer arrived; the request is not sent again because it was already billed");
@@ -109,7 +109,7 @@ internal sealed class ImagesResponseReader(HttpClient http)
             throw new EngineException(ErrorCodes.UpstreamError,
                 $"image #{index} could not be downloaded from {uri.Host} within {settings.DownloadTimeout.TotalSeconds:0} s");
         }
-        catch (Exception e) when (e is IOException or HttpRequestException)
+        catch (Exception e) when (e is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
         {
             throw new EngineException(ErrorCodes.UpstreamError, $"image #{index} could not be downloaded from {uri.Host}: {e.Message}");
         }

@@ -54,7 +54,7 @@ public sealed class OpenAiImagesEngine : IEngine, IDisposable
         var request = ImagesRequest.For(job, settings);
 
         _logger.LogDebug("openai-images: task {TaskId}: {Path} on {Host}, model {Model}, {Images} input image(s)",
-            job.TaskId, request.Path, settings.ApiRoot.Host, settings.Model, request.IsEdit ? job.Inputs.Count : 0);
+            job.TaskId, request.Path, settings.ApiRoot.Host, settings.Model, request.ImageCount);
         job.Progress.Report(new EngineProgress(Percent: 0, Node: request.Path, QueuePosition: 0));
 
         using var response = await _caller.SendAsync(request, settings, apiKey, job.TaskId, cancellationToken);
