@@ -4,6 +4,7 @@ using RunHub.Api;
 using RunHub.Catalog;
 using RunHub.Engines;
 using RunHub.Engines.ComfyUi;
+using RunHub.Engines.OpenAiImages;
 using RunHub.Engines.Sandbox;
 using RunHub.Media;
 using RunHub.Storage;
@@ -37,7 +38,7 @@ public static class RunHubApp
         builder.Services.AddSingleton(database);
         if (database is PostgresDatabase postgres) builder.Services.AddSingleton(_ => postgres); // the container disposes its pool
         else builder.Services.AddSingleton(_ => (SqliteDatabase)database); // the container closes its kept connections
-        builder.Services.AddSingleton<IFileStore>(new LocalFileStore(Path.Combine(dataDir, "files")));
+        builder.Services.AddFileStorage(options, dataDir);
         builder.Services.AddSingleton(LoadCatalog(options));
         builder.Services.AddSingleton(new ApiKeyCache(TimeSpan.FromSeconds(Math.Max(0, options.KeyCacheSeconds))));
         builder.Services.AddSingleton<AccountDirectory>();
@@ -49,6 +50,7 @@ public static class RunHubApp
         builder.Services.AddSingleton<TaskCancellation>();
         builder.Services.AddSingleton<IEngine, SandboxEngine>();
         builder.Services.AddSingleton<IEngine, ComfyUiEngine>();
+        builder.Services.AddSingleton<IEngine, OpenAiImagesEngine>();
         builder.Services.AddSingleton<EngineRegistry>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<BackendPool>();
