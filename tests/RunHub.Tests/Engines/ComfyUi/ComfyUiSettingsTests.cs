@@ -1,0 +1,85 @@
+using System.Text.Json;
+using RunHub.Catalog;
+using RunHub.Engines.ComfyUi;
+
+namespace RunHub.Tests.Engines.ComfyUi;
+
+/// <summary>Catalog mistakes in a comfyui entry are refused with what is wrong and where.</summary>
+public sealed class ComfyUiSettingsTests
+{
+    private static ComfyUiSettings Read(string settings) =>
+        ComfyUiSettings.Read(new EngineBinding("comfyui", JsonDocument.Parse(settings).RootElement.Clone()));
+
+    private static string Refusal(string settings) => Assert.Throws<CatalogFormatException>(() => Read(settings)).Message;
+
+    [Fact]
+    public void Settings_with_bindings_of_every_kind_are_read()
+    {
+        var settings = Read("""
+            {"server": "http://gpu1:8188", "workflow": "w.json", "pollSeconds": 0.5, "maxOutputMb": 2,
+             "bindings": [
+               {"param": "prompt", "nodeId": "6", "fieldName": "text"},
+               {"param": "imageUrls", "index": 1, "nodeId": "11", "fieldName": "image", "removeWhenMissing": ["11", 12]},
+               {"param": "aspectRatio", "map": {"2:3": {"5.width": 1024, "5.height": 1536}, "auto": {"closestTo": "imageUrls"}}},
+               {"seed": true, "nodeId": "3", "fieldName": "seed"}]}
+            """);
+
+        Assert.Equal(new Uri("http://gpu1:8188/"), settings.Server);
+        Assert.Equal(TimeSpan.FromSeconds(0.5), settings.PollInterval);
+        Assert.Equal(2 * 1024 * 1024, settings.MaxOutputBytes);
+        Assert.Equal(new NodeInput("6", "text"), settings.Bindings[0].Target);
+        Assert.Equal(["11", "12"], settings.Bindings[1].RemoveWhenMissing);
+        var map = settings.Bindings[2].Map!;
+        Assert.Equal([new NodeInput("5", "width"), new NodeInput("5", "height")], map["2:3"].Assignments.Select(a => a.Input));
+        Assert.Equal("imageUrls", map["auto"].ClosestTo);
+        Assert.True(settings.Bindings[3].Seed);
+    }
+
+    [Theory]
+    [InlineData("""{"workflow": "w.json", "bindings": []}""", "\"server\": required")]
+    [InlineData("""{"server": "gpu1:8188", "workflow": "w.json", "bindings": []}""", "is not an http(s) URL")]
+    [InlineData("""{"server": "http://gpu1:8188", "bindings": []}""", "\"workflow\": required")]
+    [InlineData("""{"server": "http://gpu1:8188", "workflow": "w.json"}""", "\"bindings\": required")]
+    [InlineData("""{"server": "http://gpu1:8188", "workflow": "w.json", "bindings": [{"nodeId": "6", "fieldName": "text"}]}""", "binding #0, field \"param\"")]
+    [InlineData("""{"server": "http://gpu1:8188", "workflow": "w.json", "bindings": [{"param": "p", "nodeId": "6"}]}""", "nodeId and fieldName go together")]
+    [InlineData("""{"server": "http://gpu1:8188", "workflow": "w.json", "bindings": [{"param": "p"}]}""", "needs nodeId and fieldName, or a map")]
+    [InlineData("""{"server": "http://gpu1:8188", "workflow": "w.json", "bindings": [{"param": "p", "map": {"a": {"width": 1}}}]}""", "\"width\" in the entry for \"a\" is not \"nodeId.fieldName\"")]
+    [InlineData("""{"server": "http://gpu1:8188", "workflow": "w.json", "bindings": [{"param": "p", "index": -1, "nodeId": "6", "fieldName": "t"}]}""", "is not a list position")]
+    [InlineData("""{"server": "http://gpu1:8188", "workflow": "w.json", "bindings": [], "pollSeconds": 0}""", "\"pollSeconds\": 0 is not a number of seconds")]
+    public void Mistake_is_refused_with_its_place(string settings, string expected)
+    {
+        Assert.Contains(expected, Refusal(settings));
+    }
+
+    [Fact]
+    public void Workflow_saved_in_the_UI_format_is_refused_with_the_way_to_export_it()
+    {
+        var error = Assert.Throws<WorkflowException>(() => WorkflowGraph.Parse("""{"nodes": [], "links": [], "version": 0.4}""", "w.json"));
+
+        Assert.Contains("Export (API)", error.Message);
+    }
+
+    [Fact]
+    public void Node_without_class_type_is_refused()
+    {
+        var error = Assert.Throws<WorkflowException>(() => WorkflowGraph.Parse("""{"6": {"inputs": {}}}""", "w.json"));
+
+        Assert.Contains("node 6 needs \"class_type\"", error.Message);
+    }
+
+    [Fact]
+    public void Removing_a_node_removes_the_links_to_it_and_keeps_other_inputs()
+    {
+        var graph = WorkflowGraph.Parse("""
+            {"10": {"class_type": "LoadImage", "inputs": {"image": "a.png"}},
+             "11": {"class_type": "LoadImage", "inputs": {"image": "b.png"}},
+             "20": {"class_type": "TextEncodeQwenImageEditPlus", "inputs": {"prompt": "x", "image1": ["10", 0], "image2": ["11", 0]}}}
+            """, "w.json");
+
+        graph.Remove(["11"]);
+
+        Assert.False(graph.Has("11"));
+        var inputs = graph.Nodes["20"]!["inputs"]!.AsObject();
+        Assert.Equal(["prompt", "image1"], inputs.Select(i => i.Key));
+    }
+}
