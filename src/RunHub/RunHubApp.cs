@@ -3,6 +3,7 @@ using RunHub.Accounts;
 using RunHub.Api;
 using RunHub.Catalog;
 using RunHub.Engines;
+using RunHub.Engines.RunningHub;
 using RunHub.Engines.Sandbox;
 using RunHub.Media;
 using RunHub.Storage;
@@ -42,6 +43,7 @@ public static class RunHubApp
         builder.Services.AddSingleton<TaskQueue>();
         builder.Services.AddSingleton<TaskRunner>();
         builder.Services.AddSingleton<IEngine, SandboxEngine>();
+        builder.Services.AddSingleton<IEngine, RunningHubEngine>();
         builder.Services.AddSingleton<EngineRegistry>();
         builder.Services.AddMediaFetching();
         var role = ServerRole.Parse(options.Role);
