@@ -1,0 +1,100 @@
+using System.Text;
+using RunHub.Tests.Support;
+
+namespace RunHub.Tests.Engines.RunningHub;
+
+/// <summary>The gateway as a RunningHub client sees it: the real RunHub server forwarding to a fake RunningHub.</summary>
+public sealed class GatewayEndToEndTests : IAsyncLifetime
+{
+    private FakeRunningHub _fake = null!;
+
+    public async Task InitializeAsync() => _fake = await FakeRunningHub.StartAsync();
+
+    public async Task DisposeAsync() => await _fake.DisposeAsync();
+
+    [Fact]
+    public async Task Seed_edit_through_the_public_api_returns_the_upstream_image_from_runhubs_own_storage()
+    {
+        await using var gateway = await GatewayServer.StartAsync(_fake);
+        var caller = gateway.Server.NewCaller(balance: 1m);
+        var photo = TestImages.Png(60, 40);
+        var upload = await caller.UploadAsync(photo, "photo.png", "image/png");
+        var runhubUrl = (string)upload["data"]!["download_url"]!;
+
+        var submitted = await caller.SubmitAsync(GatewayServer.Endpoint,
+            new { prompt = "A sudden, massive explosion behind them", imageUrls = new[] { runhubUrl }, aspectRatio = "2:3" });
+        var done = await caller.WaitAsync((string)submitted["taskId"]!);
+
+        Assert.Equal("SUCCESS", (string)done["status"]!);
+        var resultUrl = (string)done["results"]!.AsArray().Single()!["url"]!;
+        Assert.StartsWith(gateway.Server.BaseUrl.TrimEnd('/') + "/files/", resultUrl);
+        using var http = new HttpClient();
+        Assert.Equal(_fake.ResultImage, await http.GetByteArrayAsync(resultUrl));
+        // The RunHub upload URL was not handed upstream: its bytes were uploaded there.
+        Assert.Equal(photo, Assert.Single(_fake.Uploads).Data);
+        var forwarded = (string)Assert.Single(_fake.Submits).Body["imageUrls"]![0]!;
+        Assert.StartsWith(_fake.Root + "/cdn/", forwarded);
+        // RunHub charges its own catalog price; what the upstream charged its key is the upstream's business.
+        Assert.Equal("0.03", (string)done["usage"]!["consumeMoney"]!);
+        Assert.Equal(0.97m, await caller.BalanceAsync());
+    }
+
+    [Fact]
+    public async Task An_upstream_task_that_never_ends_fails_with_1006_at_the_deadline_and_is_cancelled_upstream()
+    {
+        _fake.Script = new FakeScript { Outcome = FakeOutcome.Hang };
+        await using var gateway = await GatewayServer.StartAsync(_fake, timeoutSeconds: 1);
+        var caller = gateway.Server.NewCaller(balance: 1m);
+
+        var submitted = await caller.SubmitAsync(GatewayServer.Endpoint,
+            new { prompt = "A sudden, massive explosion behind them", imageUrls = new[] { TestImages.DataUri(TestImages.Png(20, 20)) }, aspectRatio = "1:1" });
+        var done = await caller.WaitAsync((string)submitted["taskId"]!);
+
+        Assert.Equal("FAILED", (string)done["status"]!);
+        Assert.Equal("1006", (string)done["errorCode"]!);
+        var upstreamTask = Assert.Single(_fake.Cancels);
+        Assert.Contains(gateway.Logs.All, line => line.Contains(upstreamTask, StringComparison.Ordinal) && line.Contains("cancelled", StringComparison.Ordinal));
+        Assert.Equal(1m, await caller.BalanceAsync());
+    }
+
+    [Fact]
+    public async Task An_upstream_failure_code_reaches_the_caller_unchanged()
+    {
+        _fake.Script = new FakeScript { Outcome = FakeOutcome.Fail, FailCode = "1501", FailMessage = "content moderation: the prompt was refused" };
+        await using var gateway = await GatewayServer.StartAsync(_fake);
+        var caller = gateway.Server.NewCaller(balance: 1m);
+
+        var submitted = await caller.SubmitAsync(GatewayServer.Endpoint,
+            new { prompt = "A sudden, massive explosion behind them", imageUrls = new[] { TestImages.DataUri(TestImages.Png(20, 20)) }, aspectRatio = "1:1" });
+        var done = await caller.WaitAsync((string)submitted["taskId"]!);
+
+        Assert.Equal("FAILED", (string)done["status"]!);
+        Assert.Equal("1501", (string)done["errorCode"]!);
+        Assert.Equal("content moderation: the prompt was refused", (string)done["errorMessage"]!);
+        Assert.Equal(1m, await caller.BalanceAsync());
+    }
+
+    [Fact]
+    public async Task The_upstream_key_appears_in_no_log_line_and_no_task_record()
+    {
+        await using var gateway = await GatewayServer.StartAsync(_fake);
+        var caller = gateway.Server.NewCaller(balance: 1m);
+        var body = new { prompt = "A sudden, massive explosion behind them", imageUrls = new[] { TestImages.DataUri(TestImages.Png(20, 20)) }, aspectRatio = "1:1" };
+
+        var succeeded = await caller.WaitAsync((string)(await caller.SubmitAsync(GatewayServer.Endpoint, body))["taskId"]!);
+        // An upstream that echoes the key in its error message.
+        _fake.Script = new FakeScript { Outcome = FakeOutcome.Fail, FailCode = "1015", FailMessage = $"generation failed for {_fake.ApiKey}" };
+        var failed = await caller.WaitAsync((string)(await caller.SubmitAsync(GatewayServer.Endpoint, body))["taskId"]!);
+
+        Assert.Equal("SUCCESS", (string)succeeded["status"]!);
+        Assert.Equal("1015", (string)failed["errorCode"]!);
+        Assert.DoesNotContain(_fake.ApiKey, failed.ToJsonString());
+        Assert.Contains(gateway.Logs.All, line => line.Contains("forwarded to", StringComparison.Ordinal));
+        Assert.DoesNotContain(gateway.Logs.All, line => line.Contains(_fake.ApiKey, StringComparison.Ordinal));
+        Assert.Empty(_fake.BadKeys);
+        await gateway.Server.StopAsync();
+        var key = Encoding.UTF8.GetBytes(_fake.ApiKey);
+        foreach (var file in Directory.EnumerateFiles(gateway.Server.DataDir, "*", SearchOption.AllDirectories))
+            Assert.True((await File.ReadAllBytesAsync(file)).AsSpan().IndexOf(key) < 0, $"{file} holds the upstream key");
+    }
+}
