@@ -37,7 +37,7 @@ public static class SubmitEndpoint
         if (outcome.Request is not { } validated)
             return TaskObject.Error(ErrorCodes.InvalidParameters, string.Join("; ", outcome.Errors));
 
-        if (engines.Find(model.Engine?.Name) is null)
+        if (!engines.CanServe(model))
             return TaskObject.Error(ErrorCodes.ServiceUnavailable, $"no engine on this server can serve {model.Endpoint}");
         if (model.Price is null)
             return TaskObject.Error(ErrorCodes.ServiceUnavailable, $"{model.Endpoint} has no price on this server, so it cannot be run");

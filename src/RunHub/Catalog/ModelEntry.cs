@@ -1,6 +1,6 @@
 namespace RunHub.Catalog;
 
-/// <summary>A model as data: endpoint, output type, parameter schema, price and engine.</summary>
+/// <summary>A model as data: endpoint, output type, parameter schema, price and the backends that serve it.</summary>
 public sealed record ModelEntry
 {
     /// <summary>1 to 3 path segments, e.g. <c>rhart-image-g-1.5/edit</c>.</summary>
@@ -12,8 +12,21 @@ public sealed record ModelEntry
     public required IReadOnlyList<ParameterSpec> Parameters { get; init; }
     /// <summary>Null when the model has no price RunHub can compute; such a model cannot be submitted.</summary>
     public PriceSchedule? Price { get; init; }
-    /// <summary>Null when no engine is configured; such a model is listed but not served (1010).</summary>
-    public EngineBinding? Engine { get; init; }
+
+    /// <summary>
+    /// The backends that can serve the model, in the catalog's order of preference, with any <c>servers</c> list
+    /// already expanded into one backend per server. Empty when no engine is configured: such a model is listed
+    /// but not served (1010).
+    /// </summary>
+    public IReadOnlyList<EngineBinding> Engines { get; init; } = [];
+
+    /// <summary>The first backend, or null when there is none; setting it makes it the only backend.</summary>
+    public EngineBinding? Engine
+    {
+        get => Engines.Count > 0 ? Engines[0] : null;
+        init => Engines = value is null ? [] : [value];
+    }
+
     /// <summary>Deadline for one run of a task of this model.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(10);
 }

@@ -6,8 +6,8 @@ namespace RunHub.Catalog;
 /// Reads RunningHub's public model registry format (<c>{"models": [{endpoint, output_type,
 /// category, display_name, params: [...]}]}</c>) into <see cref="ModelEntry"/> records, and its
 /// pricing format into <see cref="PriceSchedule"/>s attached by endpoint. RunHub's own catalog is
-/// the same format plus two optional fields per model: <c>engine</c> (<c>{"name", "settings"}</c>)
-/// and <c>timeoutSeconds</c>.
+/// the same format plus optional fields per model: <c>engine</c> (<c>{"name", "settings"}</c>) or <c>engines</c>
+/// (an ordered list of them, see <see cref="EngineListReader"/>), and <c>timeoutSeconds</c>.
 /// </summary>
 public static class RegistryReader
 {
@@ -83,7 +83,7 @@ public static class RegistryReader
             Category = reader.String("category"),
             OutputType = reader.RequiredString("output_type"),
             Parameters = parameters,
-            Engine = Engine(reader),
+            Engines = EngineListReader.Read(reader),
             Timeout = timeout is null ? TimeSpan.FromMinutes(10) : TimeSpan.FromSeconds(timeout.Value),
         };
     }
@@ -94,25 +94,6 @@ public static class RegistryReader
         var segments = endpoint.Split('/');
         if (segments.Length > 3 || segments.Any(s => s.Length == 0 || s.Any(c => char.IsWhiteSpace(c) || c is '?' or '#' or '%' or '\\')))
             throw reader.Error("endpoint", $"{JsonValueText.Quote(endpoint)} is not 1 to 3 non-empty path segments");
-    }
-
-    private static EngineBinding? Engine(FieldReader model)
-    {
-        switch (model.Get("engine"))
-        {
-            case null:
-                return null;
-            case { ValueKind: JsonValueKind.String } name when !string.IsNullOrWhiteSpace(name.GetString()):
-                return new EngineBinding(name.GetString()!);
-            case { ValueKind: JsonValueKind.Object } obj:
-                var reader = new FieldReader(obj, $"{model.Where}, engine");
-                var settings = reader.Get("settings");
-                if (settings is { ValueKind: not JsonValueKind.Object })
-                    throw reader.Error("settings", $"expected an object, got {FieldReader.Kind(settings.Value)}");
-                return new EngineBinding(reader.RequiredString("name"), settings?.Clone());
-            case { } other:
-                throw model.Error("engine", $"expected {{\"name\": ..., \"settings\": {{...}}}}, got {FieldReader.Kind(other)}");
-        }
     }
 
     private static T ReadFile<T>(string path, Func<JsonElement, string, T> read)

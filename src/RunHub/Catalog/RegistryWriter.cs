@@ -6,18 +6,20 @@ namespace RunHub.Catalog;
 /// <summary>
 /// Writes models back in RunningHub's registry shape (the same fields <see cref="RegistryReader"/> reads), each
 /// with its price in the pricing file's shape under <c>pricing</c>, so a client can read the listing with the
-/// same code that reads RunningHub's published registry.
+/// same code that reads RunningHub's published registry. The backends (<c>engines</c>) are written only when
+/// asked: they are the operator's configuration (server addresses), not something a client is shown.
 /// </summary>
 public static class RegistryWriter
 {
-    public static JsonObject Write(IReadOnlyList<ModelEntry> models, string version) => new()
+    public static JsonObject Write(IReadOnlyList<ModelEntry> models, string version, bool withEngines = false) => new()
     {
         ["version"] = version,
         ["model_count"] = models.Count,
-        ["models"] = new JsonArray(models.Select(m => (JsonNode)Model(m)).ToArray()),
+        ["models"] = new JsonArray(models.Select(m => (JsonNode)Model(m, withEngines)).ToArray()),
     };
 
-    public static JsonObject Model(ModelEntry model)
+    /// <param name="withEngines">Also write the backends and the deadline, so the model reads back as it is.</param>
+    public static JsonObject Model(ModelEntry model, bool withEngines = false)
     {
         var node = new JsonObject
         {
@@ -28,6 +30,19 @@ public static class RegistryWriter
             ["params"] = new JsonArray(model.Parameters.Select(p => (JsonNode)Parameter(p)).ToArray()),
             ["pricing"] = model.Price is null ? null : Price(model.Price),
         };
+        if (withEngines)
+        {
+            // Written expanded (one backend per server), which reads back to the same list.
+            if (model.Engines.Count > 0) node["engines"] = new JsonArray(model.Engines.Select(e => (JsonNode)Backend(e)).ToArray());
+            node["timeoutSeconds"] = model.Timeout.TotalSeconds;
+        }
+        return node;
+    }
+
+    private static JsonObject Backend(EngineBinding backend)
+    {
+        var node = new JsonObject { ["name"] = backend.Name };
+        if (backend.Settings is { } settings) node["settings"] = JsonNode.Parse(settings.GetRawText());
         return node;
     }
 

@@ -71,8 +71,9 @@ public sealed class TaskRunner(
             return Failure(ErrorCodes.Internal, $"the task was started {max} times without finishing; giving up");
         var model = catalog.Find(task.Endpoint);
         if (model is null) return Failure(ErrorCodes.ServiceUnavailable, $"{task.Endpoint} is no longer in this server's catalog");
-        var engine = engines.Find(model.Engine?.Name);
-        if (engine is null) return Failure(ErrorCodes.ServiceUnavailable, $"no engine on this server can serve {model.Endpoint}");
+        var backend = model.Engines.FirstOrDefault(b => engines.Find(b.Name) is not null);
+        var engine = engines.Find(backend?.Name);
+        if (engine is null || backend is null) return Failure(ErrorCodes.ServiceUnavailable, $"no engine on this server can serve {model.Endpoint}");
 
         using var parameters = JsonDocument.Parse(task.Parameters);
         var inputs = new List<MediaInput>();
@@ -92,7 +93,7 @@ public sealed class TaskRunner(
         EngineOutput output;
         try
         {
-            output = await engine.RunAsync(new EngineJob(task.Id, model, values, inputs), deadline.Token);
+            output = await engine.RunAsync(new EngineJob(task.Id, model, values, inputs) { Backend = backend }, deadline.Token);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
