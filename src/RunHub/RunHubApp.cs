@@ -18,7 +18,8 @@ public static class RunHubApp
     public const string DefaultUrls = "http://127.0.0.1:5080";
 
     /// <param name="settings">Command-line settings that override configuration (urls, data folder).</param>
-    public static WebApplication Build(IReadOnlyDictionary<string, string?> settings)
+    /// <param name="configureServices">Last word on the services (tests add engines of their own here).</param>
+    public static WebApplication Build(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? configureServices = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddInMemoryCollection(settings);
@@ -42,9 +43,14 @@ public static class RunHubApp
         builder.Services.AddSingleton<GroupCommit>();
         builder.Services.AddSingleton<TaskQueue>();
         builder.Services.AddSingleton<TaskRunner>();
+        builder.Services.AddSingleton<TaskCancellation>();
         builder.Services.AddSingleton<IEngine, SandboxEngine>();
         builder.Services.AddSingleton<IEngine, RunningHubEngine>();
         builder.Services.AddSingleton<EngineRegistry>();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<BackendPool>();
+        builder.Services.AddSingleton<EngineDispatcher>();
+        configureServices?.Invoke(builder.Services);
         builder.Services.AddMediaFetching();
         var role = ServerRole.Parse(options.Role);
         if (role.RunsTasks) builder.Services.AddHostedService<TaskWorkers>();

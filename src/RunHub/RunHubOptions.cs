@@ -90,6 +90,12 @@ public sealed class QueueOptions
 
 public sealed class EnginesOptions
 {
+    /// <summary>Backends one run of a task tries (failing over on retryable errors) before it fails with the last error.</summary>
+    public int MaxAttempts { get; set; } = 3;
+
+    /// <summary>How long a backend that failed with a retryable or connection error is left out before it is probed again.</summary>
+    public double CooldownSeconds { get; set; } = 30;
+
     public SandboxOptions Sandbox { get; set; } = new();
 }
 

@@ -14,6 +14,7 @@ public static class ApiRoutes
 
         var v2 = app.MapGroup("/openapi/v2");
         v2.MapPost("/query", QueryEndpoint.Handle);
+        v2.MapPost("/cancel", CancelEndpoint.Handle);
         v2.MapGet("/models", (ModelsEndpoint models) => models.Handle());
         v2.MapPost("/media/upload/binary", UploadEndpoint.Handle).DisableAntiforgery();
         v2.MapPost("/{**endpoint}", SubmitEndpoint.Handle);

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Extensions.Options;
 using RunHub.Accounts;
 using RunHub.Tasks;
@@ -18,23 +17,12 @@ public static class QueryEndpoint
         var body = await RequestBody.ReadJsonAsync(request);
         if (body.Error is not null) return TaskObject.Error(ErrorCodes.InvalidParameters, body.Error);
         using var document = body.Document!;
-        var root = document.RootElement;
-        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("taskId", out var idElement))
-            return TaskObject.Error(ErrorCodes.InvalidParameters, "taskId: required");
-        var taskId = idElement.ValueKind switch
-        {
-            JsonValueKind.String => idElement.GetString(),
-            // Clients that parsed an id as a number lose precision past 2^53; accept exact integers anyway.
-            JsonValueKind.Number => idElement.GetRawText(),
-            _ => null,
-        };
-        if (string.IsNullOrWhiteSpace(taskId)) return TaskObject.Error(ErrorCodes.InvalidParameters, "taskId: expected a task id string");
+        var taskId = TaskIdField.Read(document.RootElement, out var error);
+        if (taskId is null) return TaskObject.Error(ErrorCodes.InvalidParameters, error!);
 
-        var task = queue.Find(accountId, taskId.Trim());
+        var task = queue.Find(accountId, taskId);
         return task is null
-            ? TaskObject.Error(ErrorCodes.TaskNotFound, $"task {Truncate(taskId)} not found")
+            ? TaskObject.Error(ErrorCodes.TaskNotFound, $"task {TaskIdField.Shorten(taskId)} not found")
             : TaskObjectMapper.ToWire(task, BaseUrl.Of(request, options.Value));
     }
-
-    private static string Truncate(string text) => text.Length <= 40 ? text : text[..40] + "…";
 }

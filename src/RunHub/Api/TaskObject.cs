@@ -1,6 +1,12 @@
+using System.Text.Json.Serialization;
+using RunHub.Tasks;
+
 namespace RunHub.Api;
 
-/// <summary>The task object of submit and query responses (DESIGN.md §1), every field always present.</summary>
+/// <summary>
+/// The task object of submit and query responses (DESIGN.md §1), every RunningHub field always present. The RunHub
+/// extension <see cref="Progress"/> is written only while a running task's engine has reported some.
+/// </summary>
 public sealed record TaskObject(
     string TaskId,
     string Status,
@@ -11,6 +17,9 @@ public sealed record TaskObject(
     string PromptTips,
     TaskUsage? Usage)
 {
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public TaskProgress? Progress { get; init; }
+
     /// <summary>A failure before any task exists: empty taskId and status, the error filled in.</summary>
     public static TaskObject Error(string code, string message) => new("", "", code, ErrorCodes.Message(code, message), null, "", "", null);
 }

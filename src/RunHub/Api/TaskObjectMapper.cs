@@ -9,9 +9,6 @@ namespace RunHub.Api;
 /// <summary>Turns a stored task into the wire's task object, with result URLs on the caller's base URL.</summary>
 public static class TaskObjectMapper
 {
-    // What ComfyUI answers for a graph that passed validation; RunHub validates before queueing, so it always holds.
-    private const string AcceptedPromptTips = """{"result": true, "error": null, "outputs_to_execute": [], "node_errors": {}}""";
-
     public static TaskObject ToWire(TaskRecord task, string baseUrl)
     {
         IReadOnlyList<TaskResult>? results = null;
@@ -27,6 +24,10 @@ public static class TaskObjectMapper
             var money = new Money(task.Price).ToString();
             usage = new TaskUsage(money, null, seconds.ToString(CultureInfo.InvariantCulture), null);
         }
-        return new TaskObject(task.Id, task.Status, task.ErrorCode, task.ErrorMessage, results, task.ClientId, AcceptedPromptTips, usage);
+        return new TaskObject(task.Id, task.Status, task.ErrorCode, task.ErrorMessage, results, task.ClientId,
+            task.PromptTips ?? PromptTips.Accepted, usage)
+        {
+            Progress = task.Status == TaskStatus.Running ? TaskProgress.Parse(task.Progress) : null,
+        };
     }
 }

@@ -16,10 +16,15 @@ public sealed class TaskQueue(SqliteDatabase database, GroupCommit commits, Task
     private const string Columns =
         "id, account_id AS AccountId, endpoint, client_id AS ClientId, status, parameters, price, error_code AS ErrorCode, " +
         "error_message AS ErrorMessage, results, attempts, lease_owner AS LeaseOwner, lease_expires_at AS LeaseExpiresAt, " +
-        "created_at AS CreatedAt, started_at AS StartedAt, finished_at AS FinishedAt";
+        "created_at AS CreatedAt, started_at AS StartedAt, finished_at AS FinishedAt, available_at AS AvailableAt, " +
+        "cancel_requested_at AS CancelRequestedAt, progress, prompt_tips AS PromptTips, backend_usage AS BackendUsage";
+
+    /// <summary>What <c>SELECT</c> lists for a <see cref="TaskRecord"/>, for the other task operations.</summary>
+    internal const string RecordColumns = Columns;
 
     private const string RunnableId =
-        "SELECT id FROM tasks WHERE status = 'QUEUED' OR (status = 'RUNNING' AND lease_expires_at < @now) ORDER BY id LIMIT 1";
+        "SELECT id FROM tasks WHERE (status = 'QUEUED' AND (available_at IS NULL OR available_at <= @now)) " +
+        "OR (status = 'RUNNING' AND lease_expires_at < @now) ORDER BY id LIMIT 1";
 
     /// <summary>
     /// Inserts a QUEUED task and reserves its price, in one transaction shared with the submits that arrive at the
@@ -103,7 +108,7 @@ public sealed class TaskQueue(SqliteDatabase database, GroupCommit commits, Task
         using var tx = db.BeginTransaction();
         var task = db.QuerySingleOrDefault<TaskRecord>(
             $"""
-            UPDATE tasks SET status = 'RUNNING', lease_owner = @owner, lease_expires_at = @expires,
+            UPDATE tasks SET status = 'RUNNING', lease_owner = @owner, lease_expires_at = @expires, available_at = NULL,
                 attempts = attempts + 1, started_at = coalesce(started_at, @now)
             WHERE id = ({RunnableId})
             RETURNING {Columns}
@@ -112,22 +117,64 @@ public sealed class TaskQueue(SqliteDatabase database, GroupCommit commits, Task
         return task;
     }
 
-    /// <summary>Extends the lease. False when the worker no longer holds the task (it must stop working on it).</summary>
-    public bool Renew(string taskId, string owner, TimeSpan lease)
+    /// <summary>
+    /// Extends the lease and tells the worker whether it still holds the task and whether the caller asked to
+    /// cancel it (a worker on any node sees a cancel here, at its next renewal).
+    /// </summary>
+    public LeaseState Renew(string taskId, string owner, TimeSpan lease)
+    {
+        using var db = database.Open();
+        var cancelRequested = db.QuerySingleOrDefault<long?>(
+            """
+            UPDATE tasks SET lease_expires_at = @expires WHERE id = @taskId AND lease_owner = @owner AND status = 'RUNNING'
+            RETURNING CASE WHEN cancel_requested_at IS NULL THEN 0 ELSE 1 END
+            """,
+            new { taskId, owner, expires = Clock.NowMs() + (long)lease.TotalMilliseconds });
+        return cancelRequested switch
+        {
+            null => LeaseState.Lost,
+            0 => LeaseState.Held,
+            _ => LeaseState.CancelRequested,
+        };
+    }
+
+    /// <summary>Records the engine's last progress report (best effort: nothing is written once the worker lost the task).</summary>
+    public void ReportProgress(string taskId, string owner, string progressJson)
+    {
+        using var db = database.Open();
+        db.Execute("UPDATE tasks SET progress = @progressJson WHERE id = @taskId AND lease_owner = @owner AND status = 'RUNNING'",
+            new { taskId, owner, progressJson });
+    }
+
+    /// <summary>
+    /// Hands a task whose backends are all busy back to the queue, not to be claimed before <paramref name="availableAt"/>.
+    /// Its charge stays reserved and the run does not count as an attempt. False when the lease was lost.
+    /// </summary>
+    public bool Postpone(TaskRecord task, string owner, long availableAt)
     {
         using var db = database.Open();
         return db.Execute(
-            "UPDATE tasks SET lease_expires_at = @expires WHERE id = @taskId AND lease_owner = @owner AND status = 'RUNNING'",
-            new { taskId, owner, expires = Clock.NowMs() + (long)lease.TotalMilliseconds }) == 1;
+            """
+            UPDATE tasks SET status = 'QUEUED', lease_owner = NULL, lease_expires_at = NULL, available_at = @availableAt,
+                attempts = attempts - 1, progress = NULL
+            WHERE id = @Id AND lease_owner = @owner AND status = 'RUNNING'
+            """, new { task.Id, owner, availableAt }) == 1;
     }
 
-    /// <summary>Marks the task SUCCESS and settles its charge. False when the lease was lost to another worker.</summary>
-    public bool Succeed(TaskRecord task, string owner, string resultsJson) =>
-        Finish(task, owner, TaskStatus.Success, "", "", resultsJson);
+    /// <summary>
+    /// Marks the task SUCCESS and settles its charge — or, when the caller asked to cancel it meanwhile, CANCEL with
+    /// the charge released. Null when the lease was lost to another worker; else the status recorded.
+    /// </summary>
+    public string? Succeed(TaskRecord task, string owner, string resultsJson, string? backendUsage = null) =>
+        Finish(task, owner, new Ending(TaskStatus.Success, "", "", resultsJson, null, backendUsage));
 
-    /// <summary>Marks the task FAILED and releases its charge. False when the lease was lost to another worker.</summary>
-    public bool Fail(TaskRecord task, string owner, string errorCode, string errorMessage) =>
-        Finish(task, owner, TaskStatus.Failed, errorCode, errorMessage, null);
+    /// <summary>Marks the task FAILED (or CANCEL, see <see cref="Succeed"/>) and releases its charge. Null when the lease was lost.</summary>
+    public string? Fail(TaskRecord task, string owner, string errorCode, string errorMessage, string? promptTips = null, string? backendUsage = null) =>
+        Finish(task, owner, new Ending(TaskStatus.Failed, errorCode, errorMessage, null, promptTips, backendUsage));
+
+    /// <summary>Ends a task the caller cancelled while it ran: CANCEL, charge released. Null when the lease was lost.</summary>
+    public string? EndCancelled(TaskRecord task, string owner) =>
+        Finish(task, owner, new Ending(TaskStatus.Cancel, "", "", null, null, null));
 
     /// <summary>Hands a task back to the queue (this node is stopping), so another worker can take it at once.</summary>
     public void Requeue(TaskRecord task, string owner)
@@ -138,21 +185,42 @@ public sealed class TaskQueue(SqliteDatabase database, GroupCommit commits, Task
             new { task.Id, owner });
     }
 
-    private bool Finish(TaskRecord task, string owner, string status, string errorCode, string errorMessage, string? results)
+    private sealed record Ending(string Status, string ErrorCode, string ErrorMessage, string? Results, string? PromptTips, string? BackendUsage);
+
+    private string? Finish(TaskRecord task, string owner, Ending ending)
     {
         using var db = database.Open();
         using var tx = db.BeginTransaction();
-        var rows = db.Execute(
+        // A cancel request wins over whatever the run produced: the caller was told the task is being cancelled.
+        var status = db.QuerySingleOrDefault<string?>(
             """
-            UPDATE tasks SET status = @status, error_code = @errorCode, error_message = @errorMessage, results = @results,
+            UPDATE tasks SET
+                status = CASE WHEN cancel_requested_at IS NULL THEN @Status ELSE 'CANCEL' END,
+                error_code = CASE WHEN cancel_requested_at IS NULL THEN @ErrorCode ELSE '' END,
+                error_message = CASE WHEN cancel_requested_at IS NULL THEN @ErrorMessage ELSE @CancelMessage END,
+                results = CASE WHEN cancel_requested_at IS NULL THEN @Results ELSE NULL END,
+                prompt_tips = @PromptTips, backend_usage = @BackendUsage, progress = NULL,
                 finished_at = @now, lease_owner = NULL, lease_expires_at = NULL
             WHERE id = @id AND lease_owner = @owner AND status = 'RUNNING'
-            """, new { status, errorCode, errorMessage, results, now = Clock.NowMs(), id = task.Id, owner }, tx);
-        if (rows == 0) return false;
+            RETURNING status
+            """, new
+            {
+                ending.Status, ending.ErrorCode, ending.ErrorMessage, ending.Results, ending.PromptTips, ending.BackendUsage,
+                CancelMessage = TaskCancellation.Message, now = Clock.NowMs(), id = task.Id, owner,
+            }, tx);
+        if (status is null) return null;
         var price = new Money(task.Price);
         if (status == TaskStatus.Success) WalletLedger.Settle(db, tx, task.AccountId, task.Id, price);
         else WalletLedger.Release(db, tx, task.AccountId, task.Id, price);
         tx.Commit();
-        return true;
+        return status;
     }
+}
+
+/// <summary>What a lease renewal found: the worker still holds the task, lost it, or should cancel it.</summary>
+public enum LeaseState
+{
+    Held,
+    Lost,
+    CancelRequested,
 }

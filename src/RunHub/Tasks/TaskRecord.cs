@@ -22,6 +22,16 @@ public sealed record TaskRecord
     public long CreatedAt { get; init; }
     public long? StartedAt { get; init; }
     public long? FinishedAt { get; init; }
+    /// <summary>A task handed back because its backends were busy is not claimed before this time.</summary>
+    public long? AvailableAt { get; init; }
+    /// <summary>Set when the caller asked to cancel the task while it ran; its worker stops it on seeing this.</summary>
+    public long? CancelRequestedAt { get; init; }
+    /// <summary>The engine's last progress report while RUNNING, as <see cref="TaskProgress"/> JSON.</summary>
+    public string? Progress { get; init; }
+    /// <summary>The backend's validation report (ComfyUI's promptTips shape), when it refused the task.</summary>
+    public string? PromptTips { get; init; }
+    /// <summary>What the backend reported it used, in its own JSON; kept for the operator, not sent to clients.</summary>
+    public string? BackendUsage { get; init; }
 }
 
 /// <summary>One result as stored: a file key in the file store, or a text.</summary>

@@ -6,45 +6,57 @@ using RunHub.Catalog;
 using RunHub.Engines;
 using RunHub.Media;
 using RunHub.Storage;
+using RunHub.Store;
 
 namespace RunHub.Tasks;
 
 /// <summary>
-/// Runs one claimed task to its end: fetch the inputs, run the engine under the model's deadline, store the
-/// results, and record the outcome (which settles or releases the charge). A task this worker lost its lease on,
-/// or that was interrupted by shutdown, is left for another worker instead.
+/// Runs one claimed task to its end: fetch the inputs, run it on the model's backends (<see cref="EngineDispatcher"/>)
+/// under the model's deadline, store the results, and record the outcome (which settles or releases the charge).
+/// A task whose backends are all busy goes back to the queue for later; one the caller cancels is stopped and ends
+/// CANCEL. A task this worker lost its lease on, or that was interrupted by shutdown, is left for another worker.
 /// </summary>
 public sealed class TaskRunner(
     TaskQueue queue,
     ModelCatalog catalog,
-    EngineRegistry engines,
+    EngineDispatcher dispatcher,
     InputFetcher fetcher,
     IFileStore files,
     IOptions<RunHubOptions> options,
     ILogger<TaskRunner> logger)
 {
+    /// <summary>Backend usage reports larger than this are not kept (they are the operator's notes, not results).</summary>
+    private const int MaxBackendUsageChars = 64 * 1024;
+
+    /// <summary>How often a running task's lease is renewed — which is also how soon its worker sees a cancel.</summary>
+    public static TimeSpan RenewalInterval(TimeSpan lease) => lease / 3 < TimeSpan.FromSeconds(2) ? lease / 3 : TimeSpan.FromSeconds(2);
+
     public async Task RunAsync(TaskRecord task, string owner, CancellationToken stopping)
     {
         var lease = TimeSpan.FromSeconds(options.Value.Queue.LeaseSeconds);
         using var leaseLost = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        var renewal = RenewWhileRunningAsync(task, owner, lease, leaseLost);
+        using var cancelled = CancellationTokenSource.CreateLinkedTokenSource(leaseLost.Token);
+        var renewal = RenewWhileRunningAsync(task, owner, lease, leaseLost, cancelled);
+        var progress = new TaskProgressWriter(queue, task.Id, owner, logger);
         try
         {
             Outcome outcome;
             try
             {
-                outcome = await ExecuteAsync(task, leaseLost.Token);
+                // A task claimed again after its worker died may already have been asked to stop.
+                outcome = task.CancelRequestedAt is not null ? Outcome.Cancelled : await ExecuteAsync(task, progress, cancelled.Token);
+            }
+            catch (OperationCanceledException) when (cancelled.IsCancellationRequested && !leaseLost.IsCancellationRequested)
+            {
+                outcome = Outcome.Cancelled;
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 logger.LogError(e, "Task {TaskId} failed unexpectedly", task.Id);
-                outcome = Failure(ErrorCodes.Internal, "internal error while running the task");
+                outcome = Outcome.Failure(ErrorCodes.Internal, "internal error while running the task");
             }
-            var recorded = outcome.Error is null
-                ? queue.Succeed(task, owner, outcome.Results!)
-                : queue.Fail(task, owner, outcome.Error.Value.Code, outcome.Error.Value.Message);
-            if (!recorded) logger.LogWarning("Task {TaskId} finished here after its lease passed to another worker; outcome dropped", task.Id);
-            else if (outcome.Error is { } error) logger.LogInformation("Task {TaskId} failed: {Code} {Message}", task.Id, error.Code, error.Message);
+            progress.Stop();
+            Record(task, owner, outcome);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
@@ -57,23 +69,54 @@ public sealed class TaskRunner(
         }
         finally
         {
+            progress.Stop();
             await leaseLost.CancelAsync();
             await renewal;
         }
     }
 
-    private readonly record struct Outcome(string? Results, (string Code, string Message)? Error);
+    private sealed record Outcome(string Kind, string? Results = null, string? Code = null, string? Message = null,
+        string? PromptTips = null, string? BackendUsage = null, long AvailableAt = 0)
+    {
+        public static readonly Outcome Cancelled = new("cancel");
 
-    private async Task<Outcome> ExecuteAsync(TaskRecord task, CancellationToken cancellationToken)
+        public static Outcome Success(string results, string? usage) => new("success", Results: results, BackendUsage: usage);
+
+        public static Outcome Failure(string code, string message, string? promptTips = null) =>
+            new("failure", Code: code, Message: message, PromptTips: promptTips);
+
+        public static Outcome Postponed(long availableAt, string message) => new("postponed", Message: message, AvailableAt: availableAt);
+    }
+
+    private void Record(TaskRecord task, string owner, Outcome outcome)
+    {
+        if (outcome.Kind == "postponed")
+        {
+            if (queue.Postpone(task, owner, outcome.AvailableAt))
+                logger.LogInformation("Task {TaskId} back in the queue until {At:o}: {Message}", task.Id,
+                    DateTimeOffset.FromUnixTimeMilliseconds(outcome.AvailableAt), outcome.Message);
+            else
+                logger.LogWarning("Task {TaskId} found its backends busy after its lease passed to another worker", task.Id);
+            return;
+        }
+        var recorded = outcome.Kind switch
+        {
+            "success" => queue.Succeed(task, owner, outcome.Results!, outcome.BackendUsage),
+            "cancel" => queue.EndCancelled(task, owner),
+            _ => queue.Fail(task, owner, outcome.Code!, outcome.Message!, outcome.PromptTips),
+        };
+        if (recorded is null) logger.LogWarning("Task {TaskId} finished here after its lease passed to another worker; outcome dropped", task.Id);
+        else if (recorded == TaskStatus.Cancel) logger.LogInformation("Task {TaskId} cancelled at the caller's request", task.Id);
+        else if (recorded == TaskStatus.Failed) logger.LogInformation("Task {TaskId} failed: {Code} {Message}", task.Id, outcome.Code, outcome.Message);
+    }
+
+    private async Task<Outcome> ExecuteAsync(TaskRecord task, IProgress<EngineProgress> progress, CancellationToken cancellationToken)
     {
         var max = options.Value.Queue.MaxAttempts;
         if (task.Attempts > max)
-            return Failure(ErrorCodes.Internal, $"the task was started {max} times without finishing; giving up");
+            return Outcome.Failure(ErrorCodes.Internal, $"the task was started {max} times without finishing; giving up");
         var model = catalog.Find(task.Endpoint);
-        if (model is null) return Failure(ErrorCodes.ServiceUnavailable, $"{task.Endpoint} is no longer in this server's catalog");
-        var backend = model.Engines.FirstOrDefault(b => engines.Find(b.Name) is not null);
-        var engine = engines.Find(backend?.Name);
-        if (engine is null || backend is null) return Failure(ErrorCodes.ServiceUnavailable, $"no engine on this server can serve {model.Endpoint}");
+        if (model is null) return Outcome.Failure(ErrorCodes.ServiceUnavailable, $"{task.Endpoint} is no longer in this server's catalog");
 
         using var parameters = JsonDocument.Parse(task.Parameters);
         var inputs = new List<MediaInput>();
@@ -84,7 +127,7 @@ public sealed class TaskRunner(
         }
         catch (InputRejectedException e)
         {
-            return Failure(ErrorCodes.InputUnreadable, e.Message);
+            return Outcome.Failure(ErrorCodes.InputUnreadable, e.Message);
         }
 
         var values = parameters.RootElement.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.Clone());
@@ -93,18 +136,34 @@ public sealed class TaskRunner(
         EngineOutput output;
         try
         {
-            output = await engine.RunAsync(new EngineJob(task.Id, model, values, inputs) { Backend = backend }, deadline.Token);
+            output = await dispatcher.RunAsync(new EngineJob(task.Id, model, values, inputs) { Progress = progress }, deadline.Token);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            return Failure(ErrorCodes.TimedOut, $"the task did not finish within its deadline of {model.Timeout.TotalSeconds:0} s");
+            return Outcome.Failure(ErrorCodes.TimedOut, $"the task did not finish within its deadline of {model.Timeout.TotalSeconds:0} s");
+        }
+        catch (BackendsBusyException e)
+        {
+            return WaitForBackends(task, model, e);
         }
         catch (EngineException e)
         {
-            return Failure(e.ErrorCode, e.Message);
+            return Outcome.Failure(e.ErrorCode, e.Message, e.NodeErrors is { } nodeErrors ? PromptTips.Refused(nodeErrors, e.Message) : null);
         }
 
-        return new Outcome(await StoreAsync(output, cancellationToken), null);
+        var usage = output.BackendUsage is { Length: <= MaxBackendUsageChars } u ? u : null;
+        return Outcome.Success(await StoreAsync(output, cancellationToken), usage);
+    }
+
+    /// <summary>Back to the queue until a backend has room — but never past the model's deadline, counted from the first start.</summary>
+    private static Outcome WaitForBackends(TaskRecord task, ModelEntry model, BackendsBusyException busy)
+    {
+        var now = Clock.NowMs();
+        var availableAt = now + (long)Math.Ceiling(busy.RetryAfter.TotalMilliseconds);
+        var gaveUpAt = (task.StartedAt ?? now) + (long)model.Timeout.TotalMilliseconds;
+        return availableAt >= gaveUpAt
+            ? Outcome.Failure(ErrorCodes.TimedOut, $"the task did not finish within its deadline of {model.Timeout.TotalSeconds:0} s: {busy.Message}")
+            : Outcome.Postponed(availableAt, busy.Message);
     }
 
     private async Task<string> StoreAsync(EngineOutput output, CancellationToken cancellationToken)
@@ -127,19 +186,33 @@ public sealed class TaskRunner(
         return JsonSerializer.Serialize(stored, JsonOptions.Wire);
     }
 
-    private static Outcome Failure(string code, string message) => new(null, (code, message));
-
-    /// <summary>Renews the lease every third of its length until the run ends; cancels the run when the lease is lost.</summary>
-    private async Task RenewWhileRunningAsync(TaskRecord task, string owner, TimeSpan lease, CancellationTokenSource leaseLost)
+    /// <summary>
+    /// Renews the lease every <see cref="RenewalInterval"/> until the run ends; cancels the run when the lease is lost,
+    /// and cancels the engine (but keeps the lease) when the caller asked to cancel the task.
+    /// </summary>
+    private async Task RenewWhileRunningAsync(TaskRecord task, string owner, TimeSpan lease, CancellationTokenSource leaseLost,
+        CancellationTokenSource cancelled)
     {
-        using var timer = new PeriodicTimer(lease / 3);
+        using var timer = new PeriodicTimer(RenewalInterval(lease));
         try
         {
             while (await timer.WaitForNextTickAsync(leaseLost.Token))
             {
-                if (queue.Renew(task.Id, owner, lease)) continue;
-                await leaseLost.CancelAsync();
-                return;
+                switch (queue.Renew(task.Id, owner, lease))
+                {
+                    case LeaseState.Held:
+                        continue;
+                    case LeaseState.CancelRequested:
+                        if (!cancelled.IsCancellationRequested)
+                        {
+                            logger.LogInformation("Task {TaskId}: the caller asked to cancel it; stopping the engine", task.Id);
+                            await cancelled.CancelAsync();
+                        }
+                        continue;
+                    default:
+                        await leaseLost.CancelAsync();
+                        return;
+                }
             }
         }
         catch (OperationCanceledException)

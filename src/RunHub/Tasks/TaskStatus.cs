@@ -7,4 +7,6 @@ public static class TaskStatus
     public const string Running = "RUNNING";
     public const string Success = "SUCCESS";
     public const string Failed = "FAILED";
+    /// <summary>Cancelled by the caller (RunningHub's word for it); the charge is released.</summary>
+    public const string Cancel = "CANCEL";
 }

@@ -32,7 +32,9 @@ public sealed class TestServer : IAsyncDisposable
     public AccountDirectory Accounts => Services.GetRequiredService<AccountDirectory>();
 
     /// <param name="dataDir">An existing data folder to use (and leave behind); by default a new one, deleted on dispose.</param>
-    public static async Task<TestServer> StartAsync(IDictionary<string, string?>? settings = null, string? dataDir = null)
+    /// <param name="configureServices">Extra services for the server, e.g. a scripted engine: <c>s => s.AddSingleton&lt;IEngine&gt;(engine)</c>.</param>
+    public static async Task<TestServer> StartAsync(IDictionary<string, string?>? settings = null, string? dataDir = null,
+        Action<IServiceCollection>? configureServices = null)
     {
         var ownData = dataDir is null ? new TempDirectory() : null;
         dataDir ??= ownData!.Path;
@@ -46,7 +48,7 @@ public sealed class TestServer : IAsyncDisposable
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             all[key.StartsWith("urls", StringComparison.Ordinal) || key.StartsWith("Logging", StringComparison.Ordinal) ? key : "RunHub:" + key] = value;
-        var app = RunHubApp.Build(all);
+        var app = RunHubApp.Build(all, configureServices);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new TestServer(app, dataDir, address, ownData);

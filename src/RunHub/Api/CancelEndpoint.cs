@@ -1,0 +1,38 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using RunHub.Accounts;
+using RunHub.Tasks;
+
+namespace RunHub.Api;
+
+/// <summary>
+/// <c>POST /openapi/v2/cancel {"taskId": "..."}</c> (a RunHub extension; RunningHub's v2 API has none): cancels one
+/// of the key's own tasks and answers with its task object — <c>CANCEL</c> at once for a queued task, still
+/// <c>RUNNING</c> for a running one until its worker has stopped it. A finished task is refused and left as it is.
+/// </summary>
+public static class CancelEndpoint
+{
+    public static async Task<TaskObject> Handle(HttpRequest request, AccountDirectory accounts, TaskCancellation cancellation,
+        IOptions<RunHubOptions> options)
+    {
+        var key = BearerKey.From(request);
+        if (key is null) return TaskObject.Error(ErrorCodes.InvalidApiKey, BearerKey.MissingMessage);
+        var accountId = accounts.Authenticate(key);
+        if (accountId is null) return TaskObject.Error(ErrorCodes.InvalidApiKey, BearerKey.InvalidMessage);
+
+        var body = await RequestBody.ReadJsonAsync(request);
+        if (body.Error is not null) return TaskObject.Error(ErrorCodes.InvalidParameters, body.Error);
+        using var document = body.Document!;
+        var taskId = TaskIdField.Read(document.RootElement, out var error);
+        if (taskId is null) return TaskObject.Error(ErrorCodes.InvalidParameters, error!);
+
+        var result = cancellation.Request(accountId, taskId);
+        return result.Outcome switch
+        {
+            CancelOutcome.NotFound => TaskObject.Error(ErrorCodes.TaskNotFound, $"task {TaskIdField.Shorten(taskId)} not found"),
+            CancelOutcome.AlreadyFinished => TaskObject.Error(ErrorCodes.InvalidParameters,
+                $"task {taskId} already ended {result.Task!.Status}; only a QUEUED or RUNNING task can be cancelled"),
+            _ => TaskObjectMapper.ToWire(result.Task!, BaseUrl.Of(request, options.Value)),
+        };
+    }
+}

@@ -1,0 +1,65 @@
+using Dapper;
+using RunHub.Accounts;
+using RunHub.Store;
+
+namespace RunHub.Tasks;
+
+/// <summary>
+/// A caller's request to cancel a task (a RunHub extension). A QUEUED task ends CANCEL at once with its charge
+/// released; a RUNNING one is flagged, and its worker — on whichever node — sees the flag at its next lease
+/// renewal, stops the engine and ends the task CANCEL. A finished task is left as it is.
+/// </summary>
+public sealed class TaskCancellation(SqliteDatabase database)
+{
+    /// <summary>The errorMessage of a cancelled task (its errorCode stays empty: nothing went wrong).</summary>
+    public const string Message = "cancelled at the caller's request";
+
+    public CancelResult Request(string accountId, string taskId)
+    {
+        var now = Clock.NowMs();
+        using var db = database.Open();
+        using var tx = db.BeginTransaction();
+        var cancelled = db.QuerySingleOrDefault<TaskRecord>(
+            $"""
+            UPDATE tasks SET status = 'CANCEL', error_code = '', error_message = @Message, finished_at = @now,
+                available_at = NULL, progress = NULL
+            WHERE id = @taskId AND account_id = @accountId AND status = 'QUEUED'
+            RETURNING {TaskQueue.RecordColumns}
+            """, new { Message, now, taskId, accountId }, tx);
+        if (cancelled is not null)
+        {
+            WalletLedger.Release(db, tx, accountId, taskId, new Money(cancelled.Price));
+            tx.Commit();
+            return new CancelResult(CancelOutcome.Cancelled, cancelled);
+        }
+        var flagged = db.QuerySingleOrDefault<TaskRecord>(
+            $"""
+            UPDATE tasks SET cancel_requested_at = coalesce(cancel_requested_at, @now)
+            WHERE id = @taskId AND account_id = @accountId AND status = 'RUNNING'
+            RETURNING {TaskQueue.RecordColumns}
+            """, new { now, taskId, accountId }, tx);
+        if (flagged is not null)
+        {
+            tx.Commit();
+            return new CancelResult(CancelOutcome.Requested, flagged);
+        }
+        var task = db.QuerySingleOrDefault<TaskRecord>(
+            $"SELECT {TaskQueue.RecordColumns} FROM tasks WHERE id = @taskId AND account_id = @accountId", new { taskId, accountId }, tx);
+        tx.Commit();
+        return new CancelResult(task is null ? CancelOutcome.NotFound : CancelOutcome.AlreadyFinished, task);
+    }
+}
+
+public enum CancelOutcome
+{
+    /// <summary>The task was QUEUED and is now CANCEL.</summary>
+    Cancelled,
+    /// <summary>The task is RUNNING; its worker will stop it and end it CANCEL.</summary>
+    Requested,
+    /// <summary>The task had already ended; nothing changed.</summary>
+    AlreadyFinished,
+    /// <summary>No such task of this account.</summary>
+    NotFound,
+}
+
+public sealed record CancelResult(CancelOutcome Outcome, TaskRecord? Task);
