@@ -75,6 +75,42 @@ public sealed class GatewayEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_busy_upstream_keeps_the_task_queued_until_it_has_room_and_then_it_succeeds()
+    {
+        _fake.Script = new FakeScript { BusyRefusalsLeft = 2 };
+        await using var gateway = await GatewayServer.StartAsync(_fake);
+        var caller = gateway.Server.NewCaller(balance: 1m);
+
+        var submitted = await caller.SubmitAsync(GatewayServer.Endpoint,
+            new { prompt = "A sudden, massive explosion behind them", imageUrls = new[] { TestImages.DataUri(TestImages.Png(20, 20)) }, aspectRatio = "1:1" });
+        var done = await caller.WaitAsync((string)submitted["taskId"]!);
+
+        Assert.Equal("SUCCESS", (string)done["status"]!);
+        Assert.Equal(3, _fake.Submits.Count);
+        Assert.Equal(0.97m, await caller.BalanceAsync());
+    }
+
+    [Fact]
+    public async Task Cancelling_a_running_task_cancels_the_upstream_task()
+    {
+        _fake.Script = new FakeScript { Outcome = FakeOutcome.Hang };
+        // A short lease: a worker sees a cancel request when it renews its lease.
+        await using var gateway = await GatewayServer.StartAsync(_fake, serverSettings: new Dictionary<string, string?> { ["Queue:LeaseSeconds"] = "1" });
+        var caller = gateway.Server.NewCaller(balance: 1m);
+        var submitted = await caller.SubmitAsync(GatewayServer.Endpoint,
+            new { prompt = "A sudden, massive explosion behind them", imageUrls = new[] { TestImages.DataUri(TestImages.Png(20, 20)) }, aspectRatio = "1:1" });
+        var taskId = (string)submitted["taskId"]!;
+        while (_fake.Queries == 0) await Task.Delay(20);
+
+        await caller.PostAsync("/openapi/v2/cancel", System.Text.Json.JsonSerializer.Serialize(new { taskId }));
+        var done = await WaitForEndAsync(caller, taskId);
+
+        Assert.Equal("CANCEL", (string)done["status"]!);
+        Assert.Single(_fake.Cancels);
+        Assert.Equal(1m, await caller.BalanceAsync());
+    }
+
+    [Fact]
     public async Task The_upstream_key_appears_in_no_log_line_and_no_task_record()
     {
         await using var gateway = await GatewayServer.StartAsync(_fake);
@@ -96,5 +132,16 @@ public sealed class GatewayEndToEndTests : IAsyncLifetime
         var key = Encoding.UTF8.GetBytes(_fake.ApiKey);
         foreach (var file in Directory.EnumerateFiles(gateway.Server.DataDir, "*", SearchOption.AllDirectories))
             Assert.True((await File.ReadAllBytesAsync(file)).AsSpan().IndexOf(key) < 0, $"{file} holds the upstream key");
+    }
+
+    private static async Task<System.Text.Json.Nodes.JsonObject> WaitForEndAsync(ApiCaller caller, string taskId)
+    {
+        for (var polls = 0; ; polls++)
+        {
+            var task = await caller.QueryAsync(taskId);
+            if ((string?)task["status"] is "SUCCESS" or "FAILED" or "CANCEL") return task;
+            Assert.True(polls < 1200, $"task {taskId} did not end: {task.ToJsonString()}");
+            await Task.Delay(50);
+        }
     }
 }

@@ -29,19 +29,22 @@ internal sealed class GatewayServer : IAsyncDisposable
     public TestServer Server { get; }
     public LogLines Logs { get; }
 
-    public static async Task<GatewayServer> StartAsync(FakeRunningHub fake, int timeoutSeconds = 60)
+    /// <param name="serverSettings">More RunHub settings (e.g. <c>Queue:LeaseSeconds</c>).</param>
+    public static async Task<GatewayServer> StartAsync(FakeRunningHub fake, int timeoutSeconds = 60, IDictionary<string, string?>? serverSettings = null)
     {
         // A variable of this test's own: the process environment is shared by tests running at once.
         var keyVariable = "RUNHUB_TEST_UPSTREAM_KEY_" + Guid.NewGuid().ToString("N");
         Environment.SetEnvironmentVariable(keyVariable, fake.ApiKey);
         var catalog = WriteCatalog(fake.Root, keyVariable, timeoutSeconds);
-        var server = await TestServer.StartAsync(new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["CatalogDir"] = catalog.Path,
             // The fake serves its result files from 127.0.0.1, which the download guard refuses by default.
             ["Media:AllowPrivateNetworks"] = "true",
             ["Logging:LogLevel:Default"] = "Trace",
-        });
+        };
+        foreach (var (key, value) in serverSettings ?? new Dictionary<string, string?>()) settings[key] = value;
+        var server = await TestServer.StartAsync(settings);
         var logs = new LogLines();
         server.Services.GetRequiredService<ILoggerFactory>().AddProvider(logs);
         return new GatewayServer(server, catalog, keyVariable, logs);
@@ -62,7 +65,7 @@ internal sealed class GatewayServer : IAsyncDisposable
                     engine = new
                     {
                         name = "runninghub",
-                        settings = new { server = upstream, apiKeyEnv = keyVariable, pollSeconds = 0.05, maxPollSeconds = 0.2 },
+                        settings = new { server = upstream, apiKeyEnv = keyVariable, pollSeconds = 0.05, maxPollSeconds = 0.2, busyRetrySeconds = 0.2 },
                     },
                     @params = new object[]
                     {
