@@ -25,6 +25,7 @@ public sealed class RunningHubEngine : IEngine, IDisposable
     private readonly IReadOnlyCollection<string> _ownFilePrefixes;
     private readonly Func<string, string?> _environment;
     private readonly ILogger _logger;
+    private readonly RunningHubEngineOptions _configured;
 
     public RunningHubEngine(IOptions<RunHubOptions> options, ILogger<RunningHubEngine> logger)
         : this(options.Value, logger, Environment.GetEnvironmentVariable)
@@ -40,6 +41,7 @@ public sealed class RunningHubEngine : IEngine, IDisposable
         _ownFilePrefixes = UpstreamRequestBody.OwnFilePrefixes(options.PublicBaseUrl);
         _environment = environment;
         _logger = logger;
+        _configured = options.Engines.RunningHub;
     }
 
     public string Name => EngineName;
@@ -47,7 +49,7 @@ public sealed class RunningHubEngine : IEngine, IDisposable
     public async Task<EngineOutput> RunAsync(EngineJob job, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(job);
-        var settings = RunningHubSettings.From(job.Backend);
+        var settings = RunningHubSettings.From(job.Backend, _configured);
         var apiKey = _environment(settings.ApiKeyEnv)?.Trim();
         if (string.IsNullOrEmpty(apiKey))
             throw new EngineException("1010", $"runninghub engine: the environment variable {settings.ApiKeyEnv}, which should hold the upstream API key, is not set");

@@ -58,18 +58,20 @@ public sealed record RunningHubSettings
         }
     }
 
+    /// <param name="backend">The catalog's backend; its settings win over <paramref name="configured"/>.</param>
+    /// <param name="configured">Server and key variable from configuration, for backends without settings (imported registries).</param>
     /// <exception cref="EngineException">1010 when the settings cannot serve (missing or malformed), naming the setting.</exception>
-    public static RunningHubSettings From(EngineBinding backend)
+    public static RunningHubSettings From(EngineBinding backend, RunningHubEngineOptions? configured = null)
     {
-        if (backend.Settings is not { ValueKind: JsonValueKind.Object } json)
-            throw Misconfigured("the catalog entry has no settings; it needs at least {\"apiKeyEnv\": \"NAME_OF_THE_VARIABLE\"}");
+        var json = backend.Settings is { ValueKind: JsonValueKind.Object } given ? given : EmptyObject;
         var defaults = new RunningHubSettings { ApiKeyEnv = "" };
-        var server = Text(json, "server") ?? DefaultServer;
+        var server = Text(json, "server") ?? Blank(configured?.Server) ?? DefaultServer;
         if (!Uri.TryCreate(server, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
             throw Misconfigured($"\"server\" must be an http(s) URL such as {DefaultServer}, not '{server}'");
-        var keyEnv = Text(json, "apiKeyEnv");
+        var keyEnv = Text(json, "apiKeyEnv") ?? Blank(configured?.ApiKeyEnv);
         if (string.IsNullOrWhiteSpace(keyEnv))
-            throw Misconfigured("\"apiKeyEnv\" must name the environment variable that holds the upstream API key");
+            throw Misconfigured("\"apiKeyEnv\" must name the environment variable that holds the upstream API key " +
+                "(in the catalog entry's settings, or RunHub:Engines:RunningHub:ApiKeyEnv for all runninghub backends)");
         var endpoint = Text(json, "endpoint")?.Trim('/');
         if (endpoint is { Length: 0 }) endpoint = null;
         return new RunningHubSettings
@@ -87,6 +89,10 @@ public sealed record RunningHubSettings
             UploadAllInputs = json.TryGetProperty("uploadAllInputs", out var all) && all.ValueKind == JsonValueKind.True,
         };
     }
+
+    private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement;
+
+    private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 
     private static string? Text(JsonElement json, string name) =>
         json.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString()!.Trim() : null;

@@ -111,6 +111,42 @@ public sealed class GatewayEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Models_imported_from_runninghubs_registry_are_forwarded_with_the_configured_server_and_key()
+    {
+        _fake.Script = new FakeScript { QueuedPolls = 0, RunningPolls = 0 };
+        var keyVariable = "RUNHUB_TEST_UPSTREAM_KEY_" + Guid.NewGuid().ToString("N");
+        Environment.SetEnvironmentVariable(keyVariable, _fake.ApiKey);
+        try
+        {
+            await using var server = await TestServer.StartAsync(new Dictionary<string, string?>
+            {
+                ["CatalogImports:0:Registry"] = Path.Combine(RepoPaths.RunningHubFixtures, "model-registry.public.json"),
+                ["CatalogImports:0:Pricing"] = Path.Combine(RepoPaths.RunningHubFixtures, "pricing.public.json"),
+                ["CatalogImports:0:Engine"] = "runninghub",
+                ["Engines:RunningHub:Server"] = _fake.Root,
+                ["Engines:RunningHub:ApiKeyEnv"] = keyVariable,
+                ["Media:AllowPrivateNetworks"] = "true",
+            });
+            var caller = server.NewCaller(balance: 1m);
+
+            var submitted = await caller.SubmitAsync("alibaba/wan-2.7/text-to-image", new { prompt = "A lighthouse in a storm, oil painting", width = 768 });
+            var done = await caller.WaitAsync((string)submitted["taskId"]!);
+
+            Assert.Equal("SUCCESS", (string)done["status"]!);
+            var (endpoint, body) = Assert.Single(_fake.Submits);
+            Assert.Equal("alibaba/wan-2.7/text-to-image", endpoint);
+            Assert.Equal(768, (int)body["width"]!);
+            using var http = new HttpClient();
+            Assert.Equal(_fake.ResultImage, await http.GetByteArrayAsync((string)done["results"]![0]!["url"]!));
+            Assert.Equal(1m - 0.189m, await caller.BalanceAsync());
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(keyVariable, null);
+        }
+    }
+
+    [Fact]
     public async Task The_upstream_key_appears_in_no_log_line_and_no_task_record()
     {
         await using var gateway = await GatewayServer.StartAsync(_fake);

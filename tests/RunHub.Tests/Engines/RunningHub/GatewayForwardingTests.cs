@@ -98,6 +98,31 @@ public sealed class GatewayForwardingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_backend_without_settings_uses_the_configured_server_and_key_variable()
+    {
+        var options = new RunHubOptions { Media = { AllowPrivateNetworks = true } };
+        options.Engines.RunningHub.Server = _fake.Root;
+        options.Engines.RunningHub.ApiKeyEnv = GatewayJobs.KeyVariable;
+        using var engine = GatewayJobs.Engine(_fake.ApiKey, options);
+
+        var output = await engine.RunAsync(GatewayJobs.SeedEdit(new RunHub.Catalog.EngineBinding("runninghub"), Support.TestImages.Png(40, 30)), CancellationToken.None);
+
+        Assert.Equal(_fake.ResultImage, Assert.Single(output.Files).Data);
+    }
+
+    [Fact]
+    public async Task A_backend_without_settings_or_configuration_fails_with_1010_naming_apiKeyEnv()
+    {
+        using var engine = GatewayJobs.Engine(_fake.ApiKey);
+
+        var e = await Assert.ThrowsAsync<EngineException>(() =>
+            engine.RunAsync(GatewayJobs.SeedEdit(new RunHub.Catalog.EngineBinding("runninghub"), Support.TestImages.Png(40, 30)), CancellationToken.None));
+
+        Assert.Equal("1010", e.ErrorCode);
+        Assert.Contains("apiKeyEnv", e.Message);
+    }
+
+    [Fact]
     public async Task A_missing_key_variable_fails_with_1010_naming_the_variable()
     {
         using var engine = GatewayJobs.Engine(key: "");

@@ -14,8 +14,8 @@ internal static class GatewayJobs
     public const string PublicImageUrl = "https://images.example.com/public/cat.png";
 
     /// <summary>An engine that reads <paramref name="key"/> from <see cref="KeyVariable"/> (and nothing from the real environment).</summary>
-    public static RunningHubEngine Engine(string key, Microsoft.Extensions.Logging.ILogger? logger = null) =>
-        new(new RunHubOptions { Media = { AllowPrivateNetworks = true } }, logger ?? NullLogger.Instance,
+    public static RunningHubEngine Engine(string key, RunHubOptions? options = null) =>
+        new(options ?? new RunHubOptions { Media = { AllowPrivateNetworks = true } }, NullLogger.Instance,
             name => name == KeyVariable ? key : null);
 
     /// <summary>The backend settings for the fake, polling fast; <paramref name="extra"/> adds or overrides settings.</summary>
