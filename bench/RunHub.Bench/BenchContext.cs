@@ -1,5 +1,6 @@
 using System.Globalization;
 using RunHub.Bench.Servers;
+using RunHub.Bench.Stores;
 
 namespace RunHub.Bench;
 
@@ -28,8 +29,17 @@ internal sealed class BenchContext : IAsyncDisposable
         return dir;
     }
 
-    public Task<RunHubServer> StartServerAsync(string dataDir, string role) =>
-        RunHubServer.StartAsync(Options.ResolvedRunHubDll, dataDir, role, Options.Workers);
+    /// <summary>A fresh data folder and a fresh store for one scenario group (SQLite, or a new PostgreSQL database with <c>--postgres</c>).</summary>
+    public async Task<BenchDatabase> NewDatabaseAsync(string group)
+    {
+        var dataDir = NewDataDir(group);
+        return Options.Postgres is { Length: > 0 } postgres
+            ? await PostgresBenchDatabase.CreateAsync(postgres, group, dataDir, Options.ResolvedRunHubDll)
+            : new SqliteBenchDatabase(dataDir);
+    }
+
+    public Task<RunHubServer> StartServerAsync(BenchDatabase database, string role) =>
+        RunHubServer.StartAsync(Options.ResolvedRunHubDll, database.DataDir, role, Options.Workers, database.ServerEnvironment);
 
     public void Log(string message)
     {

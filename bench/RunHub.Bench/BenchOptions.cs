@@ -40,6 +40,15 @@ public sealed record BenchOptions
 
     public bool Runs(string group) => Groups.Contains(group, StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// A PostgreSQL connection string (to a database the bench may create databases from, e.g. <c>postgres</c>):
+    /// each group's server then runs on a fresh database of its own there instead of SQLite.
+    /// </summary>
+    public string? Postgres { get; init; }
+
+    /// <summary>The store the servers run on, as reports name it.</summary>
+    public string StoreName => string.IsNullOrWhiteSpace(Postgres) ? "sqlite" : "postgres";
+
     /// <summary>The command that started this run, as the report shows it.</summary>
     public string Command { get; init; } = "";
 

@@ -56,19 +56,21 @@ public static class BenchRunner
             Settings = BenchSettings.Of(options),
             Scenarios = scenarios,
             Memory = memory,
-            Targets = Targets.Check(scenarios, memory),
+            Targets = Targets.Check(scenarios, memory, options.StoreName),
             Notes = Notes(machine),
             TotalSeconds = clock.Elapsed.TotalSeconds,
         };
         var markdown = MarkdownReport.Write(report);
         var dir = options.ResolvedOutputDir;
         Directory.CreateDirectory(dir);
-        var stem = Path.Combine(dir, date.ToString("yyyy-MM-dd'T'HH-mm-ss'Z'", System.Globalization.CultureInfo.InvariantCulture));
+        // A PostgreSQL run is kept beside the SQLite one: docs/performance.md compares the two.
+        var suffix = options.StoreName == "sqlite" ? "" : "-" + options.StoreName;
+        var stem = Path.Combine(dir, date.ToString("yyyy-MM-dd'T'HH-mm-ss'Z'", System.Globalization.CultureInfo.InvariantCulture) + suffix);
         var json = JsonSerializer.Serialize(report, ReportJson);
         await File.WriteAllTextAsync(stem + ".md", markdown, cancellationToken);
         await File.WriteAllTextAsync(stem + ".json", json, cancellationToken);
-        await File.WriteAllTextAsync(Path.Combine(dir, "latest.md"), markdown, cancellationToken);
-        await File.WriteAllTextAsync(Path.Combine(dir, "latest.json"), json, cancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(dir, $"latest{suffix}.md"), markdown, cancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(dir, $"latest{suffix}.json"), json, cancellationToken);
         return new BenchRun(report, markdown, stem + ".md", stem + ".json");
     }
 

@@ -14,11 +14,15 @@ var only = new Option<string[]>("--only")
     Description = "Run only these groups: " + string.Join(", ", BenchOptions.AllGroups) + " (e2e brings engine with it)",
     AllowMultipleArgumentsPerToken = true,
 };
+var postgres = new Option<string?>("--postgres")
+{
+    Description = "Run the servers on PostgreSQL: a connection string to a database the bench may create databases from (each group gets a fresh one)",
+};
 var runhub = new Option<string?>("--runhub") { Description = "Path of runhub.dll (default: the one built beside the bench)" };
 
 var root = new RootCommand("RunHub benchmark: the platform's cost per request against a no-op baseline, the queue against the engine alone")
 {
-    duration, warmup, settle, concurrency, workers, tasks, pickupTasks, output, runhub, only,
+    duration, warmup, settle, concurrency, workers, tasks, pickupTasks, output, runhub, postgres, only,
 };
 root.SetAction(async (parse, cancellationToken) =>
 {
@@ -33,10 +37,11 @@ root.SetAction(async (parse, cancellationToken) =>
         PickupTasks = parse.GetValue(pickupTasks),
         OutputDir = parse.GetValue(output),
         RunHubDll = parse.GetValue(runhub),
+        Postgres = parse.GetValue(postgres),
         Groups = parse.GetValue(only) is { Length: > 0 } groups
             ? [.. groups.SelectMany(g => g.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))]
             : BenchOptions.AllGroups,
-        Command = "dotnet run -c Release --project bench/RunHub.Bench" + (args.Length > 0 ? " -- " + string.Join(' ', args.Select(Quote)) : ""),
+        Command = "dotnet run -c Release --project bench/RunHub.Bench" + (args.Length > 0 ? " -- " + string.Join(' ', Redacted(args).Select(Quote)) : ""),
     };
     if (options.Groups.FirstOrDefault(g => !BenchOptions.AllGroups.Contains(g, StringComparer.OrdinalIgnoreCase)) is { } unknown)
     {
@@ -59,3 +64,17 @@ root.SetAction(async (parse, cancellationToken) =>
 return await root.Parse(args).InvokeAsync();
 
 static string Quote(string arg) => arg.Length > 0 && arg.All(c => char.IsLetterOrDigit(c) || "-_./=:".Contains(c)) ? arg : $"'{arg}'";
+
+// The report prints the command; a connection string's password must not end up in it.
+static IEnumerable<string> Redacted(string[] args)
+{
+    for (var i = 0; i < args.Length; i++)
+        yield return i > 0 && args[i - 1] == "--postgres" ? RedactPassword(args[i]) : args[i];
+}
+
+static string RedactPassword(string connectionString)
+{
+    var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+    if (!string.IsNullOrEmpty(builder.Password)) builder.Password = "***";
+    return builder.ConnectionString;
+}

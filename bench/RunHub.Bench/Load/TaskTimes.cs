@@ -1,4 +1,4 @@
-using Microsoft.Data.Sqlite;
+using RunHub.Bench.Stores;
 
 namespace RunHub.Bench.Load;
 
@@ -12,16 +12,10 @@ internal sealed record TaskTimes(string Id, string Status, long CreatedAt, long?
     public long? Run => FinishedAt - StartedAt;
 
     /// <summary>Reads the given tasks from the server's database, after the run.</summary>
-    public static IReadOnlyList<TaskTimes> Read(string databasePath, IReadOnlyCollection<string> ids)
+    public static IReadOnlyList<TaskTimes> Read(BenchDatabase database, IReadOnlyCollection<string> ids)
     {
         var wanted = new HashSet<string>(ids, StringComparer.Ordinal);
-        using var db = new SqliteConnection(new SqliteConnectionStringBuilder
-        {
-            DataSource = databasePath,
-            Mode = SqliteOpenMode.ReadWrite,
-            Pooling = false,
-        }.ToString());
-        db.Open();
+        using var db = database.Open();
         using var command = db.CreateCommand();
         command.CommandText = "SELECT id, status, created_at, started_at, finished_at FROM tasks";
         using var reader = command.ExecuteReader();
@@ -37,13 +31,15 @@ internal sealed record TaskTimes(string Id, string Status, long CreatedAt, long?
     }
 
     /// <summary>Rows of a status, counted with a single read.</summary>
-    public static long Count(string databasePath, string status)
+    public static long Count(BenchDatabase database, string status)
     {
-        using var db = new SqliteConnection($"Data Source={databasePath};Pooling=False");
-        db.Open();
+        using var db = database.Open();
         using var command = db.CreateCommand();
-        command.CommandText = "SELECT count(*) FROM tasks WHERE status = $status";
-        command.Parameters.AddWithValue("$status", status);
-        return (long)command.ExecuteScalar()!;
+        command.CommandText = "SELECT count(*) FROM tasks WHERE status = @status";
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = "status";
+        parameter.Value = status;
+        command.Parameters.Add(parameter);
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 }

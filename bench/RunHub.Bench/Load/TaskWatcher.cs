@@ -1,32 +1,26 @@
 using System.Collections.Concurrent;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
+using RunHub.Bench.Stores;
 
 namespace RunHub.Bench.Load;
 
 /// <summary>
 /// Learns when submitted tasks finish by reading the server's own database, not by polling the API: polling
 /// fast enough to notice a task of a few milliseconds would load the server with queries and measure them
-/// instead. SQLite in WAL mode lets this reader run beside the server's writer without blocking it, and the
-/// read touches only the partial index of unfinished tasks.
+/// instead. SQLite in WAL mode (and PostgreSQL's MVCC) let this reader run beside the server's writer without
+/// blocking it, and the read touches only the partial index of unfinished tasks.
 /// </summary>
 internal sealed class TaskWatcher : IAsyncDisposable
 {
-    private readonly SqliteConnection _db;
+    private readonly DbConnection _db;
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _waiting = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stop = new();
     private readonly TimeSpan _interval;
     private readonly Task _loop;
 
-    public TaskWatcher(string databasePath, TimeSpan interval)
+    public TaskWatcher(BenchDatabase database, TimeSpan interval)
     {
-        _db = new SqliteConnection(new SqliteConnectionStringBuilder
-        {
-            DataSource = databasePath,
-            Mode = SqliteOpenMode.ReadWrite,
-            Pooling = false,
-            DefaultTimeout = 30,
-        }.ToString());
-        _db.Open();
+        _db = database.Open();
         _interval = interval;
         _loop = Task.Run(LoopAsync);
     }

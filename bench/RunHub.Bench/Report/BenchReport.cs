@@ -23,8 +23,8 @@ public sealed record BenchReport
 
 /// <summary>The settings the run used.</summary>
 public sealed record BenchSettings(double DurationSeconds, double WarmupSeconds, double SettleSeconds, int Concurrency, int Workers,
-    int MemoryTasks, int PickupTasks)
+    int MemoryTasks, int PickupTasks, string Store)
 {
     public static BenchSettings Of(BenchOptions options) => new(options.DurationSeconds, options.WarmupSeconds, options.SettleSeconds, options.Concurrency,
-        options.Workers, options.MemoryTasks, options.PickupTasks);
+        options.Workers, options.MemoryTasks, options.PickupTasks, options.StoreName);
 }

@@ -16,6 +16,7 @@ internal static class MarkdownReport
         Line($"# RunHub benchmark — {report.Date:yyyy-MM-dd HH:mm} UTC");
         md.AppendLine();
         Line($"- Machine: {m.Cores} cores ({m.Cpu}), {m.MemoryGb:0.0} GB, {m.Os}, {m.Dotnet}, {m.Build} build, data folders on {m.DataFilesystem}");
+        Line($"- Store: {(s.Store == "postgres" ? "PostgreSQL (a fresh database per group on the server given with --postgres)" : "SQLite (the embedded default, a fresh file per group)")}");
         Line($"- Command: `{report.Command}`");
         Line($"- Settings: {s.DurationSeconds:0.###} s per scenario after {s.WarmupSeconds:0.###} s of warm-up, {s.Concurrency} connections, {s.Workers} server workers, {s.MemoryTasks:N0} tasks for memory; the run took {report.TotalSeconds:0} s");
         md.AppendLine();

@@ -2,6 +2,7 @@ using System.Globalization;
 using RunHub.Bench.Load;
 using RunHub.Bench.Report;
 using RunHub.Bench.Servers;
+using RunHub.Bench.Stores;
 
 namespace RunHub.Bench.Scenarios;
 
@@ -16,9 +17,9 @@ internal static class ApiScenarios
     public static async Task<IReadOnlyList<ScenarioResult>> RunAsync(BenchContext context)
     {
         var options = context.Options;
-        var dataDir = context.NewDataDir("api");
-        var account = BenchAccount.Create(dataDir, "bench", BenchAccount.HugeBalance);
-        await using var server = await context.StartServerAsync(dataDir, "api");
+        await using var database = await context.NewDatabaseAsync("api");
+        var account = database.CreateAccount("bench", BenchAccount.HugeBalance);
+        await using var server = await context.StartServerAsync(database, "api");
         using var client = new BenchClient(server.BaseUrl, account.ApiKey, options.Concurrency);
 
         var (taskId, error) = await client.SubmitAsync(BenchRequests.SubmitBody);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using RunHub.Bench.Load;
 using RunHub.Bench.Report;
 using RunHub.Bench.Servers;
+using RunHub.Bench.Stores;
 
 namespace RunHub.Bench.Scenarios;
 
@@ -19,10 +20,10 @@ internal static class MemoryScenario
     public static async Task<MemoryResult> RunAsync(BenchContext context)
     {
         var options = context.Options;
-        var dataDir = context.NewDataDir("memory");
-        var funded = BenchAccount.Create(dataDir, "bench", BenchAccount.HugeBalance);
-        var broke = BenchAccount.Create(dataDir, "bench-no-money", 0);
-        await using var server = await context.StartServerAsync(dataDir, "api");
+        await using var database = await context.NewDatabaseAsync("memory");
+        var funded = database.CreateAccount("bench", BenchAccount.HugeBalance);
+        var broke = database.CreateAccount("bench-no-money", 0);
+        await using var server = await context.StartServerAsync(database, "api");
         using var fill = new BenchClient(server.BaseUrl, funded.ApiKey, options.Concurrency);
         using var refused = new BenchClient(server.BaseUrl, broke.ApiKey, options.Concurrency);
         var settle = TimeSpan.FromSeconds(Math.Clamp(options.WarmupSeconds / 2, 0.2, 2));
@@ -43,7 +44,7 @@ internal static class MemoryScenario
         var result = new MemoryResult
         {
             Tasks = options.MemoryTasks,
-            QueuedInDatabase = TaskTimes.Count(server.DatabasePath, "QUEUED"),
+            QueuedInDatabase = TaskTimes.Count(database, "QUEUED"),
             EmptyBytes = empty,
             FullBytes = full,
             PeakBytes = server.PeakResidentBytes(),

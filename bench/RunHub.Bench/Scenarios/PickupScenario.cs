@@ -2,6 +2,7 @@ using System.Diagnostics;
 using RunHub.Bench.Load;
 using RunHub.Bench.Report;
 using RunHub.Bench.Servers;
+using RunHub.Bench.Stores;
 
 namespace RunHub.Bench.Scenarios;
 
@@ -17,11 +18,11 @@ internal static class PickupScenario
     public static async Task<ScenarioResult> RunAsync(BenchContext context)
     {
         var options = context.Options;
-        var dataDir = context.NewDataDir("pickup");
-        var account = BenchAccount.Create(dataDir, "bench", BenchAccount.HugeBalance);
-        await using var server = await context.StartServerAsync(dataDir, "all");
+        await using var database = await context.NewDatabaseAsync("pickup");
+        var account = database.CreateAccount("bench", BenchAccount.HugeBalance);
+        await using var server = await context.StartServerAsync(database, "all");
         using var client = new BenchClient(server.BaseUrl, account.ApiKey, 1);
-        await using var watcher = new TaskWatcher(server.DatabasePath, TimeSpan.FromMilliseconds(1));
+        await using var watcher = new TaskWatcher(database, TimeSpan.FromMilliseconds(1));
 
         context.Log($"pickup: one task at a time on an idle server, {options.Workers} workers, at most {options.PickupTasks} tasks");
         var errors = new LoadSamples();
@@ -53,7 +54,7 @@ internal static class PickupScenario
         }
         var elapsed = clock.Elapsed - (measuredFrom ?? clock.Elapsed);
 
-        var rows = TaskTimes.Read(server.DatabasePath, ids);
+        var rows = TaskTimes.Read(database, ids);
         var pickup = LatencySummary.Of(rows.Where(r => r.Pickup is not null).Select(r => (double)r.Pickup!.Value));
         var run = LatencySummary.Of(rows.Where(r => r.Run is not null).Select(r => (double)r.Run!.Value));
         var roundTrip = LatencySummary.Of(roundTrips);

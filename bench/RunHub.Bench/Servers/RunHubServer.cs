@@ -28,7 +28,6 @@ internal sealed class RunHubServer : IAsyncDisposable
 
     public string BaseUrl { get; }
     public string DataDir { get; }
-    public string DatabasePath => Path.Combine(DataDir, "runhub.db");
     public int ProcessId => _process.Id;
 
     /// <summary>The last lines the server printed, for a failure message.</summary>
@@ -36,7 +35,8 @@ internal sealed class RunHubServer : IAsyncDisposable
 
     /// <param name="role"><c>all</c>, <c>api</c> or <c>worker</c>.</param>
     /// <param name="workers">The server's task workers (<c>RunHub__Queue__Workers</c>).</param>
-    public static async Task<RunHubServer> StartAsync(string runhubDll, string dataDir, string role, int workers)
+    public static async Task<RunHubServer> StartAsync(string runhubDll, string dataDir, string role, int workers,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         if (!File.Exists(runhubDll)) throw new FileNotFoundException($"runhub.dll not found at {runhubDll}; build the solution first", runhubDll);
         var baseUrl = $"http://127.0.0.1:{FreePort()}";
@@ -57,6 +57,7 @@ internal sealed class RunHubServer : IAsyncDisposable
         info.Environment["RunHub__Queue__Workers"] = workers.ToString(System.Globalization.CultureInfo.InvariantCulture);
         info.Environment["RunHub__Engines__Sandbox__DelayMs"] = "0";
         info.Environment["RunHub__Engines__Sandbox__FailureRate"] = "0";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) info.Environment[key] = value;
 
         var server = new RunHubServer(Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start"), baseUrl, dataDir);
         try
