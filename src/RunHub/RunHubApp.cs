@@ -3,6 +3,7 @@ using RunHub.Accounts;
 using RunHub.Api;
 using RunHub.Catalog;
 using RunHub.Engines;
+using RunHub.Engines.ComfyUi;
 using RunHub.Engines.RunningHub;
 using RunHub.Engines.Sandbox;
 using RunHub.Media;
@@ -33,7 +34,10 @@ public static class RunHubApp
         builder.Services.ConfigureHttpJsonOptions(j => j.SerializerOptions.PropertyNamingPolicy = JsonOptions.Wire.PropertyNamingPolicy);
 
         var dataDir = DataDirectory(options);
-        builder.Services.AddSingleton(new SqliteDatabase(dataDir));
+        var database = Database.FromOptions(options);
+        builder.Services.AddSingleton(database);
+        if (database is PostgresDatabase postgres) builder.Services.AddSingleton(_ => postgres); // the container disposes its pool
+        else builder.Services.AddSingleton((SqliteDatabase)database);
         builder.Services.AddSingleton<IFileStore>(new LocalFileStore(Path.Combine(dataDir, "files")));
         builder.Services.AddSingleton(LoadCatalog(options));
         builder.Services.AddSingleton(new ApiKeyCache(TimeSpan.FromSeconds(Math.Max(0, options.KeyCacheSeconds))));
@@ -45,6 +49,7 @@ public static class RunHubApp
         builder.Services.AddSingleton<TaskRunner>();
         builder.Services.AddSingleton<TaskCancellation>();
         builder.Services.AddSingleton<IEngine, SandboxEngine>();
+        builder.Services.AddSingleton<IEngine, ComfyUiEngine>();
         builder.Services.AddSingleton<IEngine, RunningHubEngine>();
         builder.Services.AddSingleton<EngineRegistry>();
         builder.Services.AddSingleton(TimeProvider.System);
@@ -54,6 +59,11 @@ public static class RunHubApp
         builder.Services.AddMediaFetching();
         var role = ServerRole.Parse(options.Role);
         if (role.RunsTasks) builder.Services.AddHostedService<TaskWorkers>();
+        if (role.RunsTasks && database is PostgresDatabase)
+        {
+            builder.Services.AddSingleton<PostgresQueueListener>();
+            builder.Services.AddHostedService(s => s.GetRequiredService<PostgresQueueListener>());
+        }
 
         var app = builder.Build();
         UnexpectedErrors.Use(app);

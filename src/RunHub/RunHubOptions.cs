@@ -39,6 +39,7 @@ public sealed class RunHubOptions
     /// <summary>Balance of the account created on the first start of an empty database.</summary>
     public decimal BootstrapBalance { get; set; } = 10m;
 
+    public StoreOptions Store { get; set; } = new();
     public MediaOptions Media { get; set; } = new();
     public QueueOptions Queue { get; set; } = new();
     public EnginesOptions Engines { get; set; } = new();
@@ -118,4 +119,13 @@ public sealed class SandboxOptions
 
     /// <summary>Share of tasks (0 to 1) that fail with 1015, chosen by task id so a given task always fails the same way.</summary>
     public double FailureRate { get; set; }
+}
+
+public sealed class StoreOptions
+{
+    /// <summary>
+    /// A PostgreSQL connection string (<c>Host=db;Database=runhub;Username=runhub;Password=...</c>): accounts, keys,
+    /// the ledger and the queue live there, shared by every node. When empty, SQLite in the data folder.
+    /// </summary>
+    public string? Postgres { get; set; }
 }

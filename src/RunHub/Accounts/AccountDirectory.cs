@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Dapper;
 using RunHub.Store;
 using RunHub.Tasks;
@@ -6,7 +7,7 @@ namespace RunHub.Accounts;
 
 /// <summary>Accounts, their keys and their wallets: what the <c>runhub accounts</c> and <c>keys</c> commands and the API share.</summary>
 /// <param name="keys">The server's cache of live keys; the commands, which run once, have none.</param>
-public sealed class AccountDirectory(SqliteDatabase database, ApiKeyCache? keys = null)
+public sealed class AccountDirectory(Database database, ApiKeyCache? keys = null)
 {
     public CreatedAccount Create(string name, Money balance)
     {
@@ -20,13 +21,15 @@ public sealed class AccountDirectory(SqliteDatabase database, ApiKeyCache? keys 
     }
 
     /// <summary>
-    /// Creates the first account when the database has none, inside one write transaction so two
-    /// processes starting at once cannot both create it. Null when accounts already exist.
+    /// Creates the first account when the database has none, inside one write transaction (under a named lock on
+    /// PostgreSQL, whose transactions do not exclude each other) so two nodes starting at once cannot both create
+    /// it. Null when accounts already exist.
     /// </summary>
     public CreatedAccount? CreateFirstAccount(string name, Money balance)
     {
         using var db = database.Open();
         using var tx = db.BeginTransaction();
+        database.LockName(db, tx, "runhub first account");
         if (db.ExecuteScalar<long>("SELECT count(*) FROM accounts", transaction: tx) > 0) return null;
         var account = InsertAccount(db, tx, name, balance);
         tx.Commit();
@@ -52,7 +55,7 @@ public sealed class AccountDirectory(SqliteDatabase database, ApiKeyCache? keys 
         using var db = database.Open();
         return db.Query<(string Id, string Name, long Balance, long Held, long CreatedAt)>(
                 """
-                SELECT a.id, a.name, a.balance, coalesce((SELECT sum(held) FROM ledger l WHERE l.account_id = a.id), 0), a.created_at
+                SELECT a.id, a.name, a.balance, CAST(coalesce((SELECT sum(held) FROM ledger l WHERE l.account_id = a.id), 0) AS BIGINT), a.created_at
                 FROM accounts a WHERE @accountId IS NULL OR a.id = @accountId ORDER BY a.created_at, a.id
                 """, new { accountId })
             .Select(r => new AccountSummary(r.Id, r.Name, new Money(r.Balance), new Money(r.Held), r.CreatedAt))
@@ -104,7 +107,7 @@ public sealed class AccountDirectory(SqliteDatabase database, ApiKeyCache? keys 
         return accountId;
     }
 
-    private static CreatedAccount InsertAccount(Microsoft.Data.Sqlite.SqliteConnection db, Microsoft.Data.Sqlite.SqliteTransaction tx, string name, Money balance)
+    private static CreatedAccount InsertAccount(DbConnection db, DbTransaction tx, string name, Money balance)
     {
         var id = TaskIdGenerator.Shared.Next();
         db.Execute("INSERT INTO accounts (id, name, balance, created_at) VALUES (@id, @name, 0, @now)",
@@ -114,7 +117,7 @@ public sealed class AccountDirectory(SqliteDatabase database, ApiKeyCache? keys 
         return new CreatedAccount(id, name, key, balance);
     }
 
-    private static string InsertKey(Microsoft.Data.Sqlite.SqliteConnection db, Microsoft.Data.Sqlite.SqliteTransaction tx, string accountId)
+    private static string InsertKey(DbConnection db, DbTransaction tx, string accountId)
     {
         var key = ApiKey.Generate();
         db.Execute("INSERT INTO api_keys (key_hash, account_id, key_hint, created_at) VALUES (@hash, @accountId, @hint, @now)",

@@ -1,5 +1,5 @@
 using Dapper;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using RunHub.Store;
 
 namespace RunHub.Accounts;
@@ -7,11 +7,13 @@ namespace RunHub.Accounts;
 /// <summary>
 /// Moves money, always inside the caller's transaction together with the state change it pays for.
 /// The wallet balance column is kept in step with the ledger rows in the same statement batch, and its
-/// CHECK (balance >= 0) plus the guarded UPDATE make an overdraft impossible even under concurrent submits.
+/// CHECK (balance >= 0) plus the guarded UPDATE make an overdraft impossible even under concurrent submits: on
+/// PostgreSQL at READ COMMITTED a second debit of the same wallet waits for the first one's row lock and then
+/// re-checks <c>balance >= @price</c> against the committed balance, on any node.
 /// </summary>
 public static class WalletLedger
 {
-    public static void TopUp(SqliteConnection db, SqliteTransaction tx, string accountId, Money amount, string? note)
+    public static void TopUp(DbConnection db, DbTransaction tx, string accountId, Money amount, string? note)
     {
         if (amount.Millis <= 0) throw new ArgumentOutOfRangeException(nameof(amount), "a top-up must be positive");
         var rows = db.Execute("UPDATE accounts SET balance = balance + @amount WHERE id = @accountId",
@@ -21,7 +23,7 @@ public static class WalletLedger
     }
 
     /// <summary>Holds the price of a task. False when the wallet cannot cover it (nothing is written then).</summary>
-    public static bool TryReserve(SqliteConnection db, SqliteTransaction tx, string accountId, string taskId, Money price)
+    public static bool TryReserve(DbConnection db, DbTransaction tx, string accountId, string taskId, Money price)
     {
         var rows = db.Execute("UPDATE accounts SET balance = balance - @price WHERE id = @accountId AND balance >= @price",
             new { price = price.Millis, accountId }, tx);
@@ -31,21 +33,22 @@ public static class WalletLedger
     }
 
     /// <summary>Turns the hold of a finished task into a charge. Idempotent per task.</summary>
-    public static void Settle(SqliteConnection db, SqliteTransaction tx, string accountId, string taskId, Money price) =>
+    public static void Settle(DbConnection db, DbTransaction tx, string accountId, string taskId, Money price) =>
         Insert(db, tx, accountId, taskId, "settle", 0, -price.Millis, null, onceOnly: true);
 
     /// <summary>Gives the hold of a failed task back to the wallet. Idempotent per task.</summary>
-    public static void Release(SqliteConnection db, SqliteTransaction tx, string accountId, string taskId, Money price)
+    public static void Release(DbConnection db, DbTransaction tx, string accountId, string taskId, Money price)
     {
         if (Insert(db, tx, accountId, taskId, "release", price.Millis, -price.Millis, null, onceOnly: true))
             db.Execute("UPDATE accounts SET balance = balance + @price WHERE id = @accountId", new { price = price.Millis, accountId }, tx);
     }
 
-    private static bool Insert(SqliteConnection db, SqliteTransaction tx, string accountId, string? taskId, string kind,
+    private static bool Insert(DbConnection db, DbTransaction tx, string accountId, string? taskId, string kind,
         long amount, long held, string? note, bool onceOnly = false)
     {
-        var sql = (onceOnly ? "INSERT OR IGNORE" : "INSERT") +
-            " INTO ledger (account_id, task_id, kind, amount, held, note, created_at) VALUES (@accountId, @taskId, @kind, @amount, @held, @note, @now)";
+        // ON CONFLICT DO NOTHING meets the unique (task, kind) index: a second settle or release of a task writes nothing.
+        var sql = "INSERT INTO ledger (account_id, task_id, kind, amount, held, note, created_at) VALUES (@accountId, @taskId, @kind, @amount, @held, @note, @now)" +
+            (onceOnly ? " ON CONFLICT DO NOTHING" : "");
         return db.Execute(sql, new { accountId, taskId, kind, amount, held, note, now = Clock.NowMs() }, tx) == 1;
     }
 }

@@ -5,7 +5,10 @@ using RunHub.Store;
 
 namespace RunHub.Console;
 
-/// <summary><c>runhub accounts create|topup|list</c>: works on the database directly, also while the server runs.</summary>
+/// <summary>
+/// <c>runhub accounts create|topup|list</c>: works on the database directly, also while the server runs — the
+/// SQLite file in the data folder, or the PostgreSQL database of <c>RunHub__Store__Postgres</c>, as the server.
+/// </summary>
 public static class AccountsCommand
 {
     public static Command Create(Option<string?> data, Option<bool> json)
@@ -71,5 +74,5 @@ public static class AccountsCommand
     }
 
     internal static AccountDirectory Directory(ParseResult parse, Option<string?> data) =>
-        new(new SqliteDatabase(RunHubApp.DataDirectory(CommandConfiguration.Load(parse.GetValue(data)))));
+        new(Database.FromOptions(CommandConfiguration.Load(parse.GetValue(data))));
 }

@@ -1,6 +1,6 @@
+using System.Data.Common;
 using System.Threading.Channels;
 using Dapper;
-using Microsoft.Data.Sqlite;
 
 namespace RunHub.Store;
 
@@ -9,26 +9,46 @@ namespace RunHub.Store;
 /// commit (and its fsync) instead of queueing for one each: the commit is what limits SQLite's write rate,
 /// not the statements. Each operation runs inside its own savepoint, so one that throws is rolled back and
 /// fails alone while the others commit. An operation's task completes only after the commit is durable.
+/// On PostgreSQL (<see cref="SqlDialect.GroupsCommits"/> false) each operation commits alone: the server already
+/// flushes concurrent commits together, and one transaction holding the wallets of many accounts could deadlock
+/// with another node's batch locking them in another order.
 /// </summary>
 public sealed class GroupCommit : IAsyncDisposable
 {
     private const int MaxBatch = 256;
-    private readonly SqliteDatabase _database;
+    private readonly Database _database;
     private readonly Channel<IOperation> _queue = Channel.CreateUnbounded<IOperation>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _loop;
 
-    public GroupCommit(SqliteDatabase database)
+    public GroupCommit(Database database)
     {
         _database = database;
-        _loop = Task.Run(LoopAsync);
+        _loop = database.Sql.GroupsCommits ? Task.Run(LoopAsync) : Task.CompletedTask;
     }
 
     /// <summary>Runs <paramref name="work"/> in the next shared transaction and returns its result once committed.</summary>
-    public Task<T> RunAsync<T>(Func<SqliteConnection, SqliteTransaction, T> work)
+    public Task<T> RunAsync<T>(Func<DbConnection, DbTransaction, T> work)
     {
+        if (!_database.Sql.GroupsCommits) return RunAlone(work);
         var operation = new Operation<T>(work);
         if (!_queue.Writer.TryWrite(operation)) throw new ObjectDisposedException(nameof(GroupCommit));
         return operation.Completion.Task;
+    }
+
+    private Task<T> RunAlone<T>(Func<DbConnection, DbTransaction, T> work)
+    {
+        try
+        {
+            using var db = _database.Open();
+            using var tx = db.BeginTransaction();
+            var result = work(db, tx);
+            tx.Commit();
+            return Task.FromResult(result);
+        }
+        catch (Exception e)
+        {
+            return Task.FromException<T>(e);
+        }
     }
 
     private async Task LoopAsync()
@@ -83,18 +103,18 @@ public sealed class GroupCommit : IAsyncDisposable
 
     private interface IOperation
     {
-        void Execute(SqliteConnection db, SqliteTransaction tx);
+        void Execute(DbConnection db, DbTransaction tx);
         void Complete();
         void Fail(Exception error);
     }
 
-    private sealed class Operation<T>(Func<SqliteConnection, SqliteTransaction, T> work) : IOperation
+    private sealed class Operation<T>(Func<DbConnection, DbTransaction, T> work) : IOperation
     {
         private T _result = default!;
 
         public TaskCompletionSource<T> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public void Execute(SqliteConnection db, SqliteTransaction tx) => _result = work(db, tx);
+        public void Execute(DbConnection db, DbTransaction tx) => _result = work(db, tx);
 
         public void Complete() => Completion.TrySetResult(_result);
 

@@ -1,5 +1,6 @@
-using Dapper;
+using System.Data.Common;
 using System.Runtime.CompilerServices;
+using Dapper;
 using Microsoft.Data.Sqlite;
 
 namespace RunHub.Store;
@@ -10,8 +11,16 @@ namespace RunHub.Store;
 /// Write transactions are BEGIN IMMEDIATE (Microsoft.Data.Sqlite's default), so two writers queue on the
 /// busy timeout instead of failing half-way.
 /// </summary>
-public sealed class SqliteDatabase
+public sealed class SqliteDatabase : Database
 {
+    private static readonly SqlDialect Dialect = new()
+    {
+        ClaimLock = "",
+        NamedLock = null,
+        AnnounceRunnable = null,
+        GroupsCommits = true,
+    };
+
     private readonly string _connectionString;
 
     public SqliteDatabase(string dataDir)
@@ -26,13 +35,19 @@ public sealed class SqliteDatabase
             Pooling = true,
             DefaultTimeout = 30,
         }.ToString();
-        using var connection = Open();
+        using var connection = OpenSqlite();
         SqliteSchema.Migrate(connection);
     }
 
     public string Path { get; }
 
-    public SqliteConnection Open()
+    public override SqlDialect Sql => Dialect;
+
+    public override string Description => "SQLite " + Path;
+
+    public override DbConnection Open() => OpenSqlite();
+
+    private SqliteConnection OpenSqlite()
     {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();

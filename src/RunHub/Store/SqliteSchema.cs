@@ -9,6 +9,9 @@ namespace RunHub.Store;
 /// </summary>
 internal static class SqliteSchema
 {
+    /// <summary>How many steps there are; <see cref="PostgresSchema"/> mirrors each of them.</summary>
+    public static int StepCount => Steps.Length;
+
     private static readonly string[] Steps =
     [
         """

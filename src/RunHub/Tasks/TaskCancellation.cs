@@ -9,7 +9,7 @@ namespace RunHub.Tasks;
 /// released; a RUNNING one is flagged, and its worker — on whichever node — sees the flag at its next lease
 /// renewal, stops the engine and ends the task CANCEL. A finished task is left as it is.
 /// </summary>
-public sealed class TaskCancellation(SqliteDatabase database)
+public sealed class TaskCancellation(Database database)
 {
     /// <summary>The errorMessage of a cancelled task (its errorCode stays empty: nothing went wrong).</summary>
     public const string Message = "cancelled at the caller's request";

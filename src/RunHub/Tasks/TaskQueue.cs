@@ -1,5 +1,5 @@
 using Dapper;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using RunHub.Accounts;
 using RunHub.Store;
 
@@ -11,7 +11,7 @@ namespace RunHub.Tasks;
 /// is claimed again. Finishing checks the lease, so a worker that lost its task cannot overwrite the outcome,
 /// and moves the money in the same transaction as the state change.
 /// </summary>
-public sealed class TaskQueue(SqliteDatabase database, GroupCommit commits, TaskSignal signal)
+public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal signal)
 {
     private const string Columns =
         "id, account_id AS AccountId, endpoint, client_id AS ClientId, status, parameters, price, error_code AS ErrorCode, " +
@@ -44,14 +44,19 @@ public sealed class TaskQueue(SqliteDatabase database, GroupCommit commits, Task
             Price = price.Millis,
             CreatedAt = Clock.NowMs(),
         };
-        var result = await commits.RunAsync((db, tx) => Insert(db, tx, task, price, idempotency));
+        var result = await commits.RunAsync((db, tx) => Insert(database, db, tx, task, price, idempotency));
         if (result.Outcome == SubmitOutcome.Created) signal.Pulse();
         return result;
     }
 
-    private static SubmitResult Insert(SqliteConnection db, SqliteTransaction tx, TaskRecord task, Money price, IdempotencyKey? idempotency)
+    private static SubmitResult Insert(Database database, DbConnection db, DbTransaction tx, TaskRecord task, Money price, IdempotencyKey? idempotency)
     {
-        if (idempotency is not null && Replay(db, tx, task.AccountId, idempotency, task.CreatedAt) is { } earlier) return earlier;
+        if (idempotency is not null)
+        {
+            // Two nodes given the same key at once: the second waits here until the first commits, then replays it.
+            database.LockName(db, tx, $"runhub idempotency {task.AccountId} {idempotency.Key}");
+            if (Replay(db, tx, task.AccountId, idempotency, task.CreatedAt) is { } earlier) return earlier;
+        }
         if (!WalletLedger.TryReserve(db, tx, task.AccountId, task.Id, price)) return new SubmitResult(SubmitOutcome.InsufficientBalance, null);
         db.Execute(
             """
@@ -61,14 +66,17 @@ public sealed class TaskQueue(SqliteDatabase database, GroupCommit commits, Task
         if (idempotency is not null)
             db.Execute(
                 """
-                INSERT OR REPLACE INTO idempotency_keys (account_id, key, request_hash, task_id, created_at)
+                INSERT INTO idempotency_keys (account_id, key, request_hash, task_id, created_at)
                 VALUES (@AccountId, @Key, @RequestHash, @TaskId, @Now)
+                ON CONFLICT (account_id, key) DO UPDATE SET
+                    request_hash = excluded.request_hash, task_id = excluded.task_id, created_at = excluded.created_at
                 """, new { task.AccountId, idempotency.Key, idempotency.RequestHash, TaskId = task.Id, Now = task.CreatedAt }, tx);
+        database.AnnounceRunnable(db, tx);
         return new SubmitResult(SubmitOutcome.Created, task);
     }
 
     /// <summary>The answer to a key this account used within its lifetime, or null when the key is new (or expired).</summary>
-    private static SubmitResult? Replay(SqliteConnection db, SqliteTransaction tx, string accountId, IdempotencyKey idempotency, long now)
+    private static SubmitResult? Replay(DbConnection db, DbTransaction tx, string accountId, IdempotencyKey idempotency, long now)
     {
         var cutoff = now - (long)IdempotencyKey.Lifetime.TotalMilliseconds;
         db.Execute("DELETE FROM idempotency_keys WHERE created_at < @cutoff", new { cutoff }, tx);
@@ -110,7 +118,7 @@ public sealed class TaskQueue(SqliteDatabase database, GroupCommit commits, Task
             $"""
             UPDATE tasks SET status = 'RUNNING', lease_owner = @owner, lease_expires_at = @expires, available_at = NULL,
                 attempts = attempts + 1, started_at = coalesce(started_at, @now)
-            WHERE id = ({RunnableId})
+            WHERE id = ({RunnableId} {database.Sql.ClaimLock})
             RETURNING {Columns}
             """, new { owner, expires = now + (long)lease.TotalMilliseconds, now }, tx);
         tx.Commit();
@@ -180,9 +188,12 @@ public sealed class TaskQueue(SqliteDatabase database, GroupCommit commits, Task
     public void Requeue(TaskRecord task, string owner)
     {
         using var db = database.Open();
-        db.Execute(
+        using var tx = db.BeginTransaction();
+        var rows = db.Execute(
             "UPDATE tasks SET status = 'QUEUED', lease_owner = NULL, lease_expires_at = NULL WHERE id = @Id AND lease_owner = @owner AND status = 'RUNNING'",
-            new { task.Id, owner });
+            new { task.Id, owner }, tx);
+        if (rows == 1) database.AnnounceRunnable(db, tx);
+        tx.Commit();
     }
 
     private sealed record Ending(string Status, string ErrorCode, string ErrorMessage, string? Results, string? PromptTips, string? BackendUsage);

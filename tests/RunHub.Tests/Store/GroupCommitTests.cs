@@ -1,25 +1,24 @@
 using Dapper;
 using RunHub.Store;
-using RunHub.Tests.Support;
 
 namespace RunHub.Tests.Store;
 
 public sealed class GroupCommitTests
 {
-    [Fact]
-    public async Task Concurrent_operations_all_commit_and_one_that_throws_fails_alone()
+    [Theory, SqliteStore, PostgresStore]
+    public async Task Concurrent_operations_all_commit_and_one_that_throws_fails_alone(StoreKind kind)
     {
-        using var data = new TempDirectory();
-        var database = new SqliteDatabase(data.Path);
+        using var store = new TestStore(kind);
+        var database = store.Database;
         using (var db = database.Open()) db.Execute("CREATE TABLE items (n INTEGER PRIMARY KEY)");
         await using var commits = new GroupCommit(database);
 
-        var writes = Enumerable.Range(1, 200).Select(n => commits.RunAsync((db, tx) =>
+        var writes = Enumerable.Range(1, 200).Select(n => Task.Run(() => commits.RunAsync((db, tx) =>
         {
             db.Execute("INSERT INTO items (n) VALUES (@n)", new { n }, tx);
             if (n == 77) throw new InvalidOperationException("operation 77 refuses");
             return n;
-        })).ToList();
+        }))).ToList();
 
         var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => writes[76]);
         Assert.Equal("operation 77 refuses", failure.Message);

@@ -1,0 +1,80 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace RunHub.Engines.ComfyUi;
+
+/// <summary>
+/// A ComfyUI workflow in API format (<c>{"6": {"class_type": "CLIPTextEncode", "inputs": {...}}, ...}</c>) being
+/// filled in for one prompt. Links are <c>[nodeId, outputIndex]</c> pairs inside <c>inputs</c>.
+/// </summary>
+internal sealed class WorkflowGraph
+{
+    private readonly JsonObject _nodes;
+
+    private WorkflowGraph(JsonObject nodes) => _nodes = nodes;
+
+    public JsonObject Nodes => _nodes;
+
+    /// <summary>Parses and checks the API format; the UI's saved format (<c>nodes</c>/<c>links</c> arrays) is refused with a hint.</summary>
+    public static WorkflowGraph Parse(string json, string source)
+    {
+        JsonNode? root;
+        try
+        {
+            root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+        }
+        catch (JsonException e)
+        {
+            throw new WorkflowException($"{source}: not valid JSON: {e.Message}");
+        }
+        if (root is not JsonObject nodes || nodes.Count == 0)
+            throw new WorkflowException($"{source}: expected a workflow in API format (an object of nodes)");
+        if (nodes.ContainsKey("nodes") && nodes.ContainsKey("links"))
+            throw new WorkflowException($"{source}: this is ComfyUI's UI format; export the workflow with \"Export (API)\"");
+        foreach (var (id, node) in nodes)
+        {
+            if (node is not JsonObject obj || obj["class_type"] is not JsonValue classType || classType.GetValueKind() != JsonValueKind.String
+                || obj["inputs"] is not JsonObject)
+                throw new WorkflowException($"{source}: node {id} needs \"class_type\" (a string) and \"inputs\" (an object)");
+        }
+        return new WorkflowGraph(nodes);
+    }
+
+    public WorkflowGraph Clone() => new((JsonObject)_nodes.DeepClone());
+
+    public bool Has(string nodeId) => _nodes[nodeId] is JsonObject;
+
+    public string? ClassOf(string nodeId) => (_nodes[nodeId] as JsonObject)?["class_type"]?.GetValue<string>();
+
+    public void Set(NodeInput input, JsonNode? value)
+    {
+        if (_nodes[input.NodeId]?["inputs"] is not JsonObject inputs)
+            throw new WorkflowException($"the workflow has no node {input.NodeId} (bound as {input})");
+        inputs[input.FieldName] = value?.DeepClone();
+    }
+
+    /// <summary>Removes nodes and every input that links to them, as ComfyUI's own "bypass" of an optional input does.</summary>
+    public void Remove(IEnumerable<string> nodeIds)
+    {
+        var removed = nodeIds.Where(id => _nodes.Remove(id)).ToHashSet(StringComparer.Ordinal);
+        if (removed.Count == 0) return;
+        foreach (var (_, node) in _nodes)
+        {
+            if (node?["inputs"] is not JsonObject inputs) continue;
+            foreach (var name in inputs.Where(i => LinkSource(i.Value) is { } source && removed.Contains(source)).Select(i => i.Key).ToList())
+                inputs.Remove(name);
+        }
+    }
+
+    /// <summary>The node an input links to, when it is a link (<c>["4", 0]</c>).</summary>
+    public static string? LinkSource(JsonNode? value) =>
+        value is JsonArray { Count: 2 } pair && pair[0] is JsonValue id && id.GetValueKind() == JsonValueKind.String
+        && pair[1] is JsonValue slot && slot.GetValueKind() == JsonValueKind.Number
+            ? id.GetValue<string>()
+            : null;
+
+    public string ToJson() => _nodes.ToJsonString();
+}
+
+/// <summary>A workflow file or binding that cannot work; a catalog mistake, not a backend failure.</summary>
+internal sealed class WorkflowException(string message) : Exception(message);
