@@ -2,7 +2,8 @@
 # postgresql when its binaries are missing, creates a cluster in a temporary folder on a free 127.0.0.1 port
 # (as the postgres user when run as root: PostgreSQL refuses to run as root), starts it, creates a database,
 # exports RUNHUB_TEST_POSTGRES (a connection string) and registers runhub_stop_postgres in STOP_SERVICES.
-# The cluster runs with fsync off: it is thrown away after the run, and the tests measure no speed.
+# The cluster runs with fsync off: it is thrown away after the run, and the tests measure no speed
+# (bench/postgres sets RUNHUB_POSTGRES_DURABLE=1 for a cluster that commits durably, as a deployment does).
 # When it cannot be started it says why and exports nothing; tests/run sets RUNHUB_TEST_REQUIRE_SERVICES=1, so
 # the PostgreSQL tests then fail (instead of being skipped) with that reason.
 
@@ -15,7 +16,8 @@ runhub_postgres_bin() {
 }
 
 runhub_start_postgres() {
-  local bin dir port as_user=() attempt sudo=()
+  local bin dir port as_user=() attempt sudo=() durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  [ "${RUNHUB_POSTGRES_DURABLE:-}" = 1 ] && durability=""
   if ! bin=$(runhub_postgres_bin); then
     [ "$(id -u)" -ne 0 ] && sudo=(sudo)
     echo "tests/services/postgres.sh: installing PostgreSQL (apt-get install postgresql)" >&2
@@ -37,7 +39,7 @@ runhub_start_postgres() {
     port=$(( 20000 + RANDOM % 40000 ))
     (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && continue   # taken
     if "${as_user[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start -o \
-      "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
+      "-c listen_addresses=127.0.0.1 -p $port -k $dir $durability -c max_connections=300" \
       >/dev/null 2>&1; then
       RUNHUB_POSTGRES_DIR=$dir RUNHUB_POSTGRES_BIN=$bin RUNHUB_POSTGRES_AS=("${as_user[@]}")
       STOP_SERVICES+=(runhub_stop_postgres)
