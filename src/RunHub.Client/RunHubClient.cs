@@ -119,6 +119,29 @@ public sealed class RunHubClient : IDisposable
     }
 
     /// <summary>
+    /// Cancels a task (<c>POST {base}/cancel</c>, a RunHub extension; RunningHub's v2 API has no such call). A queued
+    /// task comes back <c>CANCEL</c> at once; a running one comes back still <c>RUNNING</c> and ends <c>CANCEL</c> once
+    /// its worker has stopped it (wait for it, or query it). Either way its charge is released.
+    /// </summary>
+    /// <exception cref="RunHubException">Refused: 1004 no such task of yours, 1007 it already ended, 1002 bad key.</exception>
+    public async Task<RunHubTask> CancelAsync(string taskId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(taskId);
+        var json = System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string> { ["taskId"] = taskId });
+        var url = _server.Endpoint("cancel");
+        var answer = await _transport.SendAsync(new ApiCall
+        {
+            Operation = "cancel " + taskId,
+            CreateRequest = () => new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(json, Encoding.UTF8, "application/json") },
+            ExpectsTask = true,
+            // Cancelling twice has the effect of cancelling once.
+            LostAnswerIsSafeToResend = true,
+            TaskId = taskId,
+        }, cancellationToken).ConfigureAwait(false);
+        return ((ServerAnswer.TaskAnswer)answer).Task;
+    }
+
+    /// <summary>
     /// Polls a task until it succeeds (returned) or fails (thrown as <see cref="RunHubException"/> with the task's
     /// error code and <see cref="RunHubException.TaskId"/>). Transient poll failures are tolerated until the deadline.
     /// </summary>

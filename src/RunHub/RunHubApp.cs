@@ -38,7 +38,7 @@ public static class RunHubApp
         builder.Services.AddSingleton(database);
         if (database is PostgresDatabase postgres) builder.Services.AddSingleton(_ => postgres); // the container disposes its pool
         else builder.Services.AddSingleton((SqliteDatabase)database);
-        builder.Services.AddSingleton<IFileStore>(new LocalFileStore(Path.Combine(dataDir, "files")));
+        builder.Services.AddFileStorage(options, dataDir);
         builder.Services.AddSingleton(LoadCatalog(options));
         builder.Services.AddSingleton(new ApiKeyCache(TimeSpan.FromSeconds(Math.Max(0, options.KeyCacheSeconds))));
         builder.Services.AddSingleton<AccountDirectory>();

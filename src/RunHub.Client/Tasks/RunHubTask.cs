@@ -35,6 +35,9 @@ public sealed class RunHubTask
     /// <summary>What the task cost, once known.</summary>
     public TaskUsage? Usage { get; init; }
 
+    /// <summary>How far a running task got, when the server says (a RunHub extension; null on RunningHub).</summary>
+    public TaskProgress? Progress { get; init; }
+
     /// <summary>The task object exactly as received (for fields this SDK does not map).</summary>
     public JsonElement Raw { get; init; }
 

@@ -60,5 +60,6 @@ internal static class TaskWaiter
         before.Status != now.Status
         || before.RawStatus != now.RawStatus
         || before.Results.Count != now.Results.Count
-        || before.ErrorCode != now.ErrorCode;
+        || before.ErrorCode != now.ErrorCode
+        || before.Progress != now.Progress;
 }

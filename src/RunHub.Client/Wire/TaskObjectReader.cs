@@ -27,6 +27,7 @@ internal static class TaskObjectReader
             ClientId = JsonText.Read(obj, "clientId"),
             PromptTips = JsonText.Read(obj, "promptTips"),
             Usage = UsageOf(JsonText.Child(obj, "usage", JsonValueKind.Object)),
+            Progress = TaskProgress.Read(JsonText.Child(obj, "progress", JsonValueKind.Object)),
             Raw = obj.Clone(),
         };
     }

@@ -1,3 +1,5 @@
+using RunHub.Storage;
+
 namespace RunHub.Api;
 
 /// <summary>The base of handed-out file URLs: the configured public URL, else the one the client used.</summary>
@@ -7,4 +9,11 @@ public static class BaseUrl
         string.IsNullOrWhiteSpace(options.PublicBaseUrl)
             ? $"{request.Scheme}://{request.Host}{request.PathBase}"
             : options.PublicBaseUrl.TrimEnd('/');
+
+    /// <summary>The URLs of stored files for this request's client (RunHub's own, presigned or public, as configured).</summary>
+    public static Func<string, string> FileUrls(HttpRequest request, RunHubOptions options, FileLinks links)
+    {
+        var baseUrl = Of(request, options);
+        return key => links.UrlOf(key, baseUrl);
+    }
 }

@@ -1,19 +1,22 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using RunHub.Accounts;
+using RunHub.Storage;
 using RunHub.Tasks;
+using TaskStatus = RunHub.Tasks.TaskStatus;
 
 namespace RunHub.Api;
 
 /// <summary>
 /// <c>POST /openapi/v2/cancel {"taskId": "..."}</c> (a RunHub extension; RunningHub's v2 API has none): cancels one
 /// of the key's own tasks and answers with its task object — <c>CANCEL</c> at once for a queued task, still
-/// <c>RUNNING</c> for a running one until its worker has stopped it. A finished task is refused and left as it is.
+/// <c>RUNNING</c> for a running one until its worker has stopped it. A task already cancelled is answered as it is;
+/// one that ended SUCCESS or FAILED is refused and left as it is.
 /// </summary>
 public static class CancelEndpoint
 {
     public static async Task<TaskObject> Handle(HttpRequest request, AccountDirectory accounts, TaskCancellation cancellation,
-        IOptions<RunHubOptions> options)
+        IOptions<RunHubOptions> options, FileLinks links)
     {
         var key = BearerKey.From(request);
         if (key is null) return TaskObject.Error(ErrorCodes.InvalidApiKey, BearerKey.MissingMessage);
@@ -30,9 +33,11 @@ public static class CancelEndpoint
         return result.Outcome switch
         {
             CancelOutcome.NotFound => TaskObject.Error(ErrorCodes.TaskNotFound, $"task {TaskIdField.Shorten(taskId)} not found"),
+            // Cancelling a cancelled task again changes nothing and says so: a client that lost the first answer may repeat it.
+            CancelOutcome.AlreadyFinished when result.Task!.Status == TaskStatus.Cancel => TaskObjectMapper.ToWire(result.Task, BaseUrl.Of(request, options.Value)),
             CancelOutcome.AlreadyFinished => TaskObject.Error(ErrorCodes.InvalidParameters,
                 $"task {taskId} already ended {result.Task!.Status}; only a QUEUED or RUNNING task can be cancelled"),
-            _ => TaskObjectMapper.ToWire(result.Task!, BaseUrl.Of(request, options.Value)),
+            _ => TaskObjectMapper.ToWire(result.Task!, BaseUrl.FileUrls(request, options.Value, links)),
         };
     }
 }

@@ -1,33 +1,53 @@
-using Microsoft.AspNetCore.StaticFiles;
 using RunHub.Storage;
 
 namespace RunHub.Api;
 
 /// <summary>
-/// <c>GET /files/{key}</c>: uploads and results, without a key, like RunningHub's CDN links. Keys hold a
-/// random or content-derived token, so a URL cannot be guessed; stored files never change, so they cache forever.
+/// <c>GET|HEAD /files/{key}</c>: uploads and results, without a key, like RunningHub's CDN links, streamed from
+/// whichever store is configured. Keys hold a random or content-derived token, so a URL cannot be guessed;
+/// stored files never change, so they cache forever.
 /// </summary>
 public static class FilesEndpoint
 {
-    private static readonly FileExtensionContentTypeProvider ContentTypes = new();
-
-    public static async Task<IResult> Handle(string key, IFileStore files, CancellationToken cancellationToken)
+    public static async Task<IResult> Handle(string key, HttpRequest request, IFileStore files, CancellationToken cancellationToken)
     {
         if (!FileKey.IsValid(key)) return Results.NotFound();
-        var stream = await files.OpenReadAsync(key, cancellationToken);
-        if (stream is null) return Results.NotFound();
-        if (!ContentTypes.TryGetContentType(key, out var contentType)) contentType = "application/octet-stream";
-        return new ImmutableFileResult(stream, contentType);
+        if (HttpMethods.IsHead(request.Method))
+        {
+            // Only the size is needed: with S3 this asks for the object's metadata, not its content.
+            var length = await files.LengthAsync(key, cancellationToken);
+            return length is null ? Results.NotFound() : new StoredFileResult(key, null, length.Value);
+        }
+        var stored = await files.OpenReadAsync(key, cancellationToken);
+        return stored is null ? Results.NotFound() : new StoredFileResult(key, stored, stored.Length);
     }
 
-    private sealed class ImmutableFileResult(Stream stream, string contentType) : IResult
+    private sealed class StoredFileResult(string key, StoredFile? file, long length) : IResult
     {
         public async Task ExecuteAsync(HttpContext httpContext)
         {
-            var headers = httpContext.Response.Headers;
-            headers.CacheControl = "public, max-age=31536000, immutable";
-            headers.XContentTypeOptions = "nosniff";
-            await Results.Stream(stream, contentType, enableRangeProcessing: true).ExecuteAsync(httpContext);
+            var response = httpContext.Response;
+            response.Headers.CacheControl = "public, max-age=31536000, immutable";
+            response.Headers.XContentTypeOptions = "nosniff";
+            var contentType = FileContentTypes.Of(key);
+            if (file is null)
+            {
+                response.ContentType = contentType;
+                response.ContentLength = length;
+                return;
+            }
+            await using (file)
+            {
+                // A local file can seek, so ranges are served from it; an S3 object streams through in one piece.
+                if (file.Content.CanSeek)
+                {
+                    await Results.Stream(file.Content, contentType, enableRangeProcessing: true).ExecuteAsync(httpContext);
+                    return;
+                }
+                response.ContentType = contentType;
+                response.ContentLength = length;
+                await file.Content.CopyToAsync(response.Body, httpContext.RequestAborted);
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using RunHub.Accounts;
+using RunHub.Storage;
 using RunHub.Tasks;
 
 namespace RunHub.Api;
@@ -7,7 +8,7 @@ namespace RunHub.Api;
 /// <summary><c>POST /openapi/v2/query {"taskId": "..."}</c>: the task object, for the key's own tasks only.</summary>
 public static class QueryEndpoint
 {
-    public static async Task<TaskObject> Handle(HttpRequest request, AccountDirectory accounts, TaskQueue queue, IOptions<RunHubOptions> options)
+    public static async Task<TaskObject> Handle(HttpRequest request, AccountDirectory accounts, TaskQueue queue, IOptions<RunHubOptions> options, FileLinks links)
     {
         var key = BearerKey.From(request);
         if (key is null) return TaskObject.Error(ErrorCodes.InvalidApiKey, BearerKey.MissingMessage);
@@ -23,6 +24,6 @@ public static class QueryEndpoint
         var task = queue.Find(accountId, taskId);
         return task is null
             ? TaskObject.Error(ErrorCodes.TaskNotFound, $"task {TaskIdField.Shorten(taskId)} not found")
-            : TaskObjectMapper.ToWire(task, BaseUrl.Of(request, options.Value));
+            : TaskObjectMapper.ToWire(task, BaseUrl.FileUrls(request, options.Value, links));
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using RunHub.Accounts;
 using RunHub.Catalog;
 using RunHub.Engines;
+using RunHub.Storage;
 using RunHub.Tasks;
 
 namespace RunHub.Api;
@@ -14,7 +15,7 @@ namespace RunHub.Api;
 public static class SubmitEndpoint
 {
     public static async Task<TaskObject> Handle(string? endpoint, HttpRequest request, AccountDirectory accounts,
-        ModelCatalog catalog, EngineRegistry engines, TaskQueue queue, IOptions<RunHubOptions> options)
+        ModelCatalog catalog, EngineRegistry engines, TaskQueue queue, IOptions<RunHubOptions> options, FileLinks links)
     {
         var key = BearerKey.From(request);
         if (key is null) return TaskObject.Error(ErrorCodes.InvalidApiKey, BearerKey.MissingMessage);
@@ -64,7 +65,7 @@ public static class SubmitEndpoint
                 request.HttpContext.Response.Headers["Idempotent-Replayed"] = "true";
                 break;
         }
-        return TaskObjectMapper.ToWire(submitted.Task!, BaseUrl.Of(request, options.Value));
+        return TaskObjectMapper.ToWire(submitted.Task!, BaseUrl.FileUrls(request, options.Value, links));
     }
 
     private static string Shorten(string text) => text.Length <= 80 ? text : text[..80] + "…";

@@ -1,21 +1,23 @@
 using System.Globalization;
 using System.Text.Json;
 using RunHub.Accounts;
+using RunHub.Storage;
 using RunHub.Tasks;
 using TaskStatus = RunHub.Tasks.TaskStatus;
 
 namespace RunHub.Api;
 
-/// <summary>Turns a stored task into the wire's task object, with result URLs on the caller's base URL.</summary>
+/// <summary>Turns a stored task into the wire's task object, with result URLs as <see cref="FileLinks"/> gives them out.</summary>
 public static class TaskObjectMapper
 {
-    public static TaskObject ToWire(TaskRecord task, string baseUrl)
+    /// <param name="fileUrl">The URL of a stored result, by key.</param>
+    public static TaskObject ToWire(TaskRecord task, Func<string, string> fileUrl)
     {
         IReadOnlyList<TaskResult>? results = null;
         if (task.Status == TaskStatus.Success && task.Results is not null)
         {
             var stored = JsonSerializer.Deserialize<List<StoredResult>>(task.Results, JsonOptions.Wire) ?? [];
-            results = stored.Select(r => new TaskResult(r.Key is null ? null : $"{baseUrl}/files/{r.Key}", r.OutputType, r.Text)).ToList();
+            results = stored.Select(r => new TaskResult(r.Key is null ? null : fileUrl(r.Key), r.OutputType, r.Text)).ToList();
         }
         TaskUsage? usage = null;
         if (task.Status == TaskStatus.Success)

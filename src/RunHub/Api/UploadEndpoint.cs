@@ -12,6 +12,9 @@ namespace RunHub.Api;
 /// </summary>
 public static class UploadEndpoint
 {
+    // Enough of the file's start for every signature MediaProbe knows.
+    private const int HeadBytes = 4096;
+
     public sealed record Envelope(int Code, string Message, Uploaded? Data);
 
     public sealed record Uploaded(
@@ -20,7 +23,8 @@ public static class UploadEndpoint
         string FileName,
         string Size);
 
-    public static async Task<Envelope> Handle(HttpRequest request, AccountDirectory accounts, IFileStore files, IOptions<RunHubOptions> options)
+    public static async Task<Envelope> Handle(HttpRequest request, AccountDirectory accounts, IFileStore files, FileLinks links,
+        IOptions<RunHubOptions> options)
     {
         var key = BearerKey.From(request);
         if (key is null) return Error(ErrorCodes.InvalidApiKey, BearerKey.MissingMessage);
@@ -43,19 +47,24 @@ public static class UploadEndpoint
         if (file.Length == 0) return Error(ErrorCodes.InvalidParameters, "file: the file is empty");
         if (file.Length > limit) return TooLarge(options.Value);
 
-        var content = new byte[file.Length];
-        await using (var stream = file.OpenReadStream())
-            await stream.ReadExactlyAsync(content, request.HttpContext.RequestAborted);
+        // The form reader has buffered a large file on disk; it is hashed and stored from there, never held in memory whole.
+        var aborted = request.HttpContext.RequestAborted;
+        await using var content = file.OpenReadStream();
+        var head = new byte[Math.Min(file.Length, HeadBytes)];
+        await content.ReadExactlyAsync(head, aborted);
+        content.Position = 0;
+        var hash = await SHA256.HashDataAsync(content, aborted);
+        content.Position = 0;
 
-        var format = MediaProbe.DetectFormat(content);
+        var format = MediaProbe.DetectFormat(head);
         var extension = format?.Extension ?? SafeExtension(file.FileName) ?? "bin";
-        var name = $"openapi/{Convert.ToHexStringLower(SHA256.HashData(content))}.{extension}";
-        await files.PutAsync(name, content, request.HttpContext.RequestAborted);
+        var name = $"openapi/{Convert.ToHexStringLower(hash)}.{extension}";
+        await files.PutAsync(name, content, aborted);
         return new Envelope(0, "success", new Uploaded(
             format?.UploadType ?? MediaFormat.UploadTypeOf(MediaKind.Other),
-            $"{BaseUrl.Of(request, options.Value)}/files/{name}",
+            links.UrlOf(name, BaseUrl.Of(request, options.Value)),
             name,
-            content.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            file.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)));
     }
 
     private static Envelope TooLarge(RunHubOptions options) =>

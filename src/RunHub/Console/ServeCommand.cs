@@ -20,10 +20,23 @@ public static class ServeCommand
             if (parse.GetValue(urls) is { } u) settings["urls"] = u;
             if (parse.GetValue(data) is { } d) settings[$"{RunHubOptions.Section}:DataDir"] = d;
             if (parse.GetValue(role) is { } r) settings[$"{RunHubOptions.Section}:Role"] = r;
-            await using var app = RunHubApp.Build(settings);
+            WebApplication built;
+            try
+            {
+                built = RunHubApp.Build(settings);
+            }
+            catch (Storage.StorageConfigurationException e)
+            {
+                return CommandOutput.Failure(e.Message);
+            }
+            await using var app = built;
             try
             {
                 await app.StartAsync(cancellationToken);
+            }
+            catch (Storage.StorageConfigurationException e)
+            {
+                return CommandOutput.Failure(e.Message);
             }
             catch (IOException e)
             {

@@ -81,14 +81,17 @@ public sealed class EngineDispatcher(EngineRegistry engines, BackendPool pool, I
             $"no backend of {model.Endpoint} is in service right now: {string.Join("; ", report)}");
     }
 
-    /// <summary>The next backend to ask: in service first, then the fewest tasks in flight here, then catalog order.</summary>
+    /// <summary>
+    /// The next backend to ask: the fewest tasks in flight here, then catalog order, skipping backends still cooling
+    /// down. A backend whose cool-down has passed is probed when its turn comes and used if it answers.
+    /// </summary>
     private async Task<Candidate?> PickAsync(List<Candidate> candidates, HashSet<int> asked, List<string> report, TimeSpan cooldown,
         CancellationToken cancellationToken)
     {
         var order = candidates
             .Where(c => !asked.Contains(c.Position))
             .Select(c => (candidate: c, state: pool.StateOf(c.Backend)))
-            .OrderBy(c => c.state.IsOut ? 1 : 0)
+            .OrderBy(c => c.state.IsCooling ? 1 : 0)
             .ThenBy(c => c.state.InFlight)
             .ThenBy(c => c.candidate.Position)
             .ToList();

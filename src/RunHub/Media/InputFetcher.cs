@@ -6,8 +6,9 @@ namespace RunHub.Media;
 
 /// <summary>
 /// Turns a media URL from a request into checked bytes: http(s) URLs (guarded against reaching internal
-/// networks), <c>data:</c> URLs, and RunHub's own <c>/files/{key}</c> URLs, which are read from storage so
-/// that uploads work even where RunHub itself is on a private address. Every failure is an
+/// networks), <c>data:</c> URLs, and RunHub's own file URLs (<c>/files/{key}</c>, and with S3 storage the
+/// bucket's presigned or public URLs), which are read from storage so that uploads work even where RunHub or
+/// the bucket is on a private address. Every failure is an
 /// <see cref="InputRejectedException"/> naming the field and index.
 /// </summary>
 public sealed class InputFetcher : IDisposable
@@ -15,19 +16,19 @@ public sealed class InputFetcher : IDisposable
     private readonly MediaOptions _options;
     private readonly IFileStore _store;
     private readonly HttpDownloader _downloader;
-    private readonly string[] _filePrefixes;
+    private readonly FileLinks _links;
 
     public InputFetcher(IOptions<RunHubOptions> options, IFileStore store)
         : this(options.Value, store, GuardedConnector.ResolveWithDns)
     {
     }
 
-    internal InputFetcher(RunHubOptions options, IFileStore store, HostResolver resolve)
+    internal InputFetcher(RunHubOptions options, IFileStore store, HostResolver resolve, FileLinks? links = null)
     {
         _options = options.Media;
         _store = store;
         _downloader = new HttpDownloader(new NetworkPolicy(options.Media), resolve, options.Media.MaxRedirects);
-        _filePrefixes = FilePrefixes(options.PublicBaseUrl);
+        _links = links ?? new FileLinks(options, store);
     }
 
     /// <exception cref="InputRejectedException">The input could not be fetched or is not acceptable for <paramref name="spec"/>.</exception>
@@ -62,36 +63,15 @@ public sealed class InputFetcher : IDisposable
         if (!HttpDownloader.IsHttp(uri))
             throw new FetchRefusedException($"only http, https and data URLs are fetched, not {uri.Scheme}:");
 
-        if (OwnFileKey(uri) is { } key)
+        // A key that is not stored falls through to an ordinary fetch (the URL may be someone else's after all).
+        if (_links.KeyOf(uri) is { } key)
         {
             var stored = await _store.OpenReadAsync(key, cancellationToken);
             if (stored is not null)
                 await using (stored)
-                    return await limit.ReadAllAsync(stored, null, cancellationToken);
+                    return await limit.ReadAllAsync(stored.Content, stored.Length, cancellationToken);
         }
         return await _downloader.DownloadAsync(uri, limit, cancellationToken);
-    }
-
-    /// <summary>
-    /// The storage key a RunHub file URL points at. The host is not compared: the same store is served under
-    /// every name RunHub is reached by, and a key that is not stored falls through to an ordinary fetch.
-    /// </summary>
-    private string? OwnFileKey(Uri uri)
-    {
-        var path = uri.AbsolutePath;
-        foreach (var prefix in _filePrefixes)
-        {
-            if (!path.StartsWith(prefix, StringComparison.Ordinal)) continue;
-            var key = path[prefix.Length..];
-            if (FileKey.IsValid(key)) return key;
-        }
-        return null;
-    }
-
-    private static string[] FilePrefixes(string? publicBaseUrl)
-    {
-        var basePath = Uri.TryCreate(publicBaseUrl, UriKind.Absolute, out var baseUri) ? baseUri.AbsolutePath.TrimEnd('/') : "";
-        return basePath.Length == 0 ? ["/files/"] : ["/files/", basePath + "/files/"];
     }
 
     public void Dispose() => _downloader.Dispose();

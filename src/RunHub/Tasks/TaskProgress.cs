@@ -19,6 +19,7 @@ public sealed record TaskProgress(
         report.Node is { Length: > 200 } node ? node[..200] : report.Node,
         report.QueuePosition is { } q ? Math.Max(0, q) : null);
 
+    [JsonIgnore]
     public bool IsEmpty => Percent is null && Node is null && QueuePosition is null;
 
     public string ToJson() => JsonSerializer.Serialize(this, JsonOptions.Wire);
