@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using RunHub.Client;
 using RunHub.Media;
+using RunHub.Storage;
 
 namespace RunHub.Engines.RunningHub;
 
@@ -22,23 +23,23 @@ public sealed class RunningHubEngine : IEngine, IDisposable
 
     private readonly HttpClient _api;
     private readonly HttpDownloader _downloads;
-    private readonly IReadOnlyCollection<string> _ownFilePrefixes;
+    private readonly FileLinks _ownFiles;
     private readonly Func<string, string?> _environment;
     private readonly ILogger _logger;
     private readonly RunningHubEngineOptions _configured;
 
-    public RunningHubEngine(IOptions<RunHubOptions> options, ILogger<RunningHubEngine> logger)
-        : this(options.Value, logger, Environment.GetEnvironmentVariable)
+    public RunningHubEngine(IOptions<RunHubOptions> options, FileLinks ownFiles, ILogger<RunningHubEngine> logger)
+        : this(options.Value, ownFiles, logger, Environment.GetEnvironmentVariable)
     {
     }
 
-    internal RunningHubEngine(RunHubOptions options, ILogger logger, Func<string, string?> environment)
+    internal RunningHubEngine(RunHubOptions options, FileLinks ownFiles, ILogger logger, Func<string, string?> environment)
     {
         // The upstream API is the operator's own configuration, so it is not held to the input fetch guard;
         // result URLs come from the upstream's answers and are (see UpstreamResults).
         _api = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
         _downloads = new HttpDownloader(new NetworkPolicy(options.Media), GuardedConnector.ResolveWithDns, options.Media.MaxRedirects);
-        _ownFilePrefixes = UpstreamRequestBody.OwnFilePrefixes(options.PublicBaseUrl);
+        _ownFiles = ownFiles;
         _environment = environment;
         _logger = logger;
         _configured = options.Engines.RunningHub;
@@ -96,7 +97,7 @@ public sealed class RunningHubEngine : IEngine, IDisposable
     {
         var replacements = new Dictionary<(string, int), string>();
         var uploadedBySource = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var input in job.Inputs.Where(i => UpstreamRequestBody.NeedsUpload(i, settings, _ownFilePrefixes)))
+        foreach (var input in job.Inputs.Where(i => UpstreamRequestBody.NeedsUpload(i, settings, _ownFiles)))
         {
             if (!uploadedBySource.TryGetValue(input.SourceUrl, out var url))
             {

@@ -1,23 +1,25 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using RunHub.Media;
+using RunHub.Storage;
 
 namespace RunHub.Engines.RunningHub;
 
 /// <summary>
 /// The submit body for the upstream: the task's parameters as stored, with every media URL the upstream
-/// cannot fetch itself (RunHub upload URLs, <c>data:</c> URIs, plain http) replaced by the URL of the same
+/// cannot fetch itself (RunHub's own file URLs, <c>data:</c> URIs, plain http) replaced by the URL of the same
 /// bytes uploaded upstream. Public https URLs go through as given.
 /// </summary>
 internal static class UpstreamRequestBody
 {
     /// <summary>Whether the upstream gets this input's bytes rather than its URL.</summary>
-    public static bool NeedsUpload(MediaInput input, RunningHubSettings settings, IReadOnlyCollection<string> ownFilePrefixes)
+    public static bool NeedsUpload(MediaInput input, RunningHubSettings settings, FileLinks ownFiles)
     {
         if (settings.UploadAllInputs) return true;
         if (!Uri.TryCreate(input.SourceUrl, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps) return true;
-        // A RunHub upload URL may be https and still unreachable from outside (a private deployment): always re-host it.
-        return ownFilePrefixes.Any(prefix => uri.AbsolutePath.StartsWith(prefix, StringComparison.Ordinal));
+        // RunHub's own file URLs may be https and still unreachable from outside (a private deployment, a private
+        // bucket) or expire (presigned): always re-host them.
+        return ownFiles.KeyOf(uri) is not null;
     }
 
     /// <summary>The body with each uploaded input's URL in its place (field and index as the request had them).</summary>
@@ -40,13 +42,6 @@ internal static class UpstreamRequestBody
             }
         }
         return body;
-    }
-
-    /// <summary>The path prefixes of RunHub's own file URLs (<c>/files/</c>, and under the public base URL's path).</summary>
-    public static IReadOnlyCollection<string> OwnFilePrefixes(string? publicBaseUrl)
-    {
-        var basePath = Uri.TryCreate(publicBaseUrl, UriKind.Absolute, out var baseUri) ? baseUri.AbsolutePath.TrimEnd('/') : "";
-        return basePath.Length == 0 ? ["/files/"] : ["/files/", basePath + "/files/"];
     }
 
     /// <summary>A file name for the upload: the field and position, with the detected format's extension.</summary>

@@ -52,6 +52,27 @@ public sealed class GatewayForwardingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_runhub_file_url_is_uploaded_upstream_even_over_https()
+    {
+        // RunHub behind TLS on a private network: its upload URLs are https but the upstream cannot reach them.
+        const string ownUrl = "https://runhub.intranet.example/files/openapi/0123abcd.png";
+        var local = Support.TestImages.Png(40, 30);
+        var job = GatewayJobs.SeedEdit(GatewayJobs.Backend(_fake.Root), local);
+        job = job with
+        {
+            Parameters = new Dictionary<string, JsonElement>(job.Parameters) { ["imageUrls"] = JsonSerializer.SerializeToElement(new[] { ownUrl }) },
+            Inputs = [job.Inputs[0] with { SourceUrl = ownUrl }],
+        };
+        using var engine = GatewayJobs.Engine(_fake.ApiKey);
+
+        await engine.RunAsync(job, CancellationToken.None);
+
+        Assert.Equal(local, Assert.Single(_fake.Uploads).Data);
+        var forwarded = (string)Assert.Single(_fake.Submits).Body["imageUrls"]![0]!;
+        Assert.StartsWith(_fake.Root + "/cdn/openapi/", forwarded);
+    }
+
+    [Fact]
     public async Task Every_input_is_uploaded_when_the_settings_ask_for_it()
     {
         using var engine = GatewayJobs.Engine(_fake.ApiKey);

@@ -14,9 +14,13 @@ internal static class GatewayJobs
     public const string PublicImageUrl = "https://images.example.com/public/cat.png";
 
     /// <summary>An engine that reads <paramref name="key"/> from <see cref="KeyVariable"/> (and nothing from the real environment).</summary>
-    public static RunningHubEngine Engine(string key, RunHubOptions? options = null) =>
-        new(options ?? new RunHubOptions { Media = { AllowPrivateNetworks = true } }, NullLogger.Instance,
-            name => name == KeyVariable ? key : null);
+    public static RunningHubEngine Engine(string key, RunHubOptions? options = null)
+    {
+        options ??= new RunHubOptions { Media = { AllowPrivateNetworks = true } };
+        // Local storage: RunHub's own file URLs are its /files/ URLs (the store itself is never read here).
+        var ownFiles = new RunHub.Storage.FileLinks(options, new RunHub.Storage.LocalFileStore(Path.GetTempPath()));
+        return new RunningHubEngine(options, ownFiles, NullLogger.Instance, name => name == KeyVariable ? key : null);
+    }
 
     /// <summary>The backend settings for the fake, polling fast; <paramref name="extra"/> adds or overrides settings.</summary>
     public static EngineBinding Backend(string server, object? extra = null)
