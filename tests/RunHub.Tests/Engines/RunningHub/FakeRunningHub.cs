@@ -160,6 +160,16 @@ internal sealed class FakeRunningHub : IAsyncDisposable
         }
         switch (script.Outcome)
         {
+            case FakeOutcome.QueryNeverAnswers:
+                // Holds the request until the caller gives up on it (or the fake stops).
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, context.RequestAborted);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+                return;
             case FakeOutcome.MalformedQuery:
                 await context.Response.WriteAsync("{\"taskId\": \"" + id + "\", \"status\": ");
                 return;
@@ -304,7 +314,7 @@ internal sealed class FakeRunningHub : IAsyncDisposable
     }
 }
 
-internal enum FakeOutcome { Success, Text, Fail, Hang, MalformedQuery, MalformedSubmit, HugeResult }
+internal enum FakeOutcome { Success, Text, Fail, Hang, QueryNeverAnswers, MalformedQuery, MalformedSubmit, HugeResult }
 
 /// <summary>How the fake treats the submits made while this script is in place.</summary>
 internal sealed class FakeScript

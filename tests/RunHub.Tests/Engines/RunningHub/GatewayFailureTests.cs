@@ -108,6 +108,19 @@ public sealed class GatewayFailureTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Queries_that_never_answer_time_out_and_give_up_with_1012()
+    {
+        _fake.Script = new FakeScript { Outcome = FakeOutcome.QueryNeverAnswers, QueuedPolls = 0, RunningPolls = 0 };
+
+        var e = await FailAsync(new { requestTimeoutSeconds = 0.2, maxFailedPolls = 2 });
+
+        Assert.Equal("1012", e.ErrorCode);
+        Assert.False(e.Retryable);
+        Assert.Contains("2 times in a row", e.Message);
+        Assert.Single(_fake.Cancels);
+    }
+
+    [Fact]
     public async Task A_result_over_the_size_limit_fails_with_1012_while_streaming()
     {
         _fake.Script = new FakeScript { Outcome = FakeOutcome.HugeResult };
