@@ -34,7 +34,7 @@ public static class CancelEndpoint
         {
             CancelOutcome.NotFound => TaskObject.Error(ErrorCodes.TaskNotFound, $"task {TaskIdField.Shorten(taskId)} not found"),
             // Cancelling a cancelled task again changes nothing and says so: a client that lost the first answer may repeat it.
-            CancelOutcome.AlreadyFinished when result.Task!.Status == TaskStatus.Cancel => TaskObjectMapper.ToWire(result.Task, BaseUrl.Of(request, options.Value)),
+            CancelOutcome.AlreadyFinished when result.Task!.Status == TaskStatus.Cancel => TaskObjectMapper.ToWire(result.Task, BaseUrl.FileUrls(request, options.Value, links)),
             CancelOutcome.AlreadyFinished => TaskObject.Error(ErrorCodes.InvalidParameters,
                 $"task {taskId} already ended {result.Task!.Status}; only a QUEUED or RUNNING task can be cancelled"),
             _ => TaskObjectMapper.ToWire(result.Task!, BaseUrl.FileUrls(request, options.Value, links)),

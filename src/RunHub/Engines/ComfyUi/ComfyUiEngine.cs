@@ -59,10 +59,11 @@ public sealed class ComfyUiEngine(IOptions<RunHubOptions> options, ILogger<Comfy
             TimeSpan.FromSeconds(Math.Min(10, settings.RequestTimeout.TotalSeconds)), cancellationToken);
         if (socket is null) logger.LogInformation("No /ws from ComfyUI at {Server}; following prompt {PromptId} by polling", settings.Server, promptId);
 
-        await server.SubmitAsync(graph.ToJson(), clientId, promptId, cancellationToken);
         HistoryEntry entry;
         try
         {
+            // Inside the try: a submit that timed out or was cancelled may still have queued the prompt.
+            await server.SubmitAsync(graph.ToJson(), clientId, promptId, cancellationToken);
             entry = await new PromptWatcher(server, settings, graph, promptId, job.Progress).WaitAsync(socket, cancellationToken);
         }
         catch (Exception e) when (e is OperationCanceledException || e is EngineException { Retryable: true })

@@ -43,6 +43,9 @@ internal sealed partial class FakeComfyUi : IAsyncDisposable
     public ConcurrentQueue<JsonObject> Submitted { get; } = new();
     public ConcurrentQueue<string> Interrupts { get; } = new();
     public ConcurrentQueue<string> Deletes { get; } = new();
+
+    /// <summary>"path Authorization-header" of every request, the socket's included.</summary>
+    public ConcurrentQueue<string> Authorizations { get; } = new();
     public int HealthChecks;
 
     /// <summary>Every file a SaveImage or PreviewImage node wrote.</summary>
@@ -58,6 +61,11 @@ internal sealed partial class FakeComfyUi : IAsyncDisposable
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
         var app = builder.Build();
         var fake = new FakeComfyUi(app);
+        app.Use((context, next) =>
+        {
+            fake.Authorizations.Enqueue($"{context.Request.Path} {context.Request.Headers.Authorization}");
+            return next(context);
+        });
         app.UseWebSockets();
         fake.MapRoutes(app);
         await app.StartAsync();
