@@ -4,6 +4,7 @@ using RunHub.Api;
 using RunHub.Catalog;
 using RunHub.Engines;
 using RunHub.Engines.ComfyUi;
+using RunHub.Engines.OpenAiImages;
 using RunHub.Engines.RunningHub;
 using RunHub.Engines.Sandbox;
 using RunHub.Media;
@@ -50,6 +51,7 @@ public static class RunHubApp
         builder.Services.AddSingleton<TaskCancellation>();
         builder.Services.AddSingleton<IEngine, SandboxEngine>();
         builder.Services.AddSingleton<IEngine, ComfyUiEngine>();
+        builder.Services.AddSingleton<IEngine, OpenAiImagesEngine>();
         builder.Services.AddSingleton<IEngine, RunningHubEngine>();
         builder.Services.AddSingleton<EngineRegistry>();
         builder.Services.AddSingleton(TimeProvider.System);
