@@ -13,6 +13,7 @@ namespace RunHub.Store;
 public sealed class PostgresDatabase : Database, IDisposable
 {
     private readonly NpgsqlDataSource _source;
+    private readonly Lazy<NpgsqlDataSource> _listenerSource;
 
     public PostgresDatabase(string connectionString)
     {
@@ -27,6 +28,9 @@ public sealed class PostgresDatabase : Database, IDisposable
         }
         Description = $"PostgreSQL {settings.Host}:{settings.Port}/{settings.Database}";
         _source = NpgsqlDataSource.Create(settings);
+        // The listening connection carries a name of its own, so pg_stat_activity shows one per live worker node.
+        _listenerSource = new Lazy<NpgsqlDataSource>(() => NpgsqlDataSource.Create(
+            new NpgsqlConnectionStringBuilder(settings.ConnectionString) { ApplicationName = ListenerName, Pooling = false }));
         using var db = Open();
         Schema = db.ExecuteScalar<string?>("SELECT current_schema()")
             ?? throw new InvalidOperationException($"{Description}: the search path names no existing schema");
@@ -50,6 +54,9 @@ public sealed class PostgresDatabase : Database, IDisposable
     /// </summary>
     public string Channel { get; }
 
+    /// <summary>The application name of the LISTEN connections of this store's nodes.</summary>
+    public string ListenerName => "runhub listener " + Schema;
+
     public override SqlDialect Sql { get; }
 
     public override string Description { get; }
@@ -58,7 +65,11 @@ public sealed class PostgresDatabase : Database, IDisposable
 
     /// <summary>A connection of its own for LISTEN, held open by <see cref="PostgresQueueListener"/>.</summary>
     public Task<NpgsqlConnection> OpenListenerAsync(CancellationToken cancellationToken) =>
-        _source.OpenConnectionAsync(cancellationToken).AsTask();
+        _listenerSource.Value.OpenConnectionAsync(cancellationToken).AsTask();
 
-    public void Dispose() => _source.Dispose();
+    public void Dispose()
+    {
+        if (_listenerSource.IsValueCreated) _listenerSource.Value.Dispose();
+        _source.Dispose();
+    }
 }

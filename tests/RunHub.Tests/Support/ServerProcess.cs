@@ -26,6 +26,9 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public string BaseUrl { get; }
 
+    /// <summary>The operating system's id of the process (part of its workers' lease owner name).</summary>
+    public int ProcessId => _process.Id;
+
     public string Output { get { lock (_output) return _output.ToString(); } }
 
     public static string RunHubDll => Path.Combine(AppContext.BaseDirectory, "runhub.dll");
