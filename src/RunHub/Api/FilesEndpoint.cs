@@ -34,20 +34,12 @@ public static class FilesEndpoint
             {
                 response.ContentType = contentType;
                 response.ContentLength = length;
+                response.Headers.AcceptRanges = "bytes";
                 return;
             }
+            // Both stores' files can seek (S3 with ranged GETs), so range requests are served from either.
             await using (file)
-            {
-                // A local file can seek, so ranges are served from it; an S3 object streams through in one piece.
-                if (file.Content.CanSeek)
-                {
-                    await Results.Stream(file.Content, contentType, enableRangeProcessing: true).ExecuteAsync(httpContext);
-                    return;
-                }
-                response.ContentType = contentType;
-                response.ContentLength = length;
-                await file.Content.CopyToAsync(response.Body, httpContext.RequestAborted);
-            }
+                await Results.Stream(file.Content, contentType, enableRangeProcessing: true).ExecuteAsync(httpContext);
         }
     }
 }

@@ -58,7 +58,7 @@ public sealed class S3FileStore : IFileStore, IDisposable
         try
         {
             var response = await _client.GetObjectAsync(new GetObjectRequest { BucketName = Settings.Bucket, Key = key }, cancellationToken);
-            return new StoredFile(response.ResponseStream, response.ContentLength, response);
+            return new StoredFile(new S3ObjectStream(_client, Settings.Bucket, key, response), response.ContentLength);
         }
         catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
         {

@@ -30,6 +30,32 @@ public sealed class S3FileStoreTests : IDisposable
     }
 
     [S3Fact]
+    public async Task A_stored_file_can_be_read_from_any_position()
+    {
+        var key = NewKey("bin");
+        var content = RandomNumberGenerator.GetBytes(300_000);
+        await Store.PutAsync(key, content, default);
+
+        await using var stored = await Store.OpenReadAsync(key, default);
+        var stream = stored!.Content;
+        var head = new byte[10];
+        await stream.ReadExactlyAsync(head);
+        stream.Seek(250_000, SeekOrigin.Begin);
+        var tail = new byte[50_000];
+        await stream.ReadExactlyAsync(tail);
+        stream.Position = 5;
+        var middle = new byte[10];
+        await stream.ReadExactlyAsync(middle);
+
+        Assert.Equal(content[..10], head);
+        Assert.Equal(content[250_000..], tail);
+        Assert.Equal(content[5..15], middle);
+        Assert.Equal(15, stream.Position);
+        stream.Seek(0, SeekOrigin.End);
+        Assert.Equal(0, await stream.ReadAsync(new byte[1]));
+    }
+
+    [S3Fact]
     public async Task A_missing_key_is_null_for_open_and_length()
     {
         var key = NewKey("png");
@@ -58,9 +84,13 @@ public sealed class S3FileStoreTests : IDisposable
         await Store.PutAsync(key, new byte[] { 1, 2, 3 }, default);
 
         var (data, storedType) = await TestS3.ReadObjectAsync(key);
+        using var client = TestS3.Client();
+        var metadata = await client.GetObjectMetadataAsync(TestS3.Bucket, key);
 
         Assert.Equal(new byte[] { 1, 2, 3 }, data);
         Assert.Equal(contentType, storedType);
+        // Served as is by a public bucket or CDN, like RunHub's own /files/.
+        Assert.Equal("public, max-age=31536000, immutable", metadata.Headers.CacheControl);
     }
 
     [S3Fact]

@@ -70,6 +70,14 @@ public sealed class S3ServerTests
         Assert.Equal(jpeg.Length, head.Content.Headers.ContentLength);
         Assert.Empty(await head.Content.ReadAsByteArrayAsync());
 
+        // A range, as a video player asks for one: served from a ranged read of the object.
+        using var ranged = new HttpRequestMessage(HttpMethod.Get, url);
+        ranged.Headers.Range = new System.Net.Http.Headers.RangeHeaderValue(100, 199);
+        using var part = await server.Http.SendAsync(ranged);
+        Assert.Equal(HttpStatusCode.PartialContent, part.StatusCode);
+        Assert.Equal($"bytes 100-199/{jpeg.Length}", part.Content.Headers.ContentRange?.ToString());
+        Assert.Equal(jpeg[100..200], await part.Content.ReadAsByteArrayAsync());
+
         using var missing = await server.Http.GetAsync("/files/openapi/" + new string('0', 64) + ".png");
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         using var missingHead = await server.Http.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/files/results/none/0.png"));
