@@ -21,9 +21,15 @@ mkdir -p "$S3_DIR/data"
   --configure-bucket runhub-test >"$S3_DIR/out.log" 2>&1 &
 S3_PID=$!
 
+# If the test run is killed outright (no EXIT trap runs), the watchdog still stops s3rver and removes its folder.
+S3_OWNER=$$
+( while kill -0 "$S3_OWNER" 2>/dev/null; do sleep 2; done
+  kill "$S3_PID" 2>/dev/null; rm -rf "$S3_DIR" ) </dev/null >/dev/null 2>&1 &
+S3_WATCHDOG=$!
+
 stop_s3() {
-  kill "$S3_PID" 2>/dev/null || true
-  wait "$S3_PID" 2>/dev/null || true
+  kill "$S3_PID" "$S3_WATCHDOG" 2>/dev/null || true
+  wait "$S3_PID" "$S3_WATCHDOG" 2>/dev/null || true
   rm -rf "$S3_DIR"
 }
 STOP_SERVICES+=(stop_s3)

@@ -21,6 +21,7 @@ public static class RunHubCommandLine
             KeysCommand.Create(data, json),
             RunCommand.Create(connection),
             QueryCommand.Create(connection),
+            CancelCommand.Create(connection),
             UploadCommand.Create(connection),
             ModelsCommand.Create(connection),
             BalanceCommand.Create(connection),

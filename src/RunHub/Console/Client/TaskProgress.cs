@@ -6,8 +6,8 @@ namespace RunHub.Console.Client;
 
 /// <summary>
 /// Shows a task while it is waited for. On a terminal: a live status line (spinner, status, elapsed time, queue
-/// information). Otherwise (stdout piped or redirected): one plain line on stderr per change of status, so
-/// stdout stays clean for the result paths a script reads.
+/// information, and the server's progress report when it sends one). Otherwise (stdout piped or redirected): one
+/// plain line on stderr per change of status or progress, so stdout stays clean for the result paths a script reads.
 /// </summary>
 internal sealed class TaskProgress : IProgress<TaskUpdate>
 {
@@ -74,24 +74,22 @@ internal sealed class TaskProgress : IProgress<TaskUpdate>
 
     private void PrintIfChanged(RunHubTask task)
     {
-        var status = TaskText.Status(task);
+        var status = TaskText.Status(task) + " " + TaskText.Progress(task);
         if (status == _printedStatus) return;
         _printedStatus = status;
         System.Console.Error.WriteLine(PlainText(task));
     }
 
-    private string PlainText(RunHubTask task)
-    {
-        var queue = TaskText.Queue(task);
-        return $"{task.TaskId} {TaskText.Status(task)} {TaskText.Seconds(_clock.Elapsed)}{(queue.Length > 0 ? " " + queue : "")}";
-    }
+    private string PlainText(RunHubTask task) => TaskText.Line(task, _clock.Elapsed);
 
     private string LiveText()
     {
         RunHubTask task;
         lock (_lock) task = _latest;
+        var progress = TaskText.Progress(task);
         var queue = TaskText.Queue(task);
         return $"[bold]{Markup.Escape(TaskText.Status(task))}[/] {TaskText.Seconds(_clock.Elapsed)}  [grey]{Markup.Escape(task.TaskId)}[/]"
+            + (progress.Length > 0 ? "  " + Markup.Escape(progress) : "")
             + (queue.Length > 0 ? "  " + Markup.Escape(queue) : "");
     }
 }

@@ -37,6 +37,16 @@ internal static class TaskText
         return string.Join(", ", parts);
     }
 
+    /// <summary>How far a running task got, e.g. <c>40% KSampler</c>, when the server reports it (RunHub's <c>progress</c>).</summary>
+    public static string Progress(RunHubTask task) => task.Progress?.ToString() ?? "";
+
+    /// <summary>Status, elapsed time, progress and queue information on one line.</summary>
+    public static string Line(RunHubTask task, TimeSpan elapsed)
+    {
+        var extras = new[] { Progress(task), Queue(task) }.Where(x => x.Length > 0);
+        return string.Join(" ", new[] { task.TaskId, Status(task), Seconds(elapsed) }.Concat(extras));
+    }
+
     /// <summary>The task for <c>runhub query</c>: one fact per line, a label and a value.</summary>
     public static IEnumerable<string> Describe(RunHubTask task)
     {
@@ -44,6 +54,8 @@ internal static class TaskText
         yield return $"status   {Status(task)}";
         if (task.ErrorCode.Length > 0 || task.ErrorMessage.Length > 0)
             yield return $"error    {task.ErrorCode} {task.ErrorMessage}".TrimEnd();
+        if (Progress(task) is { Length: > 0 } progress)
+            yield return $"progress {progress}";
         if (Queue(task) is { Length: > 0 } queue)
             yield return $"queue    {queue}";
         foreach (var result in task.Results)
