@@ -29,6 +29,10 @@ public static class ServeCommand
             {
                 return CommandOutput.Failure(e.Message);
             }
+            catch (Store.StoreUnavailableException e)
+            {
+                return CommandOutput.Failure(e.Message);
+            }
             await using var app = built;
             try
             {

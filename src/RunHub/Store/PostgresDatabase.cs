@@ -24,17 +24,25 @@ public sealed class PostgresDatabase : Database, IDisposable
         }
         catch (ArgumentException e)
         {
-            throw new ArgumentException($"RunHub:Store:Postgres is not a valid PostgreSQL connection string: {e.Message}", e);
+            throw new StoreUnavailableException($"RunHub:Store:Postgres is not a valid PostgreSQL connection string: {e.Message}", e);
         }
         Description = $"PostgreSQL {settings.Host}:{settings.Port}/{settings.Database}";
         _source = NpgsqlDataSource.Create(settings);
         // The listening connection carries a name of its own, so pg_stat_activity shows one per live worker node.
         _listenerSource = new Lazy<NpgsqlDataSource>(() => NpgsqlDataSource.Create(
             new NpgsqlConnectionStringBuilder(settings.ConnectionString) { ApplicationName = ListenerName, Pooling = false }));
-        using var db = Open();
-        Schema = db.ExecuteScalar<string?>("SELECT current_schema()")
-            ?? throw new InvalidOperationException($"{Description}: the search path names no existing schema");
-        PostgresSchema.Migrate(db);
+        try
+        {
+            using var db = Open();
+            Schema = db.ExecuteScalar<string?>("SELECT current_schema()")
+                ?? throw new StoreUnavailableException($"{Description}: the search path names no existing schema");
+            PostgresSchema.Migrate(db);
+        }
+        catch (NpgsqlException e)
+        {
+            _source.Dispose();
+            throw new StoreUnavailableException($"cannot use {Description} (RunHub:Store:Postgres): {e.Message}", e);
+        }
         Channel = "runhub_tasks_" + Schema;
         Sql = new SqlDialect
         {

@@ -95,7 +95,7 @@ internal static class PostgresSchema
         db.Execute("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)", transaction: tx);
         var version = db.ExecuteScalar<long?>("SELECT max(version) FROM schema_version", transaction: tx) ?? 0;
         if (version > Steps.Length)
-            throw new InvalidOperationException(
+            throw new StoreUnavailableException(
                 $"the database schema is at step {version}, newer than this program knows ({Steps.Length}): upgrade this node");
         for (var step = (int)version; step < Steps.Length; step++)
         {

@@ -30,6 +30,23 @@ public sealed class StoreCommandTests
         Assert.False(File.Exists(Path.Combine(elsewhere.Path, "runhub.db")));
     }
 
+    [Fact]
+    public async Task Serve_stops_with_a_plain_message_when_PostgreSQL_cannot_be_reached()
+    {
+        using var data = new TempDirectory();
+        var port = ServerProcess.FreePort();   // nothing listens there
+        var environment = new Dictionary<string, string>
+        {
+            ["RunHub__Store__Postgres"] = $"Host=127.0.0.1;Port={port};Database=runhub;Username=runhub;Password=not-shown;Timeout=5",
+        };
+
+        var serve = await ServerProcess.RunAsync(["serve", "--urls", $"http://127.0.0.1:{ServerProcess.FreePort()}", "--data", data.Path], environment);
+        Assert.NotEqual(0, serve.ExitCode);
+        Assert.Contains($"cannot use PostgreSQL 127.0.0.1:{port}/runhub (RunHub:Store:Postgres)", serve.StdErr);
+        Assert.DoesNotContain("not-shown", serve.StdErr + serve.StdOut);
+        Assert.DoesNotContain("   at ", serve.StdErr);
+    }
+
     private static async Task<JsonObject> RunJsonAsync(Dictionary<string, string> environment, params string[] args)
     {
         var (exitCode, stdout, stderr) = await ServerProcess.RunAsync(args, environment);
