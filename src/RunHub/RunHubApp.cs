@@ -38,7 +38,7 @@ public static class RunHubApp
         var database = Database.FromOptions(options);
         builder.Services.AddSingleton(database);
         if (database is PostgresDatabase postgres) builder.Services.AddSingleton(_ => postgres); // the container disposes its pool
-        else builder.Services.AddSingleton((SqliteDatabase)database);
+        else builder.Services.AddSingleton(_ => (SqliteDatabase)database); // the container closes its kept connections
         builder.Services.AddFileStorage(options, dataDir);
         builder.Services.AddSingleton(LoadCatalog(options));
         builder.Services.AddSingleton(new ApiKeyCache(TimeSpan.FromSeconds(Math.Max(0, options.KeyCacheSeconds))));

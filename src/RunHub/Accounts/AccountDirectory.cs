@@ -101,8 +101,7 @@ public sealed class AccountDirectory(Database database, ApiKeyCache? keys = null
         if (!ApiKey.HasValidShape(key)) return null;
         var hash = ApiKey.Hash(key!);
         if (keys is not null && keys.TryGet(hash, out var cached)) return cached;
-        using var db = database.Open();
-        var accountId = db.ExecuteScalar<string?>("SELECT account_id FROM api_keys WHERE key_hash = @hash AND revoked_at IS NULL", new { hash });
+        var accountId = database.ReadFirst<string>("SELECT account_id FROM api_keys WHERE key_hash = @hash AND revoked_at IS NULL", ("hash", hash));
         if (accountId is not null) keys?.Remember(hash, accountId);
         return accountId;
     }

@@ -15,6 +15,18 @@ public abstract class Database
 
     public abstract SqlDialect Sql { get; }
 
+    /// <summary>
+    /// The first row of a read that runs on nearly every request (a task by id, a key check), or default when there
+    /// is none: one place where a store can keep such statements compiled. Parameters are named without the <c>@</c>.
+    /// </summary>
+    public virtual T? ReadFirst<T>(string sql, params ReadOnlySpan<(string Name, object? Value)> parameters)
+    {
+        var bound = new DynamicParameters();
+        foreach (var (name, value) in parameters) bound.Add(name, value);
+        using var db = Open();
+        return db.QueryFirstOrDefault<T>(sql, bound);
+    }
+
     /// <summary>What this database is, for logs (never a password).</summary>
     public abstract string Description { get; }
 

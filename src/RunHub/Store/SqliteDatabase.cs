@@ -11,7 +11,7 @@ namespace RunHub.Store;
 /// Write transactions are BEGIN IMMEDIATE (Microsoft.Data.Sqlite's default), so two writers queue on the
 /// busy timeout instead of failing half-way.
 /// </summary>
-public sealed class SqliteDatabase : Database
+public sealed class SqliteDatabase : Database, IDisposable
 {
     private static readonly SqlDialect Dialect = new()
     {
@@ -22,6 +22,7 @@ public sealed class SqliteDatabase : Database
     };
 
     private readonly string _connectionString;
+    private readonly Lazy<SqliteHotReads> _hotReads;
 
     public SqliteDatabase(string dataDir)
     {
@@ -37,6 +38,7 @@ public sealed class SqliteDatabase : Database
         }.ToString();
         using var connection = OpenSqlite();
         SqliteSchema.Migrate(connection);
+        _hotReads = new Lazy<SqliteHotReads>(() => new SqliteHotReads(OpenSqlite));
     }
 
     public string Path { get; }
@@ -46,6 +48,16 @@ public sealed class SqliteDatabase : Database
     public override string Description => "SQLite " + Path;
 
     public override DbConnection Open() => OpenSqlite();
+
+    /// <summary>Runs on a connection that keeps the statement compiled (<see cref="SqliteHotReads"/>).</summary>
+    public override T? ReadFirst<T>(string sql, params ReadOnlySpan<(string Name, object? Value)> parameters) where T : default =>
+        _hotReads.Value.ReadFirst<T>(sql, parameters);
+
+    /// <summary>Closes the connections kept open for hot reads (the pool's own connections go back to the pool).</summary>
+    public void Dispose()
+    {
+        if (_hotReads.IsValueCreated) _hotReads.Value.Dispose();
+    }
 
     private SqliteConnection OpenSqlite()
     {

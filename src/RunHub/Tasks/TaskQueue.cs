@@ -22,6 +22,8 @@ public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal
     /// <summary>What <c>SELECT</c> lists for a <see cref="TaskRecord"/>, for the other task operations.</summary>
     internal const string RecordColumns = Columns;
 
+    private const string FindSql = $"SELECT {Columns} FROM tasks WHERE id = @taskId AND account_id = @accountId";
+
     private const string RunnableId =
         "SELECT id FROM tasks WHERE (status = 'QUEUED' AND (available_at IS NULL OR available_at <= @now)) " +
         "OR (status = 'RUNNING' AND lease_expires_at < @now) ORDER BY id LIMIT 1";
@@ -94,9 +96,7 @@ public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal
     /// <summary>The task, only when it belongs to the account: another account's task is indistinguishable from none.</summary>
     public TaskRecord? Find(string accountId, string taskId)
     {
-        using var db = database.Open();
-        return db.QuerySingleOrDefault<TaskRecord>($"SELECT {Columns} FROM tasks WHERE id = @taskId AND account_id = @accountId",
-            new { taskId, accountId });
+        return database.ReadFirst<TaskRecord>(FindSql, ("taskId", taskId), ("accountId", accountId));
     }
 
     public long CountActive(string accountId)
@@ -110,9 +110,9 @@ public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal
     public TaskRecord? Claim(string owner, TimeSpan lease)
     {
         var now = Clock.NowMs();
-        using var db = database.Open();
         // Idle workers look often; a read never waits for the writer, so only take the write lock when there is work.
-        if (db.ExecuteScalar<string?>(RunnableId, new { now }) is null) return null;
+        if (database.ReadFirst<string>(RunnableId, ("now", now)) is null) return null;
+        using var db = database.Open();
         using var tx = db.BeginTransaction();
         var task = db.QuerySingleOrDefault<TaskRecord>(
             $"""
