@@ -5,6 +5,7 @@ using RunHub.Catalog;
 using RunHub.Engines;
 using RunHub.Engines.ComfyUi;
 using RunHub.Engines.OpenAiImages;
+using RunHub.Engines.RunningHub;
 using RunHub.Engines.Sandbox;
 using RunHub.Media;
 using RunHub.Storage;
@@ -51,6 +52,7 @@ public static class RunHubApp
         builder.Services.AddSingleton<IEngine, SandboxEngine>();
         builder.Services.AddSingleton<IEngine, ComfyUiEngine>();
         builder.Services.AddSingleton<IEngine, OpenAiImagesEngine>();
+        builder.Services.AddSingleton<IEngine, RunningHubEngine>();
         builder.Services.AddSingleton<EngineRegistry>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<BackendPool>();

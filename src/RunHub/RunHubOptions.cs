@@ -99,6 +99,18 @@ public sealed class EnginesOptions
     public double CooldownSeconds { get; set; } = 30;
 
     public SandboxOptions Sandbox { get; set; } = new();
+
+    /// <summary>Defaults of the <c>runninghub</c> engine for backends that do not set them (e.g. imported registries).</summary>
+    public RunningHubEngineOptions RunningHub { get; set; } = new();
+}
+
+public sealed class RunningHubEngineOptions
+{
+    /// <summary>The RunningHub site, when a backend names none (else https://www.runninghub.cn).</summary>
+    public string? Server { get; set; }
+
+    /// <summary>The environment variable holding the upstream key, when a backend names none.</summary>
+    public string? ApiKeyEnv { get; set; }
 }
 
 public sealed class SandboxOptions
