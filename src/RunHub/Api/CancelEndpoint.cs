@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Extensions.Options;
 using RunHub.Accounts;
 using RunHub.Storage;
@@ -18,16 +17,8 @@ public static class CancelEndpoint
     public static async Task<TaskObject> Handle(HttpRequest request, AccountDirectory accounts, TaskCancellation cancellation,
         IOptions<RunHubOptions> options, FileLinks links)
     {
-        var key = BearerKey.From(request);
-        if (key is null) return TaskObject.Error(ErrorCodes.InvalidApiKey, BearerKey.MissingMessage);
-        var accountId = accounts.Authenticate(key);
-        if (accountId is null) return TaskObject.Error(ErrorCodes.InvalidApiKey, BearerKey.InvalidMessage);
-
-        var body = await RequestBody.ReadJsonAsync(request);
-        if (body.Error is not null) return TaskObject.Error(ErrorCodes.InvalidParameters, body.Error);
-        using var document = body.Document!;
-        var taskId = TaskIdField.Read(document.RootElement, out var error);
-        if (taskId is null) return TaskObject.Error(ErrorCodes.InvalidParameters, error!);
+        var (accountId, taskId, refusal) = await TaskRequest.ReadAsync(request, accounts);
+        if (refusal is not null) return refusal;
 
         var result = cancellation.Request(accountId, taskId);
         return result.Outcome switch

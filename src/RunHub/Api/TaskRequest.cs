@@ -1,0 +1,26 @@
+using RunHub.Accounts;
+
+namespace RunHub.Api;
+
+/// <summary>
+/// A request about one task (<c>{"taskId": "..."}</c> with a Bearer key), as query and cancel read it: the key's
+/// account and the task id, or (with both empty) the error object to answer with when the key or the body is wrong.
+/// </summary>
+public readonly record struct TaskRequest(string AccountId, string TaskId, TaskObject? Error)
+{
+    public static async Task<TaskRequest> ReadAsync(HttpRequest request, AccountDirectory accounts)
+    {
+        var key = BearerKey.From(request);
+        if (key is null) return Refused(ErrorCodes.InvalidApiKey, BearerKey.MissingMessage);
+        var accountId = accounts.Authenticate(key);
+        if (accountId is null) return Refused(ErrorCodes.InvalidApiKey, BearerKey.InvalidMessage);
+
+        var body = await RequestBody.ReadJsonAsync(request);
+        if (body.Error is not null) return Refused(ErrorCodes.InvalidParameters, body.Error);
+        using var document = body.Document!;
+        var taskId = TaskIdField.Read(document.RootElement, out var error);
+        return taskId is null ? Refused(ErrorCodes.InvalidParameters, error!) : new TaskRequest(accountId, taskId, null);
+    }
+
+    private static TaskRequest Refused(string code, string message) => new("", "", TaskObject.Error(code, message));
+}
