@@ -102,21 +102,8 @@ public sealed class RunHubClient : IDisposable
     /// Queries a task once (<c>POST {base}/query</c>). A failed task is returned, not thrown (check
     /// <see cref="RunHubTask.IsFailed"/>); only a refused query throws (1004 not found, 1002 bad key, ...).
     /// </summary>
-    public async Task<RunHubTask> QueryAsync(string taskId, CancellationToken cancellationToken = default)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(taskId);
-        var json = System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string> { ["taskId"] = taskId });
-        var url = _server.Endpoint("query");
-        var answer = await _transport.SendAsync(new ApiCall
-        {
-            Operation = "query " + taskId,
-            CreateRequest = () => new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(json, Encoding.UTF8, "application/json") },
-            ExpectsTask = true,
-            LostAnswerIsSafeToResend = true,
-            TaskId = taskId,
-        }, cancellationToken).ConfigureAwait(false);
-        return ((ServerAnswer.TaskAnswer)answer).Task;
-    }
+    public Task<RunHubTask> QueryAsync(string taskId, CancellationToken cancellationToken = default) =>
+        TaskCallAsync("query", taskId, cancellationToken);
 
     /// <summary>
     /// Cancels a task (<c>POST {base}/cancel</c>, a RunHub extension; RunningHub's v2 API has no such call). A queued
@@ -124,17 +111,21 @@ public sealed class RunHubClient : IDisposable
     /// its worker has stopped it (wait for it, or query it). Either way its charge is released.
     /// </summary>
     /// <exception cref="RunHubException">Refused: 1004 no such task of yours, 1007 it already ended, 1002 bad key.</exception>
-    public async Task<RunHubTask> CancelAsync(string taskId, CancellationToken cancellationToken = default)
+    public Task<RunHubTask> CancelAsync(string taskId, CancellationToken cancellationToken = default) =>
+        // Cancelling twice has the effect of cancelling once, so a lost answer may be resent like a query's.
+        TaskCallAsync("cancel", taskId, cancellationToken);
+
+    /// <summary><c>POST {base}/{operation} {"taskId"}</c>, answered with the task object; safe to resend when the answer is lost.</summary>
+    private async Task<RunHubTask> TaskCallAsync(string operation, string taskId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(taskId);
         var json = System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string> { ["taskId"] = taskId });
-        var url = _server.Endpoint("cancel");
+        var url = _server.Endpoint(operation);
         var answer = await _transport.SendAsync(new ApiCall
         {
-            Operation = "cancel " + taskId,
+            Operation = operation + " " + taskId,
             CreateRequest = () => new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(json, Encoding.UTF8, "application/json") },
             ExpectsTask = true,
-            // Cancelling twice has the effect of cancelling once.
             LostAnswerIsSafeToResend = true,
             TaskId = taskId,
         }, cancellationToken).ConfigureAwait(false);
