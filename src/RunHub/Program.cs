@@ -1,1 +1,1 @@
-return await RunHub.Console.RunHubCommandLine.RunAsync(args);
+return await RunHub.Cli.RunHubCommandLine.RunAsync(args);

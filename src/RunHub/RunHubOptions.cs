@@ -41,7 +41,7 @@ public sealed class RunHubOptions
 
     public StoreOptions Store { get; set; } = new();
     public MediaOptions Media { get; set; } = new();
-    public Storage.StorageOptions Storage { get; set; } = new();
+    public Files.StorageOptions Storage { get; set; } = new();
     public QueueOptions Queue { get; set; } = new();
     public EnginesOptions Engines { get; set; } = new();
 }

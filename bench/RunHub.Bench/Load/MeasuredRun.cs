@@ -1,4 +1,4 @@
-using RunHub.Store;
+using RunHub.Data;
 
 namespace RunHub.Bench.Load;
 

@@ -1,10 +1,11 @@
+using RunHub.Wire;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using RunHub.Api;
 using RunHub.Catalog;
 using RunHub.Engines;
 using RunHub.Media;
-using RunHub.Storage;
+using RunHub.Files;
 using RunHub.Tasks;
 
 namespace RunHub.Bench.Scenarios;
@@ -19,13 +20,13 @@ internal static class SeedJob
     public static async Task<EngineJob> BuildAsync(string scratchDir)
     {
         var options = new RunHubOptions();
-        var model = RunHubApp.LoadCatalog(options).Find(BenchRequests.Endpoint)
+        var model = ModelCatalog.Load(options).Find(BenchRequests.Endpoint)
             ?? throw new InvalidOperationException($"{BenchRequests.Endpoint} is not in the shipped catalog");
         using var body = JsonDocument.Parse(BenchRequests.SubmitBody);
         var outcome = RequestValidator.Validate(model, body.RootElement);
         var validated = outcome.Request ?? throw new InvalidOperationException("the seed request is invalid: " + string.Join("; ", outcome.Errors));
 
-        using var parameters = JsonDocument.Parse(JsonSerializer.Serialize(validated.Parameters, JsonOptions.Wire));
+        using var parameters = JsonDocument.Parse(JsonSerializer.Serialize(validated.Parameters, WireJson.Options));
         using var fetcher = new InputFetcher(Options.Create(options), new LocalFileStore(scratchDir));
         var inputs = new List<MediaInput>();
         foreach (var (reference, spec) in MediaReferences.Of(model, parameters.RootElement))

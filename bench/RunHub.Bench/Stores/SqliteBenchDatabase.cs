@@ -2,7 +2,7 @@ using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using RunHub.Accounts;
 using RunHub.Bench.Servers;
-using RunHub.Store;
+using RunHub.Data;
 
 namespace RunHub.Bench.Stores;
 

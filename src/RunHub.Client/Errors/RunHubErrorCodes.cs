@@ -3,7 +3,8 @@ namespace RunHub.Client;
 /// <summary>
 /// The error codes a <see cref="RunHubException"/> carries: RunningHub's own codes (strings such as <c>"1007"</c>)
 /// and the SDK's codes for failures that never reached a RunningHub answer (<see cref="Network"/>,
-/// <c>"HTTP 503"</c>, <see cref="InvalidResponse"/>, <see cref="WaitTimeout"/>).
+/// <c>"HTTP 503"</c>, <see cref="InvalidResponse"/>, <see cref="WaitTimeout"/>). This is the one table of RunningHub's
+/// codes: the RunHub server and its engines answer with these constants too.
 /// </summary>
 public static class RunHubErrorCodes
 {
@@ -52,8 +53,17 @@ public static class RunHubErrorCodes
     /// <summary>Generation failed (retryable: a new submit may succeed).</summary>
     public const string GenerationFailed = "1015";
 
+    /// <summary>The backend refused the content (moderation). Not retryable.</summary>
+    public const string ContentRefused = "1501";
+
+    /// <summary>The upstream service timed out (retryable).</summary>
+    public const string UpstreamTimeout = "1504";
+
     /// <summary>Per-account concurrency limit reached (retryable).</summary>
     public const string ConcurrencyLimit = "1520";
+
+    /// <summary>The workflow API's (v1 envelope) TASK_QUEUE_MAXED: the account's concurrency limit (retryable).</summary>
+    public const string QueueMaxed = "421";
 
     /// <summary>Wallet balance too low.</summary>
     public const string InsufficientBalance = "812";
@@ -73,7 +83,8 @@ public static class RunHubErrorCodes
     // RunningHub's table: these say "try again later"; everything else (validation, auth, balance, not found,
     // moderation, bad input) fails the same way on every attempt.
     private static readonly HashSet<string> RetryableCodes =
-        ["1003", "1005", "1010", "1011", "1012", "1015", "1504", "1520", Network, InvalidResponse, WaitTimeout];
+        [RateLimited, InternalError, ServiceUnavailable, SystemBusy, UpstreamError, GenerationFailed, UpstreamTimeout, ConcurrencyLimit,
+         Network, InvalidResponse, WaitTimeout];
 
     /// <summary>The SDK code for an HTTP status that carried no RunningHub error code, e.g. <c>"HTTP 503"</c>.</summary>
     public static string Http(int statusCode) => "HTTP " + statusCode.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -1,6 +1,6 @@
 using System.Data.Common;
 using Dapper;
-using RunHub.Store;
+using RunHub.Data;
 using RunHub.Tasks;
 
 namespace RunHub.Accounts;

@@ -8,7 +8,7 @@ namespace RunHub.Accounts;
 /// another node) stops working when its entry lapses, within <see cref="Lifetime"/>. Unknown keys are never
 /// remembered, so random keys cannot fill the cache.
 /// </summary>
-public sealed class ApiKeyCache(TimeSpan lifetime)
+public sealed class ApiKeyCache(TimeSpan lifetime, TimeProvider clock)
 {
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
 
@@ -18,7 +18,7 @@ public sealed class ApiKeyCache(TimeSpan lifetime)
     {
         accountId = "";
         if (!_entries.TryGetValue(keyHash, out var entry)) return false;
-        if (Environment.TickCount64 >= entry.ExpiresAt)
+        if (clock.GetTimestamp() >= entry.ExpiresAt)
         {
             _entries.TryRemove(KeyValuePair.Create(keyHash, entry));
             return false;
@@ -30,10 +30,11 @@ public sealed class ApiKeyCache(TimeSpan lifetime)
     public void Remember(string keyHash, string accountId)
     {
         if (Lifetime > TimeSpan.Zero)
-            _entries[keyHash] = new Entry(accountId, Environment.TickCount64 + (long)Lifetime.TotalMilliseconds);
+            _entries[keyHash] = new Entry(accountId, clock.GetTimestamp() + (long)(Lifetime.TotalSeconds * clock.TimestampFrequency));
     }
 
     public void Forget(string keyHash) => _entries.TryRemove(keyHash, out _);
 
+    /// <param name="ExpiresAt">In <see cref="TimeProvider.GetTimestamp"/> ticks.</param>
     private sealed record Entry(string AccountId, long ExpiresAt);
 }

@@ -1,6 +1,6 @@
 using Dapper;
 using System.Data.Common;
-using RunHub.Store;
+using RunHub.Data;
 
 namespace RunHub.Accounts;
 

@@ -1,3 +1,5 @@
+using RunHub.Wire;
+using RunHub.Client;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using RunHub.Accounts;
@@ -13,7 +15,7 @@ public static class AccountStatusEndpoint
 {
     public sealed record Envelope(int Code, string Msg, AccountStatus? Data)
     {
-        public static Envelope Error(string code, string message) => new(int.Parse(code), ErrorCodes.Message(code, message), null);
+        public static Envelope Error(string code, string message) => new(int.Parse(code), ErrorMessages.Refusal(code, message), null);
     }
 
     public sealed record AccountStatus(string RemainMoney, string Currency, string RemainCoins, string CurrentTaskCounts, string ApiType);
@@ -24,17 +26,17 @@ public static class AccountStatusEndpoint
         if (key is null && request.ContentLength != 0)
         {
             var body = await RequestBody.ReadJsonAsync(request);
-            if (body.Error is not null) return Envelope.Error(ErrorCodes.InvalidParameters, body.Error);
+            if (body.Error is not null) return Envelope.Error(RunHubErrorCodes.InvalidParameters, body.Error);
             using var document = body.Document!;
             if (document.RootElement.ValueKind == JsonValueKind.Object &&
                 (document.RootElement.TryGetProperty("apikey", out var k) || document.RootElement.TryGetProperty("apiKey", out k)) &&
                 k.ValueKind == JsonValueKind.String)
                 key = k.GetString();
         }
-        if (key is null) return Envelope.Error(ErrorCodes.InvalidApiKey, "missing API key: send {\"apikey\": KEY} or Authorization: Bearer KEY");
+        if (key is null) return Envelope.Error(RunHubErrorCodes.InvalidApiKey, "missing API key: send {\"apikey\": KEY} or Authorization: Bearer KEY");
         var accountId = accounts.Authenticate(key);
         var account = accountId is null ? null : accounts.Find(accountId);
-        if (account is null) return Envelope.Error(ErrorCodes.InvalidApiKey, BearerKey.InvalidMessage);
+        if (account is null) return Envelope.Error(RunHubErrorCodes.InvalidApiKey, BearerKey.InvalidMessage);
 
         var active = queue.CountActive(account.Id);
         return new Envelope(0, "success", new AccountStatus(account.Balance.ToString(), "CNY", "0",

@@ -1,8 +1,8 @@
+using RunHub.Client;
 using Microsoft.Extensions.Options;
 using RunHub.Accounts;
-using RunHub.Storage;
+using RunHub.Files;
 using RunHub.Tasks;
-using TaskStatus = RunHub.Tasks.TaskStatus;
 
 namespace RunHub.Api;
 
@@ -23,10 +23,10 @@ public static class CancelEndpoint
         var result = cancellation.Request(accountId, taskId);
         return result.Outcome switch
         {
-            CancelOutcome.NotFound => TaskObject.Error(ErrorCodes.TaskNotFound, $"task {TaskIdField.Shorten(taskId)} not found"),
+            CancelOutcome.NotFound => TaskObject.Error(RunHubErrorCodes.TaskNotFound, $"task {TaskIdField.Shorten(taskId)} not found"),
             // Cancelling a cancelled task again changes nothing and says so: a client that lost the first answer may repeat it.
-            CancelOutcome.AlreadyFinished when result.Task!.Status == TaskStatus.Cancel => TaskObjectMapper.ToWire(result.Task, BaseUrl.FileUrls(request, options.Value, links)),
-            CancelOutcome.AlreadyFinished => TaskObject.Error(ErrorCodes.InvalidParameters,
+            CancelOutcome.AlreadyFinished when result.Task!.Status == TaskStatuses.Cancel => TaskObjectMapper.ToWire(result.Task, BaseUrl.FileUrls(request, options.Value, links)),
+            CancelOutcome.AlreadyFinished => TaskObject.Error(RunHubErrorCodes.InvalidParameters,
                 $"task {taskId} already ended {result.Task!.Status}; only a QUEUED or RUNNING task can be cancelled"),
             _ => TaskObjectMapper.ToWire(result.Task!, BaseUrl.FileUrls(request, options.Value, links)),
         };

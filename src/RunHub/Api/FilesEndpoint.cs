@@ -1,4 +1,4 @@
-using RunHub.Storage;
+using RunHub.Files;
 
 namespace RunHub.Api;
 

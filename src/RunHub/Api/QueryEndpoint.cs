@@ -1,6 +1,7 @@
+using RunHub.Client;
 using Microsoft.Extensions.Options;
 using RunHub.Accounts;
-using RunHub.Storage;
+using RunHub.Files;
 using RunHub.Tasks;
 
 namespace RunHub.Api;
@@ -15,7 +16,7 @@ public static class QueryEndpoint
 
         var task = queue.Find(accountId, taskId);
         return task is null
-            ? TaskObject.Error(ErrorCodes.TaskNotFound, $"task {TaskIdField.Shorten(taskId)} not found")
+            ? TaskObject.Error(RunHubErrorCodes.TaskNotFound, $"task {TaskIdField.Shorten(taskId)} not found")
             : TaskObjectMapper.ToWire(task, BaseUrl.FileUrls(request, options.Value, links));
     }
 }

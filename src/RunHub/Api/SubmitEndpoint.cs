@@ -1,9 +1,11 @@
+using RunHub.Wire;
+using RunHub.Client;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using RunHub.Accounts;
 using RunHub.Catalog;
 using RunHub.Engines;
-using RunHub.Storage;
+using RunHub.Files;
 using RunHub.Tasks;
 
 namespace RunHub.Api;
@@ -18,48 +20,48 @@ public static class SubmitEndpoint
         ModelCatalog catalog, EngineRegistry engines, TaskQueue queue, IOptions<RunHubOptions> options, FileLinks links)
     {
         var key = BearerKey.From(request);
-        if (key is null) return TaskObject.Error(ErrorCodes.InvalidApiKey, BearerKey.MissingMessage);
+        if (key is null) return TaskObject.Error(RunHubErrorCodes.InvalidApiKey, BearerKey.MissingMessage);
         var accountId = accounts.Authenticate(key);
-        if (accountId is null) return TaskObject.Error(ErrorCodes.InvalidApiKey, BearerKey.InvalidMessage);
+        if (accountId is null) return TaskObject.Error(RunHubErrorCodes.InvalidApiKey, BearerKey.InvalidMessage);
 
         endpoint = endpoint?.Trim('/') ?? "";
         var segments = endpoint.Split('/');
         var model = segments.Length is >= 1 and <= 3 && endpoint.Length > 0 ? catalog.Find(endpoint) : null;
         if (model is null)
-            return TaskObject.Error(ErrorCodes.UnknownEndpoint, endpoint.Length == 0
+            return TaskObject.Error(RunHubErrorCodes.UnknownEndpoint, endpoint.Length == 0
                 ? "no endpoint given: POST /openapi/v2/{model endpoint}"
                 : $"unknown endpoint '{Shorten(endpoint)}'");
 
         var body = await RequestBody.ReadJsonAsync(request);
-        if (body.Error is not null) return TaskObject.Error(ErrorCodes.InvalidParameters, body.Error);
+        if (body.Error is not null) return TaskObject.Error(RunHubErrorCodes.InvalidParameters, body.Error);
         using var document = body.Document!;
 
         var outcome = RequestValidator.Validate(model, document.RootElement);
         if (outcome.Request is not { } validated)
-            return TaskObject.Error(ErrorCodes.InvalidParameters, string.Join("; ", outcome.Errors));
+            return TaskObject.Error(RunHubErrorCodes.InvalidParameters, string.Join("; ", outcome.Errors));
 
         if (!engines.CanServe(model))
-            return TaskObject.Error(ErrorCodes.ServiceUnavailable, $"no engine on this server can serve {model.Endpoint}");
+            return TaskObject.Error(RunHubErrorCodes.ServiceUnavailable, $"no engine on this server can serve {model.Endpoint}");
         if (model.Price is null)
-            return TaskObject.Error(ErrorCodes.ServiceUnavailable, $"{model.Endpoint} has no price on this server, so it cannot be run");
+            return TaskObject.Error(RunHubErrorCodes.ServiceUnavailable, $"{model.Endpoint} has no price on this server, so it cannot be run");
         if (model.Price.Quote(validated.Parameters) is not { } amount)
-            return TaskObject.Error(ErrorCodes.InvalidParameters, $"{model.Endpoint}: no price is defined for this combination of parameters");
+            return TaskObject.Error(RunHubErrorCodes.InvalidParameters, $"{model.Endpoint}: no price is defined for this combination of parameters");
 
-        var parameters = JsonSerializer.Serialize(validated.Parameters, JsonOptions.Wire);
+        var parameters = JsonSerializer.Serialize(validated.Parameters, WireJson.Options);
         IdempotencyKey? idempotency = null;
         if (request.Headers[IdempotencyKey.Header].ToString() is { Length: > 0 } keyText)
         {
             idempotency = IdempotencyKey.From(keyText, model.Endpoint, parameters, out var keyError);
-            if (idempotency is null) return TaskObject.Error(ErrorCodes.InvalidParameters, keyError!);
+            if (idempotency is null) return TaskObject.Error(RunHubErrorCodes.InvalidParameters, keyError!);
         }
 
         var submitted = await queue.SubmitAsync(accountId, model.Endpoint, parameters, amount, idempotency);
         switch (submitted.Outcome)
         {
             case SubmitOutcome.InsufficientBalance:
-                return TaskObject.Error(ErrorCodes.InsufficientBalance, $"wallet balance too low: this task costs {amount} CNY");
+                return TaskObject.Error(RunHubErrorCodes.InsufficientBalance, $"wallet balance too low: this task costs {amount} CNY");
             case SubmitOutcome.KeyReused:
-                return TaskObject.Error(ErrorCodes.InvalidParameters,
+                return TaskObject.Error(RunHubErrorCodes.InvalidParameters,
                     $"{IdempotencyKey.Header} '{Shorten(idempotency!.Key)}' was already used with a different request; use a new key for a new request");
             case SubmitOutcome.Replayed:
                 request.HttpContext.Response.Headers["Idempotent-Replayed"] = "true";

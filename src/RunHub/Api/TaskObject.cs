@@ -1,3 +1,5 @@
+using RunHub.Wire;
+using RunHub.Client;
 using System.Text.Json.Serialization;
 using RunHub.Tasks;
 
@@ -18,10 +20,10 @@ public sealed record TaskObject(
     TaskUsage? Usage)
 {
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public TaskProgress? Progress { get; init; }
+    public ProgressReport? Progress { get; init; }
 
     /// <summary>A failure before any task exists: empty taskId and status, the error filled in.</summary>
-    public static TaskObject Error(string code, string message) => new("", "", code, ErrorCodes.Message(code, message), null, "", "", null);
+    public static TaskObject Error(string code, string message) => new("", "", code, ErrorMessages.Refusal(code, message), null, "", "", null);
 }
 
 public sealed record TaskResult(string? Url, string OutputType, string? Text);

@@ -1,9 +1,9 @@
+using RunHub.Wire;
 using System.Globalization;
 using System.Text.Json;
 using RunHub.Accounts;
-using RunHub.Storage;
+using RunHub.Files;
 using RunHub.Tasks;
-using TaskStatus = RunHub.Tasks.TaskStatus;
 
 namespace RunHub.Api;
 
@@ -14,13 +14,13 @@ public static class TaskObjectMapper
     public static TaskObject ToWire(TaskRecord task, Func<string, string> fileUrl)
     {
         IReadOnlyList<TaskResult>? results = null;
-        if (task.Status == TaskStatus.Success && task.Results is not null)
+        if (task.Status == TaskStatuses.Success && task.Results is not null)
         {
-            var stored = JsonSerializer.Deserialize<List<StoredResult>>(task.Results, JsonOptions.Wire) ?? [];
+            var stored = JsonSerializer.Deserialize<List<StoredResult>>(task.Results, WireJson.Options) ?? [];
             results = stored.Select(r => new TaskResult(r.Key is null ? null : fileUrl(r.Key), r.OutputType, r.Text)).ToList();
         }
         TaskUsage? usage = null;
-        if (task.Status == TaskStatus.Success)
+        if (task.Status == TaskStatuses.Success)
         {
             var seconds = task is { StartedAt: { } s, FinishedAt: { } f } ? Math.Max(0, (f - s + 500) / 1000) : 0;
             var money = new Money(task.Price).ToString();
@@ -29,7 +29,7 @@ public static class TaskObjectMapper
         return new TaskObject(task.Id, task.Status, task.ErrorCode, task.ErrorMessage, results, task.ClientId,
             task.PromptTips ?? PromptTips.Accepted, usage)
         {
-            Progress = task.Status == TaskStatus.Running ? TaskProgress.Parse(task.Progress) : null,
+            Progress = task.Status == TaskStatuses.Running ? ProgressReport.Parse(task.Progress) : null,
         };
     }
 }

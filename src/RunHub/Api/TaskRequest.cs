@@ -1,3 +1,4 @@
+using RunHub.Client;
 using RunHub.Accounts;
 
 namespace RunHub.Api;
@@ -11,15 +12,15 @@ public readonly record struct TaskRequest(string AccountId, string TaskId, TaskO
     public static async Task<TaskRequest> ReadAsync(HttpRequest request, AccountDirectory accounts)
     {
         var key = BearerKey.From(request);
-        if (key is null) return Refused(ErrorCodes.InvalidApiKey, BearerKey.MissingMessage);
+        if (key is null) return Refused(RunHubErrorCodes.InvalidApiKey, BearerKey.MissingMessage);
         var accountId = accounts.Authenticate(key);
-        if (accountId is null) return Refused(ErrorCodes.InvalidApiKey, BearerKey.InvalidMessage);
+        if (accountId is null) return Refused(RunHubErrorCodes.InvalidApiKey, BearerKey.InvalidMessage);
 
         var body = await RequestBody.ReadJsonAsync(request);
-        if (body.Error is not null) return Refused(ErrorCodes.InvalidParameters, body.Error);
+        if (body.Error is not null) return Refused(RunHubErrorCodes.InvalidParameters, body.Error);
         using var document = body.Document!;
         var taskId = TaskIdField.Read(document.RootElement, out var error);
-        return taskId is null ? Refused(ErrorCodes.InvalidParameters, error!) : new TaskRequest(accountId, taskId, null);
+        return taskId is null ? Refused(RunHubErrorCodes.InvalidParameters, error!) : new TaskRequest(accountId, taskId, null);
     }
 
     private static TaskRequest Refused(string code, string message) => new("", "", TaskObject.Error(code, message));

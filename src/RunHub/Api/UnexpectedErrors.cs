@@ -1,3 +1,5 @@
+using RunHub.Wire;
+using RunHub.Client;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace RunHub.Api;
@@ -14,11 +16,11 @@ public static class UnexpectedErrors
         var path = context.Request.Path;
         if (error is BadHttpRequestException bad && bad.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            await WriteAsync(context, ErrorCodes.FileTooLarge, "the request body is larger than this server accepts");
+            await WriteAsync(context, RunHubErrorCodes.FileTooLarge, "the request body is larger than this server accepts");
             return;
         }
         if (path.StartsWithSegments("/openapi") || path.StartsWithSegments("/uc"))
-            await WriteAsync(context, ErrorCodes.Internal, "internal error; the server log has the details");
+            await WriteAsync(context, RunHubErrorCodes.InternalError, "internal error; the server log has the details");
         else
             context.Response.StatusCode = StatusCodes.Status500InternalServerError;
     }));
@@ -27,7 +29,7 @@ public static class UnexpectedErrors
     {
         context.Response.StatusCode = StatusCodes.Status200OK;
         return context.Request.Path.StartsWithSegments("/openapi/v2/media")
-            ? context.Response.WriteAsJsonAsync(UploadEndpoint.Error(code, message), JsonOptions.Wire)
-            : context.Response.WriteAsJsonAsync(TaskObject.Error(code, message), JsonOptions.Wire);
+            ? context.Response.WriteAsJsonAsync(UploadEndpoint.Error(code, message), WireJson.Options)
+            : context.Response.WriteAsJsonAsync(TaskObject.Error(code, message), WireJson.Options);
     }
 }

@@ -1,8 +1,10 @@
+using RunHub.Wire;
+using RunHub.Client;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using RunHub.Accounts;
 using RunHub.Media;
-using RunHub.Storage;
+using RunHub.Files;
 
 namespace RunHub.Api;
 
@@ -27,12 +29,12 @@ public static class UploadEndpoint
         IOptions<RunHubOptions> options)
     {
         var key = BearerKey.From(request);
-        if (key is null) return Error(ErrorCodes.InvalidApiKey, BearerKey.MissingMessage);
-        if (accounts.Authenticate(key) is null) return Error(ErrorCodes.InvalidApiKey, BearerKey.InvalidMessage);
+        if (key is null) return Error(RunHubErrorCodes.InvalidApiKey, BearerKey.MissingMessage);
+        if (accounts.Authenticate(key) is null) return Error(RunHubErrorCodes.InvalidApiKey, BearerKey.InvalidMessage);
 
         var limit = options.Value.Media.MaxUploadMb * 1024L * 1024;
         if (request.ContentLength > limit + 64 * 1024) return TooLarge(options.Value);
-        if (!request.HasFormContentType) return Error(ErrorCodes.InvalidParameters, "file: send the file as multipart/form-data in a field named 'file'");
+        if (!request.HasFormContentType) return Error(RunHubErrorCodes.InvalidParameters, "file: send the file as multipart/form-data in a field named 'file'");
         IFormCollection form;
         try
         {
@@ -43,8 +45,8 @@ public static class UploadEndpoint
             return TooLarge(options.Value);
         }
         var file = form.Files.GetFile("file");
-        if (file is null) return Error(ErrorCodes.InvalidParameters, "file: required (multipart field 'file')");
-        if (file.Length == 0) return Error(ErrorCodes.InvalidParameters, "file: the file is empty");
+        if (file is null) return Error(RunHubErrorCodes.InvalidParameters, "file: required (multipart field 'file')");
+        if (file.Length == 0) return Error(RunHubErrorCodes.InvalidParameters, "file: the file is empty");
         if (file.Length > limit) return TooLarge(options.Value);
 
         // The form reader has buffered a large file on disk; it is hashed and stored from there, never held in memory whole.
@@ -68,9 +70,9 @@ public static class UploadEndpoint
     }
 
     private static Envelope TooLarge(RunHubOptions options) =>
-        Error(ErrorCodes.FileTooLarge, $"file: larger than the {options.Media.MaxUploadMb} MB this server accepts");
+        Error(RunHubErrorCodes.FileTooLarge, $"file: larger than the {options.Media.MaxUploadMb} MB this server accepts");
 
-    internal static Envelope Error(string code, string message) => new(int.Parse(code), ErrorCodes.Message(code, message), null);
+    internal static Envelope Error(string code, string message) => new(int.Parse(code), ErrorMessages.Refusal(code, message), null);
 
     private static string? SafeExtension(string fileName)
     {

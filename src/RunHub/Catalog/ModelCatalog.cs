@@ -28,6 +28,21 @@ public sealed class ModelCatalog
     /// <summary>Endpoints are compared exactly (ordinal, case-sensitive), as RunningHub's paths are.</summary>
     public ModelEntry? Find(string endpoint) => _byEndpoint.GetValueOrDefault(endpoint);
 
+    /// <summary>The folder holding the model catalog: <c>RunHub:CatalogDir</c>, else the <c>catalog</c> folder shipped beside the program.</summary>
+    public static string DirectoryOf(RunHubOptions options) =>
+        string.IsNullOrWhiteSpace(options.CatalogDir) ? Path.Combine(AppContext.BaseDirectory, "catalog") : Path.GetFullPath(options.CatalogDir);
+
+    /// <summary>The configured catalog: the catalog folder, then <c>RunHub:CatalogImports</c> in order.</summary>
+    /// <exception cref="CatalogFormatException">A catalog file is missing or malformed.</exception>
+    public static ModelCatalog Load(RunHubOptions options)
+    {
+        var catalog = LoadDirectory(DirectoryOf(options));
+        foreach (var import in options.CatalogImports)
+            catalog = catalog.Import(Path.GetFullPath(import.Registry), import.Pricing is { Length: > 0 } p ? Path.GetFullPath(p) : null,
+                string.IsNullOrWhiteSpace(import.Engine) ? null : new EngineBinding(import.Engine));
+        return catalog;
+    }
+
     /// <summary>
     /// Loads <c>models.json</c> and, if present, <c>pricing.json</c> from a catalog folder. Models
     /// without a price or an engine are loaded too: they are listed, and a submit to them is

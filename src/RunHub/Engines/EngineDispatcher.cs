@@ -1,3 +1,4 @@
+using RunHub.Client;
 using Microsoft.Extensions.Options;
 using RunHub.Api;
 using RunHub.Catalog;
@@ -27,7 +28,7 @@ public sealed class EngineDispatcher(EngineRegistry engines, BackendPool pool, I
             .Select(c => new Candidate(c.backend, c.i, c.engine!, BackendLabel.Of(c.backend, c.i)))
             .ToList();
         if (candidates.Count == 0)
-            throw new EngineException(ErrorCodes.ServiceUnavailable, $"no engine on this server can serve {model.Endpoint}");
+            throw new EngineException(RunHubErrorCodes.ServiceUnavailable, $"no engine on this server can serve {model.Endpoint}");
 
         var settings = options.Value.Engines;
         var maxAttempts = Math.Max(1, settings.MaxAttempts);
@@ -66,7 +67,7 @@ public sealed class EngineDispatcher(EngineRegistry engines, BackendPool pool, I
             {
                 // Not our deadline or cancel: the engine gave up waiting on its own, and the backend may have done (and
                 // billed) the work, so it is not tried again elsewhere.
-                throw new EngineException(ErrorCodes.UpstreamError, $"{pick.Label}: the backend stopped answering");
+                throw new EngineException(RunHubErrorCodes.UpstreamError, $"{pick.Label}: the backend stopped answering");
             }
         }
 
@@ -77,7 +78,7 @@ public sealed class EngineDispatcher(EngineRegistry engines, BackendPool pool, I
             throw new EngineException(last.ErrorCode,
                 $"{model.Endpoint} failed on {report.Count} backend{(report.Count == 1 ? "" : "s")}: {string.Join("; ", report)}")
             { NodeErrors = last.NodeErrors };
-        throw new EngineException(ErrorCodes.ServiceUnavailable,
+        throw new EngineException(RunHubErrorCodes.ServiceUnavailable,
             $"no backend of {model.Endpoint} is in service right now: {string.Join("; ", report)}");
     }
 
@@ -136,9 +137,9 @@ public sealed class EngineDispatcher(EngineRegistry engines, BackendPool pool, I
     private static EngineException? AsRetryable(Exception e) => e switch
     {
         EngineException { Retryable: true } engine => engine,
-        HttpRequestException or IOException => new EngineException(ErrorCodes.UpstreamError, $"could not reach the backend: {e.Message}", retryable: true),
+        HttpRequestException or IOException => new EngineException(RunHubErrorCodes.UpstreamError, $"could not reach the backend: {e.Message}", retryable: true),
         // HttpClient's own timeout: the server did not answer at all.
-        OperationCanceledException { InnerException: TimeoutException } => new EngineException(ErrorCodes.UpstreamError, "the backend did not answer in time", retryable: true),
+        OperationCanceledException { InnerException: TimeoutException } => new EngineException(RunHubErrorCodes.UpstreamError, "the backend did not answer in time", retryable: true),
         _ => null,
     };
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 using RunHub.Catalog;
-using RunHub.Storage;
+using RunHub.Files;
 
 namespace RunHub.Media;
 

@@ -7,7 +7,7 @@ public static class MediaFetchingServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="InputFetcher"/> as a singleton (it owns one guarded connection pool). Needs
-    /// <c>IOptions&lt;RunHubOptions&gt;</c> configured and an <see cref="Storage.IFileStore"/> registered.
+    /// <c>IOptions&lt;RunHubOptions&gt;</c> configured and an <see cref="Files.IFileStore"/> registered.
     /// </summary>
     public static IServiceCollection AddMediaFetching(this IServiceCollection services)
     {

@@ -1,6 +1,6 @@
 using Dapper;
 using RunHub.Accounts;
-using RunHub.Store;
+using RunHub.Data;
 
 namespace RunHub.Tasks;
 

@@ -1,7 +1,7 @@
 using Dapper;
 using System.Data.Common;
 using RunHub.Accounts;
-using RunHub.Store;
+using RunHub.Data;
 
 namespace RunHub.Tasks;
 
@@ -41,7 +41,7 @@ public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal
             AccountId = accountId,
             Endpoint = endpoint,
             ClientId = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)),
-            Status = TaskStatus.Queued,
+            Status = TaskStatuses.Queued,
             Parameters = parameters,
             Price = price.Millis,
             CreatedAt = Clock.NowMs(),
@@ -174,15 +174,15 @@ public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal
     /// the charge released. Null when the lease was lost to another worker; else the status recorded.
     /// </summary>
     public string? Succeed(TaskRecord task, string owner, string resultsJson, string? backendUsage = null) =>
-        Finish(task, owner, new Ending(TaskStatus.Success, "", "", resultsJson, null, backendUsage));
+        Finish(task, owner, new Ending(TaskStatuses.Success, "", "", resultsJson, null, backendUsage));
 
     /// <summary>Marks the task FAILED (or CANCEL, see <see cref="Succeed"/>) and releases its charge. Null when the lease was lost.</summary>
     public string? Fail(TaskRecord task, string owner, string errorCode, string errorMessage, string? promptTips = null, string? backendUsage = null) =>
-        Finish(task, owner, new Ending(TaskStatus.Failed, errorCode, errorMessage, null, promptTips, backendUsage));
+        Finish(task, owner, new Ending(TaskStatuses.Failed, errorCode, errorMessage, null, promptTips, backendUsage));
 
     /// <summary>Ends a task the caller cancelled while it ran: CANCEL, charge released. Null when the lease was lost.</summary>
     public string? EndCancelled(TaskRecord task, string owner) =>
-        Finish(task, owner, new Ending(TaskStatus.Cancel, "", "", null, null, null));
+        Finish(task, owner, new Ending(TaskStatuses.Cancel, "", "", null, null, null));
 
     /// <summary>Hands a task back to the queue (this node is stopping), so another worker can take it at once.</summary>
     public void Requeue(TaskRecord task, string owner)
@@ -221,7 +221,7 @@ public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal
             }, tx);
         if (status is null) return null;
         var price = new Money(task.Price);
-        if (status == TaskStatus.Success) WalletLedger.Settle(db, tx, task.AccountId, task.Id, price);
+        if (status == TaskStatuses.Success) WalletLedger.Settle(db, tx, task.AccountId, task.Id, price);
         else WalletLedger.Release(db, tx, task.AccountId, task.Id, price);
         tx.Commit();
         return status;

@@ -26,7 +26,7 @@ public sealed record TaskRecord
     public long? AvailableAt { get; init; }
     /// <summary>Set when the caller asked to cancel the task while it ran; its worker stops it on seeing this.</summary>
     public long? CancelRequestedAt { get; init; }
-    /// <summary>The engine's last progress report while RUNNING, as <see cref="TaskProgress"/> JSON.</summary>
+    /// <summary>The engine's last progress report while RUNNING, as <see cref="ProgressReport"/> JSON.</summary>
     public string? Progress { get; init; }
     /// <summary>The backend's validation report (ComfyUI's promptTips shape), when it refused the task.</summary>
     public string? PromptTips { get; init; }

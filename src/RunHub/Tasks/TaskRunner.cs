@@ -1,3 +1,5 @@
+using RunHub.Wire;
+using RunHub.Client;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
@@ -5,8 +7,8 @@ using RunHub.Api;
 using RunHub.Catalog;
 using RunHub.Engines;
 using RunHub.Media;
-using RunHub.Storage;
-using RunHub.Store;
+using RunHub.Files;
+using RunHub.Data;
 
 namespace RunHub.Tasks;
 
@@ -37,7 +39,7 @@ public sealed class TaskRunner(
         using var leaseLost = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         using var cancelled = CancellationTokenSource.CreateLinkedTokenSource(leaseLost.Token);
         var renewal = RenewWhileRunningAsync(task, owner, lease, leaseLost, cancelled);
-        var progress = new TaskProgressWriter(queue, task.Id, owner, logger);
+        var progress = new ProgressWriter(queue, task.Id, owner, logger);
         try
         {
             Outcome outcome;
@@ -53,7 +55,7 @@ public sealed class TaskRunner(
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 logger.LogError(e, "Task {TaskId} failed unexpectedly", task.Id);
-                outcome = Outcome.Failure(ErrorCodes.Internal, "internal error while running the task");
+                outcome = Outcome.Failure(RunHubErrorCodes.InternalError, "internal error while running the task");
             }
             progress.Stop();
             Record(task, owner, outcome);
@@ -106,17 +108,17 @@ public sealed class TaskRunner(
             _ => queue.Fail(task, owner, outcome.Code!, outcome.Message!, outcome.PromptTips),
         };
         if (recorded is null) logger.LogWarning("Task {TaskId} finished here after its lease passed to another worker; outcome dropped", task.Id);
-        else if (recorded == TaskStatus.Cancel) logger.LogInformation("Task {TaskId} cancelled at the caller's request", task.Id);
-        else if (recorded == TaskStatus.Failed) logger.LogInformation("Task {TaskId} failed: {Code} {Message}", task.Id, outcome.Code, outcome.Message);
+        else if (recorded == TaskStatuses.Cancel) logger.LogInformation("Task {TaskId} cancelled at the caller's request", task.Id);
+        else if (recorded == TaskStatuses.Failed) logger.LogInformation("Task {TaskId} failed: {Code} {Message}", task.Id, outcome.Code, outcome.Message);
     }
 
     private async Task<Outcome> ExecuteAsync(TaskRecord task, IProgress<EngineProgress> progress, CancellationToken cancellationToken)
     {
         var max = options.Value.Queue.MaxAttempts;
         if (task.Attempts > max)
-            return Outcome.Failure(ErrorCodes.Internal, $"the task was started {max} times without finishing; giving up");
+            return Outcome.Failure(RunHubErrorCodes.InternalError, $"the task was started {max} times without finishing; giving up");
         var model = catalog.Find(task.Endpoint);
-        if (model is null) return Outcome.Failure(ErrorCodes.ServiceUnavailable, $"{task.Endpoint} is no longer in this server's catalog");
+        if (model is null) return Outcome.Failure(RunHubErrorCodes.ServiceUnavailable, $"{task.Endpoint} is no longer in this server's catalog");
 
         using var parameters = JsonDocument.Parse(task.Parameters);
         var inputs = new List<MediaInput>();
@@ -127,7 +129,7 @@ public sealed class TaskRunner(
         }
         catch (InputRejectedException e)
         {
-            return Outcome.Failure(ErrorCodes.InputUnreadable, e.Message);
+            return Outcome.Failure(RunHubErrorCodes.InputNotReadable, e.Message);
         }
 
         var values = parameters.RootElement.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.Clone());
@@ -140,7 +142,7 @@ public sealed class TaskRunner(
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            return Outcome.Failure(ErrorCodes.TimedOut, $"the task did not finish within its deadline of {model.Timeout.TotalSeconds:0} s");
+            return Outcome.Failure(RunHubErrorCodes.TaskTimedOut, $"the task did not finish within its deadline of {model.Timeout.TotalSeconds:0} s");
         }
         catch (BackendsBusyException e)
         {
@@ -162,7 +164,7 @@ public sealed class TaskRunner(
         var availableAt = now + (long)Math.Ceiling(busy.RetryAfter.TotalMilliseconds);
         var gaveUpAt = (task.StartedAt ?? now) + (long)model.Timeout.TotalMilliseconds;
         return availableAt >= gaveUpAt
-            ? Outcome.Failure(ErrorCodes.TimedOut, $"the task did not finish within its deadline of {model.Timeout.TotalSeconds:0} s: {busy.Message}")
+            ? Outcome.Failure(RunHubErrorCodes.TaskTimedOut, $"the task did not finish within its deadline of {model.Timeout.TotalSeconds:0} s: {busy.Message}")
             : Outcome.Postponed(availableAt, busy.Message);
     }
 
@@ -183,7 +185,7 @@ public sealed class TaskRunner(
             await files.PutAsync(key, file.Data, cancellationToken);
             stored.Add(new StoredResult(key, file.Extension, file.Text));
         }
-        return JsonSerializer.Serialize(stored, JsonOptions.Wire);
+        return JsonSerializer.Serialize(stored, WireJson.Options);
     }
 
     /// <summary>

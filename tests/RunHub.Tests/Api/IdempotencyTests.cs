@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
-using RunHub.Store;
+using RunHub.Data;
 using RunHub.Tests.Support;
 
 namespace RunHub.Tests.Api;

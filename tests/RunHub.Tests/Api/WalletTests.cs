@@ -1,6 +1,6 @@
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
-using RunHub.Store;
+using RunHub.Data;
 using RunHub.Tests.Support;
 
 namespace RunHub.Tests.Api;

@@ -1,7 +1,7 @@
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using RunHub.Client;
-using RunHub.Store;
+using RunHub.Data;
 using RunHub.Tests.Client.Support;
 using RunHub.Tests.Support;
 

@@ -1,4 +1,4 @@
-using RunHub.Tests.Store;
+using RunHub.Tests.Data;
 using RunHub.Tests.Support;
 
 namespace RunHub.Tests.Cluster;

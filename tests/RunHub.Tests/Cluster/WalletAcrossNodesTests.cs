@@ -1,6 +1,6 @@
 using Dapper;
 using RunHub.Accounts;
-using RunHub.Tests.Store;
+using RunHub.Tests.Data;
 using RunHub.Tests.Support;
 
 namespace RunHub.Tests.Cluster;

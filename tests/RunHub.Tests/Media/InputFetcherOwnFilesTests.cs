@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using RunHub.Media;
-using RunHub.Storage;
+using RunHub.Files;
 using RunHub.Tests.Media.Support;
 
 using RunHub.Tests.Support;

@@ -1,7 +1,7 @@
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
-using RunHub.Storage;
+using RunHub.Files;
 
 namespace RunHub.Tests.Support;
 

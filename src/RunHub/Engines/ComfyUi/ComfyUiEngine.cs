@@ -1,3 +1,4 @@
+using RunHub.Client;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using RunHub.Api;
@@ -35,7 +36,7 @@ public sealed class ComfyUiEngine(IOptions<RunHubOptions> options, ILogger<Comfy
         WorkflowGraph graph;
         try
         {
-            graph = _templates.Load(Path.Combine(RunHubApp.CatalogDirectory(options.Value), settings.Workflow)).Clone();
+            graph = _templates.Load(Path.Combine(ModelCatalog.DirectoryOf(options.Value), settings.Workflow)).Clone();
         }
         catch (WorkflowException e)
         {
@@ -116,7 +117,7 @@ public sealed class ComfyUiEngine(IOptions<RunHubOptions> options, ILogger<Comfy
 
     /// <summary>A catalog mistake: no server of the pool can do better, and the operator must read why.</summary>
     private static EngineException Misconfigured(ModelEntry model, string problem) =>
-        new(ErrorCodes.ServiceUnavailable, $"the comfyui engine of {model.Endpoint} is misconfigured: {problem}");
+        new(RunHubErrorCodes.ServiceUnavailable, $"the comfyui engine of {model.Endpoint} is misconfigured: {problem}");
 
     /// <summary>Uploads each media input a binding names, once, under a name made from its content.</summary>
     private static async Task<Dictionary<(string, int), string>> UploadInputsAsync(ComfyUiServer server, ComfyUiSettings settings, EngineJob job, CancellationToken cancellationToken)
@@ -151,7 +152,7 @@ public sealed class ComfyUiEngine(IOptions<RunHubOptions> options, ILogger<Comfy
             ? settings.OutputNodes.SelectMany(node => entry.Outputs.Where(o => o.NodeId == node)).ToList()
             : entry.Outputs.Where(o => o.Type == "output").ToList() is { Count: > 0 } saved ? saved : entry.Outputs.ToList();
         if (chosen.Count == 0)
-            throw new EngineException(ErrorCodes.GenerationFailed, "the ComfyUI workflow finished without saving a file (it needs a SaveImage-like node, or settings.outputNodes names the wrong nodes)");
+            throw new EngineException(RunHubErrorCodes.GenerationFailed, "the ComfyUI workflow finished without saving a file (it needs a SaveImage-like node, or settings.outputNodes names the wrong nodes)");
 
         var files = new List<OutputFile>();
         long total = 0;
@@ -160,7 +161,7 @@ public sealed class ComfyUiEngine(IOptions<RunHubOptions> options, ILogger<Comfy
             var data = await server.ViewAsync(output, settings.MaxOutputBytes, cancellationToken);
             total += data.Length;
             if (total > settings.MaxTotalOutputBytes)
-                throw new EngineException(ErrorCodes.UpstreamError,
+                throw new EngineException(RunHubErrorCodes.UpstreamError,
                     $"ComfyUI outputs of this task pass the limit of {settings.MaxTotalOutputBytes / (1024 * 1024)} MB (settings.maxTotalOutputMb)");
             files.Add(new OutputFile(output.Extension, data));
         }

@@ -1,3 +1,4 @@
+using RunHub.Client;
 using RunHub.Api;
 
 namespace RunHub.Engines.ComfyUi;
@@ -10,5 +11,5 @@ internal static class ComfyUiFailures
     /// prompt on the server. The message names the node and the exception, never the traceback.
     /// </summary>
     public static EngineException Execution(ExecutionFailure failure) =>
-        new(failure.Interrupted ? ErrorCodes.UpstreamError : ErrorCodes.GenerationFailed, failure.Describe());
+        new(failure.Interrupted ? RunHubErrorCodes.UpstreamError : RunHubErrorCodes.GenerationFailed, failure.Describe());
 }

@@ -1,3 +1,4 @@
+using RunHub.Client;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -114,7 +115,7 @@ internal sealed class ComfyUiServer(HttpClient http, ComfyUiSettings settings)
         }
         catch (FetchRefusedException)
         {
-            throw new EngineException(ErrorCodes.UpstreamError,
+            throw new EngineException(RunHubErrorCodes.UpstreamError,
                 $"ComfyUI output {file.FileName} is larger than the limit of {maxBytes / (1024 * 1024)} MB (settings.maxOutputMb)");
         }
     }
@@ -173,7 +174,7 @@ internal sealed class ComfyUiServer(HttpClient http, ComfyUiSettings settings)
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new EngineException(ErrorCodes.UpstreamError,
+            throw new EngineException(RunHubErrorCodes.UpstreamError,
                 $"ComfyUI at {settings.Server} did not answer /{Route(path)} within {settings.RequestTimeout.TotalSeconds:0} s", retryable: true);
         }
     }
@@ -181,7 +182,7 @@ internal sealed class ComfyUiServer(HttpClient http, ComfyUiSettings settings)
     public string? ApiKey() => settings.ApiKeyEnv is { Length: > 0 } name && Environment.GetEnvironmentVariable(name) is { Length: > 0 } key ? key : null;
 
     public EngineException Unreachable(string why) =>
-        new(ErrorCodes.UpstreamError, $"ComfyUI at {settings.Server} is unreachable: {why}", retryable: true);
+        new(RunHubErrorCodes.UpstreamError, $"ComfyUI at {settings.Server} is unreachable: {why}", retryable: true);
 
     private async Task<string> ReadTextAsync(HttpResponseMessage response, string path, CancellationToken cancellationToken)
     {
@@ -206,7 +207,7 @@ internal sealed class ComfyUiServer(HttpClient http, ComfyUiSettings settings)
         if (response.IsSuccessStatusCode) return;
         var status = (int)response.StatusCode;
         var detail = text.Length > 200 ? text[..200] + "…" : text;
-        throw new EngineException(ErrorCodes.UpstreamError, $"ComfyUI answered /{Route(path)} with HTTP {status}: {detail}".TrimEnd(' ', ':'),
+        throw new EngineException(RunHubErrorCodes.UpstreamError, $"ComfyUI answered /{Route(path)} with HTTP {status}: {detail}".TrimEnd(' ', ':'),
             retryable: status >= 500 || status == 429);
     }
 
@@ -223,7 +224,7 @@ internal sealed class ComfyUiServer(HttpClient http, ComfyUiSettings settings)
     }
 
     private EngineException Malformed(string path, string problem) =>
-        new(ErrorCodes.UpstreamError, $"ComfyUI at {settings.Server} answered /{Route(path)} with something that is not its API: {problem}");
+        new(RunHubErrorCodes.UpstreamError, $"ComfyUI at {settings.Server} answered /{Route(path)} with something that is not its API: {problem}");
 
     private static string Route(string path) => path.Split('?', '/')[0];
 }

@@ -1,3 +1,4 @@
+using RunHub.Client;
 using System.Text;
 using System.Text.Json;
 using RunHub.Api;
@@ -20,7 +21,7 @@ internal static class PromptRefusal
         }
         catch (JsonException)
         {
-            return new EngineException(ErrorCodes.UpstreamError, $"ComfyUI refused the workflow (HTTP 400): {Cap(body, 200)}");
+            return new EngineException(RunHubErrorCodes.UpstreamError, $"ComfyUI refused the workflow (HTTP 400): {Cap(body, 200)}");
         }
         using (document)
         {
@@ -36,7 +37,7 @@ internal static class PromptRefusal
                     foreach (var node in nodes.EnumerateObject()) message.Append("; ").Append(DescribeNode(node));
                 }
             }
-            return new EngineException(ErrorCodes.UpstreamError, Cap(message.ToString(), 1000)) { NodeErrors = nodeErrors ?? "{}" };
+            return new EngineException(RunHubErrorCodes.UpstreamError, Cap(message.ToString(), 1000)) { NodeErrors = nodeErrors ?? "{}" };
         }
     }
 

@@ -1,3 +1,4 @@
+using RunHub.Client;
 using System.Diagnostics;
 using System.Text.Json;
 using RunHub.Api;
@@ -138,7 +139,7 @@ internal sealed class PromptWatcher(ComfyUiServer server, ComfyUiSettings settin
     }
 
     private EngineException LostPrompt(string why) =>
-        new(ErrorCodes.UpstreamError, $"ComfyUI at {server.BaseUrl} lost prompt {promptId}: {why}", retryable: true);
+        new(RunHubErrorCodes.UpstreamError, $"ComfyUI at {server.BaseUrl} lost prompt {promptId}: {why}", retryable: true);
 
     private string? Describe(string? nodeId) =>
         nodeId is null ? null : graph.ClassOf(nodeId) is { } classType ? $"{classType} #{nodeId}" : $"#{nodeId}";

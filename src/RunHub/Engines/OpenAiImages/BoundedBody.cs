@@ -1,3 +1,4 @@
+using RunHub.Client;
 using RunHub.Api;
 
 namespace RunHub.Engines.OpenAiImages;
@@ -36,5 +37,5 @@ internal static class BoundedBody
     }
 
     private static EngineException TooLarge(string what, long limit) =>
-        new(ErrorCodes.UpstreamError, $"{what} is larger than {limit / (1024 * 1024)} MB; it was not read");
+        new(RunHubErrorCodes.UpstreamError, $"{what} is larger than {limit / (1024 * 1024)} MB; it was not read");
 }

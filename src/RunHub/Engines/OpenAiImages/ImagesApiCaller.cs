@@ -1,3 +1,4 @@
+using RunHub.Client;
 using System.Net.Http.Headers;
 using RunHub.Api;
 
@@ -38,7 +39,7 @@ internal sealed class ImagesApiCaller(HttpClient http, ILogger logger, TimeProvi
             {
                 var wait = RetryDelay.Backoff(settings.RetryDelay, retry, settings.MaxRetryWait);
                 if (retriesLeft <= 0)
-                    throw new EngineException(ErrorCodes.UpstreamError, $"the image backend at {backend} cannot be reached ({e.HttpRequestError})", retryable: true);
+                    throw new EngineException(RunHubErrorCodes.UpstreamError, $"the image backend at {backend} cannot be reached ({e.HttpRequestError})", retryable: true);
                 logger.LogWarning("openai-images: task {TaskId}: cannot reach {Backend} ({Error}); retrying in {DelayMs} ms",
                     taskId, backend, e.HttpRequestError, (long)wait.TotalMilliseconds);
                 await Task.Delay(wait, time, cancellationToken);
@@ -46,7 +47,7 @@ internal sealed class ImagesApiCaller(HttpClient http, ILogger logger, TimeProvi
             }
             catch (HttpRequestException e)
             {
-                throw new EngineException(ErrorCodes.UpstreamError,
+                throw new EngineException(RunHubErrorCodes.UpstreamError,
                     $"the connection to the image backend at {backend} broke after the request was sent ({e.HttpRequestError}); " +
                     "it is not sent again because the backend may already have run and billed it");
             }
@@ -81,22 +82,22 @@ internal sealed class ImagesApiCaller(HttpClient http, ILogger logger, TimeProvi
         {
             case 429 when error.IsQuotaExhausted:
                 // Waiting does not refill a quota; another backend may still have some.
-                return new Failure(new EngineException(ErrorCodes.UpstreamError,
+                return new Failure(new EngineException(RunHubErrorCodes.UpstreamError,
                     $"the image backend at {backend} has no quota left: {error.Describe(apiKey)}", retryable: true), default, null);
             case 429:
                 var wait = requested ?? backoff;
-                return new Failure(null, wait, new EngineException(ErrorCodes.UpstreamError,
+                return new Failure(null, wait, new EngineException(RunHubErrorCodes.UpstreamError,
                     $"the image backend at {backend} is rate limiting requests: {error.Describe(apiKey)}", retryAfter: wait));
             case 408 or 500 or 502 or 503:
-                return new Failure(null, requested ?? backoff, new EngineException(ErrorCodes.UpstreamError,
+                return new Failure(null, requested ?? backoff, new EngineException(RunHubErrorCodes.UpstreamError,
                     $"the image backend at {backend} keeps failing: {error.Describe(apiKey)}", retryable: true));
             case 504 or 524:
                 // A gateway gave up waiting, not the backend: it may still run the request and bill it.
-                return new Failure(new EngineException(ErrorCodes.UpstreamError,
+                return new Failure(new EngineException(RunHubErrorCodes.UpstreamError,
                     $"a gateway in front of the image backend at {backend} timed out ({error.Describe(apiKey)}); " +
                     "the request is not sent again because the backend may still have run and billed it"), default, null);
             case >= 500:
-                return new Failure(new EngineException(ErrorCodes.UpstreamError,
+                return new Failure(new EngineException(RunHubErrorCodes.UpstreamError,
                     $"the image backend at {backend} failed: {error.Describe(apiKey)}", retryable: true), default, null);
             default:
                 return new Failure(error.ToFinalFailure(apiKey, settings.ApiKeyEnv), default, null);

@@ -1,3 +1,4 @@
+using RunHub.Client;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -17,7 +18,7 @@ internal sealed record ImagesApiError(HttpStatusCode Status, string? Message, st
     private const int MaxMessageChars = 500;
 
     /// <summary>RunningHub's code for content refused by moderation.</summary>
-    public const string ModerationRefused = "1501";
+    public const string ModerationRefused = RunHubErrorCodes.ContentRefused;
 
     public int StatusNumber => (int)Status;
 
@@ -83,13 +84,13 @@ internal sealed record ImagesApiError(HttpStatusCode Status, string? Message, st
             return new EngineException(ModerationRefused, "the image backend's safety system refused the request: " + Describe(apiKey));
         return Status switch
         {
-            HttpStatusCode.Unauthorized => new EngineException(ErrorCodes.UpstreamError,
+            HttpStatusCode.Unauthorized => new EngineException(RunHubErrorCodes.UpstreamError,
                 $"the image backend refused its API key ({Describe(apiKey, withMessage: false)}); check the key in {apiKeyEnv ?? "the backend's apiKeyEnv setting"}"),
-            HttpStatusCode.Forbidden => new EngineException(ErrorCodes.UpstreamError,
+            HttpStatusCode.Forbidden => new EngineException(RunHubErrorCodes.UpstreamError,
                 "the image backend does not allow this request for its key: " + Describe(apiKey)),
-            HttpStatusCode.NotFound => new EngineException(ErrorCodes.UpstreamError,
+            HttpStatusCode.NotFound => new EngineException(RunHubErrorCodes.UpstreamError,
                 "the image backend does not know this endpoint or model: " + Describe(apiKey)),
-            _ => new EngineException(ErrorCodes.UpstreamError, "the image backend refused the request: " + Describe(apiKey)),
+            _ => new EngineException(RunHubErrorCodes.UpstreamError, "the image backend refused the request: " + Describe(apiKey)),
         };
     }
 

@@ -1,3 +1,4 @@
+using RunHub.Client;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
@@ -50,7 +51,7 @@ internal sealed partial class ImagesRequest
             fields[field] = field == "size" ? Size(text, parameter, settings) : text;
         }
         if (!fields.ContainsKey("prompt"))
-            throw new EngineException(ErrorCodes.InvalidParameters,
+            throw new EngineException(RunHubErrorCodes.InvalidParameters,
                 $"openai-images: the task has no prompt (parameter \"{settings.Parameters.GetValueOrDefault("prompt", "prompt")}\")");
         if (images.Count == 0)
             foreach (var field in EditOnlyFields) fields.Remove(field);
@@ -96,7 +97,7 @@ internal sealed partial class ImagesRequest
     {
         if (settings.Sizes.TryGetValue(value, out var size)) return size;
         if (value == "auto" || SizeShape().IsMatch(value)) return value;
-        throw new EngineException(ErrorCodes.UpstreamError,
+        throw new EngineException(RunHubErrorCodes.UpstreamError,
             $"openai-images: {parameter} \"{value}\" has no image size in this backend's settings (sizes: {string.Join(", ", settings.Sizes.Keys)})");
     }
 

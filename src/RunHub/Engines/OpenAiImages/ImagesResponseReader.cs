@@ -1,3 +1,4 @@
+using RunHub.Client;
 using System.Text.Json;
 using RunHub.Api;
 using RunHub.Media;
@@ -23,7 +24,7 @@ internal sealed class ImagesResponseReader(HttpClient http)
         }
         catch (Exception e) when (e is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
         {
-            throw new EngineException(ErrorCodes.UpstreamError,
+            throw new EngineException(RunHubErrorCodes.UpstreamError,
                 "the connection to the image backend broke while its answer arrived; the request is not sent again because it was already billed");
         }
 
@@ -34,16 +35,16 @@ internal sealed class ImagesResponseReader(HttpClient http)
         }
         catch (JsonException e)
         {
-            throw new EngineException(ErrorCodes.UpstreamError, $"the image backend's answer is not valid JSON ({e.Message})");
+            throw new EngineException(RunHubErrorCodes.UpstreamError, $"the image backend's answer is not valid JSON ({e.Message})");
         }
 
         using (document)
         {
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Array)
-                throw new EngineException(ErrorCodes.UpstreamError, "the image backend's answer has no \"data\" list of images");
+                throw new EngineException(RunHubErrorCodes.UpstreamError, "the image backend's answer has no \"data\" list of images");
             if (data.GetArrayLength() == 0)
-                throw new EngineException(ErrorCodes.GenerationFailed, "the image backend answered without any image");
+                throw new EngineException(RunHubErrorCodes.GenerationFailed, "the image backend answered without any image");
 
             var files = new List<OutputFile>();
             var index = 0;
@@ -62,7 +63,7 @@ internal sealed class ImagesResponseReader(HttpClient http)
         if (item.ValueKind == JsonValueKind.Object && item.TryGetProperty("b64_json", out var b64) && b64.ValueKind == JsonValueKind.String)
         {
             if (!b64.TryGetBytesFromBase64(out var decoded))
-                throw new EngineException(ErrorCodes.UpstreamError, $"image #{index} of the image backend's answer is not valid base64");
+                throw new EngineException(RunHubErrorCodes.UpstreamError, $"image #{index} of the image backend's answer is not valid base64");
             bytes = decoded;
         }
         else if (item.ValueKind == JsonValueKind.Object && item.TryGetProperty("url", out var url) && url.ValueKind == JsonValueKind.String)
@@ -71,15 +72,15 @@ internal sealed class ImagesResponseReader(HttpClient http)
         }
         else
         {
-            throw new EngineException(ErrorCodes.UpstreamError, $"image #{index} of the image backend's answer has neither \"b64_json\" nor \"url\"");
+            throw new EngineException(RunHubErrorCodes.UpstreamError, $"image #{index} of the image backend's answer has neither \"b64_json\" nor \"url\"");
         }
 
         if (bytes.LongLength > settings.MaxImageBytes)
-            throw new EngineException(ErrorCodes.UpstreamError, $"image #{index} of the image backend's answer is larger than {settings.MaxImageBytes / (1024 * 1024)} MB");
+            throw new EngineException(RunHubErrorCodes.UpstreamError, $"image #{index} of the image backend's answer is larger than {settings.MaxImageBytes / (1024 * 1024)} MB");
         // The bytes, not the answer's output_format, name the file: a backend that says png but sends jpeg is still served right.
         var format = MediaProbe.DetectFormat(bytes);
         if (format?.Kind != MediaKind.Image)
-            throw new EngineException(ErrorCodes.UpstreamError, $"image #{index} of the image backend's answer is not an image file");
+            throw new EngineException(RunHubErrorCodes.UpstreamError, $"image #{index} of the image backend's answer is not an image file");
         return new OutputFile(format.Extension, bytes);
     }
 
@@ -91,7 +92,7 @@ internal sealed class ImagesResponseReader(HttpClient http)
     private async Task<byte[]> DownloadAsync(string url, int index, OpenAiImagesSettings settings, CancellationToken cancellationToken)
     {
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
-            throw new EngineException(ErrorCodes.UpstreamError, $"image #{index} of the image backend's answer has a URL that is not http(s)");
+            throw new EngineException(RunHubErrorCodes.UpstreamError, $"image #{index} of the image backend's answer has a URL that is not http(s)");
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(settings.DownloadTimeout);
@@ -99,19 +100,19 @@ internal sealed class ImagesResponseReader(HttpClient http)
         {
             using var response = await http.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
             if (!response.IsSuccessStatusCode)
-                throw new EngineException(ErrorCodes.UpstreamError, $"image #{index} could not be downloaded from {uri.Host}: HTTP {(int)response.StatusCode}");
+                throw new EngineException(RunHubErrorCodes.UpstreamError, $"image #{index} could not be downloaded from {uri.Host}: HTTP {(int)response.StatusCode}");
             await using var stream = await response.Content.ReadAsStreamAsync(timeout.Token);
             return await BoundedBody.ReadAllAsync(stream, response.Content.Headers.ContentLength, settings.MaxImageBytes,
                 $"image #{index} at {uri.Host}", timeout.Token);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            throw new EngineException(ErrorCodes.UpstreamError,
+            throw new EngineException(RunHubErrorCodes.UpstreamError,
                 $"image #{index} could not be downloaded from {uri.Host} within {settings.DownloadTimeout.TotalSeconds:0} s");
         }
         catch (Exception e) when (e is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
         {
-            throw new EngineException(ErrorCodes.UpstreamError, $"image #{index} could not be downloaded from {uri.Host}: {e.Message}");
+            throw new EngineException(RunHubErrorCodes.UpstreamError, $"image #{index} could not be downloaded from {uri.Host}: {e.Message}");
         }
     }
 }

@@ -1,3 +1,4 @@
+using RunHub.Client;
 using RunHub.Api;
 using RunHub.Catalog;
 
@@ -101,7 +102,7 @@ public sealed class OpenAiImagesEngine : IEngine, IDisposable
     private string? ApiKey(OpenAiImagesSettings settings)
     {
         if (settings.ApiKeyEnv is null) return null;
-        return TryApiKey(settings) ?? throw new EngineException(ErrorCodes.UpstreamError,
+        return TryApiKey(settings) ?? throw new EngineException(RunHubErrorCodes.UpstreamError,
             $"openai-images: no API key: the environment variable {settings.ApiKeyEnv} (named by the backend's apiKeyEnv setting) is not set");
     }
 

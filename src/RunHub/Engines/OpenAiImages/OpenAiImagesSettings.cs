@@ -1,3 +1,4 @@
+using RunHub.Client;
 using System.Text.Json;
 using RunHub.Api;
 using RunHub.Catalog;
@@ -88,7 +89,7 @@ internal sealed record OpenAiImagesSettings
         }
         catch (CatalogFormatException e)
         {
-            throw new EngineException(ErrorCodes.UpstreamError, e.Message);
+            throw new EngineException(RunHubErrorCodes.UpstreamError, e.Message);
         }
     }
 

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using RunHub.Client;
 using RunHub.Media;
-using RunHub.Storage;
+using RunHub.Files;
 
 namespace RunHub.Engines.RunningHub;
 
@@ -53,7 +53,7 @@ public sealed class RunningHubEngine : IEngine, IDisposable
         var settings = RunningHubSettings.From(job.Backend, _configured);
         var apiKey = _environment(settings.ApiKeyEnv)?.Trim();
         if (string.IsNullOrEmpty(apiKey))
-            throw new EngineException("1010", $"runninghub engine: the environment variable {settings.ApiKeyEnv}, which should hold the upstream API key, is not set");
+            throw new EngineException(RunHubErrorCodes.ServiceUnavailable, $"runninghub engine: the environment variable {settings.ApiKeyEnv}, which should hold the upstream API key, is not set");
         var failures = new UpstreamFailures(settings, apiKey);
 
         using var submits = Client(settings, apiKey, attempts: 1, settings.RequestTimeout);

@@ -1,3 +1,4 @@
+using RunHub.Client;
 using System.Globalization;
 using System.Text.Json;
 using RunHub.Catalog;
@@ -113,5 +114,5 @@ public sealed record RunningHubSettings
 
     private static TimeSpan? Seconds(JsonElement json, string name) => Number(json, name) is { } seconds ? TimeSpan.FromSeconds(seconds) : null;
 
-    private static EngineException Misconfigured(string problem) => new("1010", "runninghub engine settings: " + problem);
+    private static EngineException Misconfigured(string problem) => new(RunHubErrorCodes.ServiceUnavailable, "runninghub engine settings: " + problem);
 }

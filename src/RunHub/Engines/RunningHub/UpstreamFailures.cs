@@ -14,10 +14,10 @@ internal sealed class UpstreamFailures(RunningHubSettings settings, string apiKe
 {
     // RunningHub's "try again later" codes as a refusal carries them (nothing was created upstream). 421 is
     // TASK_QUEUE_MAXED, the concurrency limit of the shared API, in the older {code, msg} envelope.
-    private static readonly HashSet<string> BusyCodes = ["1520", "421", "HTTP 421", "1003", "1011", "HTTP 429"];
+    private static readonly HashSet<string> BusyCodes = [RunHubErrorCodes.ConcurrencyLimit, RunHubErrorCodes.QueueMaxed, "HTTP 421", RunHubErrorCodes.RateLimited, RunHubErrorCodes.SystemBusy, "HTTP 429"];
 
     // The rest of RunningHub's transient codes: safe to try again when the submit was refused (nothing ran).
-    private static readonly HashSet<string> TransientCodes = ["1005", "1010", "1012", "1015", "1504"];
+    private static readonly HashSet<string> TransientCodes = [RunHubErrorCodes.InternalError, RunHubErrorCodes.ServiceUnavailable, RunHubErrorCodes.UpstreamError, RunHubErrorCodes.GenerationFailed, RunHubErrorCodes.UpstreamTimeout];
 
     /// <summary>The submit failed. Only a refusal or an undelivered request may be tried again: a lost answer may hide a charged task.</summary>
     public EngineException SubmitFailed(RunHubException e)
@@ -26,8 +26,8 @@ internal sealed class UpstreamFailures(RunningHubSettings settings, string apiKe
         if (Common(e) is { } common) return common;
         if (IsLost(e))
             return NotDelivered(e)
-                ? new EngineException("1012", $"the upstream RunningHub could not be reached ({Clean(e.ErrorMessage)})", retryable: true)
-                : new EngineException("1012",
+                ? new EngineException(RunHubErrorCodes.UpstreamError, $"the upstream RunningHub could not be reached ({Clean(e.ErrorMessage)})", retryable: true)
+                : new EngineException(RunHubErrorCodes.UpstreamError,
                     $"the upstream RunningHub's answer to the submit was lost ({Clean(e.ErrorMessage)}); a task may have been " +
                     "created and charged upstream, so it is not submitted again");
         return PassThrough(e.ErrorCode, e.ErrorMessage, TransientCodes.Contains(e.ErrorCode));
@@ -36,7 +36,7 @@ internal sealed class UpstreamFailures(RunningHubSettings settings, string apiKe
     /// <summary>An upload failed. Uploads create nothing billable, so transport failures may be tried again.</summary>
     public EngineException UploadFailed(RunHubException e) =>
         Common(e) ?? (IsLost(e)
-            ? new EngineException("1012", $"uploading an input to the upstream RunningHub failed: {Clean(e.ErrorMessage)}", retryable: true)
+            ? new EngineException(RunHubErrorCodes.UpstreamError, $"uploading an input to the upstream RunningHub failed: {Clean(e.ErrorMessage)}", retryable: true)
             : PassThrough(e.ErrorCode, e.ErrorMessage, TransientCodes.Contains(e.ErrorCode)));
 
     /// <summary>
@@ -46,7 +46,7 @@ internal sealed class UpstreamFailures(RunningHubSettings settings, string apiKe
     public EngineException QueryFailed(string upstreamTaskId, RunHubException e, int failures) =>
         IsAuth(e.ErrorCode)
             ? AuthRefused(e.ErrorMessage)
-            : new EngineException("1012",
+            : new EngineException(RunHubErrorCodes.UpstreamError,
                 $"following upstream task {upstreamTaskId} failed{(failures > 1 ? $" {failures} times in a row" : "")} " +
                 $"({Clean(e.ErrorCode)}: {Clean(e.ErrorMessage)}); it is not submitted again");
 
@@ -60,14 +60,14 @@ internal sealed class UpstreamFailures(RunningHubSettings settings, string apiKe
         if (IsAuth(code)) return AuthRefused(task.ErrorMessage);
         if (BusyCodes.Contains(code)) return Busy(code, task.ErrorMessage);
         if (code.Length == 0)
-            return new EngineException("1012", task.RawStatus.Equals("CANCEL", StringComparison.OrdinalIgnoreCase)
+            return new EngineException(RunHubErrorCodes.UpstreamError, task.RawStatus.Equals("CANCEL", StringComparison.OrdinalIgnoreCase)
                 ? $"upstream task {task.TaskId} was cancelled upstream"
                 : $"upstream task {task.TaskId} ended {Clean(task.RawStatus)} without an error code");
         // A task that ran upstream is not retried here: a new upstream task is a new charge; the caller may resubmit.
         return PassThrough(code, task.ErrorMessage, retryable: false, NodeErrorsOf(task.PromptTips));
     }
 
-    public EngineException Malformed(string what) => new("1012", "the upstream RunningHub answered malformed: " + Clean(what));
+    public EngineException Malformed(string what) => new(RunHubErrorCodes.UpstreamError, "the upstream RunningHub answered malformed: " + Clean(what));
 
     /// <summary>A message with the upstream key blotted out, should an answer ever echo it.</summary>
     public string Clean(string? text) =>
@@ -83,19 +83,19 @@ internal sealed class UpstreamFailures(RunningHubSettings settings, string apiKe
     private EngineException Busy(string code, string message)
     {
         // HTTP 421 / 421 are the older spelling of the concurrency limit; 429 of the rate limit.
-        var normalized = code switch { "421" or "HTTP 421" => "1520", "HTTP 429" => "1003", _ => code };
+        var normalized = code switch { RunHubErrorCodes.QueueMaxed or "HTTP 421" => RunHubErrorCodes.ConcurrencyLimit, "HTTP 429" => RunHubErrorCodes.RateLimited, _ => code };
         return new EngineException(normalized, $"the upstream RunningHub is busy ({Clean(code)}: {Clean(message)})",
             retryAfter: settings.BusyRetryAfter);
     }
 
     private EngineException AuthRefused(string message) =>
-        new("1012", $"the upstream RunningHub at {settings.Root} refused the gateway's API key (from the environment variable " +
+        new(RunHubErrorCodes.UpstreamError, $"the upstream RunningHub at {settings.Root} refused the gateway's API key (from the environment variable " +
             $"{settings.ApiKeyEnv}): {Clean(message)}");
 
     private EngineException PassThrough(string code, string message, bool retryable, string? nodeErrors = null) =>
         new(code, message.Length > 0 ? Clean(message) : $"upstream error {Clean(code)}", retryable) { NodeErrors = nodeErrors };
 
-    private static bool IsAuth(string code) => code is "1002" or "HTTP 401" or "HTTP 403";
+    private static bool IsAuth(string code) => code is RunHubErrorCodes.InvalidApiKey or "HTTP 401" or "HTTP 403";
 
     /// <summary>No answer, an unreadable one, or a 5xx without a RunningHub code: the outcome of the call is unknown.</summary>
     private static bool IsLost(RunHubException e) =>

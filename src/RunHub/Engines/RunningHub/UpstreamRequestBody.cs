@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using RunHub.Media;
-using RunHub.Storage;
+using RunHub.Files;
 
 namespace RunHub.Engines.RunningHub;
 

@@ -43,11 +43,11 @@ internal sealed partial class UpstreamResults(HttpDownloader downloader, Running
         catch (FetchRefusedException e)
         {
             // Not retried as a new upstream task: that one is done and charged; only its file could not be taken.
-            throw new EngineException("1012", $"result {index} of upstream task {taskId} could not be downloaded: {failures.Clean(e.Message)}");
+            throw new EngineException(RunHubErrorCodes.UpstreamError, $"result {index} of upstream task {taskId} could not be downloaded: {failures.Clean(e.Message)}");
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            throw new EngineException("1012",
+            throw new EngineException(RunHubErrorCodes.UpstreamError,
                 $"result {index} of upstream task {taskId} did not download within {settings.DownloadTimeout.TotalSeconds:0} s");
         }
     }

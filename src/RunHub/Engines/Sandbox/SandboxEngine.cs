@@ -1,3 +1,4 @@
+using RunHub.Client;
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using RunHub.Catalog;
@@ -36,7 +37,7 @@ public sealed class SandboxEngine(IOptions<RunHubOptions> options) : IEngine
             await Task.Delay(settings.DelayMs, cancellationToken).ConfigureAwait(false);
 
         if (TaskFailureDraw.Fails(job.TaskId, settings.FailureRate))
-            throw new EngineException("1015",
+            throw new EngineException(RunHubErrorCodes.GenerationFailed,
                 $"sandbox: simulated failure (FailureRate={settings.FailureRate.ToString(CultureInfo.InvariantCulture)})",
                 retryable: false);
 

@@ -1,3 +1,4 @@
+using RunHub.Client;
 using RunHub.Media;
 using SkiaSharp;
 
@@ -81,7 +82,7 @@ internal sealed class SandboxInputImage : IDisposable
         if (!bitmap.TryAllocPixels(info))
         {
             bitmap.Dispose();
-            throw new EngineException("1013", $"{_name}: image too large to decode");
+            throw new EngineException(RunHubErrorCodes.InputNotReadable, $"{_name}: image too large to decode");
         }
         var result = _codec.GetPixels(info, bitmap.GetPixels());
         if (result == SKCodecResult.Success) return bitmap;
@@ -89,7 +90,7 @@ internal sealed class SandboxInputImage : IDisposable
         // The fetcher hands over whole files, so missing rows mean a broken file, not a slow network;
         // drawing the blank remainder would pass off a damaged input as a result.
         throw result == SKCodecResult.IncompleteInput
-            ? new EngineException("1013", $"{_name}: not a decodable image (the data ends early)")
+            ? new EngineException(RunHubErrorCodes.InputNotReadable, $"{_name}: not a decodable image (the data ends early)")
             : NotDecodable(_name);
     }
 
@@ -109,5 +110,5 @@ internal sealed class SandboxInputImage : IDisposable
         _ => SKMatrix.Identity,
     };
 
-    private static EngineException NotDecodable(string name) => new("1013", $"{name}: not a decodable image");
+    private static EngineException NotDecodable(string name) => new(RunHubErrorCodes.InputNotReadable, $"{name}: not a decodable image");
 }

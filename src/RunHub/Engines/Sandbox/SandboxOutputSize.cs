@@ -1,3 +1,4 @@
+using RunHub.Client;
 using System.Globalization;
 using System.Text.Json;
 using SkiaSharp;
@@ -28,7 +29,7 @@ internal static class SandboxOutputSize
             return ParseSize(size, firstInput);
         if (TryGetText(parameters, "aspectRatio", out var ratio))
             return ParseAspectRatio(ratio, firstInput);
-        throw new EngineException("1007", "sandbox: no output size: expected aspectRatio (auto, 1:1, 3:2, 2:3) or size (e.g. 1024*1536)");
+        throw new EngineException(RunHubErrorCodes.InvalidParameters, "sandbox: no output size: expected aspectRatio (auto, 1:1, 3:2, 2:3) or size (e.g. 1024*1536)");
     }
 
     /// <summary>The one of 1:1, 3:2, 2:3 closest to the input's aspect, measured on a log scale so wide and tall are treated alike.</summary>
@@ -49,7 +50,7 @@ internal static class SandboxOutputSize
         "3:2" => Landscape,
         "2:3" => Portrait,
         "auto" => ClosestTo(firstInput),
-        _ => throw new EngineException("1007", $"aspectRatio: '{ratio}' is not supported by the sandbox engine (expected auto, 1:1, 3:2 or 2:3)"),
+        _ => throw new EngineException(RunHubErrorCodes.InvalidParameters, $"aspectRatio: '{ratio}' is not supported by the sandbox engine (expected auto, 1:1, 3:2 or 2:3)"),
     };
 
     private static SKSizeI ParseSize(string size, SKSizeI? firstInput)
@@ -63,9 +64,9 @@ internal static class SandboxOutputSize
         {
             if (width is >= MinSide and <= MaxSide && height is >= MinSide and <= MaxSide)
                 return new SKSizeI(width, height);
-            throw new EngineException("1007", $"size: '{size}' is outside what the sandbox engine renders ({MinSide} to {MaxSide} pixels a side)");
+            throw new EngineException(RunHubErrorCodes.InvalidParameters, $"size: '{size}' is outside what the sandbox engine renders ({MinSide} to {MaxSide} pixels a side)");
         }
-        throw new EngineException("1007", $"size: '{size}' is not of the form WIDTH*HEIGHT (e.g. 1024*1536)");
+        throw new EngineException(RunHubErrorCodes.InvalidParameters, $"size: '{size}' is not of the form WIDTH*HEIGHT (e.g. 1024*1536)");
     }
 
     private static bool TryGetText(IReadOnlyDictionary<string, JsonElement> parameters, string key, out string text)
@@ -74,7 +75,7 @@ internal static class SandboxOutputSize
         if (!parameters.TryGetValue(key, out var value) || value.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)
             return false;
         if (value.ValueKind != JsonValueKind.String)
-            throw new EngineException("1007", $"{key}: expected a string, got {value.ValueKind}");
+            throw new EngineException(RunHubErrorCodes.InvalidParameters, $"{key}: expected a string, got {value.ValueKind}");
         text = value.GetString()!.Trim();
         return text.Length > 0;
     }

@@ -1,3 +1,4 @@
+using RunHub.Client;
 using SkiaSharp;
 
 namespace RunHub.Engines.Sandbox;
@@ -39,7 +40,7 @@ internal static class SandboxRenderer
         cancellationToken.ThrowIfCancellationRequested();
         using var pixmap = bitmap.PeekPixels();
         using var png = pixmap.Encode(PngOptions)
-            ?? throw new EngineException("1015", "sandbox: PNG encoding failed");
+            ?? throw new EngineException(RunHubErrorCodes.GenerationFailed, "sandbox: PNG encoding failed");
         return png.ToArray();
     }
 

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using RunHub.Engines;
-using RunHub.Store;
+using RunHub.Data;
 using RunHub.Tests.Support;
 
 namespace RunHub.Tests.Engines.Dispatch;

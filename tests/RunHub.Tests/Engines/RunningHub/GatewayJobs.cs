@@ -18,7 +18,7 @@ internal static class GatewayJobs
     {
         options ??= new RunHubOptions { Media = { AllowPrivateNetworks = true } };
         // Local storage: RunHub's own file URLs are its /files/ URLs (the store itself is never read here).
-        var ownFiles = new RunHub.Storage.FileLinks(options, new RunHub.Storage.LocalFileStore(Path.GetTempPath()));
+        var ownFiles = new RunHub.Files.FileLinks(options, new RunHub.Files.LocalFileStore(Path.GetTempPath()));
         return new RunningHubEngine(options, ownFiles, NullLogger.Instance, name => name == KeyVariable ? key : null);
     }
 

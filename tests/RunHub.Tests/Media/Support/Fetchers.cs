@@ -1,6 +1,6 @@
 using System.Net;
 using RunHub.Media;
-using RunHub.Storage;
+using RunHub.Files;
 
 namespace RunHub.Tests.Media.Support;
 

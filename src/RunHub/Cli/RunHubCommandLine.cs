@@ -1,0 +1,46 @@
+using System.CommandLine;
+using RunHub.Cli.Client;
+
+namespace RunHub.Cli;
+
+/// <summary>
+/// The <c>runhub</c> command: serve, accounts, keys on this machine's server; run, query, upload, models, balance
+/// as a client of any RunHub or RunningHub server.
+/// </summary>
+public static class RunHubCommandLine
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var data = new Option<string?>("--data") { Description = "Data folder of the server (default ./data)" };
+        var json = new Option<bool>("--json") { Description = "Print JSON" };
+        var connection = new ClientConnection();
+        var root = new RootCommand("RunHub: a self-hostable RunningHub-compatible model API server, and a client of it")
+        {
+            ServeCommand.Create(),
+            AccountsCommand.Create(data, json),
+            KeysCommand.Create(data, json),
+            RunCommand.Create(connection),
+            QueryCommand.Create(connection),
+            CancelCommand.Create(connection),
+            UploadCommand.Create(connection),
+            ModelsCommand.Create(connection),
+            BalanceCommand.Create(connection),
+        };
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors) Console.Error.WriteLine("runhub: " + error.Message);
+            Console.Error.WriteLine("Run 'runhub --help' for usage.");
+            return CommandOutput.Usage;
+        }
+        try
+        {
+            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception e) when (CommandOutput.IsConfigurationProblem(e))
+        {
+            // The admin commands open the store and read the settings inside their actions.
+            return CommandOutput.Failure(e);
+        }
+    }
+}

@@ -1,0 +1,68 @@
+using System.CommandLine;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace RunHub.Cli;
+
+/// <summary><c>runhub serve [--urls URL] [--data DIR]</c>: the API and the task workers in one process.</summary>
+public static class ServeCommand
+{
+    public static Command Create()
+    {
+        var urls = new Option<string?>("--urls") { Description = $"Addresses to listen on (default {RunHubApp.DefaultUrls})" };
+        var data = new Option<string?>("--data") { Description = "Data folder for the database and files (default ./data)" };
+        var role = new Option<string?>("--role") { Description = "all (default): API and task workers; api: the API only; worker: task workers only" };
+        role.AcceptOnlyFromAmong("all", "api", "worker");
+        var command = new Command("serve", "Run the RunHub server (API and workers)") { urls, data, role };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var settings = new Dictionary<string, string?>();
+            if (parse.GetValue(urls) is { } u) settings["urls"] = u;
+            if (parse.GetValue(data) is { } d) settings[$"{RunHubOptions.Section}:DataDir"] = d;
+            if (parse.GetValue(role) is { } r) settings[$"{RunHubOptions.Section}:Role"] = r;
+            WebApplication built;
+            try
+            {
+                built = RunHubApp.Build(settings);
+            }
+            catch (Exception e) when (CommandOutput.IsConfigurationProblem(e))
+            {
+                return CommandOutput.Failure(e);
+            }
+            await using var app = built;
+            try
+            {
+                await app.StartAsync(cancellationToken);
+            }
+            catch (Exception e) when (CommandOutput.IsConfigurationProblem(e))
+            {
+                return CommandOutput.Failure(e);
+            }
+            catch (IOException e)
+            {
+                // Most often the port is taken by another server; say so without a stack trace.
+                return CommandOutput.Failure($"cannot listen: {e.Message}");
+            }
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
+                ?? RunHubApp.DefaultUrls;
+            var first = RunHubApp.Bootstrap(app);
+            var output = Console.Out;
+            output.WriteLine($"RunHub is listening on {address}");
+            if (first is not null)
+            {
+                output.WriteLine();
+                output.WriteLine($"Created the first account \"{first.Name}\" ({first.AccountId}) with {first.Balance} CNY.");
+                output.WriteLine($"Its API key, shown only this once: {first.ApiKey}");
+                output.WriteLine("Try it:");
+                output.WriteLine($"  curl -X POST {address}/openapi/v2/rhart-image-g-1.5/text-to-image -H \"Authorization: Bearer {first.ApiKey}\" " +
+                    "-H \"Content-Type: application/json\" -d '{\"prompt\":\"a lighthouse at dawn\",\"aspectRatio\":\"2:3\"}'");
+                output.WriteLine($"  curl -X POST {address}/openapi/v2/query -H \"Authorization: Bearer {first.ApiKey}\" " +
+                    "-H \"Content-Type: application/json\" -d '{\"taskId\":\"<taskId from above>\"}'");
+                output.WriteLine();
+            }
+            await app.WaitForShutdownAsync(cancellationToken);
+            return 0;
+        });
+        return command;
+    }
+}

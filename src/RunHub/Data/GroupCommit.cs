@@ -1,0 +1,126 @@
+using System.Data.Common;
+using System.Threading.Channels;
+using Dapper;
+
+namespace RunHub.Data;
+
+/// <summary>
+/// Runs small write operations that arrive together in one transaction, so concurrent requests share one
+/// commit (and its fsync) instead of queueing for one each: the commit is what limits SQLite's write rate,
+/// not the statements. Each operation runs inside its own savepoint, so one that throws is rolled back and
+/// fails alone while the others commit. An operation's task completes only after the commit is durable.
+/// On PostgreSQL (<see cref="SqlDialect.GroupsCommits"/> false) each operation commits alone, on its own pooled
+/// connection: the server already flushes concurrent commits together, one connection running a batch's statements
+/// one round trip after another is slower than many connections in parallel (measured on a 2-core machine,
+/// PostgreSQL 15 with fsync on, 64 concurrent submits over 8 wallets: 245–301 submits/s alone, 132–170 grouped),
+/// and a batch holding the wallets of many accounts could deadlock with another node's batch locking them in
+/// another order.
+/// </summary>
+public sealed class GroupCommit : IAsyncDisposable
+{
+    private const int MaxBatch = 256;
+    private readonly Database _database;
+    private readonly Channel<IOperation> _queue = Channel.CreateUnbounded<IOperation>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _loop;
+
+    public GroupCommit(Database database)
+    {
+        _database = database;
+        _loop = database.Sql.GroupsCommits ? Task.Run(LoopAsync) : Task.CompletedTask;
+    }
+
+    /// <summary>Runs <paramref name="work"/> in the next shared transaction and returns its result once committed.</summary>
+    public Task<T> RunAsync<T>(Func<DbConnection, DbTransaction, T> work)
+    {
+        if (!_database.Sql.GroupsCommits) return RunAlone(work);
+        var operation = new Operation<T>(work);
+        if (!_queue.Writer.TryWrite(operation)) throw new ObjectDisposedException(nameof(GroupCommit));
+        return operation.Completion.Task;
+    }
+
+    private Task<T> RunAlone<T>(Func<DbConnection, DbTransaction, T> work)
+    {
+        try
+        {
+            using var db = _database.Open();
+            using var tx = db.BeginTransaction();
+            var result = work(db, tx);
+            tx.Commit();
+            return Task.FromResult(result);
+        }
+        catch (Exception e)
+        {
+            return Task.FromException<T>(e);
+        }
+    }
+
+    private async Task LoopAsync()
+    {
+        var batch = new List<IOperation>(MaxBatch);
+        while (await _queue.Reader.WaitToReadAsync())
+        {
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var operation)) batch.Add(operation);
+            Commit(batch);
+            batch.Clear();
+        }
+    }
+
+    private void Commit(List<IOperation> batch)
+    {
+        var succeeded = new List<IOperation>(batch.Count);
+        try
+        {
+            using var db = _database.Open();
+            using var tx = db.BeginTransaction();
+            foreach (var operation in batch)
+            {
+                db.Execute("SAVEPOINT operation", transaction: tx);
+                try
+                {
+                    operation.Execute(db, tx);
+                    db.Execute("RELEASE operation", transaction: tx);
+                    succeeded.Add(operation);
+                }
+                catch (Exception e)
+                {
+                    db.Execute("ROLLBACK TO operation; RELEASE operation", transaction: tx);
+                    operation.Fail(e);
+                }
+            }
+            tx.Commit();
+        }
+        catch (Exception e)
+        {
+            // Nothing of the batch was committed; operations that already failed alone keep their own error.
+            foreach (var operation in batch) operation.Fail(e);
+            return;
+        }
+        foreach (var operation in succeeded) operation.Complete();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _loop;
+    }
+
+    private interface IOperation
+    {
+        void Execute(DbConnection db, DbTransaction tx);
+        void Complete();
+        void Fail(Exception error);
+    }
+
+    private sealed class Operation<T>(Func<DbConnection, DbTransaction, T> work) : IOperation
+    {
+        private T _result = default!;
+
+        public TaskCompletionSource<T> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Execute(DbConnection db, DbTransaction tx) => _result = work(db, tx);
+
+        public void Complete() => Completion.TrySetResult(_result);
+
+        public void Fail(Exception error) => Completion.TrySetException(error);
+    }
+}

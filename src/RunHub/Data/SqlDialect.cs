@@ -1,0 +1,23 @@
+namespace RunHub.Data;
+
+/// <summary>The SQL that differs between SQLite and PostgreSQL; everything else is written once for both.</summary>
+public sealed record SqlDialect
+{
+    /// <summary>
+    /// Ends the query that picks the next runnable task. PostgreSQL: <c>FOR UPDATE SKIP LOCKED</c>, so workers of
+    /// several nodes each take a different task without waiting for each other. SQLite has one writer at a time.
+    /// </summary>
+    public required string ClaimLock { get; init; }
+
+    /// <summary>Takes a transaction-long lock on the parameter <c>@lockName</c>; null where writers are serialized anyway.</summary>
+    public required string? NamedLock { get; init; }
+
+    /// <summary>Run inside a transaction that makes a task runnable, to wake workers on other nodes; null when there are none to wake.</summary>
+    public required string? AnnounceRunnable { get; init; }
+
+    /// <summary>
+    /// Whether concurrent submits should share one transaction (<see cref="GroupCommit"/>): worth it where each
+    /// commit is a file sync of a single writer (SQLite), not where the server already groups commits itself.
+    /// </summary>
+    public required bool GroupsCommits { get; init; }
+}

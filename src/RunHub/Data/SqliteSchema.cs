@@ -1,0 +1,153 @@
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+namespace RunHub.Data;
+
+/// <summary>
+/// The schema, as numbered steps applied in order inside one write transaction, so processes that start
+/// at once cannot both apply a step. Money columns are integer thousandths of CNY; times are Unix milliseconds.
+/// </summary>
+internal static class SqliteSchema
+{
+    /// <summary>How many steps there are; <see cref="PostgresSchema"/> mirrors each of them.</summary>
+    public static int StepCount => Steps.Length;
+
+    private static readonly string[] Steps =
+    [
+        """
+        CREATE TABLE accounts (
+            id          TEXT PRIMARY KEY,
+            name        TEXT NOT NULL,
+            balance     INTEGER NOT NULL DEFAULT 0 CHECK (balance >= 0),
+            created_at  INTEGER NOT NULL
+        );
+        CREATE TABLE api_keys (
+            key_hash    TEXT PRIMARY KEY,
+            account_id  TEXT NOT NULL REFERENCES accounts(id),
+            key_hint    TEXT NOT NULL,
+            created_at  INTEGER NOT NULL,
+            revoked_at  INTEGER
+        );
+        CREATE INDEX api_keys_account ON api_keys(account_id);
+        -- Every movement of money. amount moves the wallet (balance = sum of amount), held moves the
+        -- reservation of a task (outstanding holds = sum of held). One row per task and kind, so a
+        -- task re-run after a crash can never be charged or refunded twice.
+        CREATE TABLE ledger (
+            id          INTEGER PRIMARY KEY AUTOINCREMENT,
+            account_id  TEXT NOT NULL REFERENCES accounts(id),
+            task_id     TEXT,
+            kind        TEXT NOT NULL CHECK (kind IN ('topup', 'reserve', 'release', 'settle')),
+            amount      INTEGER NOT NULL,
+            held        INTEGER NOT NULL DEFAULT 0,
+            note        TEXT,
+            created_at  INTEGER NOT NULL
+        );
+        CREATE UNIQUE INDEX ledger_task_kind ON ledger(task_id, kind) WHERE task_id IS NOT NULL;
+        CREATE INDEX ledger_account ON ledger(account_id);
+        CREATE TABLE tasks (
+            id                TEXT PRIMARY KEY,
+            account_id        TEXT NOT NULL REFERENCES accounts(id),
+            endpoint          TEXT NOT NULL,
+            client_id         TEXT NOT NULL,
+            status            TEXT NOT NULL CHECK (status IN ('QUEUED', 'RUNNING', 'SUCCESS', 'FAILED')),
+            parameters        TEXT NOT NULL,
+            price             INTEGER NOT NULL,
+            error_code        TEXT NOT NULL DEFAULT '',
+            error_message     TEXT NOT NULL DEFAULT '',
+            results           TEXT,
+            attempts          INTEGER NOT NULL DEFAULT 0,
+            lease_owner       TEXT,
+            lease_expires_at  INTEGER,
+            created_at        INTEGER NOT NULL,
+            started_at        INTEGER,
+            finished_at       INTEGER
+        );
+        CREATE INDEX tasks_pending ON tasks(status, id) WHERE status IN ('QUEUED', 'RUNNING');
+        CREATE INDEX tasks_account ON tasks(account_id, status);
+        """,
+        """
+        -- Idempotency-Key of a submit: the task it created, for 24 hours, so a retried submit returns that task
+        -- instead of charging again. The request hash tells a retry from a different request reusing the key.
+        CREATE TABLE idempotency_keys (
+            account_id    TEXT NOT NULL REFERENCES accounts(id),
+            key           TEXT NOT NULL,
+            request_hash  TEXT NOT NULL,
+            task_id       TEXT NOT NULL REFERENCES tasks(id),
+            created_at    INTEGER NOT NULL,
+            PRIMARY KEY (account_id, key)
+        );
+        CREATE INDEX idempotency_keys_created ON idempotency_keys(created_at);
+        """,
+        """
+        -- Engine dispatch (docs/engines.md). status may be CANCEL, RunningHub's word for a cancelled task; SQLite
+        -- cannot alter a CHECK, so the table is rebuilt (Migrate turns reference checks off around it and verifies
+        -- them before committing). New columns: available_at (a task handed back because its backends were busy
+        -- is not claimed before then), cancel_requested_at (a running task's worker stops it when it sees this),
+        -- progress (the engine's last report, JSON), prompt_tips (the backend's validation report, JSON) and
+        -- backend_usage (what the backend said it used, its own JSON).
+        CREATE TABLE tasks_rebuilt (
+            id                   TEXT PRIMARY KEY,
+            account_id           TEXT NOT NULL REFERENCES accounts(id),
+            endpoint             TEXT NOT NULL,
+            client_id            TEXT NOT NULL,
+            status               TEXT NOT NULL CHECK (status IN ('QUEUED', 'RUNNING', 'SUCCESS', 'FAILED', 'CANCEL')),
+            parameters           TEXT NOT NULL,
+            price                INTEGER NOT NULL,
+            error_code           TEXT NOT NULL DEFAULT '',
+            error_message        TEXT NOT NULL DEFAULT '',
+            results              TEXT,
+            attempts             INTEGER NOT NULL DEFAULT 0,
+            lease_owner          TEXT,
+            lease_expires_at     INTEGER,
+            created_at           INTEGER NOT NULL,
+            started_at           INTEGER,
+            finished_at          INTEGER,
+            available_at         INTEGER,
+            cancel_requested_at  INTEGER,
+            progress             TEXT,
+            prompt_tips          TEXT,
+            backend_usage        TEXT
+        );
+        INSERT INTO tasks_rebuilt (id, account_id, endpoint, client_id, status, parameters, price, error_code, error_message,
+            results, attempts, lease_owner, lease_expires_at, created_at, started_at, finished_at)
+        SELECT id, account_id, endpoint, client_id, status, parameters, price, error_code, error_message,
+            results, attempts, lease_owner, lease_expires_at, created_at, started_at, finished_at FROM tasks;
+        DROP TABLE tasks;
+        ALTER TABLE tasks_rebuilt RENAME TO tasks;
+        CREATE INDEX tasks_pending ON tasks(status, id) WHERE status IN ('QUEUED', 'RUNNING');
+        CREATE INDEX tasks_account ON tasks(account_id, status);
+        """,
+    ];
+
+    /// <param name="upTo">Apply steps up to this version only (tests of a migration start from an older schema).</param>
+    public static void Migrate(SqliteConnection connection, int upTo = int.MaxValue)
+    {
+        connection.Execute("PRAGMA journal_mode = WAL;");
+        // A step that rebuilds a table other tables refer to must not have the drop cascade or fail on them; SQLite
+        // only switches reference checks outside a transaction. They are verified before the commit instead.
+        connection.Execute("PRAGMA foreign_keys = OFF;");
+        try
+        {
+            MigrateSteps(connection, Math.Min(upTo, Steps.Length));
+        }
+        finally
+        {
+            connection.Execute("PRAGMA foreign_keys = ON;");
+        }
+    }
+
+    private static void MigrateSteps(SqliteConnection connection, int upTo)
+    {
+        using var transaction = connection.BeginTransaction();
+        connection.Execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)", transaction: transaction);
+        var version = connection.ExecuteScalar<long?>("SELECT max(version) FROM schema_version", transaction: transaction) ?? 0;
+        for (var step = (int)version; step < upTo; step++)
+        {
+            connection.Execute(Steps[step], transaction: transaction);
+            connection.Execute("INSERT INTO schema_version (version) VALUES (@v)", new { v = step + 1 }, transaction);
+        }
+        var broken = connection.Query("PRAGMA foreign_key_check", transaction: transaction).Count();
+        if (broken > 0) throw new InvalidOperationException($"schema migration left {broken} broken references; nothing was changed");
+        transaction.Commit();
+    }
+}

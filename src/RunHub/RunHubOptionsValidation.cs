@@ -1,0 +1,86 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+using RunHub.Engines.ComfyUi;
+using RunHub.Engines.OpenAiImages;
+using RunHub.Engines.RunningHub;
+using RunHub.Engines.Sandbox;
+
+namespace RunHub;
+
+/// <summary>
+/// Every rule the <c>RunHub</c> section must meet, checked once at start before any service is built: each broken
+/// rule is one plain line that names the setting (as a key and as its environment variable) and says what would
+/// be right, so <c>serve</c> and the admin commands can stop with it instead of a stack trace.
+/// </summary>
+public sealed class RunHubOptionsValidation : IValidateOptions<RunHubOptions>
+{
+    /// <summary>The engine names the catalog and <c>RunHub:CatalogImports</c> may use.</summary>
+    public static readonly IReadOnlySet<string> BuiltInEngines = new HashSet<string>(StringComparer.Ordinal)
+    {
+        SandboxEngine.EngineName, ComfyUiEngine.EngineName, OpenAiImagesEngine.EngineName, RunningHubEngine.EngineName,
+    };
+
+    public ValidateOptionsResult Validate(string? name, RunHubOptions options)
+    {
+        var problems = Problems(options).ToList();
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+
+    /// <summary>Checks <paramref name="options"/>.</summary>
+    /// <exception cref="OptionsValidationException">One or more rules are broken; each failure message is one line.</exception>
+    public static void ThrowIfInvalid(RunHubOptions options)
+    {
+        var result = new RunHubOptionsValidation().Validate(null, options);
+        if (result.Failed) throw new OptionsValidationException(RunHubOptions.Section, typeof(RunHubOptions), result.Failures);
+    }
+
+    private static IEnumerable<string> Problems(RunHubOptions o)
+    {
+        if (!new[] { "all", "api", "worker", "" }.Contains((o.Role ?? "").Trim().ToLowerInvariant()))
+            yield return Setting("Role", $"is '{o.Role}'; use all, api or worker (or --role)");
+        if (string.IsNullOrWhiteSpace(o.DataDir)) yield return Setting("DataDir", "is empty; name a folder (or --data)");
+        if (!string.IsNullOrWhiteSpace(o.PublicBaseUrl)
+            && !(Uri.TryCreate(o.PublicBaseUrl, UriKind.Absolute, out var publicBase) && publicBase.Scheme is "http" or "https"))
+            yield return Setting("PublicBaseUrl", $"is '{o.PublicBaseUrl}'; use an absolute http(s) URL such as https://api.example.com");
+        if (!string.IsNullOrWhiteSpace(o.CatalogDir) && !Directory.Exists(o.CatalogDir))
+            yield return Setting("CatalogDir", $"names '{Path.GetFullPath(o.CatalogDir)}', which is not a folder; point it at a catalog folder or leave it empty for the shipped catalog");
+        for (var i = 0; i < o.CatalogImports.Count; i++)
+        {
+            var import = o.CatalogImports[i];
+            if (string.IsNullOrWhiteSpace(import.Registry) || !File.Exists(import.Registry))
+                yield return Setting($"CatalogImports:{i}:Registry", $"names '{import.Registry}', which is not a file; give a RunningHub registry file");
+            if (!string.IsNullOrWhiteSpace(import.Pricing) && !File.Exists(import.Pricing))
+                yield return Setting($"CatalogImports:{i}:Pricing", $"names '{import.Pricing}', which is not a file; give a RunningHub price list or leave it empty");
+            if (!string.IsNullOrWhiteSpace(import.Engine) && !BuiltInEngines.Contains(import.Engine))
+                yield return Setting($"CatalogImports:{i}:Engine", $"is '{import.Engine}', not an engine; use one of {string.Join(", ", BuiltInEngines.Order())}");
+        }
+        if (o.KeyCacheSeconds < 0) yield return Setting("KeyCacheSeconds", $"is {o.KeyCacheSeconds}; use 0 (no cache) or more");
+        if (o.BootstrapBalance < 0) yield return Setting("BootstrapBalance", $"is {o.BootstrapBalance}; use 0 or more CNY");
+
+        if (o.Queue.Workers < 1) yield return Setting("Queue:Workers", $"is {o.Queue.Workers}; use 1 or more");
+        if (!(o.Queue.LeaseSeconds > 0)) yield return Setting("Queue:LeaseSeconds", $"is {o.Queue.LeaseSeconds}; use more than 0 seconds, e.g. 30");
+        if (o.Queue.PollMilliseconds < 1) yield return Setting("Queue:PollMilliseconds", $"is {o.Queue.PollMilliseconds}; use 1 or more, e.g. 1000");
+        if (o.Queue.MaxAttempts < 1) yield return Setting("Queue:MaxAttempts", $"is {o.Queue.MaxAttempts}; use 1 or more");
+
+        if (!(o.Media.FetchTimeoutSeconds > 0)) yield return Setting("Media:FetchTimeoutSeconds", $"is {o.Media.FetchTimeoutSeconds}; use more than 0");
+        if (o.Media.MaxRedirects < 0) yield return Setting("Media:MaxRedirects", $"is {o.Media.MaxRedirects}; use 0 or more");
+        if (o.Media.MaxImagePixels < 1) yield return Setting("Media:MaxImagePixels", $"is {o.Media.MaxImagePixels}; use 1 or more");
+        if (o.Media.MaxUploadMb < 1) yield return Setting("Media:MaxUploadMb", $"is {o.Media.MaxUploadMb}; use 1 or more");
+        for (var i = 0; i < o.Media.AllowedNetworks.Count; i++)
+        {
+            var network = o.Media.AllowedNetworks[i].Trim();
+            if (!IPNetwork.TryParse(network, out _) && !IPAddress.TryParse(network, out _))
+                yield return Setting($"Media:AllowedNetworks:{i}", $"is '{network}', not a network; use CIDR notation such as 10.1.2.0/24");
+        }
+
+        if (o.Engines.MaxAttempts < 1) yield return Setting("Engines:MaxAttempts", $"is {o.Engines.MaxAttempts}; use 1 or more");
+        if (o.Engines.CooldownSeconds < 0) yield return Setting("Engines:CooldownSeconds", $"is {o.Engines.CooldownSeconds}; use 0 or more");
+        if (o.Engines.Sandbox.DelayMs < 0) yield return Setting("Engines:Sandbox:DelayMs", $"is {o.Engines.Sandbox.DelayMs}; use 0 or more");
+        if (o.Engines.Sandbox.FailureRate is < 0 or > 1 || double.IsNaN(o.Engines.Sandbox.FailureRate))
+            yield return Setting("Engines:Sandbox:FailureRate", $"is {o.Engines.Sandbox.FailureRate}; use a share from 0 to 1");
+    }
+
+    /// <summary>"RunHub:Queue:LeaseSeconds (RunHub__Queue__LeaseSeconds) is 0; use ..."</summary>
+    private static string Setting(string key, string problem) =>
+        $"{RunHubOptions.Section}:{key} ({RunHubOptions.Section}__{key.Replace(":", "__", StringComparison.Ordinal)}) {problem}";
+}

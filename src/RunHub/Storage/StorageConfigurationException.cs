@@ -1,4 +1,0 @@
-namespace RunHub.Storage;
-
-/// <summary>The storage settings are wrong or the bucket cannot be used; the message says what to fix and never holds a secret.</summary>
-public sealed class StorageConfigurationException(string message, Exception? inner = null) : Exception(message, inner);

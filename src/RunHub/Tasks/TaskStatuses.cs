@@ -1,0 +1,12 @@
+namespace RunHub.Tasks;
+
+/// <summary>The wire values of a task's status.</summary>
+public static class TaskStatuses
+{
+    public const string Queued = "QUEUED";
+    public const string Running = "RUNNING";
+    public const string Success = "SUCCESS";
+    public const string Failed = "FAILED";
+    /// <summary>Cancelled by the caller (RunningHub's word for it); the charge is released.</summary>
+    public const string Cancel = "CANCEL";
+}

@@ -1,0 +1,26 @@
+using RunHub.Data;
+
+namespace RunHub.Tasks;
+
+public static class TasksServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the task queue and what runs and cancels tasks; with a role that runs tasks, also the worker loops
+    /// and, on PostgreSQL (<see cref="DataServiceCollectionExtensions.AddDatabase"/> first), the listener that wakes them when another node queues a task.
+    /// </summary>
+    public static IServiceCollection AddTasks(this IServiceCollection services, ServerRole role)
+    {
+        services.AddSingleton<TaskSignal>();
+        services.AddSingleton<TaskQueue>();
+        services.AddSingleton<TaskRunner>();
+        services.AddSingleton<TaskCancellation>();
+        if (!role.RunsTasks) return services;
+        services.AddHostedService<TaskWorkers>();
+        if (services.Any(d => d.ServiceType == typeof(PostgresDatabase)))
+        {
+            services.AddSingleton<PostgresQueueListener>();
+            services.AddHostedService(s => s.GetRequiredService<PostgresQueueListener>());
+        }
+        return services;
+    }
+}

@@ -1,0 +1,71 @@
+using System.Text.RegularExpressions;
+using RunHub.Tests.Support;
+
+namespace RunHub.Tests.Cli;
+
+public sealed class ServeCommandTests
+{
+    [Fact]
+    public async Task First_start_on_an_empty_database_prints_a_working_key_once_with_a_curl_line()
+    {
+        using var data = new TempDirectory();
+        var dataDir = data.Path;
+        string key;
+        await using (var server = await ServerProcess.StartAsync(dataDir))
+        {
+            var output = await WaitForOutputAsync(server, "curl");
+            key = Regex.Match(output, "shown only this once: ([0-9a-f]{32})").Groups[1].Value;
+            Assert.Equal(32, key.Length);
+            Assert.Contains($"curl -X POST {server.BaseUrl}/openapi/v2/", output);
+            using var http = new HttpClient { BaseAddress = new Uri(server.BaseUrl) };
+            var caller = new ApiCaller(http, "", key);
+            Assert.Equal(10m, await caller.BalanceAsync());
+            var submitted = await caller.SubmitAsync("rhart-image-g-1.5/text-to-image", new { prompt = "first run works", aspectRatio = "2:3" });
+            Assert.Equal("SUCCESS", (string)(await caller.WaitAsync((string)submitted["taskId"]!))["status"]!);
+
+            // The account commands work on the live server's data, and their keys work at once.
+            var (code, stdout, stderr) = await ServerProcess.RunAsync(["accounts", "create", "--name", "while-running", "--balance", "2", "--json", "--data", dataDir]);
+            Assert.True(code == 0, stderr);
+            var newKey = System.Text.Json.JsonDocument.Parse(stdout).RootElement.GetProperty("apiKey").GetString()!;
+            Assert.Equal(2m, await new ApiCaller(http, "", newKey).BalanceAsync());
+            Assert.Equal(0, (await ServerProcess.RunAsync(["keys", "revoke", newKey, "--data", dataDir])).ExitCode);
+            // Revoked by another process: the server's cache of live keys lets go within its lifetime (2 s).
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+            while ((int)(await new ApiCaller(http, "", newKey).PostAsync("/uc/openapi/accountStatus", "{}"))["code"]! != 1002)
+            {
+                Assert.True(DateTime.UtcNow < deadline, "a key revoked by the command still works after 10 s");
+                await Task.Delay(100);
+            }
+        }
+        await using (var again = await ServerProcess.StartAsync(dataDir))
+        {
+            await WaitForOutputAsync(again, "listening");
+            Assert.DoesNotContain(key, again.Output);
+            Assert.DoesNotContain("shown only this once", again.Output);
+        }
+    }
+
+    [Fact]
+    public async Task Serve_on_a_port_already_in_use_exits_1_with_a_clear_message()
+    {
+        using var data = new TempDirectory();
+        using var occupant = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        occupant.Start();
+        var port = ((System.Net.IPEndPoint)occupant.LocalEndpoint).Port;
+        var (code, _, stderr) = await ServerProcess.RunAsync(["serve", "--urls", $"http://127.0.0.1:{port}", "--data", data.Path]);
+        Assert.Equal(1, code);
+        Assert.Contains("cannot listen", stderr);
+        Assert.DoesNotContain("   at ", stderr);
+    }
+
+    private static async Task<string> WaitForOutputAsync(ServerProcess server, string text)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!server.Output.Contains(text, StringComparison.Ordinal))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"'{text}' never printed:\n{server.Output}");
+            await Task.Delay(50);
+        }
+        return server.Output;
+    }
+}

@@ -1,0 +1,29 @@
+using RunHub.Accounts;
+using RunHub.Data;
+using RunHub.Tasks;
+
+namespace RunHub.Tests.Data;
+
+/// <summary>A node's view of a test store: its own connection pool, queue and group commit, as a separate process has.</summary>
+public sealed class Node : IAsyncDisposable
+{
+    public Node(Database database)
+    {
+        Database = database;
+        Commits = new GroupCommit(database);
+        Queue = new TaskQueue(database, Commits, new TaskSignal());
+        Accounts = new AccountDirectory(database);
+    }
+
+    public Database Database { get; }
+    public GroupCommit Commits { get; }
+    public TaskQueue Queue { get; }
+    public AccountDirectory Accounts { get; }
+
+    public static List<Node> Open(TestStore store, int count) => Enumerable.Range(0, count).Select(_ => new Node(store.OpenNode())).ToList();
+
+    public Task<SubmitResult> SubmitAsync(string accountId, Money price, IdempotencyKey? key = null) =>
+        Queue.SubmitAsync(accountId, "test/model", """{"prompt":"a lighthouse"}""", price, key);
+
+    public ValueTask DisposeAsync() => Commits.DisposeAsync();
+}
