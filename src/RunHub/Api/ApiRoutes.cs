@@ -24,6 +24,7 @@ public static class ApiRoutes
         v2.MapPost("/query", QueryEndpoint.Handle);
         v2.MapPost("/cancel", CancelEndpoint.Handle);
         v2.MapGet("/models", (ModelsEndpoint models) => models.Handle());
+        v2.MapGet("/tasks", TaskListEndpoint.Handle);
         v2.MapPost("/media/upload/binary", UploadEndpoint.Handle).DisableAntiforgery();
         v2.MapPost("/{**endpoint}", SubmitEndpoint.Handle);
         // RunningHub answers a wrong method with HTTP 200 and code 1009, like every other error of the API.
