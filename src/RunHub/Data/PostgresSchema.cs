@@ -93,6 +93,7 @@ internal static class PostgresSchema
             security_stamp   TEXT NOT NULL,
             totp_secret      TEXT,
             recovery_codes   TEXT,
+            totp_last_step   BIGINT,
             failed_sign_ins  BIGINT NOT NULL DEFAULT 0,
             locked_until     BIGINT,
             disabled_at      BIGINT,
@@ -101,6 +102,12 @@ internal static class PostgresSchema
         );
         CREATE UNIQUE INDEX users_email ON users(email);
         CREATE INDEX users_account ON users(account_id);
+        -- ASP.NET Core's data protection keys (they sign the console's cookies and forms), shared by every node.
+        CREATE TABLE data_protection_keys (
+            name        TEXT PRIMARY KEY,
+            xml         TEXT NOT NULL,
+            created_at  BIGINT NOT NULL
+        );
         ALTER TABLE accounts ADD COLUMN disabled_at BIGINT;
         ALTER TABLE api_keys ADD COLUMN name TEXT, ADD COLUMN last_used_at BIGINT;
         CREATE TABLE topup_codes (

@@ -131,6 +131,7 @@ internal static class SqliteSchema
             security_stamp   TEXT NOT NULL,
             totp_secret      TEXT,
             recovery_codes   TEXT,
+            totp_last_step   INTEGER,
             failed_sign_ins  INTEGER NOT NULL DEFAULT 0,
             locked_until     INTEGER,
             disabled_at      INTEGER,
@@ -139,6 +140,12 @@ internal static class SqliteSchema
         );
         CREATE UNIQUE INDEX users_email ON users(email);
         CREATE INDEX users_account ON users(account_id);
+        -- ASP.NET Core's data protection keys (they sign the console's cookies and forms), shared by every node.
+        CREATE TABLE data_protection_keys (
+            name        TEXT PRIMARY KEY,
+            xml         TEXT NOT NULL,
+            created_at  INTEGER NOT NULL
+        );
         ALTER TABLE accounts ADD COLUMN disabled_at INTEGER;
         ALTER TABLE api_keys ADD COLUMN name TEXT;
         ALTER TABLE api_keys ADD COLUMN last_used_at INTEGER;
