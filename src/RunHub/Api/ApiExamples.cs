@@ -19,6 +19,9 @@ public static class ApiExamples
     /// <summary>The body of account status (RunningHub's field is <c>apikey</c>, lower case).</summary>
     public sealed record ApiKeyBody([property: System.Text.Json.Serialization.JsonPropertyName("apikey")] string Apikey);
 
+    /// <summary>The upload form: one file in the field <c>file</c>.</summary>
+    public sealed record UploadForm(IFormFile File);
+
     public static JsonObject EditRequest { get; } = new()
     {
         ["prompt"] = "A sudden, massive explosion behind them",

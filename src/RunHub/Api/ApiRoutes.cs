@@ -63,7 +63,7 @@ public static class ApiRoutes
         v2.MapPost("/media/upload/binary", UploadEndpoint.Handle).DisableAntiforgery()
             .StandardModelApi("uploadFile", "Upload a file", "Multipart form with the file in the field `file`. The type and " +
                 "extension come from the content; `download_url` works in any media parameter of a submit.")
-            .Accepts<IFormFile>("multipart/form-data")
+            .Body<UploadForm>("multipart/form-data")
             .Answers(Uploaded)
             .Refuses(RunHubErrorCodes.InvalidApiKey, "missing, invalid or revoked key")
             .Refuses(RunHubErrorCodes.InvalidParameters, "no multipart field `file`, or it is empty")

@@ -15,7 +15,7 @@ internal sealed class OperationDocs : IOpenApiOperationTransformer
 {
     public const string BearerScheme = "bearer";
 
-    public Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    public async Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
         var metadata = context.Description.ActionDescriptor.EndpointMetadata;
         // A route of several methods (GET and HEAD) is one operation per method, each needing its own id.
@@ -60,6 +60,16 @@ internal sealed class OperationDocs : IOpenApiOperationTransformer
         }
         operation.Description = text.ToString().Trim();
 
+        if (metadata.OfType<RequestBodyMetadata>().FirstOrDefault() is { } body)
+            operation.RequestBody = new OpenApiRequestBody
+            {
+                Required = true,
+                Content = new Dictionary<string, OpenApiMediaType>
+                {
+                    [body.ContentType] = new() { Schema = await context.GetOrCreateSchemaAsync(body.Type, cancellationToken: cancellationToken) },
+                },
+            };
+
         foreach (var example in metadata.OfType<ExampleMetadata>())
         {
             var content = example.IsRequest
@@ -69,6 +79,5 @@ internal sealed class OperationDocs : IOpenApiOperationTransformer
             json.Examples ??= new Dictionary<string, IOpenApiExample>();
             json.Examples[example.Name] = new OpenApiExample { Summary = example.Summary, Value = example.Value.DeepClone() };
         }
-        return Task.CompletedTask;
     }
 }

@@ -16,6 +16,12 @@ internal sealed record KeyMetadata(KeyPlacement Placement, string? BodyField = n
 /// <summary>An error code this route answers with, and when.</summary>
 internal sealed record RefusalMetadata(string Code, string When);
 
+/// <summary>
+/// The request body's type and content type, for the document only: ASP.NET Core's <c>Accepts</c> would also refuse
+/// other content types with 415, where the API answers in its own shape (and reads JSON sent as text/plain).
+/// </summary>
+internal sealed record RequestBodyMetadata(Type Type, string ContentType);
+
 /// <summary>A named example of the request body (<see cref="IsRequest"/>) or of the HTTP 200 answer.</summary>
 internal sealed record ExampleMetadata(bool IsRequest, string Name, string Summary, JsonNode Value);
 

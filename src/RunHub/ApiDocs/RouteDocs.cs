@@ -54,7 +54,15 @@ public static class RouteDocs
 
     /// <summary>The JSON request body's schema (from <typeparamref name="T"/>) and its example, named "example".</summary>
     public static RouteHandlerBuilder JsonBody<T>(this RouteHandlerBuilder route, T example, string summary = "A request") where T : notnull =>
-        route.Accepts<T>("application/json").WithMetadata(new ExampleMetadata(true, "example", summary, ToNode(example)));
+        route.Body<T>("application/json").WithMetadata(new ExampleMetadata(true, "example", summary, ToNode(example)));
+
+    /// <summary>
+    /// The request body's schema (from <typeparamref name="T"/>) and content type, in the document only: unlike
+    /// ASP.NET Core's <c>Accepts</c>, requests of another content type still reach the handler, which answers in the
+    /// API's own shape.
+    /// </summary>
+    public static RouteHandlerBuilder Body<T>(this RouteHandlerBuilder route, string contentType) =>
+        route.WithMetadata(new RequestBodyMetadata(typeof(T), contentType));
 
     /// <summary>
     /// The HTTP 200 answer's JSON schema (from <typeparamref name="T"/>) with a named example; call again with the same
