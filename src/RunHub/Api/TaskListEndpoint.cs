@@ -36,6 +36,11 @@ public static class TaskListEndpoint
         public ProgressReport? Progress { get; init; }
     }
 
+    /// <summary>A page of one task, for the OpenAPI document.</summary>
+    public static Envelope Example { get; } = new(0, "success", new TaskListPage(
+        [new ListedTask(ApiExamples.TaskId, TaskStatuses.Success, "rhart-image-g-1.5/edit", 1764489600000, 1764489604000, "", "",
+            ApiExamples.SucceededTask.Results, ApiExamples.SucceededTask.Usage)], ApiExamples.TaskId));
+
     public static async Task<Envelope> Handle(HttpRequest request, AccountDirectory accounts, TaskListing listing,
         IOptions<RunHubOptions> options, FileLinks links, CancellationToken cancellationToken)
     {
