@@ -8,6 +8,7 @@ using RunHub.Engines;
 using RunHub.Files;
 using RunHub.Media;
 using RunHub.Tasks;
+using RunHub.WebConsole;
 
 namespace RunHub;
 
@@ -44,11 +45,13 @@ public static class RunHubApp
         builder.Services.AddMediaFetching();
         builder.AddApi(options);
         builder.Services.AddApiDocs();
+        if (role.ServesApi && options.WebConsole.Enabled) builder.Services.AddWebConsole(options);
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
         if (role.ServesApi) app.MapApi().MapApiDocs();
         else app.MapHealth();
+        if (role.ServesApi && options.WebConsole.Enabled) app.MapWebConsole();
         return app;
     }
 

@@ -117,21 +117,29 @@ public sealed class AccountDirectory(Database database, ApiKeyCache? keys = null
         return accountId;
     }
 
-    private static CreatedAccount InsertAccount(DbConnection db, DbTransaction tx, string name, Money balance)
+    /// <summary>Inserts an account with its opening balance (a ledger top-up) and, unless <paramref name="withKey"/> is false, one key.</summary>
+    internal static CreatedAccount InsertAccount(DbConnection db, DbTransaction tx, string name, Money balance, bool withKey = true)
     {
         var id = TaskIdGenerator.Shared.Next();
         db.Execute("INSERT INTO accounts (id, name, balance, created_at) VALUES (@id, @name, 0, @now)",
             new { id, name, now = Clock.NowMs() }, tx);
         if (balance.Millis > 0) WalletLedger.TopUp(db, tx, id, balance, "opening balance");
-        var key = InsertKey(db, tx, id);
+        var key = withKey ? InsertKey(db, tx, id) : "";
         return new CreatedAccount(id, name, key, balance);
     }
 
-    private static string InsertKey(DbConnection db, DbTransaction tx, string accountId)
+    /// <summary>Inserts a new key of the account, optionally named; returns the plain key (shown once, never stored).</summary>
+    internal static string InsertKey(DbConnection db, DbTransaction tx, string accountId, string? name = null)
     {
         var key = ApiKey.Generate();
-        db.Execute("INSERT INTO api_keys (key_hash, account_id, key_hint, created_at) VALUES (@hash, @accountId, @hint, @now)",
-            new { hash = ApiKey.Hash(key), accountId, hint = ApiKey.Mask(key), now = Clock.NowMs() }, tx);
+        db.Execute("INSERT INTO api_keys (key_hash, account_id, key_hint, created_at, name) VALUES (@hash, @accountId, @hint, @now, @name)",
+            new { hash = ApiKey.Hash(key), accountId, hint = ApiKey.Mask(key), now = Clock.NowMs(), name }, tx);
         return key;
+    }
+
+    /// <summary>Stops the keys with these hashes working at once in this process (other nodes: within the cache's lifetime).</summary>
+    public void ForgetKeys(IEnumerable<string> keyHashes)
+    {
+        foreach (var hash in keyHashes) keys?.Forget(hash);
     }
 }

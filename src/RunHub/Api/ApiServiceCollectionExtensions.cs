@@ -16,6 +16,7 @@ public static class ApiServiceCollectionExtensions
         builder.Services.Configure<FormOptions>(f => f.MultipartBodyLengthLimit = maxBody);
         builder.Services.ConfigureHttpJsonOptions(j => j.SerializerOptions.PropertyNamingPolicy = WireJson.Options.PropertyNamingPolicy);
         builder.Services.AddSingleton<ModelsEndpoint>();
+        builder.Services.AddSingleton<TaskSubmitter>();
         return builder;
     }
 }

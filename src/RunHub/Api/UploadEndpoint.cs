@@ -1,9 +1,7 @@
 using RunHub.Wire;
 using RunHub.Client;
-using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using RunHub.Accounts;
-using RunHub.Media;
 using RunHub.Files;
 
 namespace RunHub.Api;
@@ -14,9 +12,6 @@ namespace RunHub.Api;
 /// </summary>
 public static class UploadEndpoint
 {
-    // Enough of the file's start for every signature MediaProbe knows.
-    private const int HeadBytes = 4096;
-
     public sealed record Envelope(int Code, string Message, Uploaded? Data);
 
     public sealed record Uploaded(
@@ -25,7 +20,7 @@ public static class UploadEndpoint
         string FileName,
         string Size);
 
-    public static async Task<Envelope> Handle(HttpRequest request, AccountDirectory accounts, IFileStore files, FileLinks links,
+    public static async Task<Envelope> Handle(HttpRequest request, AccountDirectory accounts, UploadedFiles uploads, FileLinks links,
         IOptions<RunHubOptions> options)
     {
         var key = BearerKey.From(request);
@@ -50,33 +45,14 @@ public static class UploadEndpoint
         if (file.Length > limit) return TooLarge(options.Value);
 
         // The form reader has buffered a large file on disk; it is hashed and stored from there, never held in memory whole.
-        var aborted = request.HttpContext.RequestAborted;
         await using var content = file.OpenReadStream();
-        var head = new byte[Math.Min(file.Length, HeadBytes)];
-        await content.ReadExactlyAsync(head, aborted);
-        content.Position = 0;
-        var hash = await SHA256.HashDataAsync(content, aborted);
-        content.Position = 0;
-
-        var format = MediaProbe.DetectFormat(head);
-        var extension = format?.Extension ?? SafeExtension(file.FileName) ?? "bin";
-        var name = $"openapi/{Convert.ToHexStringLower(hash)}.{extension}";
-        await files.PutAsync(name, content, aborted);
-        return new Envelope(0, "success", new Uploaded(
-            format?.UploadType ?? MediaFormat.UploadTypeOf(MediaKind.Other),
-            links.UrlOf(name, BaseUrl.Of(request, options.Value)),
-            name,
-            file.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        var stored = await uploads.StoreAsync(content, file.FileName, request.HttpContext.RequestAborted);
+        return new Envelope(0, "success", new Uploaded(stored.Type, links.UrlOf(stored.Key, BaseUrl.Of(request, options.Value)), stored.Key,
+            stored.Size.ToString(System.Globalization.CultureInfo.InvariantCulture)));
     }
 
     private static Envelope TooLarge(RunHubOptions options) =>
         Error(RunHubErrorCodes.FileTooLarge, $"file: larger than the {options.Media.MaxUploadMb} MB this server accepts");
 
     internal static Envelope Error(string code, string message) => new(int.Parse(code), ErrorMessages.Refusal(code, message), null);
-
-    private static string? SafeExtension(string fileName)
-    {
-        var extension = Path.GetExtension(fileName).TrimStart('.').ToLowerInvariant();
-        return extension.Length is > 0 and <= 8 && extension.All(char.IsAsciiLetterOrDigit) ? extension : null;
-    }
 }

@@ -19,6 +19,7 @@ public static class RunHubCommandLine
             ServeCommand.Create(),
             AccountsCommand.Create(data, json),
             KeysCommand.Create(data, json),
+            AdminCommand.Create(data),
             RunCommand.Create(connection),
             QueryCommand.Create(connection),
             CancelCommand.Create(connection),

@@ -60,6 +60,11 @@ public static class ServeCommand
                     "-H \"Content-Type: application/json\" -d '{\"taskId\":\"<taskId from above>\"}'");
                 output.WriteLine();
             }
+            if (app.Services.GetService<WebConsole.Users.ConsoleUsers>() is { } users && !await users.AnyOperatorAsync())
+            {
+                output.WriteLine($"The web console is at {address}/console. It has no operator yet; create the first with:");
+                output.WriteLine("  runhub admin create --email you@example.com     (it asks for a password, or reads one line from standard input)");
+            }
             await app.WaitForShutdownAsync(cancellationToken);
             return 0;
         });
