@@ -82,6 +82,10 @@ internal static class PostgresSchema
             ADD COLUMN prompt_tips          TEXT,
             ADD COLUMN backend_usage        TEXT;
         """,
+        """
+        -- Tracing: the W3C traceparent of the submit request, so a task's runs on any node continue its trace.
+        ALTER TABLE tasks ADD COLUMN trace_parent TEXT;
+        """,
     ];
 
     /// <summary>How many steps there are; the SQLite schema must have as many (a test holds the two in step).</summary>

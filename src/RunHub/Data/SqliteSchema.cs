@@ -117,6 +117,10 @@ internal static class SqliteSchema
         CREATE INDEX tasks_pending ON tasks(status, id) WHERE status IN ('QUEUED', 'RUNNING');
         CREATE INDEX tasks_account ON tasks(account_id, status);
         """,
+        """
+        -- Tracing: the W3C traceparent of the submit request, so a task's runs on any node continue its trace.
+        ALTER TABLE tasks ADD COLUMN trace_parent TEXT;
+        """,
     ];
 
     /// <param name="upTo">Apply steps up to this version only (tests of a migration start from an older schema).</param>
