@@ -7,6 +7,7 @@ using RunHub.Data;
 using RunHub.Engines;
 using RunHub.Files;
 using RunHub.Media;
+using RunHub.Observability;
 using RunHub.Tasks;
 using RunHub.WebConsole;
 
@@ -46,12 +47,14 @@ public static class RunHubApp
         builder.AddApi(options);
         builder.Services.AddApiDocs();
         if (role.ServesApi && options.WebConsole.Enabled) builder.Services.AddWebConsole(options);
+        builder.AddObservability(options);
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
         if (role.ServesApi) app.MapApi().MapApiDocs();
         else app.MapHealth();
         if (role.ServesApi && options.WebConsole.Enabled) app.MapWebConsole();
+        app.MapObservability();
         return app;
     }
 
