@@ -36,7 +36,10 @@ public sealed record BenchOptions
     public IReadOnlyList<string> Groups { get; init; } = AllGroups;
 
     /// <summary>api (baseline, query, query-rate, submit), engine, e2e (needs engine), pickup, memory.</summary>
-    public static IReadOnlyList<string> AllGroups { get; } = ["api", "engine", "e2e", "pickup", "memory"];
+    public static IReadOnlyList<string> AllGroups { get; } = ["api", "engine", "e2e", "pickup", "memory", "console"];
+
+    /// <summary>Tasks written into the console group's account before its pages are timed (issue 15's target is for 1,000,000).</summary>
+    public int ConsoleTasks { get; init; } = 1_000_000;
 
     public bool Runs(string group) => Groups.Contains(group, StringComparer.OrdinalIgnoreCase);
 

@@ -10,7 +10,8 @@ namespace RunHub.Tests.Bench;
 /// </summary>
 public sealed class BenchSmokeTests(ITestOutputHelper output)
 {
-    private static readonly string[] Scenarios = ["baseline", "query", "query-rate", "submit", "engine", "e2e", "pickup"];
+    private static readonly string[] Scenarios = ["baseline", "query", "query-rate", "submit", "engine", "e2e", "pickup",
+        "console-tasks", "console-tasks-filtered", "console-tasks-deep", "console-dashboard", "api-tasks"];
 
     [Fact]
     public async Task A_tiny_run_writes_a_table_and_json_with_every_scenario()
@@ -28,6 +29,7 @@ public sealed class BenchSmokeTests(ITestOutputHelper output)
                 Workers = 2,
                 MemoryTasks = 200,
                 PickupTasks = 20,
+                ConsoleTasks = 2000,
                 OutputDir = dir,
                 Command = "BenchSmokeTests",
             };
@@ -43,7 +45,8 @@ public sealed class BenchSmokeTests(ITestOutputHelper output)
             var root = json.RootElement;
             Assert.Equal(Scenarios, root.GetProperty("scenarios").EnumerateArray().Select(s => s.GetProperty("name").GetString()));
             Assert.Equal(JsonValueKind.Object, root.GetProperty("memory").ValueKind);
-            Assert.Equal(["query", "query-rate", "submit", "e2e", "pickup", "memory"],
+            Assert.Equal(["query", "query-rate", "submit", "e2e", "pickup", "console-tasks", "console-tasks-filtered", "console-tasks-deep",
+                    "console-dashboard", "memory"],
                 root.GetProperty("targets").EnumerateArray().Select(t => t.GetProperty("scenario").GetString()));
             Assert.True(root.GetProperty("machine").GetProperty("cores").GetInt32() > 0);
             Assert.Equal("BenchSmokeTests", root.GetProperty("command").GetString());
