@@ -82,6 +82,10 @@ internal static class PostgresSchema
             ADD COLUMN prompt_tips          TEXT,
             ADD COLUMN backend_usage        TEXT;
         """,
+        """
+        -- The claim's fencing token (SQLite's step 4).
+        ALTER TABLE tasks ADD COLUMN lease_token TEXT;
+        """,
     ];
 
     /// <summary>How many steps there are; the SQLite schema must have as many (a test holds the two in step).</summary>

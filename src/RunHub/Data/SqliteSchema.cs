@@ -117,6 +117,11 @@ internal static class SqliteSchema
         CREATE INDEX tasks_pending ON tasks(status, id) WHERE status IN ('QUEUED', 'RUNNING');
         CREATE INDEX tasks_account ON tasks(account_id, status);
         """,
+        """
+        -- The token of the claim that holds a RUNNING task: every write of a run is fenced by it, so a run whose
+        -- lease lapsed and was claimed again (even by another worker of the same process) can change nothing.
+        ALTER TABLE tasks ADD COLUMN lease_token TEXT;
+        """,
     ];
 
     /// <param name="upTo">Apply steps up to this version only (tests of a migration start from an older schema).</param>
