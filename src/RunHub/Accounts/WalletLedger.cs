@@ -34,9 +34,42 @@ public static class WalletLedger
         return true;
     }
 
-    /// <summary>Turns the hold of a finished task into a charge. Idempotent per task.</summary>
-    public static Task SettleAsync(DbConnection db, DbTransaction tx, string accountId, string taskId, Money price, long now) =>
-        InsertAsync(db, tx, accountId, taskId, "settle", 0, -price.Millis, null, now, onceOnly: true);
+    /// <summary>
+    /// Turns the hold of a finished task into a charge, and adds it to the account's spending of the day (UTC) that
+    /// the console's chart reads. Idempotent per task.
+    /// </summary>
+    public static async Task SettleAsync(DbConnection db, DbTransaction tx, string accountId, string taskId, Money price, long now)
+    {
+        if (await InsertAsync(db, tx, accountId, taskId, "settle", 0, -price.Millis, null, now, onceOnly: true) && price.Millis > 0)
+            await db.ExecuteAsync(
+                """
+                INSERT INTO daily_spending (account_id, day, amount) VALUES (@accountId, @day, @amount)
+                ON CONFLICT (account_id, day) DO UPDATE SET amount = daily_spending.amount + excluded.amount
+                """, new { accountId, day = now / MillisPerDay, amount = price.Millis }, tx);
+    }
+
+    /// <summary>Milliseconds in a day: the unit of <c>daily_spending.day</c> (days since 1970-01-01, UTC).</summary>
+    public const long MillisPerDay = 86_400_000;
+
+    /// <summary>
+    /// An operator's correction of a wallet, up or down, with the reason in the line's note. False (nothing written)
+    /// when a deduction would take the balance below zero.
+    /// </summary>
+    /// <exception cref="KeyNotFoundException">No such account.</exception>
+    public static async Task<bool> TryAdjustAsync(DbConnection db, DbTransaction tx, string accountId, Money amount, string note, long now)
+    {
+        if (amount.Millis == 0) throw new ArgumentOutOfRangeException(nameof(amount), "an adjustment cannot be zero");
+        var rows = await db.ExecuteAsync("UPDATE accounts SET balance = balance + @amount WHERE id = @accountId AND balance + @amount >= 0",
+            new { amount = amount.Millis, accountId }, tx);
+        if (rows == 0)
+        {
+            if (await db.ExecuteScalarAsync<long>("SELECT count(*) FROM accounts WHERE id = @accountId", new { accountId }, tx) == 0)
+                throw new KeyNotFoundException($"no account {accountId}");
+            return false;
+        }
+        await InsertAsync(db, tx, accountId, null, "adjust", amount.Millis, 0, note, now);
+        return true;
+    }
 
     /// <summary>Gives the hold of a failed task back to the wallet. Idempotent per task.</summary>
     public static async Task ReleaseAsync(DbConnection db, DbTransaction tx, string accountId, string taskId, Money price, long now)

@@ -60,6 +60,14 @@ public static class ApiRoutes
                 "`endpoint`, `output_type`, `params[]` with `fieldKey`, `type`, `required`, limits), each with its price in the " +
                 "pricing file's shape. No key needed.")
             .Produces<JsonObject>(StatusCodes.Status200OK, "application/json");
+        v2.MapGet("/tasks", TaskListEndpoint.Handle)
+            .RunHubApi("listTasks", "List your tasks", "The key's own tasks, newest first, a page at a time (`limit` 1–100, default " +
+                "20; `cursor`: the previous page's `nextCursor`), filtered by `endpoint`, `status` and creation time (`since`, " +
+                "`before`: ISO 8601 dates or times, or Unix milliseconds). Each task is the task object plus `endpoint`, " +
+                "`createdAt` and `finishedAt` (Unix ms).", needsKey: true)
+            .Answers(TaskListEndpoint.Example)
+            .Refuses(RunHubErrorCodes.InvalidApiKey, "missing, invalid or revoked key")
+            .Refuses(RunHubErrorCodes.InvalidParameters, "a malformed `limit`, `cursor`, `status`, `since` or `before` (each named)");
         v2.MapPost("/media/upload/binary", UploadEndpoint.Handle).DisableAntiforgery()
             .StandardModelApi("uploadFile", "Upload a file", "Multipart form with the file in the field `file`. The type and " +
                 "extension come from the content; `download_url` works in any media parameter of a submit.")
