@@ -23,6 +23,6 @@ public static class ApiCors
 
     /// <summary>CORS on the API's paths and <c>/files/</c>; other paths (the console) are left alone.</summary>
     public static void Use(IApplicationBuilder app) => app.UseWhen(
-        context => ApiFamilies.Of(context.Request.Path) != ApiFamily.None || context.Request.Path.StartsWithSegments("/files"),
+        context => AnswerShapes.Of(context.Request.Path) != AnswerShape.None || context.Request.Path.StartsWithSegments("/files"),
         branch => branch.UseCors(PolicyName));
 }

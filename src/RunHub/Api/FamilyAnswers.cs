@@ -12,8 +12,8 @@ public static class FamilyAnswers
 {
     public static void Use(IApplicationBuilder app) => app.Use(async (context, next) =>
     {
-        var family = ApiFamilies.Of(context.Request.Path);
-        if (family == ApiFamily.None)
+        var family = AnswerShapes.Of(context.Request.Path);
+        if (family == AnswerShape.None)
         {
             await next(context);
             return;
@@ -30,7 +30,7 @@ public static class FamilyAnswers
                 response.Headers.Allow = allowed.Length > 0 ? $"{allowed}, OPTIONS" : "OPTIONS";
                 return;
             }
-            await ApiFamilies.WriteErrorAsync(context, RunHubErrorCodes.MethodNotSupported,
+            await AnswerShapes.WriteErrorAsync(context, RunHubErrorCodes.MethodNotSupported,
                 $"{context.Request.Method} is not supported here; use {(allowed.Length > 0 ? allowed : "POST")}");
         }
         else if (response.StatusCode == StatusCodes.Status404NotFound && context.GetEndpoint() is null)
@@ -40,7 +40,7 @@ public static class FamilyAnswers
                 response.StatusCode = StatusCodes.Status204NoContent;
                 return;
             }
-            await ApiFamilies.WriteErrorAsync(context, RunHubErrorCodes.UnknownEndpoint, $"no API call at {Shorten(context.Request.Path.Value)}");
+            await AnswerShapes.WriteErrorAsync(context, RunHubErrorCodes.UnknownEndpoint, $"no API call at {Shorten(context.Request.Path.Value)}");
         }
     });
 

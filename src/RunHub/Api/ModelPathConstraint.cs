@@ -9,5 +9,5 @@ public sealed class ModelPathConstraint : IRouteConstraint
 {
     public bool Match(HttpContext? httpContext, IRouter? route, string routeKey, RouteValueDictionary values, RouteDirection routeDirection) =>
         values.TryGetValue(routeKey, out var value)
-        && ApiFamilies.Of("/openapi/v2/" + (value as string ?? "").TrimStart('/')) == ApiFamily.TaskObject;
+        && AnswerShapes.Of("/openapi/v2/" + (value as string ?? "").TrimStart('/')) == AnswerShape.TaskObject;
 }

@@ -13,8 +13,8 @@ public static class UnexpectedErrors
     public static void Use(WebApplication app) => app.UseExceptionHandler(errorApp => errorApp.Run(async context =>
     {
         var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
-        var family = ApiFamilies.Of(context.Request.Path);
-        if (family == ApiFamily.None)
+        var family = AnswerShapes.Of(context.Request.Path);
+        if (family == AnswerShape.None)
         {
             context.Response.StatusCode = error is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError;
             return;
@@ -26,6 +26,6 @@ public static class UnexpectedErrors
             BadHttpRequestException bad => (RunHubErrorCodes.InvalidParameters, $"body: could not be read ({bad.Message})"),
             _ => (RunHubErrorCodes.InternalError, "internal error; the server log has the details"),
         };
-        await ApiFamilies.WriteErrorAsync(context, code, message);
+        await AnswerShapes.WriteErrorAsync(context, code, message);
     }));
 }

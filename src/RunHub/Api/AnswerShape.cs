@@ -2,8 +2,11 @@ using RunHub.Wire;
 
 namespace RunHub.Api;
 
-/// <summary>The answer shapes of RunningHub's API families; every answer under a family's paths is JSON in its shape.</summary>
-public enum ApiFamily
+/// <summary>
+/// The answer shapes of RunningHub's API families, by path: every answer under a family's paths is JSON in its shape,
+/// also for paths and methods no route takes (see <see cref="FamilyAnswers"/>).
+/// </summary>
+public enum AnswerShape
 {
     /// <summary>Not an API path (files, health, the console).</summary>
     None,
@@ -21,25 +24,25 @@ public enum ApiFamily
     Upload,
 }
 
-/// <summary>Which family a path belongs to, and a refusal in that family's shape.</summary>
-public static class ApiFamilies
+/// <summary>Which answer shape a path's family uses, and a refusal in that shape.</summary>
+public static class AnswerShapes
 {
     private static readonly string[] EnvelopePrefixes =
         ["/openapi/v2/api-key", "/openapi/v2/queue", "/task/openapi", "/api/openapi", "/api/webapp", "/uc/openapi"];
 
-    public static ApiFamily Of(PathString path)
+    public static AnswerShape Of(PathString path)
     {
-        if (path.StartsWithSegments("/openapi/v2/media", StringComparison.OrdinalIgnoreCase)) return ApiFamily.Upload;
+        if (path.StartsWithSegments("/openapi/v2/media", StringComparison.OrdinalIgnoreCase)) return AnswerShape.Upload;
         foreach (var prefix in EnvelopePrefixes)
-            if (path.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase)) return ApiFamily.Envelope;
-        return path.StartsWithSegments("/openapi", StringComparison.OrdinalIgnoreCase) ? ApiFamily.TaskObject : ApiFamily.None;
+            if (path.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase)) return AnswerShape.Envelope;
+        return path.StartsWithSegments("/openapi", StringComparison.OrdinalIgnoreCase) ? AnswerShape.TaskObject : AnswerShape.None;
     }
 
-    /// <summary>The refusal object of <paramref name="family"/> (the task object for <see cref="ApiFamily.None"/>).</summary>
-    public static object Error(ApiFamily family, string code, string message) => family switch
+    /// <summary>The refusal object of <paramref name="family"/> (the task object for <see cref="AnswerShape.None"/>).</summary>
+    public static object Error(AnswerShape family, string code, string message) => family switch
     {
-        ApiFamily.Envelope => Envelope.Error(code, message),
-        ApiFamily.Upload => UploadEndpoint.Error(code, message),
+        AnswerShape.Envelope => Envelope.Error(code, message),
+        AnswerShape.Upload => UploadEndpoint.Error(code, message),
         _ => TaskObject.Error(code, message),
     };
 
