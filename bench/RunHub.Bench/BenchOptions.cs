@@ -20,6 +20,9 @@ public sealed record BenchOptions
     /// <summary>Task workers of the server, and the parallelism the sandbox engine is timed with alone.</summary>
     public int Workers { get; init; } = DefaultWorkers;
 
+    /// <summary>Size of each body the hostile group's clients send, in MB (issue 11 measured 100).</summary>
+    public int HostileBodyMb { get; init; } = 100;
+
     /// <summary>Queued tasks the memory scenario fills the API server with.</summary>
     public int MemoryTasks { get; init; } = 100_000;
 

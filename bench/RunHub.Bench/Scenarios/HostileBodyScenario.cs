@@ -15,7 +15,6 @@ namespace RunHub.Bench.Scenarios;
 internal static class HostileBodyScenario
 {
     public const int Clients = 16;
-    public const long BodyBytes = 100L * 1024 * 1024;
 
     private static readonly (string Name, string Path, bool Chunked)[] Loads =
     [
@@ -29,10 +28,11 @@ internal static class HostileBodyScenario
         await using var database = await context.NewDatabaseAsync("hostile");
         await using var server = await context.StartServerAsync(database, "api");
         var results = new List<HostileLoadResult>();
+        var bodyBytes = context.Options.HostileBodyMb * 1024L * 1024;
         foreach (var (name, path, chunked) in Loads)
         {
-            context.Log($"{name}: {Clients} clients send {BodyBytes / 1048576} MB bodies without a key to {path}{(chunked ? " (chunked)" : "")}");
-            results.Add(await FloodAsync(server, name, path, chunked));
+            context.Log($"{name}: {Clients} clients send {context.Options.HostileBodyMb} MB bodies without a key to {path}{(chunked ? " (chunked)" : "")}");
+            results.Add(await FloodAsync(server, name, path, chunked, bodyBytes));
             var r = results[^1];
             context.Log($"  {Figures.Mb(r.BeforeBytes)} MB before, peak {Figures.Mb(r.PeakBytes)} MB, {Figures.Mb(r.AfterBytes)} MB after; " +
                 $"{r.Answered} answered, {r.Closed} closed, {Figures.Mb(r.BytesSent)} MB sent");
@@ -40,7 +40,7 @@ internal static class HostileBodyScenario
         return results;
     }
 
-    private static async Task<HostileLoadResult> FloodAsync(RunHubServer server, string name, string path, bool chunked)
+    private static async Task<HostileLoadResult> FloodAsync(RunHubServer server, string name, string path, bool chunked, long bodyBytes)
     {
         var before = server.ResidentBytes();
         var peak = before;
@@ -58,7 +58,7 @@ internal static class HostileBodyScenario
         int answered = 0, closed = 0;
         await Task.WhenAll(Enumerable.Range(0, Clients).Select(async _ =>
         {
-            using var content = new FillerContent(BodyBytes, chunked);
+            using var content = new FillerContent(bodyBytes, chunked);
             using var request = new HttpRequestMessage(HttpMethod.Post, server.BaseUrl + path) { Content = content };
             try
             {
@@ -79,7 +79,7 @@ internal static class HostileBodyScenario
         return new HostileLoadResult
         {
             Name = name,
-            Load = $"{Clients} clients at once, {BodyBytes / 1048576} MB bodies without a key, to {path}{(chunked ? ", chunked" : "")}",
+            Load = $"{Clients} clients at once, {bodyBytes / 1048576} MB bodies without a key, to {path}{(chunked ? ", chunked" : "")}",
             BeforeBytes = before,
             PeakBytes = Math.Max(peak, after),
             AfterBytes = after,

@@ -28,10 +28,11 @@ public sealed class BenchSmokeTests(ITestOutputHelper output)
                 Workers = 2,
                 MemoryTasks = 200,
                 PickupTasks = 20,
+                HostileBodyMb = 8,
                 OutputDir = dir,
                 Command = "BenchSmokeTests",
             };
-            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(180));
             var run = await BenchRunner.RunAsync(options, log, limit.Token);
 
             var markdown = await File.ReadAllTextAsync(run.MarkdownPath);
