@@ -17,6 +17,12 @@ public sealed class RunHubOptions
     /// <summary>Folder for the SQLite database and stored files.</summary>
     public string DataDir { get; set; } = "data";
 
+    /// <summary>
+    /// How the console log is written: <c>text</c> (the default, for people) or <c>json</c> (one JSON object a line,
+    /// with the <c>AccountId</c> and <c>TaskId</c> a line is about under <c>Scopes</c>; docs/observability.md).
+    /// </summary>
+    public string LogFormat { get; set; } = "text";
+
     /// <summary>Base of the URLs handed out for results and uploads; when empty, taken from each request.</summary>
     public string? PublicBaseUrl { get; set; }
 

@@ -39,6 +39,8 @@ public sealed class RunHubOptionsValidation : IValidateOptions<RunHubOptions>
         if (!new[] { "all", "api", "worker", "" }.Contains((o.Role ?? "").Trim().ToLowerInvariant()))
             yield return Setting("Role", $"is '{o.Role}'; use all, api or worker (or --role)");
         if (string.IsNullOrWhiteSpace(o.DataDir)) yield return Setting("DataDir", "is empty; name a folder (or --data)");
+        if (!new[] { "text", "json", "" }.Contains((o.LogFormat ?? "").Trim().ToLowerInvariant()))
+            yield return Setting("LogFormat", $"is '{o.LogFormat}'; use text or json");
         if (!string.IsNullOrWhiteSpace(o.PublicBaseUrl)
             && !(Uri.TryCreate(o.PublicBaseUrl, UriKind.Absolute, out var publicBase) && publicBase.Scheme is "http" or "https"))
             yield return Setting("PublicBaseUrl", $"is '{o.PublicBaseUrl}'; use an absolute http(s) URL such as https://api.example.com");

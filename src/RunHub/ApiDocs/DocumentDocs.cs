@@ -38,8 +38,38 @@ internal sealed class DocumentDocs(EndpointDataSource endpoints) : IOpenApiDocum
             Scheme = "bearer",
             Description = "The account's 32-character API key: `Authorization: Bearer <key>`.",
         };
+        AddPlainOperations(document);
         NoteMethodRefusals(document);
         return Task.CompletedTask;
+    }
+
+    private void AddPlainOperations(OpenApiDocument document)
+    {
+        foreach (var endpoint in endpoints.Endpoints.OfType<RouteEndpoint>())
+        {
+            if (endpoint.Metadata.GetMetadata<PlainOperationMetadata>() is not { } plain) continue;
+            document.Paths ??= [];
+            var path = "/" + (endpoint.RoutePattern.RawText ?? "").TrimStart('/');
+            if (!document.Paths.TryGetValue(path, out var item)) document.Paths[path] = item = new OpenApiPathItem();
+            var operation = new OpenApiOperation
+            {
+                OperationId = plain.OperationId,
+                Summary = plain.Summary,
+                Description = (plain.Family.IsRunHubExtension ? "**RunHub extension** (RunningHub has no such route). " : "") + plain.Description,
+                Tags = new HashSet<OpenApiTagReference> { new(plain.Family.Tag, document) },
+                Responses = new OpenApiResponses
+                {
+                    ["200"] = new OpenApiResponse
+                    {
+                        Description = "OK",
+                        Content = new Dictionary<string, OpenApiMediaType> { [plain.ContentType] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String } } },
+                    },
+                },
+            };
+            if (plain.Family.IsRunHubExtension)
+                operation.Extensions = new Dictionary<string, IOpenApiExtension> { ["x-runhub-extension"] = new JsonNodeExtension(System.Text.Json.Nodes.JsonValue.Create(true)) };
+            ((OpenApiPathItem)item).AddOperation(HttpMethod.Get, operation);
+        }
     }
 
     private void NoteMethodRefusals(OpenApiDocument document)
