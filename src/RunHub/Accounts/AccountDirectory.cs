@@ -90,7 +90,9 @@ public sealed class AccountDirectory(Database database, TimeProvider clock, ApiK
     }
 
     /// <summary>The account a live key belongs to, or null for an unknown or revoked key or a disabled account.</summary>
-    public async ValueTask<string?> AuthenticateAsync(string? key)
+    public async ValueTask<string?> AuthenticateAsync(string? key) => Observability.LogScope.SetAccount(await KeyOwnerAsync(key));
+
+    private async ValueTask<string?> KeyOwnerAsync(string? key)
     {
         if (!ApiKey.HasValidShape(key)) return null;
         var hash = ApiKey.Hash(key!);

@@ -149,7 +149,11 @@ internal static class PostgresSchema
         CREATE INDEX tasks_account_endpoint ON tasks(account_id, endpoint, id);
         """,
         """
-        -- The claim's fencing token (SQLite's step 5).
+        -- Tracing: the W3C traceparent of the submit request, so a task's runs on any node continue its trace.
+        ALTER TABLE tasks ADD COLUMN trace_parent TEXT;
+        """,
+        """
+        -- The claim's fencing token (SQLite's step 6).
         ALTER TABLE tasks ADD COLUMN lease_token TEXT;
         """,
     ];

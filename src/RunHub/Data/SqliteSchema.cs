@@ -207,6 +207,10 @@ internal static class SqliteSchema
         CREATE INDEX tasks_account_endpoint ON tasks(account_id, endpoint, id);
         """,
         """
+        -- Tracing: the W3C traceparent of the submit request, so a task's runs on any node continue its trace.
+        ALTER TABLE tasks ADD COLUMN trace_parent TEXT;
+        """,
+        """
         -- The token of the claim that holds a RUNNING task: every write of a run is fenced by it, so a run whose
         -- lease lapsed and was claimed again (even by another worker of the same process) can change nothing.
         ALTER TABLE tasks ADD COLUMN lease_token TEXT;

@@ -15,7 +15,14 @@ public sealed class TaskCancellation(Database database, TimeProvider clock)
     public const string Message = "cancelled at the caller's request";
 
     /// <summary>Cancels the account's task; another account's task is <see cref="CancelOutcome.NotFound"/>.</summary>
-    public Task<CancelResult> RequestAsync(string accountId, string taskId) => database.InTransactionAsync(async (db, tx) =>
+    public async Task<CancelResult> RequestAsync(string accountId, string taskId)
+    {
+        var result = await database.InTransactionAsync((db, tx) => CancelOrFlagAsync(db, tx, accountId, taskId));
+        if (result.Outcome == CancelOutcome.Cancelled) Observability.TaskMetrics.RecordFinished(result.Task!, TaskStatuses.Cancel, null, "");
+        return result;
+    }
+
+    private async Task<CancelResult> CancelOrFlagAsync(System.Data.Common.DbConnection db, System.Data.Common.DbTransaction tx, string accountId, string taskId)
     {
         var now = clock.NowMs();
         var cancelled = await db.QuerySingleOrDefaultAsync<TaskRecord>(
@@ -40,7 +47,7 @@ public sealed class TaskCancellation(Database database, TimeProvider clock)
         var task = await db.QuerySingleOrDefaultAsync<TaskRecord>(
             $"SELECT {TaskQueue.RecordColumns} FROM tasks WHERE id = @taskId AND account_id = @accountId", new { taskId, accountId }, tx);
         return new CancelResult(task is null ? CancelOutcome.NotFound : CancelOutcome.AlreadyFinished, task);
-    });
+    }
 }
 
 public enum CancelOutcome

@@ -1,5 +1,6 @@
 using RunHub.Wire;
 using RunHub.Client;
+using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
@@ -9,6 +10,7 @@ using RunHub.Engines;
 using RunHub.Media;
 using RunHub.Files;
 using RunHub.Data;
+using RunHub.Observability;
 
 namespace RunHub.Tasks;
 
@@ -44,6 +46,9 @@ public sealed class TaskRunner(
         using var cancelled = CancellationTokenSource.CreateLinkedTokenSource(leaseLost.Token);
         var renewal = RenewWhileRunningAsync(lease, leaseLost, cancelled);
         var progress = new ProgressWriter(lease, clock, logger);
+        using var scope = LogScope.Begin(logger, ("AccountId", task.AccountId), ("TaskId", task.Id));
+        using var span = TaskTracing.StartRun(task);
+        TaskMetrics.RecordStarted(task);
         try
         {
             RunOutcome outcome;
@@ -121,6 +126,9 @@ public sealed class TaskRunner(
             return;
         }
         var recorded = await lease.FinishAsync(outcome);
+        var failure = outcome as RunOutcome.Failed;
+        if (recorded is not null) TaskMetrics.RecordFinished(task, recorded, catalog.Find(task.Endpoint)?.Engine?.Name, failure?.ErrorCode ?? "");
+        if (recorded == TaskStatuses.Failed && failure is not null) Activity.Current.Failed(failure.ErrorCode, failure.ErrorMessage);
         if (recorded is null) logger.LogWarning("Task {TaskId} finished here after its lease passed to another worker; outcome dropped", task.Id);
         else if (recorded == TaskStatuses.Cancel) logger.LogInformation("Task {TaskId} cancelled at the caller's request", task.Id);
         else if (outcome is RunOutcome.Failed failed)
@@ -139,6 +147,7 @@ public sealed class TaskRunner(
         var inputs = new List<MediaInput>();
         try
         {
+            using var fetching = TaskTracing.StartStep("runhub.inputs.fetch", task.Id);
             foreach (var (reference, spec) in MediaReferences.Of(model, parameters.RootElement))
                 inputs.Add(await fetcher.FetchAsync(reference, spec, cancellationToken));
         }
@@ -169,6 +178,7 @@ public sealed class TaskRunner(
         }
 
         var usage = output.BackendUsage is { Length: <= MaxBackendUsageChars } u ? u : null;
+        using var storing = TaskTracing.StartStep("runhub.results.store", task.Id);
         return new RunOutcome.Succeeded(await StoreAsync(output, cancellationToken), usage);
     }
 
