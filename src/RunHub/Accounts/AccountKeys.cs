@@ -4,13 +4,13 @@ using RunHub.Data;
 namespace RunHub.Accounts;
 
 /// <summary>An account's own API keys as the console manages them: named, listed with their last use, revoked.</summary>
-public sealed class AccountKeys(Database database, AccountDirectory accounts, KeyUsage usage)
+public sealed class AccountKeys(Database database, AccountDirectory accounts, KeyUsage usage, TimeProvider clock)
 {
     /// <summary>The account's keys, newest first. Uses noted on this node are written first, so "last used" is current.</summary>
     public async Task<IReadOnlyList<AccountKey>> ListAsync(string accountId)
     {
         await usage.FlushAsync();
-        await using var db = database.Open();
+        await using var db = await database.OpenAsync();
         return (await db.QueryAsync<AccountKey>(
             """
             SELECT key_hash AS KeyHash, key_hint AS Hint, name AS Name, created_at AS CreatedAt, last_used_at AS LastUsedAt, revoked_at AS RevokedAt
@@ -23,20 +23,20 @@ public sealed class AccountKeys(Database database, AccountDirectory accounts, Ke
     public async Task<string> CreateAsync(string accountId, string? name)
     {
         name = string.IsNullOrWhiteSpace(name) ? null : name.Trim()[..Math.Min(name.Trim().Length, 60)];
-        await using var db = database.Open();
+        await using var db = await database.OpenAsync();
         await using var tx = await db.BeginTransactionAsync();
-        var key = AccountDirectory.InsertKey(db, tx, accountId, name);
+        var key = await AccountDirectory.InsertKeyAsync(db, tx, accountId, clock.NowMs(), name);
         await tx.CommitAsync();
         return key;
     }
 
     /// <summary>Revokes one of the account's keys; false when it is not a live key of this account.</summary>
-    public async Task<bool> RevokeAsync(string accountId, string keyHash, long nowMs)
+    public async Task<bool> RevokeAsync(string accountId, string keyHash)
     {
-        await using var db = database.Open();
+        await using var db = await database.OpenAsync();
         var revoked = await db.ExecuteAsync(
             "UPDATE api_keys SET revoked_at = @nowMs WHERE key_hash = @keyHash AND account_id = @accountId AND revoked_at IS NULL",
-            new { keyHash, accountId, nowMs }) == 1;
+            new { keyHash, accountId, nowMs = clock.NowMs() }) == 1;
         if (revoked) accounts.ForgetKeys([keyHash]);
         return revoked;
     }

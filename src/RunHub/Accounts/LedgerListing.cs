@@ -11,7 +11,7 @@ public sealed class LedgerListing(Database database)
     /// <param name="before">The <see cref="LedgerPage.NextCursor"/> of the page before, or null for the newest lines.</param>
     public async Task<LedgerPage> ListAsync(string accountId, long? before, int limit = PageSize)
     {
-        await using var db = database.Open();
+        await using var db = await database.OpenAsync();
         var lines = (await db.QueryAsync<LedgerLine>(
             """
             SELECT id AS Id, task_id AS TaskId, kind AS Kind, amount AS Amount, held AS Held, note AS Note, created_at AS CreatedAt

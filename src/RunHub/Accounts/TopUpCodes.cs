@@ -45,7 +45,7 @@ public sealed class TopUpCodes(Database database, TimeProvider clock)
     /// </summary>
     public async Task<(Money? Amount, string? Problem)> RedeemAsync(string accountId, string code)
     {
-        await using var db = database.Open();
+        await using var db = await database.OpenAsync();
         await using var tx = await db.BeginTransactionAsync();
         var result = await RedeemAsync(db, tx, accountId, code);
         if (result.Amount is not null) await tx.CommitAsync();
@@ -67,7 +67,7 @@ public sealed class TopUpCodes(Database database, TimeProvider clock)
             """, new { now, accountId, hash }, tx);
         if (redeemed is { } r)
         {
-            WalletLedger.TopUp(db, tx, accountId, new Money(r.Amount), $"top-up code {r.Hint}");
+            await WalletLedger.TopUpAsync(db, tx, accountId, new Money(r.Amount), $"top-up code {r.Hint}", now);
             return (new Money(r.Amount), null);
         }
         var state = await db.QuerySingleOrDefaultAsync<CodeUse>(
@@ -83,7 +83,7 @@ public sealed class TopUpCodes(Database database, TimeProvider clock)
     /// <summary>The batches, newest first, with how many of their codes were redeemed.</summary>
     public async Task<IReadOnlyList<CodeBatch>> ListBatchesAsync()
     {
-        await using var db = database.Open();
+        await using var db = await database.OpenAsync();
         return (await db.QueryAsync<CodeBatch>(
             """
             SELECT batch_id AS BatchId, min(amount) AS Amount, count(*) AS Count, count(redeemed_at) AS Redeemed,
@@ -95,7 +95,7 @@ public sealed class TopUpCodes(Database database, TimeProvider clock)
     /// <summary>The codes of a batch (hints only) and their state, for the batch page and its CSV export.</summary>
     public async Task<IReadOnlyList<CodeState>> ListCodesAsync(string batchId)
     {
-        await using var db = database.Open();
+        await using var db = await database.OpenAsync();
         return (await db.QueryAsync<CodeState>(
             """
             SELECT code_hint AS Hint, amount AS Amount, expires_at AS ExpiresAt, created_at AS CreatedAt,

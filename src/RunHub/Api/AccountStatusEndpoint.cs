@@ -13,20 +13,16 @@ namespace RunHub.Api;
 /// </summary>
 public static class AccountStatusEndpoint
 {
-    public sealed record Envelope(int Code, string Msg, AccountStatus? Data)
-    {
-        public static Envelope Error(string code, string message) => new(int.Parse(code), ErrorMessages.Refusal(code, message), null);
-    }
-
     public sealed record AccountStatus(string RemainMoney, string Currency, string RemainCoins, string CurrentTaskCounts, string ApiType);
 
-    public static async Task<Envelope> Handle(HttpRequest request, AccountDirectory accounts, TaskQueue queue)
+    public static async Task<object> Handle(HttpRequest request, AccountDirectory accounts, TaskQueue queue, BodyLimits limits)
     {
         var key = BearerKey.From(request);
+        // The key is what the body is for, so only a key's worth of body is read (without a Bearer header).
         if (key is null && request.ContentLength != 0)
         {
-            var body = await RequestBody.ReadJsonAsync(request);
-            if (body.Error is not null) return Envelope.Error(RunHubErrorCodes.InvalidParameters, body.Error);
+            var body = await limits.ReadAsync(request, limits.Small);
+            if (body.Error is not null) return Envelope.Error(body.ErrorCode!, body.Error);
             using var document = body.Document!;
             if (document.RootElement.ValueKind == JsonValueKind.Object &&
                 (document.RootElement.TryGetProperty("apikey", out var k) || document.RootElement.TryGetProperty("apiKey", out k)) &&
@@ -34,12 +30,12 @@ public static class AccountStatusEndpoint
                 key = k.GetString();
         }
         if (key is null) return Envelope.Error(RunHubErrorCodes.InvalidApiKey, "missing API key: send {\"apikey\": KEY} or Authorization: Bearer KEY");
-        var accountId = accounts.Authenticate(key);
-        var account = accountId is null ? null : accounts.Find(accountId);
+        var accountId = await accounts.AuthenticateAsync(key);
+        var account = accountId is null ? null : await accounts.FindAsync(accountId);
         if (account is null) return Envelope.Error(RunHubErrorCodes.InvalidApiKey, BearerKey.InvalidMessage);
 
-        var active = queue.CountActive(account.Id);
-        return new Envelope(0, "success", new AccountStatus(account.Balance.ToString(), "CNY", "0",
+        var active = await queue.CountActiveAsync(account.Id);
+        return Envelope<AccountStatus>.Success(new AccountStatus(account.Balance.ToString(), "CNY", "0",
             active.ToString(System.Globalization.CultureInfo.InvariantCulture), "SHARED"));
     }
 }

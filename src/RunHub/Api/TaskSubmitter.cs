@@ -16,17 +16,14 @@ public sealed class TaskSubmitter(ModelCatalog catalog, EngineRegistry engines, 
 {
     /// <summary>The task object to answer with: the created (or replayed) task, or a refusal (1001, 1007, 1010, 812).</summary>
     /// <param name="accountId">The authenticated account that pays.</param>
-    /// <param name="endpoint">The model endpoint as the caller wrote it (1 to 3 path segments).</param>
+    /// <param name="model">The model, found by <see cref="Find"/>.</param>
     /// <param name="body">The request body: the model's parameters as a JSON object.</param>
     /// <param name="idempotencyKeyText">The <c>Idempotency-Key</c> header, or null.</param>
     /// <param name="fileUrl">Turns a stored file's key into the URL this caller is given.</param>
     /// <param name="replayed">Set when the answer is an earlier task replayed for the same idempotency key.</param>
-    public async Task<(TaskObject Answer, bool Replayed)> SubmitAsync(string accountId, string? endpoint, JsonElement body,
+    public async Task<(TaskObject Answer, bool Replayed)> SubmitAsync(string accountId, ModelEntry model, JsonElement body,
         string? idempotencyKeyText, Func<string, string> fileUrl)
     {
-        if (!Knows(endpoint, out var unknown)) return (unknown!, false);
-        var model = catalog.Find(endpoint!.Trim('/'))!;
-
         var outcome = RequestValidator.Validate(model, body);
         if (outcome.Request is not { } validated)
             return (TaskObject.Error(RunHubErrorCodes.InvalidParameters, string.Join("; ", outcome.Errors)), false);
@@ -57,16 +54,16 @@ public sealed class TaskSubmitter(ModelCatalog catalog, EngineRegistry engines, 
         };
     }
 
-    /// <summary>Whether <paramref name="endpoint"/> names a model of the catalog; else the 1001 answer.</summary>
-    public bool Knows(string? endpoint, out TaskObject? refusal)
+    /// <summary>The model <paramref name="endpoint"/> (as the caller wrote it, 1 to 3 path segments) names; else null and the 1001 answer.</summary>
+    public ModelEntry? Find(string? endpoint, out TaskObject? refusal)
     {
         endpoint = endpoint?.Trim('/') ?? "";
         var segments = endpoint.Split('/');
-        var known = segments.Length is >= 1 and <= 3 && endpoint.Length > 0 && catalog.Find(endpoint) is not null;
-        refusal = known ? null : TaskObject.Error(RunHubErrorCodes.UnknownEndpoint, endpoint.Length == 0
+        var model = segments.Length is >= 1 and <= 3 && endpoint.Length > 0 ? catalog.Find(endpoint) : null;
+        refusal = model is not null ? null : TaskObject.Error(RunHubErrorCodes.UnknownEndpoint, endpoint.Length == 0
             ? "no endpoint given: POST /openapi/v2/{model endpoint}"
             : $"unknown endpoint '{Shorten(endpoint)}'");
-        return known;
+        return model;
     }
 
     private static string Shorten(string text) => text.Length <= 80 ? text : text[..80] + "…";

@@ -16,7 +16,7 @@ public sealed class AccountOverview(Database database, TimeProvider clock)
     public async Task<Overview> ReadAsync(string accountId, int days = 30)
     {
         var today = clock.GetUtcNow().ToUnixTimeMilliseconds() / WalletLedger.MillisPerDay;
-        await using var db = database.Open();
+        await using var db = await database.OpenAsync();
         var balance = await db.ExecuteScalarAsync<long?>("SELECT balance FROM accounts WHERE id = @accountId", new { accountId }) ?? 0;
         var held = await db.ExecuteScalarAsync<long?>(
             "SELECT CAST(sum(price) AS BIGINT) FROM tasks WHERE account_id = @accountId AND status IN ('QUEUED', 'RUNNING')", new { accountId }) ?? 0;

@@ -53,7 +53,7 @@ public static class ConsoleEndpoints
 
     private static async Task<IResult> StatusAsync(string taskId, HttpContext context, TaskQueue queue)
     {
-        var task = queue.Find(ConsoleClaims.AccountIdOf(context.User)!, taskId);
+        var task = await queue.FindAsync(ConsoleClaims.AccountIdOf(context.User)!, taskId);
         if (task is null) return Results.NotFound();
         return Results.Json(new { status = task.Status, progress = TaskText.Progress(task) });
     }
@@ -61,7 +61,7 @@ public static class ConsoleEndpoints
     /// <summary>A result file of one of the account's own tasks, streamed from the file store (another account's is 404).</summary>
     private static async Task<IResult> FileAsync(string taskId, int index, bool? download, HttpContext context, TaskQueue queue, IFileStore files)
     {
-        var task = queue.Find(ConsoleClaims.AccountIdOf(context.User)!, taskId);
+        var task = await queue.FindAsync(ConsoleClaims.AccountIdOf(context.User)!, taskId);
         var result = task is null ? null : TaskText.Results(task).ElementAtOrDefault(index);
         if (result?.Key is not { } key) return Results.NotFound();
         var stored = await files.OpenReadAsync(key, context.RequestAborted);

@@ -17,7 +17,7 @@ public sealed class ConsoleAccountTests(Browsers browsers) : IClassFixture<Brows
         // A sandbox that takes a minute per task: the task is still running when the user cancels it.
         await using var server = await TestServer.StartAsync(new Dictionary<string, string?> { ["Engines:Sandbox:DelayMs"] = "60000" });
         var user = await server.CreateUserAsync("carol@example.com");
-        server.Services.GetRequiredService<AccountDirectory>().TopUp(user.AccountId, Money.FromDecimal(1m));
+        await server.Services.GetRequiredService<AccountDirectory>().TopUpAsync(user.AccountId, Money.FromDecimal(1m));
         var key = await server.Services.GetRequiredService<AccountKeys>().CreateAsync(user.AccountId, "script");
         var submitted = await new ApiCaller(server.Http, user.AccountId, key)
             .SubmitAsync("rhart-image-g-1.5/text-to-image", new { prompt = "a lighthouse at dawn", aspectRatio = "1:1" });

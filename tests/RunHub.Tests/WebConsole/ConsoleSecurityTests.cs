@@ -97,7 +97,7 @@ public sealed partial class ConsoleSecurityTests
         var (batch, codes, problem) = await admin.CreateCodesAsync(new Operator(ops.Id, ops.Email), Money.FromDecimal(2.5m), 2, null, "promo");
         Assert.Null(problem);
         var database = server.Services.GetRequiredService<RunHub.Data.Database>();
-        await using (var db = database.Open())
+        await using (var db = await database.OpenAsync())
         {
             var stored = string.Join(" ", await Dapper.SqlMapper.QueryAsync<string>(db, "SELECT code_hash || ' ' || code_hint FROM topup_codes"));
             Assert.All(codes, c => Assert.DoesNotContain(c[3..], stored.ToUpperInvariant()));
@@ -105,7 +105,7 @@ public sealed partial class ConsoleSecurityTests
         var topUps = server.Services.GetRequiredService<TopUpCodes>();
         var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => topUps.RedeemAsync(user.AccountId, codes[0])));
         Assert.Single(results, r => r.Amount is not null);
-        Assert.Equal(Money.FromDecimal(2.5m), server.Accounts.Find(user.AccountId)!.Balance);
+        Assert.Equal(Money.FromDecimal(2.5m), (await server.Accounts.FindAsync(user.AccountId))!.Balance);
         Assert.Equal(1, (await topUps.ListBatchesAsync()).Single(b => b.BatchId == batch).Redeemed);
     }
 

@@ -14,7 +14,7 @@ public sealed class AccountAdministration(Database database, AccountDirectory ac
     public async Task<IReadOnlyList<AccountRow>> SearchAsync(string? text)
     {
         var pattern = "%" + (text ?? "").Trim().ToLowerInvariant().Replace("%", "", StringComparison.Ordinal).Replace("_", "", StringComparison.Ordinal) + "%";
-        await using var db = database.Open();
+        await using var db = await database.OpenAsync();
         return (await db.QueryAsync<AccountRow>(
             """
             SELECT a.id AS Id, a.name AS Name, a.balance AS Balance, a.disabled_at AS DisabledAt, a.created_at AS CreatedAt,
@@ -28,7 +28,7 @@ public sealed class AccountAdministration(Database database, AccountDirectory ac
 
     public async Task<AccountRow?> FindAsync(string accountId)
     {
-        await using var db = database.Open();
+        await using var db = await database.OpenAsync();
         return await db.QuerySingleOrDefaultAsync<AccountRow>(
             """
             SELECT a.id AS Id, a.name AS Name, a.balance AS Balance, a.disabled_at AS DisabledAt, a.created_at AS CreatedAt,
@@ -42,9 +42,9 @@ public sealed class AccountAdministration(Database database, AccountDirectory ac
     {
         if (Missing(note) is { } problem) return problem;
         if (amount.Millis <= 0) return "Amount: a top-up must be more than 0.";
-        await using var db = database.Open();
+        await using var db = await database.OpenAsync();
         await using var tx = await db.BeginTransactionAsync();
-        WalletLedger.TopUp(db, tx, accountId, amount, $"top-up by {actor.Email}: {note.Trim()}");
+        await WalletLedger.TopUpAsync(db, tx, accountId, amount, $"top-up by {actor.Email}: {note.Trim()}", clock.NowMs());
         await log.RecordAsync(db, tx, actor, "topup", accountId, $"{amount} CNY: {note.Trim()}");
         await tx.CommitAsync();
         return null;
@@ -55,9 +55,9 @@ public sealed class AccountAdministration(Database database, AccountDirectory ac
     {
         if (Missing(note) is { } problem) return problem;
         if (amount.Millis == 0) return "Amount: an adjustment cannot be 0.";
-        await using var db = database.Open();
+        await using var db = await database.OpenAsync();
         await using var tx = await db.BeginTransactionAsync();
-        if (!WalletLedger.TryAdjust(db, tx, accountId, amount, $"adjusted by {actor.Email}: {note.Trim()}"))
+        if (!await WalletLedger.TryAdjustAsync(db, tx, accountId, amount, $"adjusted by {actor.Email}: {note.Trim()}", clock.NowMs()))
             return "Amount: that would take the balance below zero.";
         await log.RecordAsync(db, tx, actor, "adjust", accountId, $"{amount} CNY: {note.Trim()}");
         await tx.CommitAsync();
@@ -71,7 +71,7 @@ public sealed class AccountAdministration(Database database, AccountDirectory ac
     public async Task<string?> SetDisabledAsync(Operator actor, string accountId, bool disabled, string note)
     {
         if (Missing(note) is { } problem) return problem;
-        await using var db = database.Open();
+        await using var db = await database.OpenAsync();
         await using var tx = await db.BeginTransactionAsync();
         var rows = await db.ExecuteAsync("UPDATE accounts SET disabled_at = @at WHERE id = @accountId",
             new { at = disabled ? clock.GetUtcNow().ToUnixTimeMilliseconds() : (long?)null, accountId }, tx);
@@ -91,7 +91,7 @@ public sealed class AccountAdministration(Database database, AccountDirectory ac
         if (amount.Millis <= 0) return (null, [], "Amount: each code must be worth more than 0.");
         if (count is < 1 or > TopUpCodes.MaxBatch) return (null, [], $"Count: make 1 to {TopUpCodes.MaxBatch} codes at a time.");
         if (expiresAt <= clock.GetUtcNow().ToUnixTimeMilliseconds()) return (null, [], "Expires: choose a time in the future, or none.");
-        await using var db = database.Open();
+        await using var db = await database.OpenAsync();
         await using var tx = await db.BeginTransactionAsync();
         var (batchId, plain) = await codes.CreateBatchAsync(db, tx, amount, count, expiresAt, actor.UserId);
         await log.RecordAsync(db, tx, actor, "codes", batchId, $"{count} × {amount} CNY: {note.Trim()}");

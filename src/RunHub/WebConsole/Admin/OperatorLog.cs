@@ -15,7 +15,7 @@ public sealed class OperatorLog(Database database, TimeProvider clock)
     /// <summary>The latest actions, newest first; of one target when given.</summary>
     public async Task<IReadOnlyList<OperatorAction>> RecentAsync(string? target = null, int limit = 50)
     {
-        await using var db = database.Open();
+        await using var db = await database.OpenAsync();
         return (await db.QueryAsync<OperatorAction>(
             """
             SELECT email AS Email, action AS Action, target AS Target, note AS Note, created_at AS CreatedAt FROM operator_actions

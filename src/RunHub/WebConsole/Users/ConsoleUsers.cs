@@ -27,14 +27,14 @@ public sealed class ConsoleUsers(Database database, TopUpCodes codes, IOptions<R
 
     public async Task<ConsoleUser?> FindAsync(string userId)
     {
-        await using var db = database.Open();
+        await using var db = await database.OpenAsync();
         return await db.QuerySingleOrDefaultAsync<ConsoleUser>(
             $"SELECT {Columns} FROM users u JOIN accounts a ON a.id = u.account_id WHERE u.id = @userId", new { userId });
     }
 
     public async Task<ConsoleUser?> FindByEmailAsync(string email)
     {
-        await using var db = database.Open();
+        await using var db = await database.OpenAsync();
         return await db.QuerySingleOrDefaultAsync<ConsoleUser>(
             $"SELECT {Columns} FROM users u JOIN accounts a ON a.id = u.account_id WHERE u.email = @email", new { email = PasswordRules.Normalize(email) });
     }
@@ -42,7 +42,7 @@ public sealed class ConsoleUsers(Database database, TopUpCodes codes, IOptions<R
     /// <summary>The users of an account, for the admin pages.</summary>
     public async Task<IReadOnlyList<ConsoleUser>> OfAccountAsync(string accountId)
     {
-        await using var db = database.Open();
+        await using var db = await database.OpenAsync();
         return (await db.QueryAsync<ConsoleUser>(
             $"SELECT {Columns} FROM users u JOIN accounts a ON a.id = u.account_id WHERE u.account_id = @accountId ORDER BY u.created_at", new { accountId })).ToList();
     }
@@ -58,11 +58,11 @@ public sealed class ConsoleUsers(Database database, TopUpCodes codes, IOptions<R
         if (PasswordRules.EmailProblem(email) is { } emailProblem) return (null, emailProblem);
         email = PasswordRules.Normalize(email);
         if (PasswordRules.Problem(password, email) is { } passwordProblem) return (null, passwordProblem);
-        await using var db = database.Open();
+        await using var db = await database.OpenAsync();
         await using var tx = await db.BeginTransactionAsync();
         if (await db.ExecuteScalarAsync<long>("SELECT count(*) FROM users WHERE email = @email", new { email }, tx) > 0)
             return (null, "Email: an account with this address exists already; sign in instead.");
-        accountId ??= AccountDirectory.InsertAccount(db, tx, email, Money.Zero, withKey: false).AccountId;
+        accountId ??= (await AccountDirectory.InsertAccountAsync(db, tx, email, Money.Zero, Now, withKey: false)).AccountId;
         if (inviteCode is not null && (await codes.RedeemAsync(db, tx, accountId, inviteCode)).Problem is { } codeProblem)
             return (null, "Invitation code: " + codeProblem);
         var id = Tasks.TaskIdGenerator.Shared.Next();
@@ -104,7 +104,7 @@ public sealed class ConsoleUsers(Database database, TopUpCodes codes, IOptions<R
         if (user.IsDisabled) return new PasswordCheck(PasswordOutcome.Disabled, user);
         if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
         {
-            await using var db = database.Open();
+            await using var db = await database.OpenAsync();
             await db.ExecuteAsync("UPDATE users SET password_hash = @hash WHERE id = @Id", new { hash = Hasher.HashPassword(user, password!), user.Id });
         }
         return new PasswordCheck(PasswordOutcome.Right, user);
@@ -113,7 +113,7 @@ public sealed class ConsoleUsers(Database database, TopUpCodes codes, IOptions<R
     /// <summary>Counts a failed attempt (password or second factor); the <c>MaxFailedSignIns</c>-th locks the user out.</summary>
     public async Task CountFailureAsync(string userId)
     {
-        await using var db = database.Open();
+        await using var db = await database.OpenAsync();
         await db.ExecuteAsync(
             """
             UPDATE users SET failed_sign_ins = failed_sign_ins + 1,
@@ -125,7 +125,7 @@ public sealed class ConsoleUsers(Database database, TopUpCodes codes, IOptions<R
     /// <summary>Records a complete sign-in: the failure count starts again.</summary>
     public async Task SignedInAsync(string userId)
     {
-        await using var db = database.Open();
+        await using var db = await database.OpenAsync();
         await db.ExecuteAsync("UPDATE users SET failed_sign_ins = 0, locked_until = NULL, last_sign_in_at = @now WHERE id = @userId",
             new { userId, now = Now });
     }
@@ -136,7 +136,7 @@ public sealed class ConsoleUsers(Database database, TopUpCodes codes, IOptions<R
         if (Hasher.VerifyHashedPassword(user, user.PasswordHash, current ?? "") == PasswordVerificationResult.Failed)
             return "Current password: that is not your password.";
         if (PasswordRules.Problem(replacement, user.Email) is { } problem) return problem;
-        await using var db = database.Open();
+        await using var db = await database.OpenAsync();
         await db.ExecuteAsync("UPDATE users SET password_hash = @hash, security_stamp = @stamp WHERE id = @Id",
             new { hash = Hasher.HashPassword(user, replacement), stamp = NewStamp(), user.Id });
         return null;
@@ -151,7 +151,7 @@ public sealed class ConsoleUsers(Database database, TopUpCodes codes, IOptions<R
             await db.ExecuteAsync("UPDATE users SET security_stamp = @stamp WHERE id = @userId", new { stamp, userId }, tx);
             return stamp;
         }
-        await using var own = database.Open();
+        await using var own = await database.OpenAsync();
         await own.ExecuteAsync("UPDATE users SET security_stamp = @stamp WHERE id = @userId", new { stamp, userId });
         return stamp;
     }
@@ -159,7 +159,7 @@ public sealed class ConsoleUsers(Database database, TopUpCodes codes, IOptions<R
     /// <summary>Whether any operator exists (<c>serve</c> on an empty database says how to create the first).</summary>
     public async Task<bool> AnyOperatorAsync()
     {
-        await using var db = database.Open();
+        await using var db = await database.OpenAsync();
         return await db.ExecuteScalarAsync<long>("SELECT count(*) FROM users WHERE is_operator = 1") > 0;
     }
 

@@ -39,7 +39,7 @@ public sealed class TwoFactor(Database database, TimeProvider clock)
     {
         if (Match(secret, code) is null) return null;
         var recovery = Enumerable.Range(0, RecoveryCodeCount).Select(_ => NewRecoveryCode()).ToList();
-        await using var db = database.Open();
+        await using var db = await database.OpenAsync();
         await db.ExecuteAsync("UPDATE users SET totp_secret = @secret, recovery_codes = @codes, totp_last_step = NULL WHERE id = @userId",
             new { secret, codes = JsonSerializer.Serialize(recovery.Select(Hash)), userId });
         return recovery;
@@ -47,7 +47,7 @@ public sealed class TwoFactor(Database database, TimeProvider clock)
 
     public async Task DisableAsync(string userId)
     {
-        await using var db = database.Open();
+        await using var db = await database.OpenAsync();
         await db.ExecuteAsync("UPDATE users SET totp_secret = NULL, recovery_codes = NULL, totp_last_step = NULL WHERE id = @userId", new { userId });
     }
 
@@ -55,7 +55,7 @@ public sealed class TwoFactor(Database database, TimeProvider clock)
     public async Task<IReadOnlyList<string>> RenewRecoveryCodesAsync(string userId)
     {
         var recovery = Enumerable.Range(0, RecoveryCodeCount).Select(_ => NewRecoveryCode()).ToList();
-        await using var db = database.Open();
+        await using var db = await database.OpenAsync();
         await db.ExecuteAsync("UPDATE users SET recovery_codes = @codes WHERE id = @userId AND totp_secret IS NOT NULL",
             new { codes = JsonSerializer.Serialize(recovery.Select(Hash)), userId });
         return recovery;
@@ -69,7 +69,7 @@ public sealed class TwoFactor(Database database, TimeProvider clock)
     {
         if (user.TotpSecret is null || string.IsNullOrWhiteSpace(code)) return false;
         var text = code.Replace(" ", "", StringComparison.Ordinal).Trim();
-        await using var db = database.Open();
+        await using var db = await database.OpenAsync();
         if (text.Length == 6 && text.All(char.IsAsciiDigit))
         {
             if (Match(user.TotpSecret, text) is not { } step) return false;
