@@ -26,9 +26,16 @@ public static class ConsoleEndpoints
         app.MapGet("/console/assets/{name}", Asset).NotAnOperation(why);
         app.MapPost("/console/signout", SignOutAsync).DisableAntiforgery().NotAnOperation(why);
         var signedIn = app.MapGroup("/console").RequireAuthorization(p => p.AddAuthenticationSchemes(ConsoleClaims.Scheme).RequireClaim(ConsoleClaims.AccountId));
-        signedIn.MapGet("/tasks/{taskId}/status", StatusAsync).NotAnOperation(why);
-        signedIn.MapGet("/tasks/{taskId}/files/{index:int}", FileAsync).NotAnOperation(why);
-        app.MapGet("/console/admin/codes/{batchId}/csv", CodesCsvAsync).RequireAuthorization(ConsoleClaims.OperatorPolicy).NotAnOperation(why);
+        signedIn.MapGet("/tasks/{taskId}/status", async (string taskId, HttpContext context, TaskListing tasks) =>
+            Status(await tasks.FindAsync(ConsoleClaims.AccountIdOf(context.User)!, taskId))).NotAnOperation(why);
+        signedIn.MapGet("/tasks/{taskId}/files/{index:int}", async (string taskId, int index, bool? download, HttpContext context, TaskListing tasks, IFileStore files) =>
+            await FileAsync(await tasks.FindAsync(ConsoleClaims.AccountIdOf(context.User)!, taskId), index, download, context, files)).NotAnOperation(why);
+        var operators = app.MapGroup("/console/admin").RequireAuthorization(ConsoleClaims.OperatorPolicy);
+        operators.MapGet("/codes/{batchId}/csv", CodesCsvAsync).NotAnOperation(why);
+        // An operator's read-only view of any account's task (AdminTask.razor) reads its status and files here.
+        operators.MapGet("/tasks/{taskId}/status", async (string taskId, TaskListing tasks) => Status(await tasks.FindAsync(null, taskId))).NotAnOperation(why);
+        operators.MapGet("/tasks/{taskId}/files/{index:int}", async (string taskId, int index, bool? download, HttpContext context, TaskListing tasks, IFileStore files) =>
+            await FileAsync(await tasks.FindAsync(null, taskId), index, download, context, files)).NotAnOperation(why);
     }
 
     private static IResult Asset(string name)
@@ -51,17 +58,14 @@ public static class ConsoleEndpoints
         return Results.Redirect(ConsolePaths.SignIn);
     }
 
-    private static async Task<IResult> StatusAsync(string taskId, HttpContext context, TaskQueue queue)
-    {
-        var task = await queue.FindAsync(ConsoleClaims.AccountIdOf(context.User)!, taskId);
-        if (task is null) return Results.NotFound();
-        return Results.Json(new { status = task.Status, progress = TaskText.Progress(task) });
-    }
+    /// <summary>A task's live status for console.js; 404 when the viewer may not see the task (it was not found for them).</summary>
+    private static IResult Status(TaskRecord? task) =>
+        task is null ? Results.NotFound() : Results.Json(new { status = task.Status, progress = TaskText.Progress(task) });
 
-    /// <summary>A result file of one of the account's own tasks, streamed from the file store (another account's is 404).</summary>
-    private static async Task<IResult> FileAsync(string taskId, int index, bool? download, HttpContext context, TaskQueue queue, IFileStore files)
+    /// <summary>A result file of a task the viewer may see, streamed from the file store (another account's task is 404).</summary>
+    private static async Task<IResult> FileAsync(TaskRecord? task, int index, bool? download, HttpContext context, IFileStore files)
     {
-        var task = await queue.FindAsync(ConsoleClaims.AccountIdOf(context.User)!, taskId);
+        var taskId = task?.Id;
         var result = task is null ? null : TaskText.Results(task).ElementAtOrDefault(index);
         if (result?.Key is not { } key) return Results.NotFound();
         var stored = await files.OpenReadAsync(key, context.RequestAborted);

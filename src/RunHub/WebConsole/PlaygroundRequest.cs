@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using RunHub.Catalog;
 using RunHub.Files;
+using RunHub.Media;
 
 namespace RunHub.WebConsole;
 
@@ -9,12 +10,15 @@ namespace RunHub.WebConsole;
 /// Turns the playground's form into the JSON body a client would send: each parameter from its field
 /// (<c>p.{fieldKey}</c>), media parameters from their uploaded files (<c>f.{fieldKey}</c>, stored as the API's upload
 /// stores them) and their URLs (<c>u.{fieldKey}</c>, one per line). Values are only shaped, not checked: the body
-/// then goes through the same validation as an API call.
+/// then goes through the same validation as an API call. A file larger than its parameter takes (or than
+/// <c>Media:MaxUploadMb</c>) is refused before it is stored.
 /// </summary>
 public static class PlaygroundRequest
 {
-    public static async Task<JsonObject> BuildAsync(ModelEntry model, IFormCollection form, UploadedFiles uploads, Func<string, string> fileUrl,
-        CancellationToken cancellationToken)
+    /// <summary>The JSON body, or null and what was wrong (a file too large).</summary>
+    /// <param name="maxUploadMb"><c>Media:MaxUploadMb</c>: no file is larger, whatever its parameter says.</param>
+    public static async Task<(JsonObject? Body, string? Problem)> BuildAsync(ModelEntry model, IFormCollection form, UploadedFiles uploads,
+        Func<string, string> fileUrl, int maxUploadMb, CancellationToken cancellationToken)
     {
         var body = new JsonObject();
         foreach (var p in model.Parameters)
@@ -22,7 +26,10 @@ public static class PlaygroundRequest
             if (p.IsMedia)
             {
                 var urls = new List<string>();
-                foreach (var file in form.Files.GetFiles("f." + p.FieldKey).Where(f => f.Length > 0))
+                var files = form.Files.GetFiles("f." + p.FieldKey).Where(f => f.Length > 0).ToList();
+                if (files.FirstOrDefault(f => f.Length > FileLimit(p, maxUploadMb)) is { } tooLarge)
+                    return (null, $"{p.FieldKey}: {tooLarge.FileName} is larger than the {FileLimit(p, maxUploadMb) / 1048576.0:0.##} MB this field takes");
+                foreach (var file in files)
                 {
                     await using var content = file.OpenReadStream();
                     urls.Add(fileUrl((await uploads.StoreAsync(content, file.FileName, cancellationToken)).Key));
@@ -44,6 +51,24 @@ public static class PlaygroundRequest
                 _ => JsonValue.Create(text),
             };
         }
-        return body;
+        return (body, null);
     }
+
+    /// <summary>The seed edit, shown when the playground is opened without a model.</summary>
+    public const string DefaultModel = "rhart-image-g-1.5/edit";
+
+    /// <summary>The model the playground shows for <c>?model=</c> <paramref name="name"/>: that one, else the seed edit, else the catalog's first (null for an empty catalog).</summary>
+    public static ModelEntry? ModelFor(ModelCatalog catalog, string? name) =>
+        (name is { Length: > 0 } ? catalog.Find(name) : null) ?? catalog.Find(DefaultModel) ?? catalog.Models.FirstOrDefault();
+
+    /// <summary>The largest file a media parameter takes in the playground (bytes): its own <c>maxSize</c>, at most the upload limit.</summary>
+    public static long FileLimit(ParameterSpec p, int maxUploadMb) => Math.Min(SizeLimit.For(p.MaxSizeMb).Bytes, maxUploadMb * 1024L * 1024);
+
+    /// <summary>
+    /// The largest playground form of <paramref name="model"/> (bytes): each media parameter's largest files
+    /// (<see cref="FileLimit"/> × how many it takes) with room for the multipart framing, plus <paramref name="json"/> for the rest.
+    /// </summary>
+    public static long BodyBudget(ModelEntry model, int maxUploadMb, long json) =>
+        json + model.Parameters.Where(p => p.IsMedia)
+            .Sum(p => (p.MultipleInputs ? Math.Max(p.MaxInputNum ?? 1, 1) : 1) * (FileLimit(p, maxUploadMb) + 4096));
 }

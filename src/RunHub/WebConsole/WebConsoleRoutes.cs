@@ -13,6 +13,7 @@ public static class WebConsoleRoutes
     {
         app.UseConsoleSecurityHeaders();
         app.UseAuthentication();
+        app.UsePlaygroundBodySize();
         app.UseAuthorization();
         app.UseAntiforgery();
         ConsoleEndpoints.Map(app);

@@ -1,8 +1,10 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using RunHub.Tests.Support;
 using RunHub.Tests.WebConsole.Support;
+using RunHub.WebConsole.Users;
 using static Microsoft.Playwright.Assertions;
 
 namespace RunHub.Tests.WebConsole;
@@ -82,7 +84,7 @@ public sealed partial class ConsoleFlowTests(Browsers browsers) : IClassFixture<
         await Expect(alice.GetByTestId("task-status")).ToHaveTextAsync("SUCCESS", new() { Timeout = 60_000 });
         var image = alice.GetByRole(AriaRole.Img, new() { NameRegex = new Regex("^result 1 of task") });
         await Expect(image).ToBeVisibleAsync();
-        Assert.Equal(1024, await image.EvaluateAsync<int>("img => img.complete ? img.naturalWidth : 0"));
+        Assert.Equal(1024, await image.EvaluateAsync<int>("async img => { await img.decode(); return img.naturalWidth; }"));
         await Expect(alice.Locator("#sample-curl")).ToContainTextAsync($"{server.BaseUrl}/openapi/v2/{Edit}");
         await Expect(alice.Locator("#sample-python")).ToContainTextAsync("from client import RunningHubClient");
         await Expect(alice.Locator("#sample-csharp")).ToContainTextAsync("new RunHubClient");
@@ -128,7 +130,8 @@ public sealed partial class ConsoleFlowTests(Browsers browsers) : IClassFixture<
         await bob.GotoAsync("/console/wallet");
         await Expect(bob.GetByRole(AriaRole.Link, new() { Name = taskId })).ToHaveCountAsync(0);
         await Expect(bob.GetByTestId("balance")).ToHaveTextAsync("5.00 CNY");
-        Assert.Equal((int)HttpStatusCode.Forbidden, (await bob.GotoAsync("/console/admin/accounts"))!.Status);
+        foreach (var url in new[] { "/console/admin/accounts", $"/console/admin/tasks/{taskId}", $"/console/admin/tasks/{taskId}/files/0" })
+            Assert.Equal((int)HttpStatusCode.Forbidden, (await bob.GotoAsync(url))!.Status);
 
         // The operator sees every code redeemed, finds Alice and tops her up with a note recorded under their name.
         await ops.GotoAsync("/console/admin/codes");
@@ -144,11 +147,23 @@ public sealed partial class ConsoleFlowTests(Browsers browsers) : IClassFixture<
         await ops.ScreenshotAsync("admin-account");
         Assert.Equal(12.97m, await caller.BalanceAsync());
 
+        // From every account's tasks the operator opens Alice's, read-only: its result is shown, nothing can be cancelled.
+        await ops.GotoAsync("/console/admin/tasks");
+        await ops.GetByRole(AriaRole.Link, new() { Name = taskId }).ClickAsync();
+        await Expect(ops.GetByTestId("task-parameters")).ToContainTextAsync("A sudden, massive explosion behind them");
+        var seen = ops.GetByRole(AriaRole.Img, new() { NameRegex = new Regex("^result 1 of task") });
+        Assert.Equal(1024, await seen.EvaluateAsync<int>("async img => { await img.decode(); return img.naturalWidth; }"));
+        var aliceAccount = (await server.Services.GetRequiredService<ConsoleUsers>().FindByEmailAsync("alice@example.com"))!.AccountId;
+        await Expect(ops.GetByRole(AriaRole.Link, new() { Name = aliceAccount })).ToBeVisibleAsync();
+        await Expect(ops.GetByRole(AriaRole.Button, new() { Name = "Cancel task" })).ToHaveCountAsync(0);
+        await ops.ScreenshotAsync("admin-task");
+
         foreach (var page in new[] { "engines", "tasks", "configuration" })
         {
             await ops.GotoAsync("/console/admin/" + page);
             await ops.ScreenshotAsync("admin-" + page);
         }
+
         await Expect(ops.GetByTestId("setting-RunHub:Example:ApiKey")).ToHaveTextAsync("•••••• (set)");
         Assert.DoesNotContain("sk-should-never-be-shown", await ops.ContentAsync());
         await ops.GotoAsync("/console/models");

@@ -110,6 +110,28 @@ public sealed partial class ConsoleSecurityTests
     }
 
     [Fact]
+    public async Task The_playground_takes_files_larger_than_a_json_body_and_refuses_one_larger_than_its_field_takes_by_name()
+    {
+        await using var server = await TestServer.StartAsync(new Dictionary<string, string?>
+        {
+            ["Api:MaxJsonBodyKb"] = "256",
+            ["Media:MaxUploadMb"] = "1",
+        });
+        await server.CreateUserAsync("alice@example.com");
+        using var browser = new FormClient(server.BaseUrl);
+        await browser.SignInAsync("alice@example.com", ConsoleSite.Password);
+        var filesBefore = Directory.EnumerateFiles(server.DataDir, "*", SearchOption.AllDirectories).Count();
+
+        // 1.5 MB: six times what any other console form may send, so Kestrel reads it only because the playground raised
+        // the limit for a signed-in user; then the field's own limit refuses it, by name, before anything is stored.
+        var (status, page) = await browser.PostFilesAsync("/console/playground?model=rhart-image-g-1.5/edit", "run",
+            new() { ["p.prompt"] = "a cat" }, ("f.imageUrls", "big.png", new byte[1536 * 1024]));
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("imageUrls: big.png is larger than the 1 MB this field takes", WebUtility.HtmlDecode(page));
+        Assert.Equal(filesBefore, Directory.EnumerateFiles(server.DataDir, "*", SearchOption.AllDirectories).Count());
+    }
+
+    [Fact]
     public async Task Runhub_admin_create_makes_an_operator_and_serve_on_an_empty_database_says_how()
     {
         using var data = new TempDirectory();

@@ -38,6 +38,24 @@ public sealed partial class FormClient : IDisposable
         return await response.Content.ReadAsStringAsync();
     }
 
+    /// <summary>Posts a multipart form with <paramref name="files"/> (field name, file name, bytes) as a browser does; returns the status and the page.</summary>
+    public async Task<(HttpStatusCode Status, string Page)> PostFilesAsync(string path, string formName, Dictionary<string, string> fields,
+        params (string Field, string Name, byte[] Content)[] files)
+    {
+        var page = await _http.GetStringAsync(path);
+        var token = Token().Match(page);
+        if (!token.Success) throw new InvalidOperationException($"{path} has no antiforgery token");
+        using var content = new MultipartFormDataContent
+        {
+            { new StringContent(WebUtility.HtmlDecode(token.Groups[1].Value)), "__RequestVerificationToken" },
+            { new StringContent(formName), "_handler" },
+        };
+        foreach (var (name, value) in fields) content.Add(new StringContent(value), name);
+        foreach (var (field, name, bytes) in files) content.Add(new ByteArrayContent(bytes), field, name);
+        using var response = await _http.PostAsync(path, content);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
     public void Dispose() => _http.Dispose();
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
