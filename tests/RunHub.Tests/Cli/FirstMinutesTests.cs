@@ -28,6 +28,33 @@ public sealed partial class FirstMinutesTests
         Assert.Contains("\"errorCode\":\"\"", shellOutput);
     }
 
+    [Fact]
+    public async Task The_READMEs_edit_example_runs_offline_and_ends_with_a_2_to_3_picture()
+    {
+        var readme = await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "README.md"));
+        var tryIt = readme[readme.IndexOf("## Try it", StringComparison.Ordinal)..];
+        var block = tryIt[(tryIt.IndexOf("```sh\n", StringComparison.Ordinal) + 6)..];
+        block = block[..block.IndexOf("```", StringComparison.Ordinal)];
+        using var data = new TempDirectory();
+        await using var server = await ServerProcess.StartAsync(data.Path);
+        var key = Regex.Match(await WaitForAsync(server, "shown only this once"), "shown only this once: ([0-9a-f]{32})").Groups[1].Value;
+        var script = block.Replace("KEY=<the key printed at first start>", $"KEY={key}", StringComparison.Ordinal)
+            .Replace("http://127.0.0.1:5080", server.BaseUrl, StringComparison.Ordinal);
+        Assert.Contains($"KEY={key}", script);
+        using var work = new TempDirectory();
+
+        var (exitCode, output) = await BashAsync(script, work.Path);
+
+        Assert.True(exitCode == 0, output);
+        var last = System.Text.Json.Nodes.JsonNode.Parse(output.Trim().Split('\n')[^1])!;
+        Assert.Equal("SUCCESS", (string)last["status"]!);
+        using var http = new HttpClient();
+        var png = await http.GetByteArrayAsync((string)last["results"]![0]!["url"]!);
+        using var bitmap = SkiaSharp.SKBitmap.Decode(png);
+        Assert.Equal((1024, 1536), (bitmap.Width, bitmap.Height));
+        Assert.True(new FileInfo(Path.Combine(work.Path, "photo.png")).Length > 0);
+    }
+
     internal static async Task<(int ExitCode, string Output)> BashAsync(string script, string? workingDirectory = null)
     {
         var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
