@@ -59,6 +59,16 @@ public sealed class RunHubOptionsValidation : IValidateOptions<RunHubOptions>
         if (o.KeyCacheSeconds < 0) yield return Setting("KeyCacheSeconds", $"is {o.KeyCacheSeconds}; use 0 (no cache) or more");
         if (o.BootstrapBalance < 0) yield return Setting("BootstrapBalance", $"is {o.BootstrapBalance}; use 0 or more CNY");
 
+        if (o.Api.MaxJsonBodyKb < 1) yield return Setting("Api:MaxJsonBodyKb", $"is {o.Api.MaxJsonBodyKb}; use 1 or more, e.g. 2048");
+        if (o.Api.MaxJsonDepth is < 2 or > 256) yield return Setting("Api:MaxJsonDepth", $"is {o.Api.MaxJsonDepth}; use 2 to 256, e.g. 32");
+        for (var i = 0; i < o.Api.CorsOrigins.Count; i++)
+        {
+            var origin = o.Api.CorsOrigins[i].Trim();
+            if (origin != "*" && !(Uri.TryCreate(origin, UriKind.Absolute, out var originUri) && originUri.Scheme is "http" or "https"
+                                   && originUri.AbsolutePath == "/" && originUri.Query.Length == 0 && !origin.EndsWith('/')))
+                yield return Setting($"Api:CorsOrigins:{i}", $"is '{origin}', not an origin; use scheme://host[:port] such as https://app.example.com, or *");
+        }
+
         if (o.Queue.Workers < 1) yield return Setting("Queue:Workers", $"is {o.Queue.Workers}; use 1 or more");
         if (!(o.Queue.LeaseSeconds > 0)) yield return Setting("Queue:LeaseSeconds", $"is {o.Queue.LeaseSeconds}; use more than 0 seconds, e.g. 30");
         if (o.Queue.PollMilliseconds < 1) yield return Setting("Queue:PollMilliseconds", $"is {o.Queue.PollMilliseconds}; use 1 or more, e.g. 1000");
