@@ -18,7 +18,7 @@ public static class AccountsCommand
         var name = new Option<string>("--name") { Description = "Account name", Required = true };
         var balance = new Option<string?>("--balance") { Description = "Opening balance in CNY (default 0)" };
         var create = new Command("create", "Create an account with a wallet and one API key") { name, balance, data, json, verbose };
-        create.SetAction(parse =>
+        create.SetAction(async (parse, _) =>
         {
             var opening = Money.Zero;
             if (parse.GetValue(balance) is { } text && !Money.TryParse(text, out opening))
@@ -26,7 +26,7 @@ public static class AccountsCommand
             var accountName = parse.GetValue(name)!;
             if (string.IsNullOrWhiteSpace(accountName)) return CommandOutput.UsageError("--name: an account needs a non-empty name");
             var (directory, database) = Directory(parse, data, verbose);
-            var account = directory.Create(accountName, opening);
+            var account = await directory.CreateAsync(accountName, opening);
             if (parse.GetValue(json))
                 CommandOutput.Json(new { database, accountId = account.AccountId, apiKey = account.ApiKey, balance = account.Balance.ToString() });
             else
@@ -37,7 +37,7 @@ public static class AccountsCommand
         var accountId = new Argument<string>("account-id") { Description = "The account to top up" };
         var amount = new Option<string>("--amount") { Description = "Amount in CNY to add", Required = true };
         var topup = new Command("topup", "Add money to an account's wallet") { accountId, amount, data, json, verbose };
-        topup.SetAction(parse =>
+        topup.SetAction(async (parse, _) =>
         {
             var text = parse.GetValue(amount)!;
             if (!Money.TryParse(text, out var money) || money.Millis <= 0)
@@ -46,7 +46,7 @@ public static class AccountsCommand
             try
             {
                 var (directory, database) = Directory(parse, data, verbose);
-                var now = directory.TopUp(id, money, "topup by command");
+                var now = await directory.TopUpAsync(id, money, "topup by command");
                 if (parse.GetValue(json)) CommandOutput.Json(new { database, accountId = id, balance = now.ToString() });
                 else Console.Out.WriteLine($"Account {id} now has {now} CNY.");
                 return 0;
@@ -58,10 +58,10 @@ public static class AccountsCommand
         });
 
         var list = new Command("list", "List accounts with their balances") { data, json, verbose };
-        list.SetAction(parse =>
+        list.SetAction(async (parse, _) =>
         {
             var (directory, database) = Directory(parse, data, verbose);
-            var accounts = directory.List();
+            var accounts = await directory.ListAsync();
             if (parse.GetValue(json))
                 CommandOutput.Json(new { database, accounts = accounts.Select(a => new { accountId = a.Id, name = a.Name, balance = a.Balance.ToString(), held = a.Held.ToString() }) });
             else
@@ -80,6 +80,6 @@ public static class AccountsCommand
     internal static (AccountDirectory Directory, string Database) Directory(ParseResult parse, Option<string?> data, Option<bool> verbose)
     {
         var database = AdminDatabase.Open(parse, data, verbose);
-        return (new AccountDirectory(database), database.Description);
+        return (new AccountDirectory(database, TimeProvider.System), database.Description);
     }
 }

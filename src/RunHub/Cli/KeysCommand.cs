@@ -11,13 +11,13 @@ public static class KeysCommand
 
         var accountId = new Argument<string>("account-id") { Description = "The account the key belongs to" };
         var create = new Command("create", "Create another API key for an account") { accountId, data, json, verbose };
-        create.SetAction(parse =>
+        create.SetAction(async (parse, _) =>
         {
             var id = parse.GetValue(accountId)!;
             try
             {
                 var (directory, database) = AccountsCommand.Directory(parse, data, verbose);
-                var key = directory.CreateKey(id);
+                var key = await directory.CreateKeyAsync(id);
                 if (parse.GetValue(json)) CommandOutput.Json(new { database, accountId = id, apiKey = key });
                 else Console.Out.WriteLine($"API key for {id} (shown only now): {key}");
                 return 0;
@@ -30,11 +30,11 @@ public static class KeysCommand
 
         var key = new Argument<string>("key") { Description = "The key, in full or as listed (masked)" };
         var revoke = new Command("revoke", "Revoke an API key at once") { key, data, json, verbose };
-        revoke.SetAction(parse =>
+        revoke.SetAction(async (parse, _) =>
         {
             var given = parse.GetValue(key)!;
             var (directory, database) = AccountsCommand.Directory(parse, data, verbose);
-            if (!directory.RevokeKey(given)) return CommandOutput.Failure("no live key matches");
+            if (!await directory.RevokeKeyAsync(given)) return CommandOutput.Failure("no live key matches");
             if (parse.GetValue(json)) CommandOutput.Json(new { database, revoked = true });
             else Console.Out.WriteLine("Revoked.");
             return 0;
@@ -42,10 +42,10 @@ public static class KeysCommand
 
         var account = new Option<string?>("--account") { Description = "Only this account's keys" };
         var list = new Command("list", "List API keys (masked)") { account, data, json, verbose };
-        list.SetAction(parse =>
+        list.SetAction(async (parse, _) =>
         {
             var (directory, database) = AccountsCommand.Directory(parse, data, verbose);
-            var keys = directory.ListKeys(parse.GetValue(account));
+            var keys = await directory.ListKeysAsync(parse.GetValue(account));
             if (parse.GetValue(json))
                 CommandOutput.Json(new { database, keys = keys.Select(k => new { key = k.Hint, accountId = k.AccountId, revoked = k.Revoked }) });
             else

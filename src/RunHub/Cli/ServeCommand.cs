@@ -34,7 +34,7 @@ public static class ServeCommand
             if (await StartupProblems.StartAsync(app, cancellationToken) is { } problem) return CommandOutput.Failure(problem);
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
                 ?? RunHubApp.DefaultUrls;
-            var first = RunHubApp.Bootstrap(app);
+            var first = await RunHubApp.BootstrapAsync(app);
             var output = Console.Out;
             output.WriteLine($"RunHub is listening on {address}");
             var database = app.Services.GetRequiredService<Database>();
