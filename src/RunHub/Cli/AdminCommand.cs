@@ -9,14 +9,15 @@ namespace RunHub.Cli;
 /// <summary>
 /// <c>runhub admin create --email EMAIL</c>: makes a console operator (a user who can open the admin pages), with an
 /// account of its own. The password is read from standard input (one line, so it can be piped) or, at a terminal,
-/// typed without echo. Works on the database directly, like <c>accounts</c>.
+/// typed without echo. Works on the database directly, like <c>accounts</c>, and like it refuses a data folder without a
+/// RunHub database (<see cref="AdminDatabase"/>): <c>serve</c> creates it, and on an empty one says to run this.
 /// </summary>
 public static class AdminCommand
 {
-    public static Command Create(Option<string?> data)
+    public static Command Create(Option<string?> data, Option<bool> verbose)
     {
         var email = new Option<string>("--email") { Description = "The operator's email, used to sign in", Required = true };
-        var create = new Command("create", "Create a console operator (the password is read from standard input)") { email, data };
+        var create = new Command("create", "Create a console operator (the password is read from standard input)") { email, data, verbose };
         create.SetAction(async parse =>
         {
             var address = parse.GetValue(email)!;
@@ -24,7 +25,7 @@ public static class AdminCommand
             var password = ReadPassword();
             if (password is null) return CommandOutput.UsageError("no password given: type it, or pipe it on standard input");
             var options = CommandConfiguration.Load(parse.GetValue(data));
-            var database = Database.FromOptions(options);
+            var database = AdminDatabase.Open(parse, data, verbose);
             var users = new ConsoleUsers(database, new TopUpCodes(database, TimeProvider.System), Options.Create(options), TimeProvider.System);
             var (user, problem) = await users.CreateAsync(address, password, isOperator: true);
             if (user is null) return CommandOutput.Failure(problem!);

@@ -120,7 +120,6 @@ public sealed partial class ConsoleSecurityTests
         await server.CreateUserAsync("alice@example.com");
         using var browser = new FormClient(server.BaseUrl);
         await browser.SignInAsync("alice@example.com", ConsoleSite.Password);
-        var filesBefore = Directory.EnumerateFiles(server.DataDir, "*", SearchOption.AllDirectories).Count();
 
         // 1.5 MB: six times what any other console form may send, so Kestrel reads it only because the playground raised
         // the limit for a signed-in user; then the field's own limit refuses it, by name, before anything is stored.
@@ -128,13 +127,19 @@ public sealed partial class ConsoleSecurityTests
             new() { ["p.prompt"] = "a cat" }, ("f.imageUrls", "big.png", new byte[1536 * 1024]));
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Contains("imageUrls: big.png is larger than the 1 MB this field takes", WebUtility.HtmlDecode(page));
-        Assert.Equal(filesBefore, Directory.EnumerateFiles(server.DataDir, "*", SearchOption.AllDirectories).Count());
+        var uploads = Path.Combine(server.DataDir, "files", "openapi");
+        Assert.False(Directory.Exists(uploads) && Directory.EnumerateFiles(uploads).Any(), "the refused file was stored");
     }
 
     [Fact]
-    public async Task Runhub_admin_create_makes_an_operator_and_serve_on_an_empty_database_says_how()
+    public async Task Serve_on_an_empty_database_says_how_to_make_the_first_operator_and_runhub_admin_create_makes_one()
     {
         using var data = new TempDirectory();
+        await using (var serve = await ServerProcess.StartAsync(data.Path))
+        {
+            await serve.WaitForOutputAsync("runhub admin create", TimeSpan.FromSeconds(60));
+        }
+
         var (exit, stdout, stderr) = await RunWithInputAsync(["admin", "create", "--email", "Root@Example.com", "--data", data.Path], "a long operator password\n");
         Assert.True(exit == 0, stderr);
         Assert.Contains("root@example.com", stdout);
@@ -145,15 +150,11 @@ public sealed partial class ConsoleSecurityTests
         Assert.Equal(1, weak);
         Assert.Contains("at least 10", weakError);
 
-        using var empty = new TempDirectory();
-        await using var serve = await ServerProcess.StartAsync(empty.Path);
-        // The hint comes right after the server starts listening; read the output as it arrives.
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!serve.Output.Contains("runhub admin create", StringComparison.Ordinal))
-        {
-            Assert.True(DateTime.UtcNow < deadline, "serve printed no hint about the first operator:\n" + serve.Output);
-            await Task.Delay(50);
-        }
+        // Like accounts and keys, it never creates a database of its own in a mistyped folder.
+        using var elsewhere = new TempDirectory();
+        var (stray, _, strayError) = await RunWithInputAsync(["admin", "create", "--email", "root@example.com", "--data", elsewhere.Path], "a long operator password\n");
+        Assert.Equal(1, stray);
+        Assert.Contains("no RunHub database", strayError);
     }
 
     private static async Task<(int, string, string)> RunWithInputAsync(string[] args, string input)
