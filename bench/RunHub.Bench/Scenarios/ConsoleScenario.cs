@@ -14,13 +14,14 @@ namespace RunHub.Bench.Scenarios;
 /// <summary>
 /// The console's heaviest reads with <c>--console-tasks</c> (1,000,000) tasks in one account (issue 15's target: under 100 ms):
 /// the tasks page (first page, a filtered page, a page deep in the history by cursor) and the dashboard, each
-/// requested one at a time by a signed-in browser-like client, plus <c>GET /openapi/v2/tasks</c>. The tasks are
+/// requested one after another for <c>--duration</c> by a signed-in browser-like client, plus <c>GET /openapi/v2/tasks</c>. The tasks are
 /// written straight into the database (60 days of history, one every 5.2 s, a tenth failed, two models), with the
 /// daily spending the ledger would have kept.
 /// </summary>
 internal static partial class ConsoleScenario
 {
-    private const int Requests = 200;
+    /// <summary>Requests of each page at least, in the warm-up and in the timed window, however short they are.</summary>
+    private const int MinRequests = 5;
     private const long SnowflakeEpoch = 1288834974657;
 
     public static async Task<IReadOnlyList<ScenarioResult>> RunAsync(BenchContext context)
@@ -51,26 +52,34 @@ internal static partial class ConsoleScenario
         var results = new List<ScenarioResult>();
         foreach (var (name, client, path, what) in pages)
         {
-            for (var i = 0; i < 20; i++) await FetchAsync(client, path);   // warm-up: JIT and caches
+            // Warm-up (JIT and caches), then --duration of requests one after another, at least MinRequests of each.
+            await RepeatAsync(client, path, context.Options.Warmup, MinRequests, null);
             var samples = new List<double>();
             var window = Stopwatch.StartNew();
-            for (var i = 0; i < Requests; i++)
-            {
-                var started = Stopwatch.GetTimestamp();
-                await FetchAsync(client, path);
-                samples.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-            }
+            await RepeatAsync(client, path, context.Options.Duration, MinRequests, samples);
             window.Stop();
             results.Add(new ScenarioResult
             {
                 Name = name, Measures = $"{what}, {taskCount:N0} tasks in the account, one request at a time",
-                Unit = "req/s", Rate = Requests / window.Elapsed.TotalSeconds, Count = Requests, Seconds = window.Elapsed.TotalSeconds,
+                Unit = "req/s", Rate = samples.Count / window.Elapsed.TotalSeconds, Count = samples.Count, Seconds = window.Elapsed.TotalSeconds,
                 LatencyOf = "a request's round trip on loopback (server time plus a loopback hop)",
                 Latency = LatencySummary.Of(samples),
             });
             context.Log($"{name}: p50 {results[^1].Latency.P50:0.0} ms, p99 {results[^1].Latency.P99:0.0} ms");
         }
         return results;
+    }
+
+    /// <summary>Requests <paramref name="path"/> one at a time for <paramref name="window"/> (and at least <paramref name="atLeast"/> times), timing each into <paramref name="samples"/>.</summary>
+    private static async Task RepeatAsync(HttpClient client, string path, TimeSpan window, int atLeast, List<double>? samples)
+    {
+        var clock = Stopwatch.StartNew();
+        for (var i = 0; i < atLeast || clock.Elapsed < window; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            await FetchAsync(client, path);
+            samples?.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
     }
 
     private static async Task FetchAsync(HttpClient client, string path)
