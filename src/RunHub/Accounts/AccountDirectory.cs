@@ -7,8 +7,11 @@ namespace RunHub.Accounts;
 
 /// <summary>Accounts, their keys and their wallets: what the <c>runhub accounts</c> and <c>keys</c> commands and the API share.</summary>
 /// <param name="keys">The server's cache of live keys; the commands, which run once, have none.</param>
-public sealed class AccountDirectory(Database database, ApiKeyCache? keys = null)
+/// <param name="time">The clock of the time columns (Unix ms); the system clock when not given.</param>
+public sealed class AccountDirectory(Database database, ApiKeyCache? keys = null, TimeProvider? time = null)
 {
+    private long NowMs() => (time ?? TimeProvider.System).GetUtcNow().ToUnixTimeMilliseconds();
+
     public CreatedAccount Create(string name, Money balance)
     {
         if (string.IsNullOrWhiteSpace(name)) throw new ArgumentException("an account needs a name", nameof(name));
@@ -73,16 +76,37 @@ public sealed class AccountDirectory(Database database, ApiKeyCache? keys = null
         return key;
     }
 
-    /// <summary>Revokes a key given in full or by its masked hint. False when no live key matches.</summary>
-    public bool RevokeKey(string keyOrHint)
+    /// <summary>
+    /// Revokes one live key, given in full or by its masked hint (as <c>keys list</c> shows it, or with fewer <c>*</c>), optionally only
+    /// within <paramref name="accountId"/>. A hint is not a key: when it matches more than one live key (of any
+    /// accounts, or of the one given), nothing is revoked and the matches are returned so the caller can name the
+    /// account or give the full key. Never revokes more than one key.
+    /// </summary>
+    public async Task<KeyRevocation> RevokeKeyAsync(string keyOrHint, string? accountId = null)
     {
-        using var db = database.Open();
-        var hashes = db.Query<string>(
-                "UPDATE api_keys SET revoked_at = @now WHERE (key_hash = @hash OR key_hint = @keyOrHint) AND revoked_at IS NULL RETURNING key_hash",
-                new { now = Clock.NowMs(), hash = ApiKey.HasValidShape(keyOrHint) ? ApiKey.Hash(keyOrHint) : null, keyOrHint })
+        var hash = ApiKey.HasValidShape(keyOrHint) ? ApiKey.Hash(keyOrHint) : null;
+        var hint = hash is null ? ApiKey.NormalizeHint(keyOrHint) : null;
+        if (hash is null && hint is null) return new KeyRevocation(false, []);
+        await using var db = database.Open();
+        await using var tx = await db.BeginTransactionAsync();
+        var matches = (await db.QueryAsync<(string Hash, string Hint, string AccountId, long CreatedAt)>(
+                """
+                SELECT key_hash, key_hint, account_id, created_at FROM api_keys
+                WHERE (key_hash = @hash OR key_hint = @hint) AND revoked_at IS NULL
+                  AND (@accountId IS NULL OR account_id = @accountId)
+                ORDER BY created_at
+                """, new { hash, hint, accountId }, tx))
             .ToList();
-        foreach (var hash in hashes) keys?.Forget(hash);
-        return hashes.Count > 0;
+        if (matches.Count != 1)
+            return new KeyRevocation(false, matches.Select(m => new KeySummary(m.Hint, m.AccountId, m.CreatedAt, null)).ToList());
+
+        var match = matches[0];
+        var revoked = await db.ExecuteAsync("UPDATE api_keys SET revoked_at = @now WHERE key_hash = @hash AND revoked_at IS NULL",
+            new { now = NowMs(), hash = match.Hash }, tx);
+        await tx.CommitAsync();
+        if (revoked == 0) return new KeyRevocation(false, []);
+        keys?.Forget(match.Hash);
+        return new KeyRevocation(true, [new KeySummary(match.Hint, match.AccountId, match.CreatedAt, null)]);
     }
 
     public IReadOnlyList<KeySummary> ListKeys(string? accountId = null)

@@ -74,4 +74,28 @@ public sealed class AccountCommandTests : IDisposable
         Assert.Single(keys, k => k.GetProperty("revoked").GetBoolean());
         Assert.Equal(1, (await Run("keys", "revoke", firstKey)).ExitCode);
     }
+
+    [Fact]
+    public async Task Revoking_a_masked_key_shared_by_two_accounts_revokes_nothing_and_lists_both()
+    {
+        var database = new RunHub.Data.SqliteDatabase(_data.Path);
+        var accounts = new RunHub.Accounts.AccountDirectory(database);
+        var (keyA, accountA, keyB, accountB) = Data.KeyRevocationTests.TwoAccountsSharingAHint(accounts, database);
+
+        var (code, _, stderr) = await Run("keys", "revoke", "46eb****0634");
+
+        Assert.Equal(1, code);
+        Assert.Contains("matches 2 live keys", stderr);
+        Assert.Contains(accountA, stderr);
+        Assert.Contains(accountB, stderr);
+        Assert.Contains("--account", stderr);
+        Assert.NotNull(accounts.Authenticate(keyA));
+        Assert.NotNull(accounts.Authenticate(keyB));
+
+        var (revoked, stdout, _) = await Run("keys", "revoke", "46eb****0634", "--account", accountB, "--json");
+        Assert.Equal(0, revoked);
+        Assert.Equal(accountB, JsonDocument.Parse(stdout).RootElement.GetProperty("accountId").GetString());
+        Assert.Null(accounts.Authenticate(keyB));
+        Assert.NotNull(accounts.Authenticate(keyA));
+    }
 }

@@ -5,7 +5,7 @@ namespace RunHub.Tests.Data;
 public sealed class AccountStoreTests
 {
     [Theory, SqliteStore, PostgresStore]
-    public void Accounts_keys_and_top_ups_round_trip(StoreKind kind)
+    public async Task Accounts_keys_and_top_ups_round_trip(StoreKind kind)
     {
         using var store = new TestStore(kind);
         var accounts = new AccountDirectory(store.Database);
@@ -16,9 +16,9 @@ public sealed class AccountStoreTests
         Assert.Equal(created.AccountId, accounts.Authenticate(second));
         Assert.Equal(2, accounts.ListKeys(created.AccountId).Count);
 
-        Assert.True(accounts.RevokeKey(ApiKey.Mask(second)));
+        Assert.True((await accounts.RevokeKeyAsync(ApiKey.Mask(second))).Revoked);
         Assert.Null(accounts.Authenticate(second));
-        Assert.False(accounts.RevokeKey(ApiKey.Mask(second)));
+        Assert.False((await accounts.RevokeKeyAsync(ApiKey.Mask(second))).Revoked);
         Assert.Equal(created.AccountId, accounts.Authenticate(created.ApiKey));
 
         Assert.Equal(Money.FromDecimal(20m), accounts.TopUp(created.AccountId, Money.FromDecimal(7.5m)));
