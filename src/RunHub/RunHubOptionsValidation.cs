@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Net;
+using RunHub.Accounts;
 using Microsoft.Extensions.Options;
 using RunHub.Engines.ComfyUi;
 using RunHub.Engines.OpenAiImages;
@@ -56,6 +58,8 @@ public sealed class RunHubOptionsValidation : IValidateOptions<RunHubOptions>
         }
         if (o.KeyCacheSeconds < 0) yield return Setting("KeyCacheSeconds", $"is {o.KeyCacheSeconds}; use 0 (no cache) or more");
         if (o.BootstrapBalance < 0) yield return Setting("BootstrapBalance", $"is {o.BootstrapBalance}; use 0 or more CNY");
+        else if (!Money.TryParse(o.BootstrapBalance.ToString(CultureInfo.InvariantCulture), out _, out var balanceProblem))
+            yield return Setting("BootstrapBalance", $"is wrong: {balanceProblem}");
 
         if (o.Queue.Workers < 1) yield return Setting("Queue:Workers", $"is {o.Queue.Workers}; use 1 or more");
         if (!(o.Queue.LeaseSeconds > 0)) yield return Setting("Queue:LeaseSeconds", $"is {o.Queue.LeaseSeconds}; use more than 0 seconds, e.g. 30");

@@ -103,6 +103,26 @@ public sealed class ComfyUiEngine(IOptions<RunHubOptions> options, ILogger<Comfy
 
     public void Dispose() => _http.Dispose();
 
+    /// <summary>The settings must read and the workflow file must load (a file edited later is read again when it changes).</summary>
+    public string? CheckBackend(ModelEntry model, EngineBinding backend)
+    {
+        ArgumentNullException.ThrowIfNull(backend);
+        try
+        {
+            var settings = ComfyUiSettings.Read(backend);
+            _templates.Load(Path.Combine(ModelCatalog.DirectoryOf(options.Value), settings.Workflow));
+            return null;
+        }
+        catch (CatalogFormatException e)
+        {
+            return e.Message;
+        }
+        catch (WorkflowException e)
+        {
+            return e.Message;
+        }
+    }
+
     private static ComfyUiSettings Settings(EngineBinding backend, ModelEntry model)
     {
         try

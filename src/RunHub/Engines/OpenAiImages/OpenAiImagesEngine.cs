@@ -99,6 +99,21 @@ public sealed class OpenAiImagesEngine : IEngine, IDisposable
         }
     }
 
+    /// <summary>The settings must read; the API key is looked up only when a task runs (it may be set later).</summary>
+    public string? CheckBackend(ModelEntry model, EngineBinding backend)
+    {
+        ArgumentNullException.ThrowIfNull(backend);
+        try
+        {
+            OpenAiImagesSettings.Read(backend.Settings);
+            return null;
+        }
+        catch (EngineException e)
+        {
+            return e.Message;
+        }
+    }
+
     private string? ApiKey(OpenAiImagesSettings settings)
     {
         if (settings.ApiKeyEnv is null) return null;

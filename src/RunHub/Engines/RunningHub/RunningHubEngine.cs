@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using RunHub.Client;
 using RunHub.Media;
 using RunHub.Files;
+using RunHub.Catalog;
 
 namespace RunHub.Engines.RunningHub;
 
@@ -46,6 +47,20 @@ public sealed class RunningHubEngine : IEngine, IDisposable
     }
 
     public string Name => EngineName;
+
+    /// <summary>Server and key variable must be named (by the backend or by configuration); the key itself is read per task.</summary>
+    public string? CheckBackend(ModelEntry model, EngineBinding backend)
+    {
+        try
+        {
+            RunningHubSettings.From(backend, _configured);
+            return null;
+        }
+        catch (EngineException e)
+        {
+            return e.Message;
+        }
+    }
 
     public async Task<EngineOutput> RunAsync(EngineJob job, CancellationToken cancellationToken)
     {
