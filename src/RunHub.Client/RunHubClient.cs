@@ -207,6 +207,9 @@ public sealed class RunHubClient : IDisposable
     /// Saves every result of a task into <paramref name="folder"/> (created if needed) as <c>{taskId}-{index}.{ext}</c>,
     /// the extension from the result's output type, else its URL, else the content type; text results as <c>.txt</c>.
     /// Result URLs are fetched without the API key. Returns the paths written, in result order.
+    /// The names come from the server, so they are checked before anything is written: a task id that is not letters,
+    /// digits, <c>-</c> and <c>_</c> (say <c>../x</c> or an absolute path) is a <see cref="RunHubException"/>
+    /// <see cref="RunHubErrorCodes.InvalidResponse"/>, and nothing is saved.
     /// </summary>
     public Task<IReadOnlyList<string>> DownloadResultsAsync(RunHubTask task, string folder, CancellationToken cancellationToken = default)
     {

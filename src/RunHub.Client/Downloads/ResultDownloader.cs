@@ -2,18 +2,22 @@ using System.Globalization;
 
 namespace RunHub.Client;
 
-/// <summary>Saves a task's results as files, with transient failures retried like API reads.</summary>
+/// <summary>
+/// Saves a task's results as files, with transient failures retried like API reads. File names are made from what
+/// the server sent (task id, output type), so each is checked first: a server, or anyone between it and the
+/// client, must not be able to write outside the folder the caller named.
+/// </summary>
 internal sealed class ResultDownloader(HttpClient http, RunHubClientOptions options, ServerAddress server)
 {
     public async Task<IReadOnlyList<string>> DownloadAsync(RunHubTask task, string folder, CancellationToken cancellationToken)
     {
+        var stem = task.TaskId.Length > 0 ? SafeFileNames.Stem(task.TaskId) : "result";
         Directory.CreateDirectory(folder);
-        var stem = task.TaskId.Length > 0 ? task.TaskId : "result";
         var paths = new List<string>();
         for (var index = 0; index < task.Results.Count; index++)
         {
             var result = task.Results[index];
-            var baseName = Path.Combine(folder, $"{stem}-{index.ToString(CultureInfo.InvariantCulture)}");
+            var baseName = SafeFileNames.Inside(folder, $"{stem}-{index.ToString(CultureInfo.InvariantCulture)}", stem);
             if (result.Url is null)
             {
                 if (result.Text is null) continue;

@@ -176,14 +176,16 @@ public sealed class TaskRunner(
         for (var i = 0; i < output.Files.Count; i++)
         {
             var file = output.Files[i];
+            // Engines pass on what their backends said (a ComfyUI output's file name); only a plain extension names a file here.
+            var extension = FileKey.Extension(file.Extension) ?? "bin";
             if (file.Data is null)
             {
-                stored.Add(new StoredResult(null, file.Extension, file.Text));
+                stored.Add(new StoredResult(null, extension, file.Text));
                 continue;
             }
-            var key = $"{folder}/{i}.{file.Extension}";
+            var key = $"{folder}/{i}.{extension}";
             await files.PutAsync(key, file.Data, cancellationToken);
-            stored.Add(new StoredResult(key, file.Extension, file.Text));
+            stored.Add(new StoredResult(key, extension, file.Text));
         }
         return JsonSerializer.Serialize(stored, WireJson.Options);
     }
