@@ -45,6 +45,8 @@ public static class BenchRunner
             if (options.Runs("pickup")) scenarios.Add(await PickupScenario.RunAsync(context));
             cancellationToken.ThrowIfCancellationRequested();
             if (options.Runs("memory")) memory = await MemoryScenario.RunAsync(context);
+            cancellationToken.ThrowIfCancellationRequested();
+            if (options.Runs("input")) scenarios.Add(await InputCheckScenario.RunAsync(context));
         }
 
         var report = new BenchReport

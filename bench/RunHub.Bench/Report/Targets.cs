@@ -1,4 +1,5 @@
 using System.Globalization;
+using RunHub.Bench.Scenarios;
 
 namespace RunHub.Bench.Report;
 
@@ -17,6 +18,9 @@ internal static class Targets
     /// <summary>On PostgreSQL a claim is a round trip to another process, woken by LISTEN/NOTIFY (issue 5's target).</summary>
     public const double PostgresPickupP50Ms = 10;
     public const double MemoryPer100kMb = 100;
+
+    /// <summary>Issue 11: checking any input of at most 10 MB takes less than this much CPU.</summary>
+    public const double InputCheckCpuMs = 100;
 
     public static IReadOnlyList<TargetResult> Check(IReadOnlyList<ScenarioResult> scenarios, MemoryResult? memory, string store = "sqlite")
     {
@@ -38,6 +42,13 @@ internal static class Targets
             targets.Add(new("memory", $"< {MemoryPer100kMb} MB extra resident for 100,000 queued tasks",
                 F($"{Figures.Mb(memory.ExtraBytesPer100k)} MB extra per 100,000 tasks ({Figures.Mb(memory.EmptyBytes)} → {Figures.Mb(memory.FullBytes)} MB{scaled})"),
                 memory.QueuedInDatabase > 0 && memory.ExtraBytesPer100k / 1048576.0 < MemoryPer100kMb));
+        }
+        if (byName.TryGetValue("input-check", out var check))
+        {
+            var worst = check.Details.Where(d => d.Key.StartsWith("cpuMs ", StringComparison.Ordinal)).MaxBy(d => d.Value);
+            targets.Add(new("input-check", $"every crafted input of at most 10 MB checked in < {InputCheckCpuMs} ms of CPU",
+                F($"slowest {worst.Key["cpuMs ".Length..]}: {worst.Value:0.0} ms (median of {InputCheckScenario.Repeats}); max of all checks {check.Latency.Max:0.0} ms"),
+                check.Measured() && worst.Value < InputCheckCpuMs));
         }
         return targets;
     }

@@ -10,7 +10,7 @@ namespace RunHub.Tests.Bench;
 /// </summary>
 public sealed class BenchSmokeTests(ITestOutputHelper output)
 {
-    private static readonly string[] Scenarios = ["baseline", "query", "query-rate", "submit", "engine", "e2e", "pickup"];
+    private static readonly string[] Scenarios = ["baseline", "query", "query-rate", "submit", "engine", "e2e", "pickup", "input-check"];
 
     [Fact]
     public async Task A_tiny_run_writes_a_table_and_json_with_every_scenario()
@@ -43,7 +43,7 @@ public sealed class BenchSmokeTests(ITestOutputHelper output)
             var root = json.RootElement;
             Assert.Equal(Scenarios, root.GetProperty("scenarios").EnumerateArray().Select(s => s.GetProperty("name").GetString()));
             Assert.Equal(JsonValueKind.Object, root.GetProperty("memory").ValueKind);
-            Assert.Equal(["query", "query-rate", "submit", "e2e", "pickup", "memory"],
+            Assert.Equal(["query", "query-rate", "submit", "e2e", "pickup", "memory", "input-check"],
                 root.GetProperty("targets").EnumerateArray().Select(t => t.GetProperty("scenario").GetString()));
             Assert.True(root.GetProperty("machine").GetProperty("cores").GetInt32() > 0);
             Assert.Equal("BenchSmokeTests", root.GetProperty("command").GetString());
