@@ -20,6 +20,9 @@ public sealed record BenchOptions
     /// <summary>Task workers of the server, and the parallelism the sandbox engine is timed with alone.</summary>
     public int Workers { get; init; } = DefaultWorkers;
 
+    /// <summary>Size of each body the hostile group's clients send, in MB (issue 11 measured 100).</summary>
+    public int HostileBodyMb { get; init; } = 100;
+
     /// <summary>Queued tasks the memory scenario fills the API server with.</summary>
     public int MemoryTasks { get; init; } = 100_000;
 
@@ -35,8 +38,8 @@ public sealed record BenchOptions
     /// <summary>The scenario groups to run (<see cref="AllGroups"/> by default): a lead timing one change can run only its group.</summary>
     public IReadOnlyList<string> Groups { get; init; } = AllGroups;
 
-    /// <summary>api (baseline, query, query-rate, submit), engine, e2e (needs engine), pickup, memory, input (input-check).</summary>
-    public static IReadOnlyList<string> AllGroups { get; } = ["api", "engine", "e2e", "pickup", "memory", "input"];
+    /// <summary>api (baseline, query, query-rate, submit), engine, e2e (needs engine), pickup, memory, hostile (what attacks cost), input (input-check).</summary>
+    public static IReadOnlyList<string> AllGroups { get; } = ["api", "engine", "e2e", "pickup", "memory", "hostile", "input"];
 
     public bool Runs(string group) => Groups.Contains(group, StringComparer.OrdinalIgnoreCase);
 

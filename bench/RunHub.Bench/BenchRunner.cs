@@ -29,6 +29,7 @@ public static class BenchRunner
         var machine = MachineInfo.Current();
         var scenarios = new List<ScenarioResult>();
         MemoryResult? memory = null;
+        var hostile = new List<HostileLoadResult>();
         await using (var context = new BenchContext(options, log))
         {
             context.Log($"RunHub benchmark: {machine.Cores} cores, {machine.Dotnet}, {machine.Build} build; server {options.ResolvedRunHubDll}");
@@ -46,6 +47,8 @@ public static class BenchRunner
             cancellationToken.ThrowIfCancellationRequested();
             if (options.Runs("memory")) memory = await MemoryScenario.RunAsync(context);
             cancellationToken.ThrowIfCancellationRequested();
+            if (options.Runs("hostile")) hostile.AddRange(await HostileBodyScenario.RunAsync(context));
+            cancellationToken.ThrowIfCancellationRequested();
             if (options.Runs("input")) scenarios.Add(await InputCheckScenario.RunAsync(context));
         }
 
@@ -58,7 +61,8 @@ public static class BenchRunner
             Settings = BenchSettings.Of(options),
             Scenarios = scenarios,
             Memory = memory,
-            Targets = Targets.Check(scenarios, memory, options.StoreName),
+            Hostile = hostile,
+            Targets = Targets.Check(scenarios, memory, options.StoreName, hostile),
             Notes = Notes(machine),
             TotalSeconds = clock.Elapsed.TotalSeconds,
         };

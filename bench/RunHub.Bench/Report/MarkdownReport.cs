@@ -35,6 +35,15 @@ internal static class MarkdownReport
             md.AppendLine();
         }
 
+        if (report.Hostile.Count > 0)
+        {
+            md.AppendLine("| hostile load | resident before | peak | after | answered | closed | sent |");
+            md.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
+            foreach (var h in report.Hostile)
+                Line($"| {h.Name}: {h.Load} | {Figures.Mb(h.BeforeBytes)} MB | {Figures.Mb(h.PeakBytes)} MB | {Figures.Mb(h.AfterBytes)} MB | {h.Answered} | {h.Closed} | {Figures.Mb(h.BytesSent)} MB |");
+            md.AppendLine();
+        }
+
         md.AppendLine("## Targets");
         md.AppendLine();
         foreach (var t in report.Targets) Line($"- **{t.Verdict}** {t.Scenario}: {t.Figure} — target {t.Target}");

@@ -19,10 +19,14 @@ internal static class Targets
     public const double PostgresPickupP50Ms = 10;
     public const double MemoryPer100kMb = 100;
 
+    /// <summary>Issue 11: bodies nobody pays for must not cost the server memory (it was 7 GB).</summary>
+    public const double HostilePeakExtraMb = 100;
+
     /// <summary>Issue 11: checking any input of at most 10 MB takes less than this much CPU.</summary>
     public const double InputCheckCpuMs = 100;
 
-    public static IReadOnlyList<TargetResult> Check(IReadOnlyList<ScenarioResult> scenarios, MemoryResult? memory, string store = "sqlite")
+    public static IReadOnlyList<TargetResult> Check(IReadOnlyList<ScenarioResult> scenarios, MemoryResult? memory, string store = "sqlite",
+        IReadOnlyList<HostileLoadResult>? hostile = null)
     {
         var pickupP50 = store == "postgres" ? PostgresPickupP50Ms : PickupP50Ms;
         var byName = scenarios.ToDictionary(s => s.Name);
@@ -43,6 +47,10 @@ internal static class Targets
                 F($"{Figures.Mb(memory.ExtraBytesPer100k)} MB extra per 100,000 tasks ({Figures.Mb(memory.EmptyBytes)} → {Figures.Mb(memory.FullBytes)} MB{scaled})"),
                 memory.QueuedInDatabase > 0 && memory.ExtraBytesPer100k / 1048576.0 < MemoryPer100kMb));
         }
+        foreach (var load in hostile ?? [])
+            targets.Add(new(load.Name, F($"< {HostilePeakExtraMb} MB extra resident at the peak"),
+                F($"{Figures.Mb(load.PeakExtraBytes)} MB extra at the peak ({Figures.Mb(load.BeforeBytes)} → {Figures.Mb(load.PeakBytes)} MB; {load.Answered} answered, {load.Closed} closed)"),
+                load.PeakExtraBytes / 1048576.0 < HostilePeakExtraMb));
         if (byName.TryGetValue("input-check", out var check))
         {
             var worst = check.Details.Where(d => d.Key.StartsWith("cpuMs ", StringComparison.Ordinal)).MaxBy(d => d.Value);

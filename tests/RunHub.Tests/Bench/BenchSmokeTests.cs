@@ -28,10 +28,11 @@ public sealed class BenchSmokeTests(ITestOutputHelper output)
                 Workers = 2,
                 MemoryTasks = 200,
                 PickupTasks = 20,
+                HostileBodyMb = 8,
                 OutputDir = dir,
                 Command = "BenchSmokeTests",
             };
-            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(180));
             var run = await BenchRunner.RunAsync(options, log, limit.Token);
 
             var markdown = await File.ReadAllTextAsync(run.MarkdownPath);
@@ -43,7 +44,9 @@ public sealed class BenchSmokeTests(ITestOutputHelper output)
             var root = json.RootElement;
             Assert.Equal(Scenarios, root.GetProperty("scenarios").EnumerateArray().Select(s => s.GetProperty("name").GetString()));
             Assert.Equal(JsonValueKind.Object, root.GetProperty("memory").ValueKind);
-            Assert.Equal(["query", "query-rate", "submit", "e2e", "pickup", "memory", "input-check"],
+            Assert.Contains("| hostile load |", markdown);
+            Assert.Equal(3, root.GetProperty("hostile").GetArrayLength());
+            Assert.Equal(["query", "query-rate", "submit", "e2e", "pickup", "memory", "bodies-status", "bodies-status-chunked", "bodies-submit", "input-check"],
                 root.GetProperty("targets").EnumerateArray().Select(t => t.GetProperty("scenario").GetString()));
             Assert.True(root.GetProperty("machine").GetProperty("cores").GetInt32() > 0);
             Assert.Equal("BenchSmokeTests", root.GetProperty("command").GetString());
