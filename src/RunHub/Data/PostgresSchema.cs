@@ -152,6 +152,19 @@ internal static class PostgresSchema
         -- Tracing: the W3C traceparent of the submit request, so a task's runs on any node continue its trace.
         ALTER TABLE tasks ADD COLUMN trace_parent TEXT;
         """,
+        """
+        -- What each account's failed input fetches cost (SQLite's step 6).
+        CREATE TABLE input_fetch_failures (
+            id          BIGSERIAL PRIMARY KEY,
+            account_id  TEXT NOT NULL REFERENCES accounts(id),
+            task_id     TEXT NOT NULL,
+            fetch_ms    BIGINT NOT NULL,
+            bytes       BIGINT NOT NULL,
+            reason      TEXT NOT NULL,
+            created_at  BIGINT NOT NULL
+        );
+        CREATE INDEX input_fetch_failures_account ON input_fetch_failures(account_id, created_at);
+        """,
     ];
 
     /// <summary>How many steps there are; the SQLite schema must have as many (a test holds the two in step).</summary>

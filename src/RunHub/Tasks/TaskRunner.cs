@@ -25,6 +25,7 @@ public sealed class TaskRunner(
     ModelCatalog catalog,
     EngineDispatcher dispatcher,
     InputFetcher fetcher,
+    FailedFetches failedFetches,
     IFileStore files,
     IOptions<RunHubOptions> options,
     ILogger<TaskRunner> logger)
@@ -35,7 +36,9 @@ public sealed class TaskRunner(
     /// <summary>How often a running task's lease is renewed — which is also how soon its worker sees a cancel.</summary>
     public static TimeSpan RenewalInterval(TimeSpan lease) => lease / 3 < TimeSpan.FromSeconds(2) ? lease / 3 : TimeSpan.FromSeconds(2);
 
-    public async Task RunAsync(TaskRecord task, string owner, CancellationToken stopping)
+    /// <param name="slot">The worker loop's engine slot, held on entry: given up while the inputs are fetched and taken
+    /// again before the engine runs. Without one, the task runs without slot accounting.</param>
+    public async Task RunAsync(TaskRecord task, string owner, CancellationToken stopping, EngineSlot? slot = null)
     {
         var lease = TimeSpan.FromSeconds(options.Value.Queue.LeaseSeconds);
         using var leaseLost = CancellationTokenSource.CreateLinkedTokenSource(stopping);
@@ -51,7 +54,7 @@ public sealed class TaskRunner(
             try
             {
                 // A task claimed again after its worker died may already have been asked to stop.
-                outcome = task.CancelRequestedAt is not null ? Outcome.Cancelled : await ExecuteAsync(task, progress, cancelled.Token);
+                outcome = task.CancelRequestedAt is not null ? Outcome.Cancelled : await ExecuteAsync(task, progress, slot, cancelled.Token);
             }
             catch (OperationCanceledException) when (cancelled.IsCancellationRequested && !leaseLost.IsCancellationRequested)
             {
@@ -119,7 +122,7 @@ public sealed class TaskRunner(
         else if (recorded == TaskStatuses.Failed) logger.LogInformation("Task {TaskId} failed: {Code} {Message}", task.Id, outcome.Code, outcome.Message);
     }
 
-    private async Task<Outcome> ExecuteAsync(TaskRecord task, IProgress<EngineProgress> progress, CancellationToken cancellationToken)
+    private async Task<Outcome> ExecuteAsync(TaskRecord task, IProgress<EngineProgress> progress, EngineSlot? slot, CancellationToken cancellationToken)
     {
         var max = options.Value.Queue.MaxAttempts;
         if (task.Attempts > max)
@@ -128,16 +131,23 @@ public sealed class TaskRunner(
         if (model is null) return Outcome.Failure(RunHubErrorCodes.ServiceUnavailable, $"{task.Endpoint} is no longer in this server's catalog");
 
         using var parameters = JsonDocument.Parse(task.Parameters);
-        var inputs = new List<MediaInput>();
-        try
+        var references = MediaReferences.Of(model, parameters.RootElement).ToList();
+        IReadOnlyList<MediaInput> inputs = [];
+        if (references.Count > 0)
         {
-            using var fetching = TaskTracing.StartStep("runhub.inputs.fetch", task.Id);
-            foreach (var (reference, spec) in MediaReferences.Of(model, parameters.RootElement))
-                inputs.Add(await fetcher.FetchAsync(reference, spec, cancellationToken));
-        }
-        catch (InputRejectedException e)
-        {
-            return Outcome.Failure(RunHubErrorCodes.InputNotReadable, e.Message);
+            // Fetching waits on other servers, not on an engine: the slot goes to another task meanwhile.
+            slot?.Leave();
+            try
+            {
+                using var fetching = TaskTracing.StartStep("runhub.inputs.fetch", task.Id);
+                inputs = await fetcher.FetchAllAsync(references, cancellationToken);
+            }
+            catch (InputRejectedException e)
+            {
+                await RecordFailedFetchAsync(task, e);
+                return Outcome.Failure(RunHubErrorCodes.InputNotReadable, e.Message);
+            }
+            if (slot is not null) await slot.EnterAsync(cancellationToken);
         }
 
         var values = parameters.RootElement.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.Clone());
@@ -164,6 +174,19 @@ public sealed class TaskRunner(
         var usage = output.BackendUsage is { Length: <= MaxBackendUsageChars } u ? u : null;
         using var storing = TaskTracing.StartStep("runhub.results.store", task.Id);
         return Outcome.Success(await StoreAsync(output, cancellationToken), usage);
+    }
+
+    /// <summary>Notes what the failed fetch cost the account (never failing the task's outcome over it).</summary>
+    private async Task RecordFailedFetchAsync(TaskRecord task, InputRejectedException rejected)
+    {
+        try
+        {
+            await failedFetches.RecordAsync(task.AccountId, task.Id, rejected.Cost ?? new FetchCost(0, 0), rejected.Message);
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or StoreUnavailableException)
+        {
+            logger.LogWarning(e, "Task {TaskId}: the cost of its failed fetch could not be recorded", task.Id);
+        }
     }
 
     /// <summary>Back to the queue until a backend has room — but never past the model's deadline, counted from the first start.</summary>

@@ -47,7 +47,7 @@ public sealed class OpenAiImagesEngine : IEngine, IDisposable
         };
         _caller = new ImagesApiCaller(_http, logger, time ?? TimeProvider.System);
         // The backend's API is the operator's configuration and is called directly; links in its answers are not.
-        _downloads = new HttpDownloader(new NetworkPolicy(options.Value.Media), GuardedConnector.ResolveWithDns, options.Value.Media.MaxRedirects);
+        _downloads = new HttpDownloader(new NetworkPolicy(options.Value.Media), GuardedConnector.ResolveWithDns, options.Value.Media, time);
         _reader = new ImagesResponseReader(_downloads);
     }
 
