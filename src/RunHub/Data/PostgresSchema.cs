@@ -153,7 +153,11 @@ internal static class PostgresSchema
         ALTER TABLE tasks ADD COLUMN trace_parent TEXT;
         """,
         """
-        -- What each account's failed input fetches cost (SQLite's step 6).
+        -- The claim's fencing token (SQLite's step 6).
+        ALTER TABLE tasks ADD COLUMN lease_token TEXT;
+        """,
+        """
+        -- What each account's failed input fetches cost (SQLite's step 7).
         CREATE TABLE input_fetch_failures (
             id          BIGSERIAL PRIMARY KEY,
             account_id  TEXT NOT NULL REFERENCES accounts(id),

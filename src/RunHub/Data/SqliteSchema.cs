@@ -211,6 +211,11 @@ internal static class SqliteSchema
         ALTER TABLE tasks ADD COLUMN trace_parent TEXT;
         """,
         """
+        -- The token of the claim that holds a RUNNING task: every write of a run is fenced by it, so a run whose
+        -- lease lapsed and was claimed again (even by another worker of the same process) can change nothing.
+        ALTER TABLE tasks ADD COLUMN lease_token TEXT;
+        """,
+        """
         -- What each account's failed input fetches cost (FailedFetches): how long the fetch held a worker and the bytes
         -- it received. The task is refunded, so per-account limits count these instead.
         CREATE TABLE input_fetch_failures (

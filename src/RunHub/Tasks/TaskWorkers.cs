@@ -13,7 +13,7 @@ namespace RunHub.Tasks;
 public sealed class TaskWorkers(TaskQueue queue, TaskRunner runner, TaskSignal signal, EngineSlots slots, IOptions<RunHubOptions> options,
     ILogger<TaskWorkers> logger) : BackgroundService
 {
-    /// <summary>This process's identity as a lease owner.</summary>
+    /// <summary>This process's name as a lease owner, for the operator (each claim is fenced by its own token).</summary>
     public string Owner { get; } = Environment.MachineName + "-" + Environment.ProcessId + "-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
@@ -35,14 +35,14 @@ public sealed class TaskWorkers(TaskQueue queue, TaskRunner runner, TaskSignal s
             try
             {
                 await slot.EnterAsync(stopping);
-                var task = queue.Claim(Owner, lease);
-                if (task is null)
+                var claimed = await queue.ClaimAsync(Owner, lease, stopping);
+                if (claimed is null)
                 {
                     slot.Leave();
                     await signal.WaitAsync(poll, stopping);
                     continue;
                 }
-                await runner.RunAsync(task, Owner, stopping, slot);
+                await runner.RunAsync(claimed, stopping, slot);
                 slot.Leave();
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
