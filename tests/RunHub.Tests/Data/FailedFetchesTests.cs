@@ -12,9 +12,9 @@ public sealed class FailedFetchesTests
     public async Task Failed_fetches_are_summed_per_account_since_a_time_and_old_ones_are_dropped(StoreKind kind)
     {
         using var store = new TestStore(kind);
-        var accounts = new AccountDirectory(store.Database);
-        var a = accounts.Create("slow-inputs", Money.Zero).AccountId;
-        var b = accounts.Create("other", Money.Zero).AccountId;
+        var accounts = new AccountDirectory(store.Database, TimeProvider.System);
+        var a = (await accounts.CreateAsync("slow-inputs", Money.Zero)).AccountId;
+        var b = (await accounts.CreateAsync("other", Money.Zero)).AccountId;
         var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
         var failures = new FailedFetches(store.Database, time);
 

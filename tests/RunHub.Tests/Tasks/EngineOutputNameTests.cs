@@ -28,7 +28,7 @@ public sealed class EngineOutputNameTests
         using var catalog = TestCatalog.Write(("test/odd", "odd-names", 600));
         await using var server = await TestServer.StartAsync(new Dictionary<string, string?> { ["CatalogDir"] = catalog.Path },
             configureServices: s => s.AddSingleton<IEngine>(new OddNamesEngine(extension)));
-        var caller = server.NewCaller();
+        var caller = await server.NewCallerAsync();
 
         var submitted = await caller.SubmitAsync("test/odd", new { prompt = "names from a backend", aspectRatio = "1:1" });
         var done = await caller.WaitAsync((string)submitted["taskId"]!);

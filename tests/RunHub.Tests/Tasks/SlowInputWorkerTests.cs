@@ -30,7 +30,7 @@ public sealed class SlowInputWorkerTests
             ["Queue:FetchingTasks"] = "1",
             ["Media:AllowPrivateNetworks"] = "true",
         });
-        var caller = server.NewCaller(balance: 1m);
+        var caller = await server.NewCallerAsync(balance: 1m);
 
         var slow = (string)(await caller.SubmitAsync("rhart-image-g-1.5/edit",
             new { prompt = "waits on a slow server", imageUrls = new[] { slowInput.Url("/photo.png") }, aspectRatio = "1:1" }))["taskId"]!;
