@@ -9,19 +9,20 @@ namespace RunHub.Cli;
 /// </summary>
 public static class KeysCommand
 {
-    public static Command Create(Option<string?> data, Option<bool> json)
+    public static Command Create(Option<string?> data, Option<bool> json, Option<bool> verbose)
     {
         var command = new Command("keys", "Create, revoke and list API keys");
 
         var accountId = new Argument<string>("account-id") { Description = "The account the key belongs to" };
-        var create = new Command("create", "Create another API key for an account") { accountId, data, json };
+        var create = new Command("create", "Create another API key for an account") { accountId, data, json, verbose };
         create.SetAction(async (parse, _) =>
         {
             var id = parse.GetValue(accountId)!;
             try
             {
-                var key = await AccountsCommand.Directory(parse, data).CreateKeyAsync(id);
-                if (parse.GetValue(json)) CommandOutput.Json(new { accountId = id, apiKey = key });
+                var (directory, database) = AccountsCommand.Directory(parse, data, verbose);
+                var key = await directory.CreateKeyAsync(id);
+                if (parse.GetValue(json)) CommandOutput.Json(new { database, accountId = id, apiKey = key });
                 else Console.Out.WriteLine($"API key for {id} (shown only now): {key}");
                 return 0;
             }
@@ -33,28 +34,30 @@ public static class KeysCommand
 
         var key = new Argument<string>("key") { Description = "The key, in full or as listed (masked)" };
         var revokeAccount = new Option<string?>("--account") { Description = "The account the key belongs to (needed when a masked key matches keys of several accounts)" };
-        var revoke = new Command("revoke", "Revoke one API key at once") { key, revokeAccount, data, json };
+        var revoke = new Command("revoke", "Revoke one API key at once") { key, revokeAccount, data, json, verbose };
         revoke.SetAction(async (parse, _) =>
         {
             var given = parse.GetValue(key)!.Trim();
             var accountId = parse.GetValue(revokeAccount);
-            var outcome = await AccountsCommand.Directory(parse, data).RevokeKeyAsync(given, accountId);
+            var (directory, database) = AccountsCommand.Directory(parse, data, verbose);
+            var outcome = await directory.RevokeKeyAsync(given, accountId);
             if (outcome.Ambiguous) return Ambiguous(given, accountId, outcome.Matches);
             if (!outcome.Revoked)
                 return CommandOutput.Failure(accountId is null ? $"no live key matches {given}" : $"no live key of account {accountId} matches {given}");
             var revoked = outcome.Matches[0];
-            if (parse.GetValue(json)) CommandOutput.Json(new { revoked = true, key = revoked.Hint, accountId = revoked.AccountId });
+            if (parse.GetValue(json)) CommandOutput.Json(new { database, revoked = true, key = revoked.Hint, accountId = revoked.AccountId });
             else Console.Out.WriteLine($"Revoked {revoked.Hint} of account {revoked.AccountId}.");
             return 0;
         });
 
         var account = new Option<string?>("--account") { Description = "Only this account's keys" };
-        var list = new Command("list", "List API keys (masked)") { account, data, json };
+        var list = new Command("list", "List API keys (masked)") { account, data, json, verbose };
         list.SetAction(async (parse, _) =>
         {
-            var keys = await AccountsCommand.Directory(parse, data).ListKeysAsync(parse.GetValue(account));
+            var (directory, database) = AccountsCommand.Directory(parse, data, verbose);
+            var keys = await directory.ListKeysAsync(parse.GetValue(account));
             if (parse.GetValue(json))
-                CommandOutput.Json(keys.Select(k => new { key = k.Hint, accountId = k.AccountId, revoked = k.Revoked }));
+                CommandOutput.Json(new { database, keys = keys.Select(k => new { key = k.Hint, accountId = k.AccountId, revoked = k.Revoked }) });
             else
                 foreach (var k in keys)
                     Console.Out.WriteLine($"{k.Hint}  {k.AccountId}  {(k.Revoked ? "revoked" : "live")}");
