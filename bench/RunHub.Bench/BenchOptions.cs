@@ -38,8 +38,8 @@ public sealed record BenchOptions
     /// <summary>The scenario groups to run (<see cref="AllGroups"/> by default): a lead timing one change can run only its group.</summary>
     public IReadOnlyList<string> Groups { get; init; } = AllGroups;
 
-    /// <summary>api (baseline, query, query-rate, submit), engine, e2e (needs engine), pickup, memory, hostile (what attacks cost), console (issue 15's pages with many tasks).</summary>
-    public static IReadOnlyList<string> AllGroups { get; } = ["api", "engine", "e2e", "pickup", "memory", "hostile", "console"];
+    /// <summary>api (baseline, query, query-rate, submit), engine, e2e (needs engine), pickup, memory, hostile (what attacks cost), console (issue 15's pages with many tasks), input (input-check).</summary>
+    public static IReadOnlyList<string> AllGroups { get; } = ["api", "engine", "e2e", "pickup", "memory", "hostile", "console", "input"];
 
     /// <summary>Tasks written into the console group's account before its pages are timed (issue 15's target is for 1,000,000).</summary>
     public int ConsoleTasks { get; init; } = 1_000_000;

@@ -49,6 +49,8 @@ public static class BenchRunner
             cancellationToken.ThrowIfCancellationRequested();
             if (options.Runs("console")) scenarios.AddRange(await ConsoleScenario.RunAsync(context));
             if (options.Runs("hostile")) hostile.AddRange(await HostileBodyScenario.RunAsync(context));
+            cancellationToken.ThrowIfCancellationRequested();
+            if (options.Runs("input")) scenarios.Add(await InputCheckScenario.RunAsync(context));
         }
 
         var report = new BenchReport
