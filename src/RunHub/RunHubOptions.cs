@@ -95,6 +95,13 @@ public sealed class ApiOptions
     public int MaxJsonDepth { get; set; } = 32;
 
     /// <summary>
+    /// Refuse submit fields the model does not declare (1007), a field given twice, and numbers for text parameters,
+    /// as RunHub once did. Off by default: RunningHub lets them through, and its own clients send such fields
+    /// (<c>appCode</c>).
+    /// </summary>
+    public bool StrictParameters { get; set; }
+
+    /// <summary>
     /// Origins a browser app may call the API from (CORS), e.g. <c>https://app.example.com</c>; <c>*</c> allows any
     /// origin (safe: the API uses Bearer keys, never cookies). Empty: no cross-origin calls.
     /// </summary>

@@ -15,6 +15,7 @@ public static class TasksServiceCollectionExtensions
         services.AddSingleton<TaskRunner>();
         services.AddSingleton<TaskCancellation>();
         services.AddSingleton<TaskListing>();
+        services.AddSingleton<TaskCounts>();
         if (!role.RunsTasks) return services;
         services.AddHostedService<TaskWorkers>();
         if (services.Any(d => d.ServiceType == typeof(PostgresDatabase)))

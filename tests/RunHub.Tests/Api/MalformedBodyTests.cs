@@ -47,6 +47,9 @@ public sealed class MalformedBodyTests(MalformedBodyTests.Server server) : IClas
         new("POST", "/openapi/v2/media/upload/binary", true, true),
         new("POST", "/task/openapi/create", false, true),
         new("POST", "/openapi/v2/no-such-model", true, false),
+        new("POST", "/openapi/v2/price-preview/rhart-image-g-1.5/edit", true, false),
+        new("GET", "/openapi/v2/api-key/list", true, true),
+        new("GET", "/openapi/v2/queue/status", true, true),
     ];
 
     private static readonly string[] ContentTypes =
@@ -117,7 +120,8 @@ public sealed class MalformedBodyTests(MalformedBodyTests.Server server) : IClas
             throw new Xunit.Sdk.XunitException($"{target} with {name} ({contentType}): {e.Message}");
         }
         var code = Answers.Code(answer);
-        Assert.Equal(target.Envelope, !answer.TryGetProperty("errorCode", out _));
+        Assert.True(target.Envelope ? answer.TryGetProperty("code", out _) && !answer.TryGetProperty("errorCode", out _) : !answer.TryGetProperty("code", out _),
+            $"{target} with {name} answered in another family's shape: {answer}");
         Assert.False(code is "1005" or "1000", $"{target} with {name} ({contentType}) answered {code}: {answer}; "
             + string.Join(" | ", server.Log.Failures.Skip(before).Select(f => f.Exception?.ToString())));
         var failures = server.Log.Failures.Skip(before).ToList();
