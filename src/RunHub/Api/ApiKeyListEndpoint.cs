@@ -20,7 +20,7 @@ public static class ApiKeyListEndpoint
     {
         var key = BearerKey.From(request);
         if (key is null) return Envelope.Error(RunHubErrorCodes.InvalidApiKey, BearerKey.MissingMessage);
-        if (accounts.Authenticate(key) is not { } accountId) return Envelope.Error(RunHubErrorCodes.InvalidApiKey, BearerKey.InvalidMessage);
+        if (await accounts.AuthenticateAsync(key) is not { } accountId) return Envelope.Error(RunHubErrorCodes.InvalidApiKey, BearerKey.InvalidMessage);
 
         var keys = await accounts.KeysOfAsync(accountId, request.HttpContext.RequestAborted);
         return Envelope<IReadOnlyList<ApiKeyItem>>.Success(keys.Select(k => new ApiKeyItem(k.Hint, k.Name, k.Revoked ? 0 : 1, null, null,

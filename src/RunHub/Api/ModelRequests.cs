@@ -25,7 +25,7 @@ public sealed class ModelRequests(AccountDirectory accounts, ModelCatalog catalo
     {
         var key = BearerKey.From(request);
         if (key is null) return Refused(RunHubErrorCodes.InvalidApiKey, BearerKey.MissingMessage);
-        var accountId = accounts.Authenticate(key);
+        var accountId = await accounts.AuthenticateAsync(key);
         if (accountId is null) return Refused(RunHubErrorCodes.InvalidApiKey, BearerKey.InvalidMessage);
 
         endpoint = endpoint?.Trim('/') ?? "";

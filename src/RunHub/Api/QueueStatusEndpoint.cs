@@ -19,7 +19,7 @@ public static class QueueStatusEndpoint
     {
         var key = BearerKey.From(request);
         if (key is null) return Envelope.Error(RunHubErrorCodes.InvalidApiKey, BearerKey.MissingMessage);
-        if (accounts.Authenticate(key) is not { } accountId) return Envelope.Error(RunHubErrorCodes.InvalidApiKey, BearerKey.InvalidMessage);
+        if (await accounts.AuthenticateAsync(key) is not { } accountId) return Envelope.Error(RunHubErrorCodes.InvalidApiKey, BearerKey.InvalidMessage);
 
         var active = await counts.ActiveAsync(accountId, request.HttpContext.RequestAborted);
         return Envelope<QueueStatus>.Success(new QueueStatus(AccountStatusEndpoint.ApiType, limits.For(accountId),

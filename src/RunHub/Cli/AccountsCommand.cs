@@ -18,14 +18,14 @@ public static class AccountsCommand
         var name = new Option<string>("--name") { Description = "Account name", Required = true };
         var balance = new Option<string?>("--balance") { Description = "Opening balance in CNY (default 0)" };
         var create = new Command("create", "Create an account with a wallet and one API key") { name, balance, data, json };
-        create.SetAction(parse =>
+        create.SetAction(async (parse, _) =>
         {
             var opening = Money.Zero;
             if (parse.GetValue(balance) is { } text && !Money.TryParse(text, out opening))
                 return CommandOutput.UsageError($"--balance: '{text}' is not an amount such as 100 or 12.50");
             var accountName = parse.GetValue(name)!;
             if (string.IsNullOrWhiteSpace(accountName)) return CommandOutput.UsageError("--name: an account needs a non-empty name");
-            var account = Directory(parse, data).Create(accountName, opening);
+            var account = await Directory(parse, data).CreateAsync(accountName, opening);
             if (parse.GetValue(json))
                 CommandOutput.Json(new { accountId = account.AccountId, apiKey = account.ApiKey, balance = account.Balance.ToString() });
             else
@@ -36,7 +36,7 @@ public static class AccountsCommand
         var accountId = new Argument<string>("account-id") { Description = "The account to top up" };
         var amount = new Option<string>("--amount") { Description = "Amount in CNY to add", Required = true };
         var topup = new Command("topup", "Add money to an account's wallet") { accountId, amount, data, json };
-        topup.SetAction(parse =>
+        topup.SetAction(async (parse, _) =>
         {
             var text = parse.GetValue(amount)!;
             if (!Money.TryParse(text, out var money) || money.Millis <= 0)
@@ -44,7 +44,7 @@ public static class AccountsCommand
             var id = parse.GetValue(accountId)!;
             try
             {
-                var now = Directory(parse, data).TopUp(id, money, "topup by command");
+                var now = await Directory(parse, data).TopUpAsync(id, money, "topup by command");
                 if (parse.GetValue(json)) CommandOutput.Json(new { accountId = id, balance = now.ToString() });
                 else Console.Out.WriteLine($"Account {id} now has {now} CNY.");
                 return 0;
@@ -56,9 +56,9 @@ public static class AccountsCommand
         });
 
         var list = new Command("list", "List accounts with their balances") { data, json };
-        list.SetAction(parse =>
+        list.SetAction(async (parse, _) =>
         {
-            var accounts = Directory(parse, data).List();
+            var accounts = await Directory(parse, data).ListAsync();
             if (parse.GetValue(json))
                 CommandOutput.Json(accounts.Select(a => new { accountId = a.Id, name = a.Name, balance = a.Balance.ToString(), held = a.Held.ToString() }));
             else
@@ -74,5 +74,5 @@ public static class AccountsCommand
     }
 
     internal static AccountDirectory Directory(ParseResult parse, Option<string?> data) =>
-        new(Database.FromOptions(CommandConfiguration.Load(parse.GetValue(data))));
+        new(Database.FromOptions(CommandConfiguration.Load(parse.GetValue(data))), TimeProvider.System);
 }

@@ -11,12 +11,12 @@ public static class KeysCommand
 
         var accountId = new Argument<string>("account-id") { Description = "The account the key belongs to" };
         var create = new Command("create", "Create another API key for an account") { accountId, data, json };
-        create.SetAction(parse =>
+        create.SetAction(async (parse, _) =>
         {
             var id = parse.GetValue(accountId)!;
             try
             {
-                var key = AccountsCommand.Directory(parse, data).CreateKey(id);
+                var key = await AccountsCommand.Directory(parse, data).CreateKeyAsync(id);
                 if (parse.GetValue(json)) CommandOutput.Json(new { accountId = id, apiKey = key });
                 else Console.Out.WriteLine($"API key for {id} (shown only now): {key}");
                 return 0;
@@ -29,10 +29,10 @@ public static class KeysCommand
 
         var key = new Argument<string>("key") { Description = "The key, in full or as listed (masked)" };
         var revoke = new Command("revoke", "Revoke an API key at once") { key, data, json };
-        revoke.SetAction(parse =>
+        revoke.SetAction(async (parse, _) =>
         {
             var given = parse.GetValue(key)!;
-            if (!AccountsCommand.Directory(parse, data).RevokeKey(given)) return CommandOutput.Failure("no live key matches");
+            if (!await AccountsCommand.Directory(parse, data).RevokeKeyAsync(given)) return CommandOutput.Failure("no live key matches");
             if (parse.GetValue(json)) CommandOutput.Json(new { revoked = true });
             else Console.Out.WriteLine("Revoked.");
             return 0;
@@ -40,9 +40,9 @@ public static class KeysCommand
 
         var account = new Option<string?>("--account") { Description = "Only this account's keys" };
         var list = new Command("list", "List API keys (masked)") { account, data, json };
-        list.SetAction(parse =>
+        list.SetAction(async (parse, _) =>
         {
-            var keys = AccountsCommand.Directory(parse, data).ListKeys(parse.GetValue(account));
+            var keys = await AccountsCommand.Directory(parse, data).ListKeysAsync(parse.GetValue(account));
             if (parse.GetValue(json))
                 CommandOutput.Json(keys.Select(k => new { key = k.Hint, accountId = k.AccountId, revoked = k.Revoked }));
             else

@@ -45,7 +45,7 @@ public static class ServeCommand
             }
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
                 ?? RunHubApp.DefaultUrls;
-            var first = RunHubApp.Bootstrap(app);
+            var first = await RunHubApp.BootstrapAsync(app);
             var output = Console.Out;
             output.WriteLine($"RunHub is listening on {address}");
             if (first is not null)

@@ -49,9 +49,12 @@ public sealed class SqliteDatabase : Database, IDisposable
 
     public override DbConnection Open() => OpenSqlite();
 
-    /// <summary>Runs on a connection that keeps the statement compiled (<see cref="SqliteHotReads"/>).</summary>
-    public override T? ReadFirst<T>(string sql, params ReadOnlySpan<(string Name, object? Value)> parameters) where T : default =>
-        _hotReads.Value.ReadFirst<T>(sql, parameters);
+    /// <summary>Opens synchronously: Microsoft.Data.Sqlite has no asynchronous I/O, so this completes at once.</summary>
+    public override ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken = default) => ValueTask.FromResult<DbConnection>(OpenSqlite());
+
+    /// <summary>Runs on a connection that keeps the statement compiled (<see cref="SqliteHotReads"/>), completing at once.</summary>
+    public override ValueTask<T?> ReadFirstAsync<T>(string sql, params (string Name, object? Value)[] parameters) where T : default =>
+        ValueTask.FromResult(_hotReads.Value.ReadFirst<T>(sql, parameters));
 
     /// <summary>Closes the connections kept open for hot reads (the pool's own connections go back to the pool).</summary>
     public void Dispose()

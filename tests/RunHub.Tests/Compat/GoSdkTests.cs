@@ -28,7 +28,7 @@ public sealed class GoSdkTests : IAsyncLifetime
     [Fact]
     public async Task Price_preview_answers_what_the_submit_would_cost_and_charges_nothing()
     {
-        var caller = _server.NewCaller(balance: 1m);
+        var caller = await _server.NewCallerAsync(balance: 1m);
         var preview = await SendAsync(caller.ApiKey, HttpMethod.Post, "/openapi/v2/price-preview/rhart-image-g-1.5/edit",
             """{"prompt":"a lighthouse at dawn","imageUrls":["https://example.com/a.png"],"aspectRatio":"2:3"}""" + "\n");
 
@@ -47,7 +47,7 @@ public sealed class GoSdkTests : IAsyncLifetime
     [Fact]
     public async Task Price_preview_refuses_what_the_submit_would_refuse_with_the_same_code()
     {
-        var caller = _server.NewCaller();
+        var caller = await _server.NewCallerAsync();
         const string badBody = """{"prompt":"abc","imageUrls":["https://example.com/a.png"],"aspectRatio":"2:3"}""";
         var preview = await SendAsync(caller.ApiKey, HttpMethod.Post, "/openapi/v2/price-preview/rhart-image-g-1.5/edit", badBody);
         var submit = await SendAsync(caller.ApiKey, HttpMethod.Post, "/openapi/v2/rhart-image-g-1.5/edit", badBody);
@@ -61,10 +61,10 @@ public sealed class GoSdkTests : IAsyncLifetime
     [Fact]
     public async Task The_key_list_holds_the_accounts_keys_masked_with_runninghubs_fields()
     {
-        var caller = _server.NewCaller();
-        var second = _server.Accounts.CreateKey(caller.AccountId);
-        Assert.True(_server.Accounts.RevokeKey(second));
-        var stranger = _server.NewCaller();
+        var caller = await _server.NewCallerAsync();
+        var second = await _server.Accounts.CreateKeyAsync(caller.AccountId);
+        Assert.True(await _server.Accounts.RevokeKeyAsync(second));
+        var stranger = await _server.NewCallerAsync();
 
         var list = await SendAsync(caller.ApiKey, HttpMethod.Get, "/openapi/v2/api-key/list");
         Assert.Equal(0, list.GetProperty("code").GetInt32());
@@ -86,7 +86,7 @@ public sealed class GoSdkTests : IAsyncLifetime
     [Fact]
     public async Task Queue_status_counts_the_accounts_running_and_queued_tasks_from_the_database()
     {
-        var caller = _server.NewCaller();
+        var caller = await _server.NewCallerAsync();
         for (var i = 0; i < 3; i++) await caller.SubmitAsync("rhart-image-g-1.5/text-to-image", new { prompt = "a slow lighthouse " + i, aspectRatio = "1:1" });
         // The one worker holds one task for a minute: wait (on the database, polling) until it has claimed it.
         JsonElement data = default;
@@ -102,7 +102,7 @@ public sealed class GoSdkTests : IAsyncLifetime
         Assert.Equal("2", data.GetProperty("queuedCount").GetString());
         Assert.Equal("3", data.GetProperty("totalCurrentTasks").GetString());
         Assert.Equal(1, data.GetProperty("concurrentLimit").GetInt32());
-        var stranger = _server.NewCaller();
+        var stranger = await _server.NewCallerAsync();
         Assert.Equal("0", (await SendAsync(stranger.ApiKey, HttpMethod.Get, "/openapi/v2/queue/status")).GetProperty("data").GetProperty("totalCurrentTasks").GetString());
     }
 

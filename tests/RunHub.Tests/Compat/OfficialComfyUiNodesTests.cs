@@ -25,7 +25,7 @@ public sealed class OfficialComfyUiNodesTests : IAsyncLifetime
     [Fact]
     public async Task A_node_uploads_submits_with_app_code_to_the_renamed_model_and_gets_its_image()
     {
-        var caller = _server.NewCaller(balance: 1m);
+        var caller = await _server.NewCallerAsync(balance: 1m);
         var node = new PythonClient(_server.Http, caller.ApiKey, _server.BaseUrl + "/openapi/v2");
 
         var upload = await node.UploadAsync(TestImages.Png(300, 200), "ComfyUI_temp_00001_.png", "image/png");
@@ -48,7 +48,7 @@ public sealed class OfficialComfyUiNodesTests : IAsyncLifetime
 
         // The extra field is named in the debug log and reaches neither the stored task nor its engine.
         Assert.Contains(_log.Entries, e => e.Level == LogLevel.Debug && e.Message.Contains("appCode", StringComparison.Ordinal));
-        var task = _server.Services.GetRequiredService<RunHub.Tasks.TaskQueue>().Find(caller.AccountId, (string)submitted["taskId"]!);
+        var task = await _server.Services.GetRequiredService<RunHub.Tasks.TaskQueue>().FindAsync(caller.AccountId, (string)submitted["taskId"]!);
         Assert.DoesNotContain("appCode", task!.Parameters);
         Assert.Equal("rhart-image-g-1.5/edit", task.Endpoint);
     }
@@ -58,7 +58,7 @@ public sealed class OfficialComfyUiNodesTests : IAsyncLifetime
     [InlineData("/openapi/v2/rhart-image-g-1.5/text-to-image-[Deprecated]")]
     public async Task The_renamed_endpoints_are_served_raw_or_percent_encoded(string path)
     {
-        var caller = _server.NewCaller();
+        var caller = await _server.NewCallerAsync();
         var body = path.Contains("edit", StringComparison.Ordinal)
             ? new JsonObject { ["prompt"] = "a quiet harbour", ["imageUrls"] = new JsonArray(TestImages.DataUri(TestImages.Png(16, 16))), ["aspectRatio"] = "1:1" }
             : new JsonObject { ["prompt"] = "a quiet harbour", ["aspectRatio"] = "1:1" };
@@ -80,7 +80,7 @@ public sealed class OfficialComfyUiNodesTests : IAsyncLifetime
     public async Task Strict_mode_refuses_the_fields_runninghub_would_ignore()
     {
         await using var strict = await TestServer.StartAsync(new Dictionary<string, string?> { ["Api:StrictParameters"] = "true" });
-        var caller = strict.NewCaller();
+        var caller = await strict.NewCallerAsync();
         var node = new PythonClient(strict.Http, caller.ApiKey, strict.BaseUrl + "/openapi/v2");
         var answer = await node.PostJsonAsync(node.BaseUrl + "/rhart-image-g-1.5/text-to-image",
             new JsonObject { ["prompt"] = "a quiet harbour", ["aspectRatio"] = "1:1", ["appCode"] = "comfyui_rh_openapi" });

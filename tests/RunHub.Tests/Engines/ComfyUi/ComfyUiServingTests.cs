@@ -16,7 +16,7 @@ public sealed class ComfyUiServingTests : IAsyncLifetime
 
     private static async Task<(ApiCaller Caller, string ImageUrl)> CallerWithUploadAsync(TestServer server)
     {
-        var caller = server.NewCaller(balance: 1m);
+        var caller = await server.NewCallerAsync(balance: 1m);
         var upload = await caller.UploadAsync(TestImages.Png(600, 400, SKColors.OrangeRed), "input.png", "image/png");
         return (caller, (string)upload["data"]!["download_url"]!);
     }
