@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
@@ -43,11 +44,12 @@ public static class ServeCommand
                 // Most often the port is taken by another server; say so without a stack trace.
                 return CommandOutput.Failure($"cannot listen: {e.Message}");
             }
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
-                ?? RunHubApp.DefaultUrls;
+            var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
+            var address = addresses.FirstOrDefault() ?? RunHubApp.DefaultUrls;
             var first = await RunHubApp.BootstrapAsync(app);
             var output = Console.Out;
-            output.WriteLine($"RunHub is listening on {address}");
+            output.WriteLine($"RunHub is listening on {string.Join(", ", addresses.DefaultIfEmpty(address))}");
+            LinkBaseNotice.Write(app.Services.GetRequiredService<IOptions<RunHubOptions>>().Value, addresses, output, Console.Error);
             if (first is not null)
             {
                 output.WriteLine();

@@ -13,7 +13,7 @@ public sealed class ServeCommandTests
         string key;
         await using (var server = await ServerProcess.StartAsync(dataDir))
         {
-            var output = await WaitForOutputAsync(server, "curl");
+            var output = await server.WaitForOutputAsync("curl");
             key = Regex.Match(output, "shown only this once: ([0-9a-f]{32})").Groups[1].Value;
             Assert.Equal(32, key.Length);
             Assert.Contains($"curl -X POST {server.BaseUrl}/openapi/v2/", output);
@@ -39,7 +39,7 @@ public sealed class ServeCommandTests
         }
         await using (var again = await ServerProcess.StartAsync(dataDir))
         {
-            await WaitForOutputAsync(again, "listening");
+            await again.WaitForOutputAsync("listening");
             Assert.DoesNotContain(key, again.Output);
             Assert.DoesNotContain("shown only this once", again.Output);
         }
@@ -56,16 +56,5 @@ public sealed class ServeCommandTests
         Assert.Equal(1, code);
         Assert.Contains("cannot listen", stderr);
         Assert.DoesNotContain("   at ", stderr);
-    }
-
-    private static async Task<string> WaitForOutputAsync(ServerProcess server, string text)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (!server.Output.Contains(text, StringComparison.Ordinal))
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"'{text}' never printed:\n{server.Output}");
-            await Task.Delay(50);
-        }
-        return server.Output;
     }
 }

@@ -44,10 +44,12 @@ public sealed class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>Starts <c>runhub serve</c> on a free loopback port and waits until /healthz answers.</summary>
-    public static async Task<ServerProcess> StartAsync(string dataDir, IDictionary<string, string>? environment = null)
+    /// <param name="listenHost">Where it listens (<c>0.0.0.0</c>: every interface); it is called on 127.0.0.1 either way.</param>
+    public static async Task<ServerProcess> StartAsync(string dataDir, IDictionary<string, string>? environment = null, string listenHost = "127.0.0.1")
     {
-        var baseUrl = $"http://127.0.0.1:{FreePort()}";
-        var process = Process.Start(StartInfo(["serve", "--urls", baseUrl, "--data", dataDir], environment))!;
+        var port = FreePort();
+        var baseUrl = $"http://127.0.0.1:{port}";
+        var process = Process.Start(StartInfo(["serve", "--urls", $"http://{listenHost}:{port}", "--data", dataDir], environment))!;
         var server = new ServerProcess(process, baseUrl);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
@@ -64,6 +66,18 @@ public sealed class ServerProcess : IAsyncDisposable
         }
         await server.DisposeAsync();
         throw new TimeoutException("runhub serve did not become healthy:\n" + server.Output);
+    }
+
+    /// <summary>Waits (polling the output, at most 10 s) until the server has printed <paramref name="text"/>; returns all its output.</summary>
+    public async Task<string> WaitForOutputAsync(string text)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!Output.Contains(text, StringComparison.Ordinal))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"'{text}' never printed:\n{Output}");
+            await Task.Delay(50);
+        }
+        return Output;
     }
 
     /// <summary>Runs a runhub command to its end and returns its exit code and output.</summary>
