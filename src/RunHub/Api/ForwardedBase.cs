@@ -5,9 +5,11 @@ namespace RunHub.Api;
 
 /// <summary>
 /// The base URL a reverse proxy says the client used: RFC 7239 <c>Forwarded: proto=https;host=api.example.com</c>, or
-/// <c>X-Forwarded-Proto</c>, <c>X-Forwarded-Host</c> and <c>X-Forwarded-Prefix</c> (the first value of each list: the
-/// hop nearest the client). Believed only from a proxy in <c>RunHub:Api:TrustedProxies</c>; a value that is not a plain
-/// http(s) scheme, a host[:port] or a path prefix is ignored.
+/// <c>X-Forwarded-Proto</c>, <c>X-Forwarded-Host</c> and <c>X-Forwarded-Prefix</c>. Believed only from a proxy in
+/// <c>RunHub:Api:TrustedProxies</c>, and of each list only its last value (the last <c>Forwarded</c> element): the one
+/// that proxy added. Earlier values came from further away, the client included, which can send any of these headers
+/// itself to a proxy that appends to them (as ASP.NET's forwarded-headers middleware, with its default limit of one hop,
+/// reads them). A value that is not a plain http(s) scheme, a host[:port] or a path prefix is ignored.
 /// </summary>
 public static partial class ForwardedBase
 {
@@ -18,16 +20,16 @@ public static partial class ForwardedBase
             return null;
         var headers = request.Headers;
         string? proto = null, host = null;
-        if (First(headers["Forwarded"].ToString()) is { Length: > 0 } forwarded)
+        if (Last(headers["Forwarded"].ToString()) is { Length: > 0 } forwarded)
             foreach (var pair in forwarded.Split(';'))
             {
                 var (name, value) = pair.Split('=', 2) is [var n, var v] ? (n.Trim(), v.Trim().Trim('"')) : ("", "");
                 if (name.Equals("proto", StringComparison.OrdinalIgnoreCase)) proto = value;
                 else if (name.Equals("host", StringComparison.OrdinalIgnoreCase)) host = value;
             }
-        proto ??= First(headers["X-Forwarded-Proto"].ToString());
-        host ??= First(headers["X-Forwarded-Host"].ToString());
-        var prefix = First(headers["X-Forwarded-Prefix"].ToString())?.TrimEnd('/') ?? "";
+        proto ??= Last(headers["X-Forwarded-Proto"].ToString());
+        host ??= Last(headers["X-Forwarded-Host"].ToString());
+        var prefix = Last(headers["X-Forwarded-Prefix"].ToString())?.TrimEnd('/') ?? "";
         proto = string.IsNullOrEmpty(proto) ? request.Scheme : proto.ToLowerInvariant();
         if (proto is not ("http" or "https") || host is null || !HostShape().IsMatch(host) || (prefix.Length > 0 && !PrefixShape().IsMatch(prefix)))
             return null;
@@ -46,7 +48,8 @@ public static partial class ForwardedBase
         return false;
     }
 
-    private static string? First(string list) => list.Length == 0 ? null : list.Split(',')[0].Trim();
+    /// <summary>The last value of a comma-separated header (several header lines arrive joined by commas).</summary>
+    private static string? Last(string list) => list.Length == 0 ? null : list.Split(',')[^1].Trim();
 
     /// <summary>A DNS name or IPv4 address, or a bracketed IPv6 address, with an optional port.</summary>
     [GeneratedRegex(@"^([A-Za-z0-9]([A-Za-z0-9\-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9\-]{0,61}[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?$")]

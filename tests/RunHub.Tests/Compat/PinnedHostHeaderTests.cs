@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using RunHub.Cli;
 using RunHub.Tests.Support;
 
 namespace RunHub.Tests.Compat;
@@ -56,11 +57,12 @@ public sealed class PinnedHostHeaderTests
 
         await using var proxied = await TestServer.StartAsync(new Dictionary<string, string?> { ["Api:TrustedProxies:0"] = "127.0.0.0/8" });
         caller = await proxied.NewCallerAsync();
+        // A proxy that appends to these headers passes on what the client sent first: only the value it added counts.
         var forwarded = await SendAsync(proxied, caller.ApiKey, "internal:5080", "/openapi/v2/media/upload/binary", Upload(TestImages.Png(8, 8)),
-            ("X-Forwarded-Host", "api.example.com, proxy.internal"), ("X-Forwarded-Proto", "https"), ("X-Forwarded-Prefix", "/runhub"));
+            ("X-Forwarded-Host", "evil.example, api.example.com"), ("X-Forwarded-Proto", "http, https"), ("X-Forwarded-Prefix", "/runhub"));
         Assert.StartsWith("https://api.example.com/runhub/files/", (string)forwarded["data"]!["download_url"]!);
         var rfc7239 = await SendAsync(proxied, caller.ApiKey, "internal:5080", "/openapi/v2/media/upload/binary", Upload(TestImages.Png(8, 8)),
-            ("Forwarded", "for=203.0.113.7;proto=https;host=\"files.example.com:8443\""));
+            ("Forwarded", "for=198.51.100.1;host=evil.example, for=203.0.113.7;proto=https;host=\"files.example.com:8443\""));
         Assert.StartsWith("https://files.example.com:8443/files/", (string)rfc7239["data"]!["download_url"]!);
         var malformed = await SendAsync(proxied, caller.ApiKey, "internal:5080", "/openapi/v2/media/upload/binary", Upload(TestImages.Png(8, 8)),
             ("X-Forwarded-Host", "evil.example/path?x"), ("X-Forwarded-Proto", "javascript"));
@@ -68,19 +70,46 @@ public sealed class PinnedHostHeaderTests
     }
 
     [Fact]
-    public async Task Serve_says_which_base_its_links_use_and_warns_when_it_listens_everywhere_without_one()
+    public async Task Serve_says_which_base_its_links_use()
     {
         using var data = new TempDirectory();
-        await using var server = await ServerProcess.StartAsync(data.Path, listenHost: "0.0.0.0");
+        await using var server = await ServerProcess.StartAsync(data.Path);
         var output = await server.WaitForOutputAsync("Links to results");
         Assert.Contains("built on the address each request arrived at", output);
-        Assert.Contains("warning: listening on all interfaces without RunHub:PublicBaseUrl", output);
+        Assert.DoesNotContain("warning", output);
 
         using var configured = new TempDirectory();
         await using var named = await ServerProcess.StartAsync(configured.Path, new Dictionary<string, string> { ["RunHub__PublicBaseUrl"] = "https://api.example.com" });
         output = await named.WaitForOutputAsync("Links to results");
         Assert.Contains("Links to results and uploads start with https://api.example.com (RunHub:PublicBaseUrl).", output);
         Assert.DoesNotContain("warning", output);
+    }
+
+    /// <summary>What serve prints for the addresses it listens on (tests never listen beyond loopback themselves).</summary>
+    [Theory]
+    [InlineData("http://0.0.0.0:5080", true)]
+    [InlineData("http://[::]:5080", true)]
+    [InlineData("http://*:5080", true)]
+    [InlineData("http://+:5080", true)]
+    [InlineData("http://127.0.0.1:5080", false)]
+    [InlineData("http://[::1]:5080", false)]
+    [InlineData("http://10.1.2.3:5080", false)]
+    public void Serve_warns_when_it_listens_on_all_interfaces_without_a_public_base_url(string listening, bool warns)
+    {
+        var output = new StringWriter();
+        var errors = new StringWriter();
+        LinkBaseNotice.Write(new RunHubOptions(), ["http://127.0.0.1:5081", listening], output, errors);
+        Assert.Contains("Links to results and uploads are built on the address each request arrived at", output.ToString());
+        Assert.Equal(warns, errors.ToString().Contains("warning: listening on all interfaces without RunHub:PublicBaseUrl", StringComparison.Ordinal));
+
+        var proxied = new RunHubOptions { Api = { TrustedProxies = ["10.0.0.0/8"] } };
+        output = new StringWriter();
+        LinkBaseNotice.Write(proxied, [listening], output, new StringWriter());
+        Assert.Contains("or on what a proxy in RunHub:Api:TrustedProxies (10.0.0.0/8) forwarded", output.ToString());
+
+        errors = new StringWriter();
+        LinkBaseNotice.Write(new RunHubOptions { PublicBaseUrl = "https://api.example.com/" }, [listening], output, errors);
+        Assert.Equal("", errors.ToString());
     }
 
     /// <summary>A request as the API documentation's generated curl line sends it: its headers, with <paramref name="host"/> pinned.</summary>

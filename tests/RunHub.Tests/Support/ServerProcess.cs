@@ -44,12 +44,11 @@ public sealed class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>Starts <c>runhub serve</c> on a free loopback port and waits until /healthz answers.</summary>
-    /// <param name="listenHost">Where it listens (<c>0.0.0.0</c>: every interface); it is called on 127.0.0.1 either way.</param>
-    public static async Task<ServerProcess> StartAsync(string dataDir, IDictionary<string, string>? environment = null, string listenHost = "127.0.0.1")
+    public static async Task<ServerProcess> StartAsync(string dataDir, IDictionary<string, string>? environment = null)
     {
         var port = FreePort();
         var baseUrl = $"http://127.0.0.1:{port}";
-        var process = Process.Start(StartInfo(["serve", "--urls", $"http://{listenHost}:{port}", "--data", dataDir], environment))!;
+        var process = Process.Start(StartInfo(["serve", "--urls", baseUrl, "--data", dataDir], environment))!;
         var server = new ServerProcess(process, baseUrl);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
