@@ -75,7 +75,7 @@ public static class UploadEndpoint
 
         var format = MediaProbe.DetectFormat(head);
         var extension = format?.Extension ?? SafeExtension(file.FileName) ?? "bin";
-        var name = $"openapi/{Convert.ToHexStringLower(hash)}.{extension}";
+        var name = $"{FileKey.UploadFolder}{Convert.ToHexStringLower(hash)}.{extension}";
         await files.PutAsync(name, content, aborted);
         return new Envelope(0, "success", new Uploaded(
             format?.UploadType ?? MediaFormat.UploadTypeOf(MediaKind.Other),

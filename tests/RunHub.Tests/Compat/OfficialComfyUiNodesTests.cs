@@ -53,6 +53,34 @@ public sealed class OfficialComfyUiNodesTests : IAsyncLifetime
         Assert.Equal("rhart-image-g-1.5/edit", task.Endpoint);
     }
 
+    [Fact]
+    public async Task A_node_that_sends_an_upload_url_this_server_does_not_have_is_told_the_upload_does_not_exist()
+    {
+        // The node keeps the download_url of an earlier upload: one this server never had (its data folder was reset,
+        // the file expired), on this server's own loopback address.
+        var caller = await _server.NewCallerAsync(balance: 1m);
+        var node = new PythonClient(_server.Http, caller.ApiKey, _server.BaseUrl + "/openapi/v2");
+        var upload = await node.UploadAsync(TestImages.Png(30, 20), "ComfyUI_temp_00002_.png", "image/png");
+        var url = (string)upload["data"]!["download_url"]!;
+        var missing = System.Text.RegularExpressions.Regex.Replace(url, "[0-9a-f]{64}", new string('e', 64));
+        Assert.NotEqual(url, missing);
+
+        var submitted = await node.PostJsonAsync($"{node.BaseUrl}/{RenamedEdit}", new JsonObject
+        {
+            ["prompt"] = "把天空变成紫色，保留人物",
+            ["imageUrls"] = new JsonArray(missing),
+            ["aspectRatio"] = "3:2",
+            ["appCode"] = "comfyui_rh_openapi",
+        });
+        var done = await node.PollAsync((string)submitted["taskId"]!);
+
+        Assert.Equal("FAILED", (string)done["status"]!);
+        Assert.Equal("1013", (string)done["errorCode"]!);
+        Assert.Equal($"imageUrls[0]: the upload openapi/{new string('e', 64)}.png does not exist on this server or has expired; upload the file again",
+            (string)done["errorMessage"]!);
+        Assert.Equal(1m, await caller.BalanceAsync());
+    }
+
     [Theory]
     [InlineData("/openapi/v2/rhart-image-g-1.5/edit-%5BDeprecated%5D")]
     [InlineData("/openapi/v2/rhart-image-g-1.5/text-to-image-[Deprecated]")]
