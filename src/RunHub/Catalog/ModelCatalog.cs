@@ -65,7 +65,7 @@ public sealed class ModelCatalog
         var list = models.ToList();
         var duplicate = list.SelectMany(m => m.Names).GroupBy(n => n, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
-            throw new CatalogFormatException($"endpoint \"{duplicate.Key}\" is listed more than once (as an endpoint or an alias)");
+            throw new CatalogFormatException($"endpoint \"{duplicate.Key}\" is listed more than once (as an endpoint or an alias); keep one entry per endpoint");
         return new ModelCatalog(list);
     }
 

@@ -63,7 +63,7 @@ public sealed class GoSdkTests : IAsyncLifetime
     {
         var caller = await _server.NewCallerAsync();
         var second = await _server.Accounts.CreateKeyAsync(caller.AccountId);
-        Assert.True(await _server.Accounts.RevokeKeyAsync(second));
+        Assert.True((await _server.Accounts.RevokeKeyAsync(second)).Revoked);
         var stranger = await _server.NewCallerAsync();
 
         var list = await SendAsync(caller.ApiKey, HttpMethod.Get, "/openapi/v2/api-key/list");
