@@ -14,12 +14,16 @@ internal sealed class SandboxInputImage : IDisposable
     private readonly SKData _data;
     private readonly SKCodec _codec;
     private readonly string _name;
+    private readonly SandboxDecodeBudget _budget;
+    private readonly bool _interlaced;
 
-    private SandboxInputImage(SKData data, SKCodec codec, string name)
+    private SandboxInputImage(SKData data, SKCodec codec, string name, SandboxDecodeBudget budget, bool interlaced)
     {
         _data = data;
         _codec = codec;
         _name = name;
+        _budget = budget;
+        _interlaced = interlaced;
     }
 
     /// <summary>Width and height as the image is meant to be seen, after its EXIF orientation.</summary>
@@ -28,10 +32,14 @@ internal sealed class SandboxInputImage : IDisposable
         : _codec.Info.Size;
 
     /// <exception cref="EngineException">1013 when the bytes are not an image Skia can read.</exception>
-    public static SandboxInputImage Open(MediaInput input)
+    public static SandboxInputImage Open(MediaInput input, SandboxDecodeBudget budget) =>
+        Open(input.Data, $"{input.FieldKey}[{input.Index}]", budget);
+
+    /// <summary>Opens <paramref name="bytes"/>, named <paramref name="name"/> in error messages.</summary>
+    /// <exception cref="EngineException">1013 when the bytes are not an image Skia can read.</exception>
+    public static SandboxInputImage Open(byte[] bytes, string name, SandboxDecodeBudget budget)
     {
-        var name = $"{input.FieldKey}[{input.Index}]";
-        var data = SKData.CreateCopy(input.Data);
+        var data = SKData.CreateCopy(bytes);
         var codec = SKCodec.Create(data);
         if (codec is null || codec.Info.Width <= 0 || codec.Info.Height <= 0)
         {
@@ -39,7 +47,7 @@ internal sealed class SandboxInputImage : IDisposable
             data.Dispose();
             throw NotDecodable(name);
         }
-        return new SandboxInputImage(data, codec, name);
+        return new SandboxInputImage(data, codec, name, budget, IsInterlacedPng(bytes));
     }
 
     /// <summary>Draws the image as large as fits inside <paramref name="cell"/>, centred, aspect kept.</summary>
@@ -53,6 +61,7 @@ internal sealed class SandboxInputImage : IDisposable
 
         using var bitmap = Decode(fit);
         using var image = SKImage.FromBitmap(bitmap);
+        var strongDownscale = dest.Width < (SwapsAxes(_codec.EncodedOrigin) ? bitmap.Height : bitmap.Width) / 2f;
         var decodedUpright = SwapsAxes(_codec.EncodedOrigin) ? new SKSize(bitmap.Height, bitmap.Width) : new SKSize(bitmap.Width, bitmap.Height);
 
         canvas.Save();
@@ -61,8 +70,9 @@ internal sealed class SandboxInputImage : IDisposable
         canvas.Scale(dest.Width / decodedUpright.Width, dest.Height / decodedUpright.Height);
         var orientation = OrientationMatrix(_codec.EncodedOrigin, bitmap.Width, bitmap.Height);
         canvas.Concat(in orientation);
-        // Mipmaps keep a strong downscale (PNGs cannot be decoded smaller) from aliasing.
-        canvas.DrawImage(image, 0, 0, new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear));
+        // Mipmaps keep a strong downscale from aliasing; inputs decoded near their drawn size need none (and their
+        // third more memory).
+        canvas.DrawImage(image, 0, 0, new SKSamplingOptions(SKFilterMode.Linear, strongDownscale ? SKMipmapMode.Linear : SKMipmapMode.None));
         canvas.Restore();
     }
 
@@ -72,10 +82,28 @@ internal sealed class SandboxInputImage : IDisposable
         _data.Dispose();
     }
 
+    /// <summary>
+    /// The pixels at about <paramref name="scale"/> of the stored size, within the decode budget: JPEG and WebP decode
+    /// smaller directly; a format that cannot (PNG, GIF, BMP) is decoded whole when that fits the budget, else row by
+    /// row into the smaller size, so a 7000×7000 PNG never needs its 196 MB of pixels at once.
+    /// </summary>
     private SKBitmap Decode(float scale)
     {
-        // JPEG and WebP decode directly at a smaller scale; other formats report their full size here.
-        var size = scale < 1 ? _codec.GetScaledDimensions(scale) : _codec.Info.Size;
+        var full = _codec.Info.Size;
+        var direct = scale < 1 ? _codec.GetScaledDimensions(scale) : full;
+        if ((long)direct.Width * direct.Height <= _budget.MaxPixels)
+            return DecodeWhole(direct);
+        var wanted = new SKSizeI(Math.Clamp((int)Math.Ceiling(full.Width * scale), 1, full.Width), Math.Clamp((int)Math.Ceiling(full.Height * scale), 1, full.Height));
+        if ((long)wanted.Width * wanted.Height > _budget.MaxPixels || _interlaced)
+            throw TooLarge();
+        return SandboxRowDecoder.DecodeScaled(_codec, wanted, _name) ?? throw TooLarge();
+    }
+
+    private EngineException TooLarge() => new(RunHubErrorCodes.InputNotReadable,
+        $"{_name}: {_codec.Info.Width}x{_codec.Info.Height} is too large for the sandbox to decode within its budget of {_budget.MaxPixels} pixels per image (RunHub:Engines:Sandbox:MaxDecodePixels)");
+
+    private SKBitmap DecodeWhole(SKSizeI size)
+    {
         // No colour space: pixels are taken as they are stored, which keeps output identical across hosts.
         var info = new SKImageInfo(size.Width, size.Height, SKColorType.Rgba8888, SKAlphaType.Premul);
         var bitmap = new SKBitmap();
@@ -93,6 +121,12 @@ internal sealed class SandboxInputImage : IDisposable
             ? new EngineException(RunHubErrorCodes.InputNotReadable, $"{_name}: not a decodable image (the data ends early)")
             : NotDecodable(_name);
     }
+
+    /// <summary>Adam7-interlaced PNGs cannot be read row by row without holding the whole image (IHDR byte 12).</summary>
+    private static bool IsInterlacedPng(byte[] bytes) =>
+        bytes.Length > 28 && bytes.AsSpan(0, 8).SequenceEqual(PngSignature) && bytes.AsSpan(12, 4).SequenceEqual("IHDR"u8) && bytes[28] != 0;
+
+    private static ReadOnlySpan<byte> PngSignature => [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
 
     private static bool SwapsAxes(SKEncodedOrigin origin) =>
         origin is SKEncodedOrigin.LeftTop or SKEncodedOrigin.RightTop or SKEncodedOrigin.RightBottom or SKEncodedOrigin.LeftBottom;
