@@ -229,6 +229,16 @@ public sealed class RunHubClient : IDisposable
     public Task<IReadOnlyList<ModelInfo>> ListModelsAsync(CancellationToken cancellationToken = default) =>
         ModelListReader.GetAsync(_transport, _server.Endpoint("models"), cancellationToken);
 
+    /// <summary>
+    /// One page of the key's own tasks, newest first (<c>GET {base}/tasks</c>, a RunHub extension; RunningHub has no
+    /// such call). Follow <see cref="TaskListPage.NextCursor"/> for the next page.
+    /// </summary>
+    /// <param name="filter">Model, status, time range, page size and cursor; all optional.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="RunHubException">Refused (1002 bad key, 1007 a malformed filter) or failed in transport.</exception>
+    public Task<TaskListPage> ListTasksAsync(TaskListFilter? filter = null, CancellationToken cancellationToken = default) =>
+        TaskListReader.GetAsync(_transport, _server.Endpoint("tasks"), filter ?? new TaskListFilter(), cancellationToken);
+
     /// <summary>Disposes the <see cref="HttpClient"/> if this client created it.</summary>
     public void Dispose()
     {

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using RunHub.Accounts;
 using RunHub.Api;
+using RunHub.ApiDocs;
 using RunHub.Catalog;
 using RunHub.Data;
 using RunHub.Engines;
@@ -42,10 +43,11 @@ public static class RunHubApp
         builder.Services.AddEngines();
         builder.Services.AddMediaFetching();
         builder.AddApi(options);
+        builder.Services.AddApiDocs();
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
-        if (role.ServesApi) app.MapApi();
+        if (role.ServesApi) app.MapApi().MapApiDocs();
         else app.MapHealth();
         return app;
     }

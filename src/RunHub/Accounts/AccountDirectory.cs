@@ -7,7 +7,8 @@ namespace RunHub.Accounts;
 
 /// <summary>Accounts, their keys and their wallets: what the <c>runhub accounts</c> and <c>keys</c> commands and the API share.</summary>
 /// <param name="keys">The server's cache of live keys; the commands, which run once, have none.</param>
-public sealed class AccountDirectory(Database database, ApiKeyCache? keys = null)
+/// <param name="usage">Where the server notes when a key was last used; the commands have none.</param>
+public sealed class AccountDirectory(Database database, ApiKeyCache? keys = null, KeyUsage? usage = null)
 {
     public CreatedAccount Create(string name, Money balance)
     {
@@ -95,14 +96,24 @@ public sealed class AccountDirectory(Database database, ApiKeyCache? keys = null
             .ToList();
     }
 
-    /// <summary>The account a live key belongs to, or null for an unknown or revoked key.</summary>
+    /// <summary>The account a live key belongs to, or null for an unknown or revoked key or a disabled account.</summary>
     public string? Authenticate(string? key)
     {
         if (!ApiKey.HasValidShape(key)) return null;
         var hash = ApiKey.Hash(key!);
-        if (keys is not null && keys.TryGet(hash, out var cached)) return cached;
-        var accountId = database.ReadFirst<string>("SELECT account_id FROM api_keys WHERE key_hash = @hash AND revoked_at IS NULL", ("hash", hash));
-        if (accountId is not null) keys?.Remember(hash, accountId);
+        if (keys is not null && keys.TryGet(hash, out var cached))
+        {
+            usage?.Touch(hash);
+            return cached;
+        }
+        var accountId = database.ReadFirst<string>(
+            "SELECT k.account_id FROM api_keys k JOIN accounts a ON a.id = k.account_id WHERE k.key_hash = @hash AND k.revoked_at IS NULL AND a.disabled_at IS NULL",
+            ("hash", hash));
+        if (accountId is not null)
+        {
+            keys?.Remember(hash, accountId);
+            usage?.Touch(hash);
+        }
         return accountId;
     }
 

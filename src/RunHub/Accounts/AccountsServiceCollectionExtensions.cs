@@ -6,6 +6,8 @@ public static class AccountsServiceCollectionExtensions
     public static IServiceCollection AddAccounts(this IServiceCollection services, RunHubOptions options)
     {
         services.AddSingleton(s => new ApiKeyCache(TimeSpan.FromSeconds(options.KeyCacheSeconds), s.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<KeyUsage>();
+        services.AddHostedService(s => s.GetRequiredService<KeyUsage>());
         services.AddSingleton<AccountDirectory>();
         return services;
     }

@@ -32,9 +32,42 @@ public static class WalletLedger
         return true;
     }
 
-    /// <summary>Turns the hold of a finished task into a charge. Idempotent per task.</summary>
-    public static void Settle(DbConnection db, DbTransaction tx, string accountId, string taskId, Money price) =>
-        Insert(db, tx, accountId, taskId, "settle", 0, -price.Millis, null, onceOnly: true);
+    /// <summary>
+    /// Turns the hold of a finished task into a charge, and adds it to the account's spending of the day (UTC) that
+    /// the console's chart reads. Idempotent per task.
+    /// </summary>
+    public static void Settle(DbConnection db, DbTransaction tx, string accountId, string taskId, Money price)
+    {
+        if (Insert(db, tx, accountId, taskId, "settle", 0, -price.Millis, null, onceOnly: true) && price.Millis > 0)
+            db.Execute(
+                """
+                INSERT INTO daily_spending (account_id, day, amount) VALUES (@accountId, @day, @amount)
+                ON CONFLICT (account_id, day) DO UPDATE SET amount = daily_spending.amount + excluded.amount
+                """, new { accountId, day = Clock.NowMs() / MillisPerDay, amount = price.Millis }, tx);
+    }
+
+    /// <summary>Milliseconds in a day: the unit of <c>daily_spending.day</c> (days since 1970-01-01, UTC).</summary>
+    public const long MillisPerDay = 86_400_000;
+
+    /// <summary>
+    /// An operator's correction of a wallet, up or down, with the reason in the line's note. False (nothing written)
+    /// when a deduction would take the balance below zero.
+    /// </summary>
+    /// <exception cref="KeyNotFoundException">No such account.</exception>
+    public static bool TryAdjust(DbConnection db, DbTransaction tx, string accountId, Money amount, string note)
+    {
+        if (amount.Millis == 0) throw new ArgumentOutOfRangeException(nameof(amount), "an adjustment cannot be zero");
+        var rows = db.Execute("UPDATE accounts SET balance = balance + @amount WHERE id = @accountId AND balance + @amount >= 0",
+            new { amount = amount.Millis, accountId }, tx);
+        if (rows == 0)
+        {
+            if (db.ExecuteScalar<long>("SELECT count(*) FROM accounts WHERE id = @accountId", new { accountId }, tx) == 0)
+                throw new KeyNotFoundException($"no account {accountId}");
+            return false;
+        }
+        Insert(db, tx, accountId, null, "adjust", amount.Millis, 0, note);
+        return true;
+    }
 
     /// <summary>Gives the hold of a failed task back to the wallet. Idempotent per task.</summary>
     public static void Release(DbConnection db, DbTransaction tx, string accountId, string taskId, Money price)

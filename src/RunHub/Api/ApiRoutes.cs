@@ -1,7 +1,14 @@
+using System.Text.Json.Nodes;
+using RunHub.ApiDocs;
 using RunHub.Client;
+using static RunHub.Api.ApiExamples;
+
 namespace RunHub.Api;
 
-/// <summary>The HTTP surface: RunningHub's OpenAPI v2 routes, the files behind result URLs, and the health check.</summary>
+/// <summary>
+/// The HTTP surface: RunningHub's OpenAPI v2 routes, the files behind result URLs, and the health check. Each route
+/// describes itself for the OpenAPI document (<see cref="RouteDocs"/>, docs/api-docs.md).
+/// </summary>
 public static class ApiRoutes
 {
     private static readonly string[] OtherMethods = ["GET", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"];
@@ -9,7 +16,10 @@ public static class ApiRoutes
     /// <summary>Only <c>GET /healthz</c> (a node that runs tasks and serves no API).</summary>
     public static WebApplication MapHealth(this WebApplication app)
     {
-        app.MapGet("/healthz", () => Results.Text("ok"));
+        app.MapGet("/healthz", () => Results.Text("ok"))
+            .OperationsApi("health", "Health check", "`ok` (text/plain, HTTP 200) once the node has started: its database, catalog and " +
+                "storage were reachable at startup. Served by every node, workers included.")
+            .Produces<string>(StatusCodes.Status200OK, "text/plain");
         return app;
     }
 
@@ -18,21 +28,83 @@ public static class ApiRoutes
     {
         UnexpectedErrors.Use(app);
         app.MapHealth();
-        app.MapMethods("/files/{**key}", ["GET", "HEAD"], FilesEndpoint.Handle);
+        app.MapMethods("/files/{**key}", ["GET", "HEAD"], FilesEndpoint.Handle)
+            .RunHubApi("getFile", "A result or uploaded file", "The stored file at an unguessable URL, without a key, like RunningHub's " +
+                "CDN links: its content type, `Cache-Control: immutable` (a stored file never changes), range requests. HEAD answers " +
+                "the size only. 404 for a key that does not exist.")
+            .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream")
+            .Produces(StatusCodes.Status404NotFound);
 
         var v2 = app.MapGroup("/openapi/v2");
-        v2.MapPost("/query", QueryEndpoint.Handle);
-        v2.MapPost("/cancel", CancelEndpoint.Handle);
-        v2.MapGet("/models", (ModelsEndpoint models) => models.Handle());
-        v2.MapPost("/media/upload/binary", UploadEndpoint.Handle).DisableAntiforgery();
-        v2.MapPost("/{**endpoint}", SubmitEndpoint.Handle);
+        v2.MapPost("/query", QueryEndpoint.Handle)
+            .StandardModelApi("queryTask", "Query a task", "The task object of one of the key's own tasks: poll until `status` is " +
+                "`SUCCESS` (with `results` and `usage`) or `FAILED` (with `errorCode`).")
+            .JsonBody(new TaskIdBody(TaskId))
+            .Answers(SucceededTask).Answers(QueuedTask, "queued", "Still waiting for a worker")
+            .Answers(TaskObject.Error(RunHubErrorCodes.TaskNotFound, $"task {TaskId} not found"), "notFound", "Another account's task, or none")
+            .Refuses(RunHubErrorCodes.InvalidApiKey, "missing, invalid or revoked key")
+            .Refuses(RunHubErrorCodes.InvalidParameters, "the body is not `{\"taskId\": \"...\"}`")
+            .Refuses(RunHubErrorCodes.TaskNotFound, "no such task, or another account's");
+        v2.MapPost("/cancel", CancelEndpoint.Handle)
+            .StandardModelApi("cancelTask", "Cancel a task", "Cancels one of the key's own tasks and releases its charge: a `QUEUED` " +
+                "task is `CANCEL` at once; a `RUNNING` one is answered still `RUNNING` and ends `CANCEL` within seconds. A task " +
+                "already cancelled is answered as it is.")
+            .RunHubExtension()
+            .JsonBody(new TaskIdBody(TaskId))
+            .Answers(CancelledTask)
+            .Refuses(RunHubErrorCodes.InvalidApiKey, "missing, invalid or revoked key")
+            .Refuses(RunHubErrorCodes.InvalidParameters, "the body is not `{\"taskId\": \"...\"}`, or the task already ended `SUCCESS` or `FAILED`")
+            .Refuses(RunHubErrorCodes.TaskNotFound, "no such task, or another account's");
+        v2.MapGet("/models", (ModelsEndpoint models) => models.Handle())
+            .RunHubApi("listModels", "List the served models", "The served catalog in RunningHub's registry shape (`models[]` with " +
+                "`endpoint`, `output_type`, `params[]` with `fieldKey`, `type`, `required`, limits), each with its price in the " +
+                "pricing file's shape. No key needed.")
+            .Produces<JsonObject>(StatusCodes.Status200OK, "application/json");
+        v2.MapGet("/tasks", TaskListEndpoint.Handle)
+            .RunHubApi("listTasks", "List your tasks", "The key's own tasks, newest first, a page at a time (`limit` 1–100, default " +
+                "20; `cursor`: the previous page's `nextCursor`), filtered by `endpoint`, `status` and creation time (`since`, " +
+                "`before`: ISO 8601 dates or times, or Unix milliseconds). Each task is the task object plus `endpoint`, " +
+                "`createdAt` and `finishedAt` (Unix ms).", needsKey: true)
+            .Answers(TaskListEndpoint.Example)
+            .Refuses(RunHubErrorCodes.InvalidApiKey, "missing, invalid or revoked key")
+            .Refuses(RunHubErrorCodes.InvalidParameters, "a malformed `limit`, `cursor`, `status`, `since` or `before` (each named)");
+        v2.MapPost("/media/upload/binary", UploadEndpoint.Handle).DisableAntiforgery()
+            .StandardModelApi("uploadFile", "Upload a file", "Multipart form with the file in the field `file`. The type and " +
+                "extension come from the content; `download_url` works in any media parameter of a submit.")
+            .Body<UploadForm>("multipart/form-data")
+            .Answers(Uploaded)
+            .Refuses(RunHubErrorCodes.InvalidApiKey, "missing, invalid or revoked key")
+            .Refuses(RunHubErrorCodes.InvalidParameters, "no multipart field `file`, or it is empty")
+            .Refuses(RunHubErrorCodes.FileTooLarge, "larger than `RunHub:Media:MaxUploadMb` (100 MB by default)");
+        v2.MapPost("/{**endpoint}", SubmitEndpoint.Handle)
+            .StandardModelApi("submitTask", "Submit a task", "Runs the model at `endpoint` (1 to 3 path segments, e.g. " +
+                "`rhart-image-g-1.5/edit`; `GET /openapi/v2/models` lists them) with the body as its parameters. The body is " +
+                "checked against the model's schema, the price is reserved from the wallet, and the task is queued; the " +
+                "answer is the task object at once. Optional header `Idempotency-Key` (RunHub extension): the same key " +
+                "and request within 24 h returns the same task, with `Idempotent-Replayed: true`.")
+            .JsonBody(EditRequest, "The seed model, rhart-image-g-1.5/edit")
+            .Answers(QueuedTask).Answers(InvalidParameter, "invalidParameter", "A parameter broke the model's schema")
+            .Refuses(RunHubErrorCodes.UnknownEndpoint, "no model at this endpoint")
+            .Refuses(RunHubErrorCodes.InvalidApiKey, "missing, invalid or revoked key")
+            .Refuses(RunHubErrorCodes.InvalidParameters, "the body breaks the model's schema (the message names each field and rule), " +
+                "or an `Idempotency-Key` was used with another request")
+            .Refuses(RunHubErrorCodes.ServiceUnavailable, "no engine on this server serves the model, or it has no price")
+            .Refuses(RunHubErrorCodes.InsufficientBalance, "the wallet cannot cover the price");
         // RunningHub answers a wrong method with HTTP 200 and code 1009, like every other error of the API.
         v2.MapMethods("/{**path}", OtherMethods, (HttpRequest request) =>
-            TaskObject.Error(RunHubErrorCodes.MethodNotSupported, $"{request.Method} is not supported here; use POST"));
+            TaskObject.Error(RunHubErrorCodes.MethodNotSupported, $"{request.Method} is not supported here; use POST"))
+            .MethodRefusal();
 
-        app.MapPost("/uc/openapi/accountStatus", AccountStatusEndpoint.Handle);
+        app.MapPost("/uc/openapi/accountStatus", AccountStatusEndpoint.Handle)
+            .AccountApi("accountStatus", "Account status", "The wallet (`remainMoney`: what it can still spend, reserved prices " +
+                "of unfinished tasks excluded) and `currentTaskCounts` (the account's queued and running tasks).")
+            .JsonBody(new ApiKeyBody("0123456789abcdef0123456789abcdef"))
+            .Answers(AccountStatusAnswer)
+            .Refuses(RunHubErrorCodes.InvalidApiKey, "missing, invalid or revoked key")
+            .Refuses(RunHubErrorCodes.InvalidParameters, "malformed JSON body");
         app.MapMethods("/uc/openapi/accountStatus", OtherMethods, (HttpRequest request) =>
-            AccountStatusEndpoint.Envelope.Error(RunHubErrorCodes.MethodNotSupported, $"{request.Method} is not supported here; use POST"));
+            AccountStatusEndpoint.Envelope.Error(RunHubErrorCodes.MethodNotSupported, $"{request.Method} is not supported here; use POST"))
+            .MethodRefusal();
         return app;
     }
 }

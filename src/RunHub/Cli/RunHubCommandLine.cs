@@ -22,6 +22,7 @@ public static class RunHubCommandLine
             RunCommand.Create(connection),
             QueryCommand.Create(connection),
             CancelCommand.Create(connection),
+            TasksCommand.Create(connection),
             UploadCommand.Create(connection),
             ModelsCommand.Create(connection),
             BalanceCommand.Create(connection),

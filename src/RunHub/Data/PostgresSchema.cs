@@ -82,6 +82,72 @@ internal static class PostgresSchema
             ADD COLUMN prompt_tips          TEXT,
             ADD COLUMN backend_usage        TEXT;
         """,
+        """
+        -- The web console: the tables, columns and indexes of SQLite's step 4 (PostgreSQL alters the ledger in place).
+        CREATE TABLE users (
+            id               TEXT PRIMARY KEY,
+            account_id       TEXT NOT NULL REFERENCES accounts(id),
+            email            TEXT NOT NULL,
+            password_hash    TEXT NOT NULL,
+            is_operator      BIGINT NOT NULL DEFAULT 0,
+            security_stamp   TEXT NOT NULL,
+            totp_secret      TEXT,
+            recovery_codes   TEXT,
+            totp_last_step   BIGINT,
+            failed_sign_ins  BIGINT NOT NULL DEFAULT 0,
+            locked_until     BIGINT,
+            disabled_at      BIGINT,
+            created_at       BIGINT NOT NULL,
+            last_sign_in_at  BIGINT
+        );
+        CREATE UNIQUE INDEX users_email ON users(email);
+        CREATE INDEX users_account ON users(account_id);
+        -- ASP.NET Core's data protection keys (they sign the console's cookies and forms), shared by every node.
+        CREATE TABLE data_protection_keys (
+            name        TEXT PRIMARY KEY,
+            xml         TEXT NOT NULL,
+            created_at  BIGINT NOT NULL
+        );
+        ALTER TABLE accounts ADD COLUMN disabled_at BIGINT;
+        ALTER TABLE api_keys ADD COLUMN name TEXT, ADD COLUMN last_used_at BIGINT;
+        CREATE TABLE topup_codes (
+            code_hash    TEXT PRIMARY KEY,
+            batch_id     TEXT NOT NULL,
+            code_hint    TEXT NOT NULL,
+            amount       BIGINT NOT NULL CHECK (amount > 0),
+            expires_at   BIGINT,
+            created_by   TEXT NOT NULL,
+            created_at   BIGINT NOT NULL,
+            redeemed_at  BIGINT,
+            redeemed_by  TEXT REFERENCES accounts(id)
+        );
+        CREATE INDEX topup_codes_batch ON topup_codes(batch_id);
+        CREATE TABLE operator_actions (
+            id          BIGSERIAL PRIMARY KEY,
+            user_id     TEXT NOT NULL,
+            email       TEXT NOT NULL,
+            action      TEXT NOT NULL,
+            target      TEXT NOT NULL,
+            note        TEXT NOT NULL,
+            created_at  BIGINT NOT NULL
+        );
+        CREATE TABLE daily_spending (
+            account_id  TEXT NOT NULL REFERENCES accounts(id),
+            day         BIGINT NOT NULL,
+            amount      BIGINT NOT NULL,
+            PRIMARY KEY (account_id, day)
+        );
+        INSERT INTO daily_spending (account_id, day, amount)
+        SELECT account_id, created_at / 86400000, -sum(held) FROM ledger WHERE kind = 'settle' GROUP BY account_id, created_at / 86400000;
+        ALTER TABLE ledger DROP CONSTRAINT ledger_kind_check;
+        ALTER TABLE ledger ADD CONSTRAINT ledger_kind_check CHECK (kind IN ('topup', 'reserve', 'release', 'settle', 'adjust'));
+        DROP INDEX ledger_account;
+        CREATE INDEX ledger_account ON ledger(account_id, id);
+        DROP INDEX tasks_account;
+        CREATE INDEX tasks_account ON tasks(account_id, status, id);
+        CREATE INDEX tasks_account_id ON tasks(account_id, id);
+        CREATE INDEX tasks_account_endpoint ON tasks(account_id, endpoint, id);
+        """,
     ];
 
     /// <summary>How many steps there are; the SQLite schema must have as many (a test holds the two in step).</summary>

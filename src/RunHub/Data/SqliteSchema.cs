@@ -117,6 +117,95 @@ internal static class SqliteSchema
         CREATE INDEX tasks_pending ON tasks(status, id) WHERE status IN ('QUEUED', 'RUNNING');
         CREATE INDEX tasks_account ON tasks(account_id, status);
         """,
+        """
+        -- The web console (docs/console.md). Users sign in to an account (one account, many users); an operator is
+        -- a user with is_operator. security_stamp changes on a password change and on "sign out everywhere", which
+        -- ends every session signed with the old one. totp_secret is set while two-factor sign-in is on;
+        -- recovery_codes is a JSON array of the SHA-256 hashes of the unused ones.
+        CREATE TABLE users (
+            id               TEXT PRIMARY KEY,
+            account_id       TEXT NOT NULL REFERENCES accounts(id),
+            email            TEXT NOT NULL,
+            password_hash    TEXT NOT NULL,
+            is_operator      INTEGER NOT NULL DEFAULT 0,
+            security_stamp   TEXT NOT NULL,
+            totp_secret      TEXT,
+            recovery_codes   TEXT,
+            totp_last_step   INTEGER,
+            failed_sign_ins  INTEGER NOT NULL DEFAULT 0,
+            locked_until     INTEGER,
+            disabled_at      INTEGER,
+            created_at       INTEGER NOT NULL,
+            last_sign_in_at  INTEGER
+        );
+        CREATE UNIQUE INDEX users_email ON users(email);
+        CREATE INDEX users_account ON users(account_id);
+        -- ASP.NET Core's data protection keys (they sign the console's cookies and forms), shared by every node.
+        CREATE TABLE data_protection_keys (
+            name        TEXT PRIMARY KEY,
+            xml         TEXT NOT NULL,
+            created_at  INTEGER NOT NULL
+        );
+        ALTER TABLE accounts ADD COLUMN disabled_at INTEGER;
+        ALTER TABLE api_keys ADD COLUMN name TEXT;
+        ALTER TABLE api_keys ADD COLUMN last_used_at INTEGER;
+        -- Top-up codes: only a hash is stored; single use (redeemed_at set once, in the transaction of the top-up).
+        CREATE TABLE topup_codes (
+            code_hash    TEXT PRIMARY KEY,
+            batch_id     TEXT NOT NULL,
+            code_hint    TEXT NOT NULL,
+            amount       INTEGER NOT NULL CHECK (amount > 0),
+            expires_at   INTEGER,
+            created_by   TEXT NOT NULL,
+            created_at   INTEGER NOT NULL,
+            redeemed_at  INTEGER,
+            redeemed_by  TEXT REFERENCES accounts(id)
+        );
+        CREATE INDEX topup_codes_batch ON topup_codes(batch_id);
+        -- What operators did, who and why.
+        CREATE TABLE operator_actions (
+            id          INTEGER PRIMARY KEY AUTOINCREMENT,
+            user_id     TEXT NOT NULL,
+            email       TEXT NOT NULL,
+            action      TEXT NOT NULL,
+            target      TEXT NOT NULL,
+            note        TEXT NOT NULL,
+            created_at  INTEGER NOT NULL
+        );
+        -- Settled charges per account and UTC day (day = created_at / 86400000), kept in step with the ledger's
+        -- settle rows, so the console's spending chart reads 30 rows instead of a month of ledger.
+        CREATE TABLE daily_spending (
+            account_id  TEXT NOT NULL REFERENCES accounts(id),
+            day         INTEGER NOT NULL,
+            amount      INTEGER NOT NULL,
+            PRIMARY KEY (account_id, day)
+        );
+        INSERT INTO daily_spending (account_id, day, amount)
+        SELECT account_id, created_at / 86400000, -sum(held) FROM ledger WHERE kind = 'settle' GROUP BY account_id, created_at / 86400000;
+        -- The ledger gains 'adjust' (an operator's correction, either sign). Rebuilt: SQLite cannot alter a CHECK.
+        CREATE TABLE ledger_rebuilt (
+            id          INTEGER PRIMARY KEY AUTOINCREMENT,
+            account_id  TEXT NOT NULL REFERENCES accounts(id),
+            task_id     TEXT,
+            kind        TEXT NOT NULL CHECK (kind IN ('topup', 'reserve', 'release', 'settle', 'adjust')),
+            amount      INTEGER NOT NULL,
+            held        INTEGER NOT NULL DEFAULT 0,
+            note        TEXT,
+            created_at  INTEGER NOT NULL
+        );
+        INSERT INTO ledger_rebuilt (id, account_id, task_id, kind, amount, held, note, created_at)
+        SELECT id, account_id, task_id, kind, amount, held, note, created_at FROM ledger;
+        DROP TABLE ledger;
+        ALTER TABLE ledger_rebuilt RENAME TO ledger;
+        CREATE UNIQUE INDEX ledger_task_kind ON ledger(task_id, kind) WHERE task_id IS NOT NULL;
+        -- An account's lines newest first (rowid is id here).
+        CREATE INDEX ledger_account ON ledger(account_id);
+        -- An account's tasks newest first, filtered by model or status (ids are time-ordered), cursor paged.
+        DROP INDEX tasks_account;
+        CREATE INDEX tasks_account ON tasks(account_id, status, id);
+        CREATE INDEX tasks_account_id ON tasks(account_id, id);
+        CREATE INDEX tasks_account_endpoint ON tasks(account_id, endpoint, id);
+        """,
     ];
 
     /// <param name="upTo">Apply steps up to this version only (tests of a migration start from an older schema).</param>

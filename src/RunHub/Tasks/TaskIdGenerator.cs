@@ -17,6 +17,18 @@ public sealed class TaskIdGenerator
 
     public static TaskIdGenerator Shared { get; } = new();
 
+    /// <summary>The smallest id (as a 19-digit string) of a task created at or after <paramref name="unixMs"/>, for
+    /// turning a time range into an id range; null when that time is outside the 19-digit era (before mid-2018 or
+    /// after about 2080), where no bound applies.</summary>
+    public static string? FirstIdAt(long unixMs)
+    {
+        if (unixMs < Epoch) return null;
+        var elapsed = unixMs - Epoch;
+        if (elapsed > (long.MaxValue >> 22)) return null;
+        var id = (elapsed << 22).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return id.Length == 19 ? id : null;
+    }
+
     public string Next()
     {
         lock (_gate)

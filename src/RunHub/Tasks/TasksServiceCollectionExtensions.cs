@@ -14,6 +14,7 @@ public static class TasksServiceCollectionExtensions
         services.AddSingleton<TaskQueue>();
         services.AddSingleton<TaskRunner>();
         services.AddSingleton<TaskCancellation>();
+        services.AddSingleton<TaskListing>();
         if (!role.RunsTasks) return services;
         services.AddHostedService<TaskWorkers>();
         if (services.Any(d => d.ServiceType == typeof(PostgresDatabase)))
