@@ -29,6 +29,7 @@ public static class BenchRunner
         var machine = MachineInfo.Current();
         var scenarios = new List<ScenarioResult>();
         MemoryResult? memory = null;
+        SandboxMemoryResult? sandboxMemory = null;
         await using (var context = new BenchContext(options, log))
         {
             context.Log($"RunHub benchmark: {machine.Cores} cores, {machine.Dotnet}, {machine.Build} build; server {options.ResolvedRunHubDll}");
@@ -45,6 +46,8 @@ public static class BenchRunner
             if (options.Runs("pickup")) scenarios.Add(await PickupScenario.RunAsync(context));
             cancellationToken.ThrowIfCancellationRequested();
             if (options.Runs("memory")) memory = await MemoryScenario.RunAsync(context);
+            cancellationToken.ThrowIfCancellationRequested();
+            if (options.Runs("sandbox-memory")) sandboxMemory = await SandboxMemoryScenario.RunAsync(context);
         }
 
         var report = new BenchReport
@@ -56,7 +59,8 @@ public static class BenchRunner
             Settings = BenchSettings.Of(options),
             Scenarios = scenarios,
             Memory = memory,
-            Targets = Targets.Check(scenarios, memory, options.StoreName),
+            SandboxMemory = sandboxMemory,
+            Targets = Targets.Check(scenarios, memory, options.StoreName, sandboxMemory),
             Notes = Notes(machine),
             TotalSeconds = clock.Elapsed.TotalSeconds,
         };

@@ -147,7 +147,7 @@ public sealed class SandboxOptions
     /// <summary>The folder holding <c>ffmpeg</c> and <c>ffprobe</c>; when empty, they are looked up on the PATH.</summary>
     public string? FfmpegFolder { get; set; }
 
-    /// <summary>Most pixels one input image may be decoded to at once (4 bytes each); larger inputs are decoded scaled down or refused.</summary>
+    /// <summary>Most pixels one input image may be decoded to at once (4 bytes each): JPEG and WebP decode scaled down to fit; a larger PNG, GIF or BMP is refused (1013).</summary>
     public long MaxDecodePixels { get; set; } = 4096L * 4096;
 }
 

@@ -16,6 +16,8 @@ public sealed record BenchReport
     public required IReadOnlyList<ScenarioResult> Scenarios { get; init; }
     /// <summary>Null when the memory group was not run (<c>--only</c>).</summary>
     public MemoryResult? Memory { get; init; }
+    /// <summary>Null when the sandbox-memory group was not run.</summary>
+    public SandboxMemoryResult? SandboxMemory { get; init; }
     public required IReadOnlyList<TargetResult> Targets { get; init; }
     public required IReadOnlyList<string> Notes { get; init; }
     public double TotalSeconds { get; init; }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using RunHub.Bench.Scenarios;
 
 namespace RunHub.Bench.Report;
 
@@ -17,8 +18,10 @@ internal static class Targets
     /// <summary>On PostgreSQL a claim is a round trip to another process, woken by LISTEN/NOTIFY (issue 5's target).</summary>
     public const double PostgresPickupP50Ms = 10;
     public const double MemoryPer100kMb = 100;
+    public const double SandboxPeakMb = 1024;
 
-    public static IReadOnlyList<TargetResult> Check(IReadOnlyList<ScenarioResult> scenarios, MemoryResult? memory, string store = "sqlite")
+    public static IReadOnlyList<TargetResult> Check(IReadOnlyList<ScenarioResult> scenarios, MemoryResult? memory, string store = "sqlite",
+        SandboxMemoryResult? sandboxMemory = null)
     {
         var pickupP50 = store == "postgres" ? PostgresPickupP50Ms : PickupP50Ms;
         var byName = scenarios.ToDictionary(s => s.Name);
@@ -39,6 +42,10 @@ internal static class Targets
                 F($"{Figures.Mb(memory.ExtraBytesPer100k)} MB extra per 100,000 tasks ({Figures.Mb(memory.EmptyBytes)} → {Figures.Mb(memory.FullBytes)} MB{scaled})"),
                 memory.QueuedInDatabase > 0 && memory.ExtraBytesPer100k / 1048576.0 < MemoryPer100kMb));
         }
+        if (sandboxMemory is { } sandbox)
+            targets.Add(new("sandbox-memory", F($"< {SandboxPeakMb:0} MB peak resident with {sandbox.Workers} workers on {SandboxMemoryScenario.Side}x{SandboxMemoryScenario.Side} PNGs, every task ended"),
+                F($"peak {Figures.Mb(sandbox.PeakBytes)} MB ({sandbox.Ended} of {sandbox.Tasks} ended, {sandbox.Succeeded} succeeded)"),
+                sandbox.Tasks > 0 && sandbox.Ended == sandbox.Tasks && sandbox.PeakBytes / 1048576.0 < SandboxPeakMb));
         return targets;
     }
 

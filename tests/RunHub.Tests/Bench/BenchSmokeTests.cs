@@ -28,6 +28,7 @@ public sealed class BenchSmokeTests(ITestOutputHelper output)
                 Workers = 2,
                 MemoryTasks = 200,
                 PickupTasks = 20,
+                SandboxMemoryTasksPerWorker = 1,
                 OutputDir = dir,
                 Command = "BenchSmokeTests",
             };
@@ -37,13 +38,15 @@ public sealed class BenchSmokeTests(ITestOutputHelper output)
             var markdown = await File.ReadAllTextAsync(run.MarkdownPath);
             foreach (var name in Scenarios) Assert.Contains($"| {name} |", markdown);
             Assert.Contains("Memory of a `--role api` server", markdown);
+            Assert.Contains("Sandbox under hostile images", markdown);
             Assert.Contains("## Targets", markdown);
 
             using var json = JsonDocument.Parse(await File.ReadAllTextAsync(run.JsonPath));
             var root = json.RootElement;
             Assert.Equal(Scenarios, root.GetProperty("scenarios").EnumerateArray().Select(s => s.GetProperty("name").GetString()));
             Assert.Equal(JsonValueKind.Object, root.GetProperty("memory").ValueKind);
-            Assert.Equal(["query", "query-rate", "submit", "e2e", "pickup", "memory"],
+            Assert.Equal(JsonValueKind.Object, root.GetProperty("sandboxMemory").ValueKind);
+            Assert.Equal(["query", "query-rate", "submit", "e2e", "pickup", "memory", "sandbox-memory"],
                 root.GetProperty("targets").EnumerateArray().Select(t => t.GetProperty("scenario").GetString()));
             Assert.True(root.GetProperty("machine").GetProperty("cores").GetInt32() > 0);
             Assert.Equal("BenchSmokeTests", root.GetProperty("command").GetString());

@@ -15,15 +15,13 @@ internal sealed class SandboxInputImage : IDisposable
     private readonly SKCodec _codec;
     private readonly string _name;
     private readonly SandboxDecodeBudget _budget;
-    private readonly bool _interlaced;
 
-    private SandboxInputImage(SKData data, SKCodec codec, string name, SandboxDecodeBudget budget, bool interlaced)
+    private SandboxInputImage(SKData data, SKCodec codec, string name, SandboxDecodeBudget budget)
     {
         _data = data;
         _codec = codec;
         _name = name;
         _budget = budget;
-        _interlaced = interlaced;
     }
 
     /// <summary>Width and height as the image is meant to be seen, after its EXIF orientation.</summary>
@@ -47,7 +45,7 @@ internal sealed class SandboxInputImage : IDisposable
             data.Dispose();
             throw NotDecodable(name);
         }
-        return new SandboxInputImage(data, codec, name, budget, IsInterlacedPng(bytes));
+        return new SandboxInputImage(data, codec, name, budget);
     }
 
     /// <summary>Draws the image as large as fits inside <paramref name="cell"/>, centred, aspect kept.</summary>
@@ -84,23 +82,20 @@ internal sealed class SandboxInputImage : IDisposable
 
     /// <summary>
     /// The pixels at about <paramref name="scale"/> of the stored size, within the decode budget: JPEG and WebP decode
-    /// smaller directly; a format that cannot (PNG, GIF, BMP) is decoded whole when that fits the budget, else row by
-    /// row into the smaller size, so a 7000×7000 PNG never needs its 196 MB of pixels at once.
+    /// smaller directly; a format that cannot (PNG, GIF, BMP: this Skia build has no row-by-row PNG decoding) is decoded
+    /// whole when that fits the budget and refused when it does not, so a 143 KB PNG of 7000×7000 never costs a
+    /// worker its 196 MB of pixels.
     /// </summary>
     private SKBitmap Decode(float scale)
     {
-        var full = _codec.Info.Size;
-        var direct = scale < 1 ? _codec.GetScaledDimensions(scale) : full;
-        if ((long)direct.Width * direct.Height <= _budget.MaxPixels)
-            return DecodeWhole(direct);
-        var wanted = new SKSizeI(Math.Clamp((int)Math.Ceiling(full.Width * scale), 1, full.Width), Math.Clamp((int)Math.Ceiling(full.Height * scale), 1, full.Height));
-        if ((long)wanted.Width * wanted.Height > _budget.MaxPixels || _interlaced)
-            throw TooLarge();
-        return SandboxRowDecoder.DecodeScaled(_codec, wanted, _name) ?? throw TooLarge();
+        var size = scale < 1 ? _codec.GetScaledDimensions(scale) : _codec.Info.Size;
+        if ((long)size.Width * size.Height > _budget.MaxPixels) throw TooLarge();
+        return DecodeWhole(size);
     }
 
     private EngineException TooLarge() => new(RunHubErrorCodes.InputNotReadable,
-        $"{_name}: {_codec.Info.Width}x{_codec.Info.Height} is too large for the sandbox to decode within its budget of {_budget.MaxPixels} pixels per image (RunHub:Engines:Sandbox:MaxDecodePixels)");
+        $"{_name}: a {_codec.EncodedFormat.ToString().ToUpperInvariant()} of {_codec.Info.Width}x{_codec.Info.Height} is too large for the sandbox to decode within its budget of {_budget.MaxPixels} pixels per image " +
+        "(RunHub:Engines:Sandbox:MaxDecodePixels); send it as a JPEG or WebP, which are decoded at the size they are drawn, or smaller");
 
     private SKBitmap DecodeWhole(SKSizeI size)
     {
@@ -121,12 +116,6 @@ internal sealed class SandboxInputImage : IDisposable
             ? new EngineException(RunHubErrorCodes.InputNotReadable, $"{_name}: not a decodable image (the data ends early)")
             : NotDecodable(_name);
     }
-
-    /// <summary>Adam7-interlaced PNGs cannot be read row by row without holding the whole image (IHDR byte 12).</summary>
-    private static bool IsInterlacedPng(byte[] bytes) =>
-        bytes.Length > 28 && bytes.AsSpan(0, 8).SequenceEqual(PngSignature) && bytes.AsSpan(12, 4).SequenceEqual("IHDR"u8) && bytes[28] != 0;
-
-    private static ReadOnlySpan<byte> PngSignature => [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
 
     private static bool SwapsAxes(SKEncodedOrigin origin) =>
         origin is SKEncodedOrigin.LeftTop or SKEncodedOrigin.RightTop or SKEncodedOrigin.RightBottom or SKEncodedOrigin.LeftBottom;
