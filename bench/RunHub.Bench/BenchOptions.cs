@@ -22,6 +22,8 @@ public sealed record BenchOptions
 
     /// <summary>Hostile edits per worker in the sandbox-memory scenario (its server has 8 workers).</summary>
     public int SandboxMemoryTasksPerWorker { get; init; } = 3;
+    /// <summary>Size of each body the hostile group's clients send, in MB (issue 11 measured 100).</summary>
+    public int HostileBodyMb { get; init; } = 100;
 
     /// <summary>Queued tasks the memory scenario fills the API server with.</summary>
     public int MemoryTasks { get; init; } = 100_000;
@@ -38,8 +40,8 @@ public sealed record BenchOptions
     /// <summary>The scenario groups to run (<see cref="AllGroups"/> by default): a lead timing one change can run only its group.</summary>
     public IReadOnlyList<string> Groups { get; init; } = AllGroups;
 
-    /// <summary>api (baseline, query, query-rate, submit), engine, e2e (needs engine), pickup, memory, sandbox-memory.</summary>
-    public static IReadOnlyList<string> AllGroups { get; } = ["api", "engine", "e2e", "pickup", "memory", "sandbox-memory"];
+    /// <summary>api (baseline, query, query-rate, submit), engine, e2e (needs engine), pickup, memory, hostile (what attacks cost), sandbox-memory.</summary>
+    public static IReadOnlyList<string> AllGroups { get; } = ["api", "engine", "e2e", "pickup", "memory", "hostile", "sandbox-memory"];
 
     public bool Runs(string group) => Groups.Contains(group, StringComparer.OrdinalIgnoreCase);
 

@@ -29,6 +29,7 @@ public static class BenchRunner
         var machine = MachineInfo.Current();
         var scenarios = new List<ScenarioResult>();
         MemoryResult? memory = null;
+        var hostile = new List<HostileLoadResult>();
         SandboxMemoryResult? sandboxMemory = null;
         await using (var context = new BenchContext(options, log))
         {
@@ -47,6 +48,8 @@ public static class BenchRunner
             cancellationToken.ThrowIfCancellationRequested();
             if (options.Runs("memory")) memory = await MemoryScenario.RunAsync(context);
             cancellationToken.ThrowIfCancellationRequested();
+            if (options.Runs("hostile")) hostile.AddRange(await HostileBodyScenario.RunAsync(context));
+            cancellationToken.ThrowIfCancellationRequested();
             if (options.Runs("sandbox-memory")) sandboxMemory = await SandboxMemoryScenario.RunAsync(context);
         }
 
@@ -60,7 +63,8 @@ public static class BenchRunner
             Scenarios = scenarios,
             Memory = memory,
             SandboxMemory = sandboxMemory,
-            Targets = Targets.Check(scenarios, memory, options.StoreName, sandboxMemory),
+            Hostile = hostile,
+            Targets = Targets.Check(scenarios, memory, options.StoreName, hostile, sandboxMemory),
             Notes = Notes(machine),
             TotalSeconds = clock.Elapsed.TotalSeconds,
         };

@@ -7,6 +7,7 @@ using RunHub.Data;
 using RunHub.Engines;
 using RunHub.Files;
 using RunHub.Media;
+using RunHub.Observability;
 using RunHub.Tasks;
 
 namespace RunHub;
@@ -44,11 +45,13 @@ public static class RunHubApp
         builder.Services.AddMediaFetching();
         builder.AddApi(options);
         builder.Services.AddApiDocs();
+        builder.AddObservability(options);
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
         if (role.ServesApi) app.MapApi().MapApiDocs();
         else app.MapHealth();
+        app.MapObservability();
         return app;
     }
 

@@ -17,6 +17,12 @@ public sealed class RunHubOptions
     /// <summary>Folder for the SQLite database and stored files.</summary>
     public string DataDir { get; set; } = "data";
 
+    /// <summary>
+    /// How the console log is written: <c>text</c> (the default, for people) or <c>json</c> (one JSON object a line,
+    /// with the <c>AccountId</c> and <c>TaskId</c> a line is about under <c>Scopes</c>; docs/observability.md).
+    /// </summary>
+    public string LogFormat { get; set; } = "text";
+
     /// <summary>Base of the URLs handed out for results and uploads; when empty, taken from each request.</summary>
     public string? PublicBaseUrl { get; set; }
 
@@ -49,6 +55,7 @@ public sealed class RunHubOptions
     /// <summary>Balance of the account created on the first start of an empty database.</summary>
     public decimal BootstrapBalance { get; set; } = 10m;
 
+    public ApiOptions Api { get; set; } = new();
     public StoreOptions Store { get; set; } = new();
     public MediaOptions Media { get; set; } = new();
     public Files.StorageOptions Storage { get; set; } = new();
@@ -89,6 +96,25 @@ public sealed class MediaOptions
 
     /// <summary>Largest file <c>/openapi/v2/media/upload/binary</c> accepts.</summary>
     public int MaxUploadMb { get; set; } = 100;
+}
+
+/// <summary>The HTTP surface: what requests it reads, which it trusts, and how strictly it checks them.</summary>
+public sealed class ApiOptions
+{
+    /// <summary>
+    /// Largest JSON body an API call reads, in KB. A submit to a model with media parameters may also carry its
+    /// inline <c>data:</c> inputs on top (see docs/api.md); uploads have their own limit (<c>Media:MaxUploadMb</c>).
+    /// </summary>
+    public int MaxJsonBodyKb { get; set; } = 2048;
+
+    /// <summary>Deepest nesting of objects and arrays a JSON body may have.</summary>
+    public int MaxJsonDepth { get; set; } = 32;
+
+    /// <summary>
+    /// Origins a browser app may call the API from (CORS), e.g. <c>https://app.example.com</c>; <c>*</c> allows any
+    /// origin (safe: the API uses Bearer keys, never cookies). Empty: no cross-origin calls.
+    /// </summary>
+    public List<string> CorsOrigins { get; set; } = [];
 }
 
 public sealed class QueueOptions

@@ -39,6 +39,8 @@ public sealed class RunHubOptionsValidation : IValidateOptions<RunHubOptions>
         if (!new[] { "all", "api", "worker", "" }.Contains((o.Role ?? "").Trim().ToLowerInvariant()))
             yield return Setting("Role", $"is '{o.Role}'; use all, api or worker (or --role)");
         if (string.IsNullOrWhiteSpace(o.DataDir)) yield return Setting("DataDir", "is empty; name a folder (or --data)");
+        if (!new[] { "text", "json", "" }.Contains((o.LogFormat ?? "").Trim().ToLowerInvariant()))
+            yield return Setting("LogFormat", $"is '{o.LogFormat}'; use text or json");
         if (!string.IsNullOrWhiteSpace(o.PublicBaseUrl)
             && !(Uri.TryCreate(o.PublicBaseUrl, UriKind.Absolute, out var publicBase) && publicBase.Scheme is "http" or "https"))
             yield return Setting("PublicBaseUrl", $"is '{o.PublicBaseUrl}'; use an absolute http(s) URL such as https://api.example.com");
@@ -64,6 +66,16 @@ public sealed class RunHubOptionsValidation : IValidateOptions<RunHubOptions>
             yield return Setting("CatalogImports:N:UnpricedPrice", "is negative; use 0 (free) or more CNY, or leave it unset so unpriced models are not served");
         if (o.KeyCacheSeconds < 0) yield return Setting("KeyCacheSeconds", $"is {o.KeyCacheSeconds}; use 0 (no cache) or more");
         if (o.BootstrapBalance < 0) yield return Setting("BootstrapBalance", $"is {o.BootstrapBalance}; use 0 or more CNY");
+
+        if (o.Api.MaxJsonBodyKb < 1) yield return Setting("Api:MaxJsonBodyKb", $"is {o.Api.MaxJsonBodyKb}; use 1 or more, e.g. 2048");
+        if (o.Api.MaxJsonDepth is < 2 or > 256) yield return Setting("Api:MaxJsonDepth", $"is {o.Api.MaxJsonDepth}; use 2 to 256, e.g. 32");
+        for (var i = 0; i < o.Api.CorsOrigins.Count; i++)
+        {
+            var origin = o.Api.CorsOrigins[i].Trim();
+            if (origin != "*" && !(Uri.TryCreate(origin, UriKind.Absolute, out var originUri) && originUri.Scheme is "http" or "https"
+                                   && originUri.AbsolutePath == "/" && originUri.Query.Length == 0 && !origin.EndsWith('/')))
+                yield return Setting($"Api:CorsOrigins:{i}", $"is '{origin}', not an origin; use scheme://host[:port] such as https://app.example.com, or *");
+        }
 
         if (o.Queue.Workers < 1) yield return Setting("Queue:Workers", $"is {o.Queue.Workers}; use 1 or more");
         if (!(o.Queue.LeaseSeconds > 0)) yield return Setting("Queue:LeaseSeconds", $"is {o.Queue.LeaseSeconds}; use more than 0 seconds, e.g. 30");

@@ -18,6 +18,8 @@ public sealed record BenchReport
     public MemoryResult? Memory { get; init; }
     /// <summary>Null when the sandbox-memory group was not run.</summary>
     public SandboxMemoryResult? SandboxMemory { get; init; }
+    /// <summary>What hostile loads cost (empty when the hostile group was not run).</summary>
+    public IReadOnlyList<HostileLoadResult> Hostile { get; init; } = [];
     public required IReadOnlyList<TargetResult> Targets { get; init; }
     public required IReadOnlyList<string> Notes { get; init; }
     public double TotalSeconds { get; init; }

@@ -20,8 +20,11 @@ internal static class Targets
     public const double MemoryPer100kMb = 100;
     public const double SandboxPeakMb = 1024;
 
+    /// <summary>Issue 11: bodies nobody pays for must not cost the server memory (it was 7 GB).</summary>
+    public const double HostilePeakExtraMb = 100;
+
     public static IReadOnlyList<TargetResult> Check(IReadOnlyList<ScenarioResult> scenarios, MemoryResult? memory, string store = "sqlite",
-        SandboxMemoryResult? sandboxMemory = null)
+        IReadOnlyList<HostileLoadResult>? hostile = null, SandboxMemoryResult? sandboxMemory = null)
     {
         var pickupP50 = store == "postgres" ? PostgresPickupP50Ms : PickupP50Ms;
         var byName = scenarios.ToDictionary(s => s.Name);
@@ -42,6 +45,10 @@ internal static class Targets
                 F($"{Figures.Mb(memory.ExtraBytesPer100k)} MB extra per 100,000 tasks ({Figures.Mb(memory.EmptyBytes)} → {Figures.Mb(memory.FullBytes)} MB{scaled})"),
                 memory.QueuedInDatabase > 0 && memory.ExtraBytesPer100k / 1048576.0 < MemoryPer100kMb));
         }
+        foreach (var load in hostile ?? [])
+            targets.Add(new(load.Name, F($"< {HostilePeakExtraMb} MB extra resident at the peak"),
+                F($"{Figures.Mb(load.PeakExtraBytes)} MB extra at the peak ({Figures.Mb(load.BeforeBytes)} → {Figures.Mb(load.PeakBytes)} MB; {load.Answered} answered, {load.Closed} closed)"),
+                load.PeakExtraBytes / 1048576.0 < HostilePeakExtraMb));
         if (sandboxMemory is { } sandbox)
             targets.Add(new("sandbox-memory", F($"< {SandboxPeakMb:0} MB peak resident with {sandbox.Workers} workers on {SandboxMemoryScenario.Side}x{SandboxMemoryScenario.Side} PNGs, every task ended"),
                 F($"peak {Figures.Mb(sandbox.PeakBytes)} MB ({sandbox.Ended} of {sandbox.Tasks} ended, {sandbox.Succeeded} succeeded)"),

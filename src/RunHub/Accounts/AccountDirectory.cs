@@ -97,7 +97,9 @@ public sealed class AccountDirectory(Database database, ApiKeyCache? keys = null
     }
 
     /// <summary>The account a live key belongs to, or null for an unknown or revoked key or a disabled account.</summary>
-    public string? Authenticate(string? key)
+    public string? Authenticate(string? key) => Observability.LogScope.SetAccount(KeyOwner(key));
+
+    private string? KeyOwner(string? key)
     {
         if (!ApiKey.HasValidShape(key)) return null;
         var hash = ApiKey.Hash(key!);

@@ -13,20 +13,16 @@ namespace RunHub.Api;
 /// </summary>
 public static class AccountStatusEndpoint
 {
-    public sealed record Envelope(int Code, string Msg, AccountStatus? Data)
-    {
-        public static Envelope Error(string code, string message) => new(int.Parse(code), ErrorMessages.Refusal(code, message), null);
-    }
-
     public sealed record AccountStatus(string RemainMoney, string Currency, string RemainCoins, string CurrentTaskCounts, string ApiType);
 
-    public static async Task<Envelope> Handle(HttpRequest request, AccountDirectory accounts, TaskQueue queue)
+    public static async Task<object> Handle(HttpRequest request, AccountDirectory accounts, TaskQueue queue, BodyLimits limits)
     {
         var key = BearerKey.From(request);
+        // The key is what the body is for, so only a key's worth of body is read (without a Bearer header).
         if (key is null && request.ContentLength != 0)
         {
-            var body = await RequestBody.ReadJsonAsync(request);
-            if (body.Error is not null) return Envelope.Error(RunHubErrorCodes.InvalidParameters, body.Error);
+            var body = await limits.ReadAsync(request, limits.Small);
+            if (body.Error is not null) return Envelope.Error(body.ErrorCode!, body.Error);
             using var document = body.Document!;
             if (document.RootElement.ValueKind == JsonValueKind.Object &&
                 (document.RootElement.TryGetProperty("apikey", out var k) || document.RootElement.TryGetProperty("apiKey", out k)) &&
@@ -39,7 +35,7 @@ public static class AccountStatusEndpoint
         if (account is null) return Envelope.Error(RunHubErrorCodes.InvalidApiKey, BearerKey.InvalidMessage);
 
         var active = queue.CountActive(account.Id);
-        return new Envelope(0, "success", new AccountStatus(account.Balance.ToString(), "CNY", "0",
+        return Envelope<AccountStatus>.Success(new AccountStatus(account.Balance.ToString(), "CNY", "0",
             active.ToString(System.Globalization.CultureInfo.InvariantCulture), "SHARED"));
     }
 }

@@ -48,6 +48,6 @@ public static class ApiExamples
         "http://127.0.0.1:5080/files/openapi/9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08.png",
         "openapi/9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08.png", "3490"));
 
-    public static AccountStatusEndpoint.Envelope AccountStatusAnswer { get; } =
-        new(0, "success", new AccountStatusEndpoint.AccountStatus("9.94", "CNY", "0", "2", "SHARED"));
+    public static Envelope<AccountStatusEndpoint.AccountStatus> AccountStatusAnswer { get; } =
+        Envelope<AccountStatusEndpoint.AccountStatus>.Success(new AccountStatusEndpoint.AccountStatus("9.94", "CNY", "0", "2", "SHARED"));
 }

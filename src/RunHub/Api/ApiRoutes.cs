@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Routing.Patterns;
 using RunHub.ApiDocs;
 using RunHub.Client;
 using static RunHub.Api.ApiExamples;
@@ -11,8 +12,6 @@ namespace RunHub.Api;
 /// </summary>
 public static class ApiRoutes
 {
-    private static readonly string[] OtherMethods = ["GET", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"];
-
     /// <summary>Only <c>GET /healthz</c> (a node that runs tasks and serves no API).</summary>
     public static WebApplication MapHealth(this WebApplication app)
     {
@@ -23,10 +22,19 @@ public static class ApiRoutes
         return app;
     }
 
-    /// <summary>The whole API, behind the handler that turns an unexpected exception into the API's own error shape.</summary>
+    /// <summary>
+    /// The whole API. Before routing: the handler that turns an unexpected exception into the API's own error shape,
+    /// and one spelling of every path; after it: CORS, and the answers for paths and methods no route takes
+    /// (<see cref="FamilyAnswers"/>: every other feature's routes under the API's prefixes win over those).
+    /// </summary>
     public static WebApplication MapApi(this WebApplication app)
     {
         UnexpectedErrors.Use(app);
+        PathNormalization.Use(app);
+        app.UseRouting();
+        ApiCors.Use(app);
+        FamilyAnswers.Use(app);
+
         app.MapHealth();
         app.MapMethods("/files/{**key}", ["GET", "HEAD"], FilesEndpoint.Handle)
             .RunHubApi("getFile", "A result or uploaded file", "The stored file at an unguessable URL, without a key, like RunningHub's " +
@@ -76,7 +84,8 @@ public static class ApiRoutes
             .Refuses(RunHubErrorCodes.InvalidApiKey, "missing, invalid or revoked key")
             .Refuses(RunHubErrorCodes.InvalidParameters, "no multipart field `file`, or it is empty")
             .Refuses(RunHubErrorCodes.FileTooLarge, "larger than `RunHub:Media:MaxUploadMb` (100 MB by default)");
-        v2.MapPost("/{**endpoint}", SubmitEndpoint.Handle)
+        v2.Map(RoutePatternFactory.Parse("/{**endpoint}", null, new { endpoint = new ModelPathConstraint() }), SubmitEndpoint.Handle)
+            .WithMetadata(new HttpMethodMetadata([HttpMethods.Post]))
             .StandardModelApi("submitTask", "Submit a task", "Runs the model at `endpoint` (1 to 3 path segments, e.g. " +
                 "`rhart-image-g-1.5/edit`; `GET /openapi/v2/models` lists them) with the body as its parameters. The body is " +
                 "checked against the model's schema, the price is reserved from the wallet, and the task is queued; the " +
@@ -90,11 +99,6 @@ public static class ApiRoutes
                 "or an `Idempotency-Key` was used with another request")
             .Refuses(RunHubErrorCodes.ServiceUnavailable, "no engine on this server serves the model, or it has no price")
             .Refuses(RunHubErrorCodes.InsufficientBalance, "the wallet cannot cover the price");
-        // RunningHub answers a wrong method with HTTP 200 and code 1009, like every other error of the API.
-        v2.MapMethods("/{**path}", OtherMethods, (HttpRequest request) =>
-            TaskObject.Error(RunHubErrorCodes.MethodNotSupported, $"{request.Method} is not supported here; use POST"))
-            .MethodRefusal();
-
         app.MapPost("/uc/openapi/accountStatus", AccountStatusEndpoint.Handle)
             .AccountApi("accountStatus", "Account status", "The wallet (`remainMoney`: what it can still spend, reserved prices " +
                 "of unfinished tasks excluded) and `currentTaskCounts` (the account's queued and running tasks).")
@@ -102,9 +106,6 @@ public static class ApiRoutes
             .Answers(AccountStatusAnswer)
             .Refuses(RunHubErrorCodes.InvalidApiKey, "missing, invalid or revoked key")
             .Refuses(RunHubErrorCodes.InvalidParameters, "malformed JSON body");
-        app.MapMethods("/uc/openapi/accountStatus", OtherMethods, (HttpRequest request) =>
-            AccountStatusEndpoint.Envelope.Error(RunHubErrorCodes.MethodNotSupported, $"{request.Method} is not supported here; use POST"))
-            .MethodRefusal();
         return app;
     }
 }

@@ -6,15 +6,24 @@ namespace RunHub.Api;
 public static class ApiServiceCollectionExtensions
 {
     /// <summary>
-    /// The HTTP layer's settings: the largest body Kestrel reads (the upload limit, <c>RunHub:Media:MaxUploadMb</c>,
-    /// plus room for the multipart framing), the wire's JSON shape, and the endpoints' own services.
+    /// The HTTP layer's settings: the largest body Kestrel reads for a request no endpoint raised the limit of
+    /// (<c>RunHub:Api:MaxJsonBodyKb</c>; uploads and submits raise it for themselves, see <see cref="BodyLimits"/>),
+    /// the multipart limit of uploads, CORS, the wire's JSON shape, and the endpoints' own services.
     /// </summary>
     public static WebApplicationBuilder AddApi(this WebApplicationBuilder builder, RunHubOptions options)
     {
-        var maxBody = (options.Media.MaxUploadMb + 1L) * 1024 * 1024;
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = maxBody);
-        builder.Services.Configure<FormOptions>(f => f.MultipartBodyLengthLimit = maxBody);
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.Api.MaxJsonBodyKb * 1024L);
+        builder.Services.Configure<FormOptions>(f =>
+        {
+            f.MultipartBodyLengthLimit = options.Media.MaxUploadMb * 1024L * 1024 + 64 * 1024;
+            // Form fields other than files are held in memory: an upload has one file and a few short fields at most.
+            f.ValueLengthLimit = 64 * 1024;
+            f.ValueCountLimit = 64;
+            f.KeyLengthLimit = 1024;
+        });
         builder.Services.ConfigureHttpJsonOptions(j => j.SerializerOptions.PropertyNamingPolicy = WireJson.Options.PropertyNamingPolicy);
+        builder.Services.AddApiCors(options.Api);
+        builder.Services.AddSingleton<BodyLimits>();
         builder.Services.AddSingleton<ModelsEndpoint>();
         return builder;
     }

@@ -15,9 +15,9 @@ namespace RunHub.Api;
 public static class CancelEndpoint
 {
     public static async Task<TaskObject> Handle(HttpRequest request, AccountDirectory accounts, TaskCancellation cancellation,
-        IOptions<RunHubOptions> options, FileLinks links)
+        IOptions<RunHubOptions> options, FileLinks links, BodyLimits limits)
     {
-        var (accountId, taskId, refusal) = await TaskRequest.ReadAsync(request, accounts);
+        var (accountId, taskId, refusal) = await TaskRequest.ReadAsync(request, accounts, limits);
         if (refusal is not null) return refusal;
 
         var result = cancellation.Request(accountId, taskId);

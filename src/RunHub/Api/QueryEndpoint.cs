@@ -9,9 +9,9 @@ namespace RunHub.Api;
 /// <summary><c>POST /openapi/v2/query {"taskId": "..."}</c>: the task object, for the key's own tasks only.</summary>
 public static class QueryEndpoint
 {
-    public static async Task<TaskObject> Handle(HttpRequest request, AccountDirectory accounts, TaskQueue queue, IOptions<RunHubOptions> options, FileLinks links)
+    public static async Task<TaskObject> Handle(HttpRequest request, AccountDirectory accounts, TaskQueue queue, IOptions<RunHubOptions> options, FileLinks links, BodyLimits limits)
     {
-        var (accountId, taskId, refusal) = await TaskRequest.ReadAsync(request, accounts);
+        var (accountId, taskId, refusal) = await TaskRequest.ReadAsync(request, accounts, limits);
         if (refusal is not null) return refusal;
 
         var task = queue.Find(accountId, taskId);

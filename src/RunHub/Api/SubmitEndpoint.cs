@@ -17,7 +17,7 @@ namespace RunHub.Api;
 public static class SubmitEndpoint
 {
     public static async Task<TaskObject> Handle(string? endpoint, HttpRequest request, AccountDirectory accounts,
-        ModelCatalog catalog, EngineRegistry engines, TaskQueue queue, IOptions<RunHubOptions> options, FileLinks links)
+        ModelCatalog catalog, EngineRegistry engines, TaskQueue queue, IOptions<RunHubOptions> options, FileLinks links, BodyLimits limits)
     {
         var key = BearerKey.From(request);
         if (key is null) return TaskObject.Error(RunHubErrorCodes.InvalidApiKey, BearerKey.MissingMessage);
@@ -32,8 +32,8 @@ public static class SubmitEndpoint
                 ? "no endpoint given: POST /openapi/v2/{model endpoint}"
                 : $"unknown endpoint '{Shorten(endpoint)}'");
 
-        var body = await RequestBody.ReadJsonAsync(request);
-        if (body.Error is not null) return TaskObject.Error(RunHubErrorCodes.InvalidParameters, body.Error);
+        var body = await limits.ReadAsync(request, limits.Submit(model));
+        if (body.Error is not null) return TaskObject.Error(body.ErrorCode!, body.Error);
         using var document = body.Document!;
 
         var outcome = RequestValidator.Validate(model, document.RootElement);

@@ -9,15 +9,15 @@ namespace RunHub.Api;
 /// </summary>
 public readonly record struct TaskRequest(string AccountId, string TaskId, TaskObject? Error)
 {
-    public static async Task<TaskRequest> ReadAsync(HttpRequest request, AccountDirectory accounts)
+    public static async Task<TaskRequest> ReadAsync(HttpRequest request, AccountDirectory accounts, BodyLimits limits)
     {
         var key = BearerKey.From(request);
         if (key is null) return Refused(RunHubErrorCodes.InvalidApiKey, BearerKey.MissingMessage);
         var accountId = accounts.Authenticate(key);
         if (accountId is null) return Refused(RunHubErrorCodes.InvalidApiKey, BearerKey.InvalidMessage);
 
-        var body = await RequestBody.ReadJsonAsync(request);
-        if (body.Error is not null) return Refused(RunHubErrorCodes.InvalidParameters, body.Error);
+        var body = await limits.ReadAsync(request, limits.Small);
+        if (body.Error is not null) return Refused(body.ErrorCode!, body.Error);
         using var document = body.Document!;
         var taskId = TaskIdField.Read(document.RootElement, out var error);
         return taskId is null ? Refused(RunHubErrorCodes.InvalidParameters, error!) : new TaskRequest(accountId, taskId, null);

@@ -26,23 +26,38 @@ public static class UploadEndpoint
         string Size);
 
     public static async Task<Envelope> Handle(HttpRequest request, AccountDirectory accounts, IFileStore files, FileLinks links,
-        IOptions<RunHubOptions> options)
+        IOptions<RunHubOptions> options, BodyLimits limits)
     {
         var key = BearerKey.From(request);
         if (key is null) return Error(RunHubErrorCodes.InvalidApiKey, BearerKey.MissingMessage);
         if (accounts.Authenticate(key) is null) return Error(RunHubErrorCodes.InvalidApiKey, BearerKey.InvalidMessage);
 
         var limit = options.Value.Media.MaxUploadMb * 1024L * 1024;
-        if (request.ContentLength > limit + 64 * 1024) return TooLarge(options.Value);
-        if (!request.HasFormContentType) return Error(RunHubErrorCodes.InvalidParameters, "file: send the file as multipart/form-data in a field named 'file'");
+        if (request.ContentLength > limits.Upload) return TooLarge(options.Value);
+        if (!request.HasFormContentType || !request.ContentType!.StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase))
+            return Error(RunHubErrorCodes.InvalidParameters, "file: send the file as multipart/form-data in a field named 'file'");
+        // Only here, after the key, is the server's small default body limit raised to the upload limit.
+        BodySize.AllowAtLeast(request, limits.Upload);
         IFormCollection form;
         try
         {
             form = await request.ReadFormAsync(request.HttpContext.RequestAborted);
         }
-        catch (InvalidDataException)
+        catch (InvalidDataException e) when (e.Message.Contains("limit", StringComparison.OrdinalIgnoreCase))
         {
             return TooLarge(options.Value);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException)
+        {
+            return Error(RunHubErrorCodes.InvalidParameters, $"file: the multipart body is malformed or ended early ({e.Message})");
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return TooLarge(options.Value);
+        }
+        catch (BadHttpRequestException e)
+        {
+            return Error(RunHubErrorCodes.InvalidParameters, $"file: the body could not be read ({e.Message})");
         }
         var file = form.Files.GetFile("file");
         if (file is null) return Error(RunHubErrorCodes.InvalidParameters, "file: required (multipart field 'file')");

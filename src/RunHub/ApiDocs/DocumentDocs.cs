@@ -6,8 +6,8 @@ namespace RunHub.ApiDocs;
 
 /// <summary>
 /// The document's own parts: title, version and introduction, one tag per <see cref="ApiFamily"/>, the <c>bearer</c>
-/// security scheme, and on each path whose other methods a <see cref="RouteDocs.MethodRefusal"/> route refuses, a
-/// sentence saying so.
+/// security scheme, and on each path of the API's families (whose other methods <see cref="Api.FamilyAnswers"/>, or a
+/// <see cref="RouteDocs.MethodRefusal"/> route, refuse), a sentence saying so.
 /// </summary>
 internal sealed class DocumentDocs(EndpointDataSource endpoints) : IOpenApiDocumentTransformer
 {
@@ -17,7 +17,8 @@ internal sealed class DocumentDocs(EndpointDataSource endpoints) : IOpenApiDocum
         "(and `x-runhub-extension: true`) are RunHub's own. Every API call answers HTTP 200 and carries failures in " +
         "its body: the Standard Model API as `errorCode`/`errorMessage` (empty strings on success), the envelope " +
         "routes as `code` (0 on success) and `msg`. Each operation lists the codes it answers with " +
-        "(`x-runhub-error-codes`). Guides: docs/api.md in the RunHub repository.";
+        "(`x-runhub-error-codes`). A path under the API's prefixes that no operation serves answers `1001`, and a method a " +
+        "path does not take `1009`, in that family's shape. Guides: docs/api.md in the RunHub repository.";
 
     public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
     {
@@ -37,8 +38,38 @@ internal sealed class DocumentDocs(EndpointDataSource endpoints) : IOpenApiDocum
             Scheme = "bearer",
             Description = "The account's 32-character API key: `Authorization: Bearer <key>`.",
         };
+        AddPlainOperations(document);
         NoteMethodRefusals(document);
         return Task.CompletedTask;
+    }
+
+    private void AddPlainOperations(OpenApiDocument document)
+    {
+        foreach (var endpoint in endpoints.Endpoints.OfType<RouteEndpoint>())
+        {
+            if (endpoint.Metadata.GetMetadata<PlainOperationMetadata>() is not { } plain) continue;
+            document.Paths ??= [];
+            var path = "/" + (endpoint.RoutePattern.RawText ?? "").TrimStart('/');
+            if (!document.Paths.TryGetValue(path, out var item)) document.Paths[path] = item = new OpenApiPathItem();
+            var operation = new OpenApiOperation
+            {
+                OperationId = plain.OperationId,
+                Summary = plain.Summary,
+                Description = (plain.Family.IsRunHubExtension ? "**RunHub extension** (RunningHub has no such route). " : "") + plain.Description,
+                Tags = new HashSet<OpenApiTagReference> { new(plain.Family.Tag, document) },
+                Responses = new OpenApiResponses
+                {
+                    ["200"] = new OpenApiResponse
+                    {
+                        Description = "OK",
+                        Content = new Dictionary<string, OpenApiMediaType> { [plain.ContentType] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String } } },
+                    },
+                },
+            };
+            if (plain.Family.IsRunHubExtension)
+                operation.Extensions = new Dictionary<string, IOpenApiExtension> { ["x-runhub-extension"] = new JsonNodeExtension(System.Text.Json.Nodes.JsonValue.Create(true)) };
+            ((OpenApiPathItem)item).AddOperation(HttpMethod.Get, operation);
+        }
     }
 
     private void NoteMethodRefusals(OpenApiDocument document)
@@ -50,7 +81,8 @@ internal sealed class DocumentDocs(EndpointDataSource endpoints) : IOpenApiDocum
         if (document.Paths is null) return;
         foreach (var (path, item) in document.Paths)
         {
-            if (!refused.Contains(ApiPaths.Shape(path)) || item.Operations is null) continue;
+            var inFamily = Api.AnswerShapes.Of(path) != Api.AnswerShape.None;
+            if (!(inFamily || refused.Contains(ApiPaths.Shape(path))) || item.Operations is null) continue;
             foreach (var operation in item.Operations.Values)
                 operation.Description = (operation.Description + "\n\nOther HTTP methods on this path are answered with error `1009` " +
                     "(method not supported), in this operation's answer shape.").Trim();

@@ -31,5 +31,11 @@ internal sealed record ExampleMetadata(bool IsRequest, string Name, string Summa
 /// </summary>
 public sealed record MethodRefusalMetadata;
 
+/// <summary>
+/// An endpoint that is not a route handler (a middleware pipeline such as the Prometheus exporter's), which the
+/// generator cannot see: <see cref="DocumentDocs"/> writes its GET operation from this.
+/// </summary>
+internal sealed record PlainOperationMetadata(ApiFamily Family, string OperationId, string Summary, string Description, string ContentType);
+
 /// <summary>A route that is not an API operation (the document itself, the reference page's files, a fallback), and why.</summary>
 public sealed record NotAnOperationMetadata(string Why);

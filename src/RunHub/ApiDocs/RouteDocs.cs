@@ -90,6 +90,14 @@ public static class RouteDocs
     public static TBuilder NotAnOperation<TBuilder>(this TBuilder route, string why) where TBuilder : IEndpointConventionBuilder =>
         route.WithMetadata(new NotAnOperationMetadata(why)).ExcludeFromDescription();
 
+    /// <summary>
+    /// Describes an endpoint that is not a route handler (mapped with <c>Map(pattern, pipeline)</c>, such as the
+    /// Prometheus exporter's): a GET operation answering <paramref name="contentType"/>, written by the document itself.
+    /// </summary>
+    public static TBuilder PlainOperation<TBuilder>(this TBuilder route, ApiFamily family, string operationId, string summary,
+        string description, string contentType) where TBuilder : IEndpointConventionBuilder =>
+        route.WithMetadata(new PlainOperationMetadata(family, operationId, summary, description, contentType));
+
     private static RouteHandlerBuilder InFamily(this RouteHandlerBuilder route, ApiFamily family, string operationId, string summary, string description) =>
         route.WithTags(family.Tag).WithName(operationId).WithSummary(summary).WithDescription(description).WithMetadata(new FamilyMetadata(family));
 

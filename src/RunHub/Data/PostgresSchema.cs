@@ -148,6 +148,10 @@ internal static class PostgresSchema
         CREATE INDEX tasks_account_id ON tasks(account_id, id);
         CREATE INDEX tasks_account_endpoint ON tasks(account_id, endpoint, id);
         """,
+        """
+        -- Tracing: the W3C traceparent of the submit request, so a task's runs on any node continue its trace.
+        ALTER TABLE tasks ADD COLUMN trace_parent TEXT;
+        """,
     ];
 
     /// <summary>How many steps there are; the SQLite schema must have as many (a test holds the two in step).</summary>

@@ -206,6 +206,10 @@ internal static class SqliteSchema
         CREATE INDEX tasks_account_id ON tasks(account_id, id);
         CREATE INDEX tasks_account_endpoint ON tasks(account_id, endpoint, id);
         """,
+        """
+        -- Tracing: the W3C traceparent of the submit request, so a task's runs on any node continue its trace.
+        ALTER TABLE tasks ADD COLUMN trace_parent TEXT;
+        """,
     ];
 
     /// <param name="upTo">Apply steps up to this version only (tests of a migration start from an older schema).</param>

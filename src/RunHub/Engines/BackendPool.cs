@@ -11,9 +11,22 @@ public sealed class BackendPool(TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, BackendState> _states = new(StringComparer.Ordinal);
 
+    private readonly ConcurrentDictionary<BackendState, Entry> _entries = new();
+
+    /// <summary>A backend this node has used: its engine, its label (<see cref="BackendLabel"/>) and its state.</summary>
+    public sealed record Entry(string Engine, string Label, BackendState State);
+
     /// <summary>The same backend (engine and settings) in any model shares one state.</summary>
-    public BackendState StateOf(EngineBinding backend) =>
-        _states.GetOrAdd(backend.Name + "\n" + (backend.Settings?.GetRawText() ?? ""), _ => new BackendState(time));
+    /// <param name="label">How metrics name it (<see cref="BackendLabel"/>); the first label given for a backend is kept.</param>
+    public BackendState StateOf(EngineBinding backend, string? label = null)
+    {
+        var state = _states.GetOrAdd(backend.Name + "\n" + (backend.Settings?.GetRawText() ?? ""), _ => new BackendState(time));
+        if (label is not null) _entries.TryAdd(state, new Entry(backend.Name, label, state));
+        return state;
+    }
+
+    /// <summary>Every backend this node has run a task on, for the metrics.</summary>
+    public IReadOnlyCollection<Entry> Snapshot() => _entries.Values.ToList();
 }
 
 /// <summary>One backend as this node sees it.</summary>

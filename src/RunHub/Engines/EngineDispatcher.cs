@@ -2,6 +2,7 @@ using RunHub.Client;
 using Microsoft.Extensions.Options;
 using RunHub.Api;
 using RunHub.Catalog;
+using RunHub.Observability;
 
 namespace RunHub.Engines;
 
@@ -43,14 +44,20 @@ public sealed class EngineDispatcher(EngineRegistry engines, BackendPool pool, I
             var pick = await PickAsync(candidates, asked, report, cooldown, cancellationToken);
             if (pick is null) break;
             asked.Add(pick.Position);
-            var state = pool.StateOf(pick.Backend);
+            var state = pool.StateOf(pick.Backend, pick.Label);
+            using var span = TaskTracing.StartBackend(job.TaskId, pick.Backend.Name, pick.Label);
+            var outcome = "failure";
             try
             {
+                EngineOutput output;
                 using (state.Enter())
-                    return await pick.Engine.RunAsync(job with { Backend = pick.Backend }, cancellationToken);
+                    output = await pick.Engine.RunAsync(job with { Backend = pick.Backend }, cancellationToken);
+                outcome = "success";
+                return output;
             }
             catch (EngineException e) when (e.RetryAfter is { } wait)
             {
+                outcome = "busy";
                 busyFor = busyFor is null || wait < busyFor ? wait : busyFor;
                 report.Add($"{pick.Label}: busy");
             }
@@ -58,6 +65,8 @@ public sealed class EngineDispatcher(EngineRegistry engines, BackendPool pool, I
             {
                 failures++;
                 last = error;
+                outcome = "failure";
+                span.Failed(error.ErrorCode);
                 state.TakeOut(cooldown);
                 report.Add($"{pick.Label}: {error.ErrorCode} {Cap(error.Message)}");
                 logger.LogWarning("Task {TaskId}: backend {Backend} failed ({Code}: {Message}); it is out for {Cooldown} s",
@@ -65,9 +74,14 @@ public sealed class EngineDispatcher(EngineRegistry engines, BackendPool pool, I
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
+                outcome = "failure";
                 // Not our deadline or cancel: the engine gave up waiting on its own, and the backend may have done (and
                 // billed) the work, so it is not tried again elsewhere.
                 throw new EngineException(RunHubErrorCodes.UpstreamError, $"{pick.Label}: the backend stopped answering");
+            }
+            finally
+            {
+                BackendMetrics.RecordRun(pick.Backend.Name, pick.Label, cancellationToken.IsCancellationRequested ? "cancelled" : outcome);
             }
         }
 

@@ -30,6 +30,7 @@ public sealed class TaskCancellation(Database database)
         {
             WalletLedger.Release(db, tx, accountId, taskId, new Money(cancelled.Price));
             tx.Commit();
+            Observability.TaskMetrics.RecordFinished(cancelled, TaskStatuses.Cancel, null, "");
             return new CancelResult(CancelOutcome.Cancelled, cancelled);
         }
         var flagged = db.QuerySingleOrDefault<TaskRecord>(

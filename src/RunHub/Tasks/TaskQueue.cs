@@ -2,6 +2,7 @@ using Dapper;
 using System.Data.Common;
 using RunHub.Accounts;
 using RunHub.Data;
+using RunHub.Observability;
 
 namespace RunHub.Tasks;
 
@@ -17,7 +18,7 @@ public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal
         "id, account_id AS AccountId, endpoint, client_id AS ClientId, status, parameters, price, error_code AS ErrorCode, " +
         "error_message AS ErrorMessage, results, attempts, lease_owner AS LeaseOwner, lease_expires_at AS LeaseExpiresAt, " +
         "created_at AS CreatedAt, started_at AS StartedAt, finished_at AS FinishedAt, available_at AS AvailableAt, " +
-        "cancel_requested_at AS CancelRequestedAt, progress, prompt_tips AS PromptTips, backend_usage AS BackendUsage";
+        "cancel_requested_at AS CancelRequestedAt, progress, prompt_tips AS PromptTips, backend_usage AS BackendUsage, trace_parent AS TraceParent";
 
     /// <summary>What <c>SELECT</c> lists for a <see cref="TaskRecord"/>, for the other task operations.</summary>
     internal const string RecordColumns = Columns;
@@ -45,9 +46,12 @@ public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal
             Parameters = parameters,
             Price = price.Millis,
             CreatedAt = Clock.NowMs(),
+            TraceParent = TaskTracing.CurrentParent(),
         };
         var result = await commits.RunAsync((db, tx) => Insert(database, db, tx, task, price, idempotency));
         if (result.Outcome == SubmitOutcome.Created) signal.Pulse();
+        if (result.Outcome == SubmitOutcome.Created) TaskMetrics.RecordSubmitted(task);
+        if (result.Task is not null) TaskTracing.Submitted(result.Task);
         return result;
     }
 
@@ -62,8 +66,8 @@ public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal
         if (!WalletLedger.TryReserve(db, tx, task.AccountId, task.Id, price)) return new SubmitResult(SubmitOutcome.InsufficientBalance, null);
         db.Execute(
             """
-            INSERT INTO tasks (id, account_id, endpoint, client_id, status, parameters, price, created_at)
-            VALUES (@Id, @AccountId, @Endpoint, @ClientId, @Status, @Parameters, @Price, @CreatedAt)
+            INSERT INTO tasks (id, account_id, endpoint, client_id, status, parameters, price, created_at, trace_parent)
+            VALUES (@Id, @AccountId, @Endpoint, @ClientId, @Status, @Parameters, @Price, @CreatedAt, @TraceParent)
             """, task, tx);
         if (idempotency is not null)
             db.Execute(

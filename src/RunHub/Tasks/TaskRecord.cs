@@ -32,6 +32,8 @@ public sealed record TaskRecord
     public string? PromptTips { get; init; }
     /// <summary>What the backend reported it used, in its own JSON; kept for the operator, not sent to clients.</summary>
     public string? BackendUsage { get; init; }
+    /// <summary>The W3C traceparent of the submit request, when it was traced; a run of the task continues that trace.</summary>
+    public string? TraceParent { get; init; }
 }
 
 /// <summary>One result as stored: a file key in the file store, or a text.</summary>

@@ -1,5 +1,6 @@
 using RunHub.Wire;
 using RunHub.Client;
+using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
@@ -9,6 +10,7 @@ using RunHub.Engines;
 using RunHub.Media;
 using RunHub.Files;
 using RunHub.Data;
+using RunHub.Observability;
 
 namespace RunHub.Tasks;
 
@@ -40,6 +42,9 @@ public sealed class TaskRunner(
         using var cancelled = CancellationTokenSource.CreateLinkedTokenSource(leaseLost.Token);
         var renewal = RenewWhileRunningAsync(task, owner, lease, leaseLost, cancelled);
         var progress = new ProgressWriter(queue, task.Id, owner, logger);
+        using var scope = LogScope.Begin(logger, ("AccountId", task.AccountId), ("TaskId", task.Id));
+        using var span = TaskTracing.StartRun(task);
+        TaskMetrics.RecordStarted(task);
         try
         {
             Outcome outcome;
@@ -107,6 +112,8 @@ public sealed class TaskRunner(
             "cancel" => queue.EndCancelled(task, owner),
             _ => queue.Fail(task, owner, outcome.Code!, outcome.Message!, outcome.PromptTips),
         };
+        if (recorded is not null) TaskMetrics.RecordFinished(task, recorded, catalog.Find(task.Endpoint)?.Engine?.Name, outcome.Code ?? "");
+        if (recorded == TaskStatuses.Failed) Activity.Current.Failed(outcome.Code!, outcome.Message);
         if (recorded is null) logger.LogWarning("Task {TaskId} finished here after its lease passed to another worker; outcome dropped", task.Id);
         else if (recorded == TaskStatuses.Cancel) logger.LogInformation("Task {TaskId} cancelled at the caller's request", task.Id);
         else if (recorded == TaskStatuses.Failed) logger.LogInformation("Task {TaskId} failed: {Code} {Message}", task.Id, outcome.Code, outcome.Message);
@@ -124,6 +131,7 @@ public sealed class TaskRunner(
         var inputs = new List<MediaInput>();
         try
         {
+            using var fetching = TaskTracing.StartStep("runhub.inputs.fetch", task.Id);
             foreach (var (reference, spec) in MediaReferences.Of(model, parameters.RootElement))
                 inputs.Add(await fetcher.FetchAsync(reference, spec, cancellationToken));
         }
@@ -154,6 +162,7 @@ public sealed class TaskRunner(
         }
 
         var usage = output.BackendUsage is { Length: <= MaxBackendUsageChars } u ? u : null;
+        using var storing = TaskTracing.StartStep("runhub.results.store", task.Id);
         return Outcome.Success(await StoreAsync(output, cancellationToken), usage);
     }
 

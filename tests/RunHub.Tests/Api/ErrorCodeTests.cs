@@ -53,7 +53,6 @@ public sealed class ErrorCodeTests : IAsyncLifetime
     [InlineData("GET", "/openapi/v2/query")]
     [InlineData("PUT", "/openapi/v2/rhart-image-g-1.5/edit")]
     [InlineData("DELETE", "/openapi/v2/query")]
-    [InlineData("GET", "/openapi/v2/media/upload/binary")]
     public async Task Wrong_http_method_is_1009_with_http_200(string method, string path)
     {
         var caller = _server.NewCaller();

@@ -29,10 +29,11 @@ public sealed class BenchSmokeTests(ITestOutputHelper output)
                 MemoryTasks = 200,
                 PickupTasks = 20,
                 SandboxMemoryTasksPerWorker = 1,
+                HostileBodyMb = 8,
                 OutputDir = dir,
                 Command = "BenchSmokeTests",
             };
-            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(180));
             var run = await BenchRunner.RunAsync(options, log, limit.Token);
 
             var markdown = await File.ReadAllTextAsync(run.MarkdownPath);
@@ -45,8 +46,10 @@ public sealed class BenchSmokeTests(ITestOutputHelper output)
             var root = json.RootElement;
             Assert.Equal(Scenarios, root.GetProperty("scenarios").EnumerateArray().Select(s => s.GetProperty("name").GetString()));
             Assert.Equal(JsonValueKind.Object, root.GetProperty("memory").ValueKind);
+            Assert.Contains("| hostile load |", markdown);
+            Assert.Equal(3, root.GetProperty("hostile").GetArrayLength());
             Assert.Equal(JsonValueKind.Object, root.GetProperty("sandboxMemory").ValueKind);
-            Assert.Equal(["query", "query-rate", "submit", "e2e", "pickup", "memory", "sandbox-memory"],
+            Assert.Equal(["query", "query-rate", "submit", "e2e", "pickup", "memory", "bodies-status", "bodies-status-chunked", "bodies-submit", "sandbox-memory"],
                 root.GetProperty("targets").EnumerateArray().Select(t => t.GetProperty("scenario").GetString()));
             Assert.True(root.GetProperty("machine").GetProperty("cores").GetInt32() > 0);
             Assert.Equal("BenchSmokeTests", root.GetProperty("command").GetString());
