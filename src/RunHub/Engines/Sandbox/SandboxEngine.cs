@@ -59,7 +59,10 @@ public sealed class SandboxEngine : IEngine
         var budget = new SandboxDecodeBudget(settings.MaxDecodePixels);
         var made = await SandboxOutputs.MakeAsync(request, Ffmpeg, budget, cancellationToken).ConfigureAwait(false);
 
-        var total = TimeSpan.FromMilliseconds(settings.DelayMs) + SandboxTiming.Duration(latency, made);
+        // The family's time includes rendering; DelayMs is added on top of both, as it always was.
+        var rendered = _time.GetElapsedTime(started);
+        var family = SandboxTiming.Duration(latency, made);
+        var total = (family > rendered ? family : rendered) + TimeSpan.FromMilliseconds(settings.DelayMs);
         await SandboxTiming.WaitAsync(_time, total, started, job.Progress, cancellationToken).ConfigureAwait(false);
         return new EngineOutput(made.Select(m => m.File).ToList());
     }
