@@ -59,10 +59,10 @@ public static class RunHubApp
     public static string DataDirectory(RunHubOptions options) => Path.GetFullPath(options.DataDir);
 
     /// <summary>On the first start of an empty database: an account with a wallet, its key printed once.</summary>
-    public static CreatedAccount? Bootstrap(WebApplication app)
+    public static Task<CreatedAccount?> BootstrapAsync(WebApplication app)
     {
         var options = app.Services.GetRequiredService<IOptions<RunHubOptions>>().Value;
         return app.Services.GetRequiredService<AccountDirectory>()
-            .CreateFirstAccount("default", Money.FromDecimal(options.BootstrapBalance));
+            .CreateFirstAccountAsync("default", Money.FromDecimal(options.BootstrapBalance));
     }
 }

@@ -19,7 +19,7 @@ internal sealed record MeasuredRun(LoadSamples Samples, CpuUse Cpu, TimeSpan Set
     {
         var settle = await JitSettle.RunAsync(serverPid ?? Environment.ProcessId, options.SettleLimit,
             chunk => ClosedLoop.RunAsync(clients, TimeSpan.Zero, chunk, call));
-        var started = Clock.NowMs();
+        var started = TimeProvider.System.NowMs();
         var (samples, cpu) = await CpuWindow.AroundAsync(serverPid, options.Warmup, options.Duration,
             () => ClosedLoop.RunAsync(clients, options.Warmup, options.Duration, call));
         return new MeasuredRun(samples, cpu, settle, started);

@@ -29,7 +29,7 @@ internal sealed class SqliteBenchDatabase(string dataDir) : BenchDatabase(dataDi
     /// <summary>In this process, with the server's own code (a child <c>dotnet</c> per account would add a second to every group).</summary>
     public override BenchAccount CreateAccount(string name, decimal balance)
     {
-        var created = new AccountDirectory(new SqliteDatabase(DataDir)).Create(name, Money.FromDecimal(balance));
+        var created = new AccountDirectory(new SqliteDatabase(DataDir), TimeProvider.System).CreateAsync(name, Money.FromDecimal(balance)).GetAwaiter().GetResult();
         // Leave no pooled connection of this process holding the server's database open.
         SqliteConnection.ClearAllPools();
         return new BenchAccount(created.AccountId, created.ApiKey);

@@ -6,19 +6,18 @@ using RunHub.Tasks;
 namespace RunHub.Accounts;
 
 /// <summary>Accounts, their keys and their wallets: what the <c>runhub accounts</c> and <c>keys</c> commands and the API share.</summary>
+/// <param name="clock">The one clock: creation and revocation times (Unix ms).</param>
 /// <param name="keys">The server's cache of live keys; the commands, which run once, have none.</param>
 /// <param name="usage">Where the server notes when a key was last used; the commands have none.</param>
-public sealed class AccountDirectory(Database database, ApiKeyCache? keys = null, KeyUsage? usage = null)
+public sealed class AccountDirectory(Database database, TimeProvider clock, ApiKeyCache? keys = null, KeyUsage? usage = null)
 {
-    public CreatedAccount Create(string name, Money balance)
+    /// <exception cref="ArgumentException">The name is empty.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The balance is negative.</exception>
+    public async Task<CreatedAccount> CreateAsync(string name, Money balance)
     {
         if (string.IsNullOrWhiteSpace(name)) throw new ArgumentException("an account needs a name", nameof(name));
         if (balance.Millis < 0) throw new ArgumentOutOfRangeException(nameof(balance), "a balance cannot be negative");
-        using var db = database.Open();
-        using var tx = db.BeginTransaction();
-        var account = InsertAccount(db, tx, name.Trim(), balance);
-        tx.Commit();
-        return account;
+        return await database.InTransactionAsync((db, tx) => InsertAccountAsync(db, tx, name.Trim(), balance));
     }
 
     /// <summary>
@@ -26,80 +25,74 @@ public sealed class AccountDirectory(Database database, ApiKeyCache? keys = null
     /// PostgreSQL, whose transactions do not exclude each other) so two nodes starting at once cannot both create
     /// it. Null when accounts already exist.
     /// </summary>
-    public CreatedAccount? CreateFirstAccount(string name, Money balance)
+    public Task<CreatedAccount?> CreateFirstAccountAsync(string name, Money balance) =>
+        database.InTransactionAsync<CreatedAccount?>(async (db, tx) =>
+        {
+            await database.LockNameAsync(db, tx, "runhub first account");
+            if (await db.ExecuteScalarAsync<long>("SELECT count(*) FROM accounts", transaction: tx) > 0) return null;
+            return await InsertAccountAsync(db, tx, name, balance);
+        });
+
+    /// <summary>Adds <paramref name="amount"/> to the wallet through the ledger; the new balance.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The amount is not positive.</exception>
+    /// <exception cref="KeyNotFoundException">There is no such account.</exception>
+    public Task<Money> TopUpAsync(string accountId, Money amount, string? note = null) =>
+        database.InTransactionAsync(async (db, tx) =>
+        {
+            await WalletLedger.TopUpAsync(db, tx, accountId, amount, note, clock.NowMs());
+            return new Money(await db.ExecuteScalarAsync<long>("SELECT balance FROM accounts WHERE id = @accountId", new { accountId }, tx));
+        });
+
+    public Task<IReadOnlyList<AccountSummary>> ListAsync() => SummariesAsync(null);
+
+    public async Task<AccountSummary?> FindAsync(string accountId) => (await SummariesAsync(accountId)).SingleOrDefault();
+
+    private async Task<IReadOnlyList<AccountSummary>> SummariesAsync(string? accountId)
     {
-        using var db = database.Open();
-        using var tx = db.BeginTransaction();
-        database.LockName(db, tx, "runhub first account");
-        if (db.ExecuteScalar<long>("SELECT count(*) FROM accounts", transaction: tx) > 0) return null;
-        var account = InsertAccount(db, tx, name, balance);
-        tx.Commit();
-        return account;
+        await using var db = await database.OpenAsync();
+        var rows = await db.QueryAsync<(string Id, string Name, long Balance, long Held, long CreatedAt)>(
+            """
+            SELECT a.id, a.name, a.balance, CAST(coalesce((SELECT sum(held) FROM ledger l WHERE l.account_id = a.id), 0) AS BIGINT), a.created_at
+            FROM accounts a WHERE @accountId IS NULL OR a.id = @accountId ORDER BY a.created_at, a.id
+            """, new { accountId });
+        return rows.Select(r => new AccountSummary(r.Id, r.Name, new Money(r.Balance), new Money(r.Held), r.CreatedAt)).ToList();
     }
 
-    public Money TopUp(string accountId, Money amount, string? note = null)
-    {
-        using var db = database.Open();
-        using var tx = db.BeginTransaction();
-        WalletLedger.TopUp(db, tx, accountId, amount, note);
-        var balance = db.ExecuteScalar<long>("SELECT balance FROM accounts WHERE id = @accountId", new { accountId }, tx);
-        tx.Commit();
-        return new Money(balance);
-    }
-
-    public IReadOnlyList<AccountSummary> List() => Summaries(null);
-
-    public AccountSummary? Find(string accountId) => Summaries(accountId).SingleOrDefault();
-
-    private List<AccountSummary> Summaries(string? accountId)
-    {
-        using var db = database.Open();
-        return db.Query<(string Id, string Name, long Balance, long Held, long CreatedAt)>(
-                """
-                SELECT a.id, a.name, a.balance, CAST(coalesce((SELECT sum(held) FROM ledger l WHERE l.account_id = a.id), 0) AS BIGINT), a.created_at
-                FROM accounts a WHERE @accountId IS NULL OR a.id = @accountId ORDER BY a.created_at, a.id
-                """, new { accountId })
-            .Select(r => new AccountSummary(r.Id, r.Name, new Money(r.Balance), new Money(r.Held), r.CreatedAt))
-            .ToList();
-    }
-
-    public string CreateKey(string accountId)
-    {
-        using var db = database.Open();
-        using var tx = db.BeginTransaction();
-        if (db.ExecuteScalar<long>("SELECT count(*) FROM accounts WHERE id = @accountId", new { accountId }, tx) == 0)
-            throw new KeyNotFoundException($"no account {accountId}");
-        var key = InsertKey(db, tx, accountId);
-        tx.Commit();
-        return key;
-    }
+    /// <summary>A new live key for the account, returned in full (only now; the database keeps its hash).</summary>
+    /// <exception cref="KeyNotFoundException">There is no such account.</exception>
+    public Task<string> CreateKeyAsync(string accountId) =>
+        database.InTransactionAsync(async (db, tx) =>
+        {
+            if (await db.ExecuteScalarAsync<long>("SELECT count(*) FROM accounts WHERE id = @accountId", new { accountId }, tx) == 0)
+                throw new KeyNotFoundException($"no account {accountId}");
+            return await InsertKeyAsync(db, tx, accountId);
+        });
 
     /// <summary>Revokes a key given in full or by its masked hint. False when no live key matches.</summary>
-    public bool RevokeKey(string keyOrHint)
+    public async Task<bool> RevokeKeyAsync(string keyOrHint)
     {
-        using var db = database.Open();
-        var hashes = db.Query<string>(
+        await using var db = await database.OpenAsync();
+        var hashes = (await db.QueryAsync<string>(
                 "UPDATE api_keys SET revoked_at = @now WHERE (key_hash = @hash OR key_hint = @keyOrHint) AND revoked_at IS NULL RETURNING key_hash",
-                new { now = Clock.NowMs(), hash = ApiKey.HasValidShape(keyOrHint) ? ApiKey.Hash(keyOrHint) : null, keyOrHint })
+                new { now = clock.NowMs(), hash = ApiKey.HasValidShape(keyOrHint) ? ApiKey.Hash(keyOrHint) : null, keyOrHint }))
             .ToList();
         foreach (var hash in hashes) keys?.Forget(hash);
         return hashes.Count > 0;
     }
 
-    public IReadOnlyList<KeySummary> ListKeys(string? accountId = null)
+    public async Task<IReadOnlyList<KeySummary>> ListKeysAsync(string? accountId = null)
     {
-        using var db = database.Open();
-        return db.Query<(string Hint, string AccountId, long CreatedAt, long? RevokedAt)>(
-                "SELECT key_hint, account_id, created_at, revoked_at FROM api_keys WHERE @accountId IS NULL OR account_id = @accountId ORDER BY created_at",
-                new { accountId })
-            .Select(r => new KeySummary(r.Hint, r.AccountId, r.CreatedAt, r.RevokedAt))
-            .ToList();
+        await using var db = await database.OpenAsync();
+        var rows = await db.QueryAsync<(string Hint, string AccountId, long CreatedAt, long? RevokedAt)>(
+            "SELECT key_hint, account_id, created_at, revoked_at FROM api_keys WHERE @accountId IS NULL OR account_id = @accountId ORDER BY created_at",
+            new { accountId });
+        return rows.Select(r => new KeySummary(r.Hint, r.AccountId, r.CreatedAt, r.RevokedAt)).ToList();
     }
 
     /// <summary>The account a live key belongs to, or null for an unknown or revoked key or a disabled account.</summary>
-    public string? Authenticate(string? key) => Observability.LogScope.SetAccount(KeyOwner(key));
+    public async ValueTask<string?> AuthenticateAsync(string? key) => Observability.LogScope.SetAccount(await KeyOwnerAsync(key));
 
-    private string? KeyOwner(string? key)
+    private async ValueTask<string?> KeyOwnerAsync(string? key)
     {
         if (!ApiKey.HasValidShape(key)) return null;
         var hash = ApiKey.Hash(key!);
@@ -108,7 +101,7 @@ public sealed class AccountDirectory(Database database, ApiKeyCache? keys = null
             usage?.Touch(hash);
             return cached;
         }
-        var accountId = database.ReadFirst<string>(
+        var accountId = await database.ReadFirstAsync<string>(
             "SELECT k.account_id FROM api_keys k JOIN accounts a ON a.id = k.account_id WHERE k.key_hash = @hash AND k.revoked_at IS NULL AND a.disabled_at IS NULL",
             ("hash", hash));
         if (accountId is not null)
@@ -119,21 +112,21 @@ public sealed class AccountDirectory(Database database, ApiKeyCache? keys = null
         return accountId;
     }
 
-    private static CreatedAccount InsertAccount(DbConnection db, DbTransaction tx, string name, Money balance)
+    private async Task<CreatedAccount> InsertAccountAsync(DbConnection db, DbTransaction tx, string name, Money balance)
     {
         var id = TaskIdGenerator.Shared.Next();
-        db.Execute("INSERT INTO accounts (id, name, balance, created_at) VALUES (@id, @name, 0, @now)",
-            new { id, name, now = Clock.NowMs() }, tx);
-        if (balance.Millis > 0) WalletLedger.TopUp(db, tx, id, balance, "opening balance");
-        var key = InsertKey(db, tx, id);
+        var now = clock.NowMs();
+        await db.ExecuteAsync("INSERT INTO accounts (id, name, balance, created_at) VALUES (@id, @name, 0, @now)", new { id, name, now }, tx);
+        if (balance.Millis > 0) await WalletLedger.TopUpAsync(db, tx, id, balance, "opening balance", now);
+        var key = await InsertKeyAsync(db, tx, id);
         return new CreatedAccount(id, name, key, balance);
     }
 
-    private static string InsertKey(DbConnection db, DbTransaction tx, string accountId)
+    private async Task<string> InsertKeyAsync(DbConnection db, DbTransaction tx, string accountId)
     {
         var key = ApiKey.Generate();
-        db.Execute("INSERT INTO api_keys (key_hash, account_id, key_hint, created_at) VALUES (@hash, @accountId, @hint, @now)",
-            new { hash = ApiKey.Hash(key), accountId, hint = ApiKey.Mask(key), now = Clock.NowMs() }, tx);
+        await db.ExecuteAsync("INSERT INTO api_keys (key_hash, account_id, key_hint, created_at) VALUES (@hash, @accountId, @hint, @now)",
+            new { hash = ApiKey.Hash(key), accountId, hint = ApiKey.Mask(key), now = clock.NowMs() }, tx);
         return key;
     }
 }

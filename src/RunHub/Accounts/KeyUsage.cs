@@ -25,7 +25,7 @@ public sealed class KeyUsage(Database database, TimeProvider clock) : Background
         var batch = new List<(string Hash, long At)>();
         foreach (var hash in _lastUse.Keys)
             if (_lastUse.TryRemove(hash, out var at)) batch.Add((hash, at));
-        await using var db = database.Open();
+        await using var db = await database.OpenAsync(cancellationToken);
         await using var tx = await db.BeginTransactionAsync(cancellationToken);
         foreach (var (hash, at) in batch)
             await db.ExecuteAsync(new CommandDefinition(

@@ -30,11 +30,11 @@ public static class AccountStatusEndpoint
                 key = k.GetString();
         }
         if (key is null) return Envelope.Error(RunHubErrorCodes.InvalidApiKey, "missing API key: send {\"apikey\": KEY} or Authorization: Bearer KEY");
-        var accountId = accounts.Authenticate(key);
-        var account = accountId is null ? null : accounts.Find(accountId);
+        var accountId = await accounts.AuthenticateAsync(key);
+        var account = accountId is null ? null : await accounts.FindAsync(accountId);
         if (account is null) return Envelope.Error(RunHubErrorCodes.InvalidApiKey, BearerKey.InvalidMessage);
 
-        var active = queue.CountActive(account.Id);
+        var active = await queue.CountActiveAsync(account.Id);
         return Envelope<AccountStatus>.Success(new AccountStatus(account.Balance.ToString(), "CNY", "0",
             active.ToString(System.Globalization.CultureInfo.InvariantCulture), "SHARED"));
     }

@@ -20,7 +20,7 @@ public static class CancelEndpoint
         var (accountId, taskId, refusal) = await TaskRequest.ReadAsync(request, accounts, limits);
         if (refusal is not null) return refusal;
 
-        var result = cancellation.Request(accountId, taskId);
+        var result = await cancellation.RequestAsync(accountId, taskId);
         return result.Outcome switch
         {
             CancelOutcome.NotFound => TaskObject.Error(RunHubErrorCodes.TaskNotFound, $"task {TaskIdField.Shorten(taskId)} not found"),

@@ -14,7 +14,7 @@ public static class QueryEndpoint
         var (accountId, taskId, refusal) = await TaskRequest.ReadAsync(request, accounts, limits);
         if (refusal is not null) return refusal;
 
-        var task = queue.Find(accountId, taskId);
+        var task = await queue.FindAsync(accountId, taskId);
         return task is null
             ? TaskObject.Error(RunHubErrorCodes.TaskNotFound, $"task {TaskIdField.Shorten(taskId)} not found")
             : TaskObjectMapper.ToWire(task, BaseUrl.FileUrls(request, options.Value, links));

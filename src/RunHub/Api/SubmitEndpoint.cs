@@ -21,7 +21,7 @@ public static class SubmitEndpoint
     {
         var key = BearerKey.From(request);
         if (key is null) return TaskObject.Error(RunHubErrorCodes.InvalidApiKey, BearerKey.MissingMessage);
-        var accountId = accounts.Authenticate(key);
+        var accountId = await accounts.AuthenticateAsync(key);
         if (accountId is null) return TaskObject.Error(RunHubErrorCodes.InvalidApiKey, BearerKey.InvalidMessage);
 
         endpoint = endpoint?.Trim('/') ?? "";

@@ -46,7 +46,7 @@ public static class TaskListEndpoint
     {
         var key = BearerKey.From(request);
         if (key is null) return Envelope.Error(RunHubErrorCodes.InvalidApiKey, BearerKey.MissingMessage);
-        var accountId = accounts.Authenticate(key);
+        var accountId = await accounts.AuthenticateAsync(key);
         if (accountId is null) return Envelope.Error(RunHubErrorCodes.InvalidApiKey, BearerKey.InvalidMessage);
 
         var query = TaskListQuery.Parse(request.Query, DefaultLimit, out var error);

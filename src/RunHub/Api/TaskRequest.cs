@@ -13,7 +13,7 @@ public readonly record struct TaskRequest(string AccountId, string TaskId, TaskO
     {
         var key = BearerKey.From(request);
         if (key is null) return Refused(RunHubErrorCodes.InvalidApiKey, BearerKey.MissingMessage);
-        var accountId = accounts.Authenticate(key);
+        var accountId = await accounts.AuthenticateAsync(key);
         if (accountId is null) return Refused(RunHubErrorCodes.InvalidApiKey, BearerKey.InvalidMessage);
 
         var body = await limits.ReadAsync(request, limits.Small);

@@ -30,7 +30,7 @@ public static class UploadEndpoint
     {
         var key = BearerKey.From(request);
         if (key is null) return Error(RunHubErrorCodes.InvalidApiKey, BearerKey.MissingMessage);
-        if (accounts.Authenticate(key) is null) return Error(RunHubErrorCodes.InvalidApiKey, BearerKey.InvalidMessage);
+        if (await accounts.AuthenticateAsync(key) is null) return Error(RunHubErrorCodes.InvalidApiKey, BearerKey.InvalidMessage);
 
         var limit = options.Value.Media.MaxUploadMb * 1024L * 1024;
         if (request.ContentLength > limits.Upload) return TooLarge(options.Value);

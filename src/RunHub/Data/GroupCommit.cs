@@ -29,29 +29,17 @@ public sealed class GroupCommit : IAsyncDisposable
         _loop = database.Sql.GroupsCommits ? Task.Run(LoopAsync) : Task.CompletedTask;
     }
 
-    /// <summary>Runs <paramref name="work"/> in the next shared transaction and returns its result once committed.</summary>
-    public Task<T> RunAsync<T>(Func<DbConnection, DbTransaction, T> work)
+    /// <summary>
+    /// Runs <paramref name="work"/> in the next shared transaction and returns its result once committed. On SQLite
+    /// the work's database calls complete synchronously (the driver has no asynchronous I/O), so a batch holds the
+    /// single writer only as long as its statements take.
+    /// </summary>
+    public Task<T> RunAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work)
     {
-        if (!_database.Sql.GroupsCommits) return RunAlone(work);
+        if (!_database.Sql.GroupsCommits) return _database.InTransactionAsync(work);
         var operation = new Operation<T>(work);
         if (!_queue.Writer.TryWrite(operation)) throw new ObjectDisposedException(nameof(GroupCommit));
         return operation.Completion.Task;
-    }
-
-    private Task<T> RunAlone<T>(Func<DbConnection, DbTransaction, T> work)
-    {
-        try
-        {
-            using var db = _database.Open();
-            using var tx = db.BeginTransaction();
-            var result = work(db, tx);
-            tx.Commit();
-            return Task.FromResult(result);
-        }
-        catch (Exception e)
-        {
-            return Task.FromException<T>(e);
-        }
     }
 
     private async Task LoopAsync()
@@ -60,34 +48,34 @@ public sealed class GroupCommit : IAsyncDisposable
         while (await _queue.Reader.WaitToReadAsync())
         {
             while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var operation)) batch.Add(operation);
-            Commit(batch);
+            await CommitAsync(batch);
             batch.Clear();
         }
     }
 
-    private void Commit(List<IOperation> batch)
+    private async Task CommitAsync(List<IOperation> batch)
     {
         var succeeded = new List<IOperation>(batch.Count);
         try
         {
-            using var db = _database.Open();
-            using var tx = db.BeginTransaction();
+            await using var db = await _database.OpenAsync();
+            await using var tx = await db.BeginTransactionAsync();
             foreach (var operation in batch)
             {
-                db.Execute("SAVEPOINT operation", transaction: tx);
+                await db.ExecuteAsync("SAVEPOINT operation", transaction: tx);
                 try
                 {
-                    operation.Execute(db, tx);
-                    db.Execute("RELEASE operation", transaction: tx);
+                    await operation.ExecuteAsync(db, tx);
+                    await db.ExecuteAsync("RELEASE operation", transaction: tx);
                     succeeded.Add(operation);
                 }
                 catch (Exception e)
                 {
-                    db.Execute("ROLLBACK TO operation; RELEASE operation", transaction: tx);
+                    await db.ExecuteAsync("ROLLBACK TO operation; RELEASE operation", transaction: tx);
                     operation.Fail(e);
                 }
             }
-            tx.Commit();
+            await tx.CommitAsync();
         }
         catch (Exception e)
         {
@@ -106,18 +94,18 @@ public sealed class GroupCommit : IAsyncDisposable
 
     private interface IOperation
     {
-        void Execute(DbConnection db, DbTransaction tx);
+        Task ExecuteAsync(DbConnection db, DbTransaction tx);
         void Complete();
         void Fail(Exception error);
     }
 
-    private sealed class Operation<T>(Func<DbConnection, DbTransaction, T> work) : IOperation
+    private sealed class Operation<T>(Func<DbConnection, DbTransaction, Task<T>> work) : IOperation
     {
         private T _result = default!;
 
         public TaskCompletionSource<T> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public void Execute(DbConnection db, DbTransaction tx) => _result = work(db, tx);
+        public async Task ExecuteAsync(DbConnection db, DbTransaction tx) => _result = await work(db, tx);
 
         public void Complete() => Completion.TrySetResult(_result);
 

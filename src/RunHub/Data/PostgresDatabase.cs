@@ -71,6 +71,9 @@ public sealed class PostgresDatabase : Database, IDisposable
 
     public override DbConnection Open() => _source.OpenConnection();
 
+    public override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken = default) =>
+        await _source.OpenConnectionAsync(cancellationToken);
+
     /// <summary>A connection of its own for LISTEN, held open by <see cref="PostgresQueueListener"/>.</summary>
     public Task<NpgsqlConnection> OpenListenerAsync(CancellationToken cancellationToken) =>
         _listenerSource.Value.OpenConnectionAsync(cancellationToken).AsTask();

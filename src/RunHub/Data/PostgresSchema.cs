@@ -152,6 +152,10 @@ internal static class PostgresSchema
         -- Tracing: the W3C traceparent of the submit request, so a task's runs on any node continue its trace.
         ALTER TABLE tasks ADD COLUMN trace_parent TEXT;
         """,
+        """
+        -- The claim's fencing token (SQLite's step 6).
+        ALTER TABLE tasks ADD COLUMN lease_token TEXT;
+        """,
     ];
 
     /// <summary>How many steps there are; the SQLite schema must have as many (a test holds the two in step).</summary>

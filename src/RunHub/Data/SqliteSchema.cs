@@ -210,6 +210,11 @@ internal static class SqliteSchema
         -- Tracing: the W3C traceparent of the submit request, so a task's runs on any node continue its trace.
         ALTER TABLE tasks ADD COLUMN trace_parent TEXT;
         """,
+        """
+        -- The token of the claim that holds a RUNNING task: every write of a run is fenced by it, so a run whose
+        -- lease lapsed and was claimed again (even by another worker of the same process) can change nothing.
+        ALTER TABLE tasks ADD COLUMN lease_token TEXT;
+        """,
     ];
 
     /// <param name="upTo">Apply steps up to this version only (tests of a migration start from an older schema).</param>

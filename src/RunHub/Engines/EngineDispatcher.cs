@@ -98,7 +98,9 @@ public sealed class EngineDispatcher(EngineRegistry engines, BackendPool pool, I
 
     /// <summary>
     /// The next backend to ask: the fewest tasks in flight here, then catalog order, skipping backends still cooling
-    /// down. A backend whose cool-down has passed is probed when its turn comes and used if it answers.
+    /// down. A backend whose cool-down has passed is probed when its turn comes and used if it answers. When no
+    /// backend is left in service, those still cooling down are probed too rather than skipped: a lone server that
+    /// failed once would otherwise refuse every task for the whole cool-down, even once it answers again.
     /// </summary>
     private async Task<Candidate?> PickAsync(List<Candidate> candidates, HashSet<int> asked, List<string> report, TimeSpan cooldown,
         CancellationToken cancellationToken)
@@ -113,23 +115,28 @@ public sealed class EngineDispatcher(EngineRegistry engines, BackendPool pool, I
         foreach (var (candidate, state) in order)
         {
             if (!state.IsOut) return candidate;
-            asked.Add(candidate.Position);
-            if (state.IsCooling)
-            {
-                report.Add($"{candidate.Label}: out of service after a failure");
-                continue;
-            }
-            if (await ProbeAsync(candidate, cancellationToken))
-            {
-                state.PutBack();
-                logger.LogInformation("Backend {Backend} answers its health probe again; back in service", candidate.Label);
-                asked.Remove(candidate.Position);
-                return candidate;
-            }
-            state.TakeOut(cooldown);
-            report.Add($"{candidate.Label}: out of service (health probe failed)");
+            if (state.IsCooling) continue;
+            if (await TryBringBackAsync(candidate, state, asked, report, cooldown, cancellationToken)) return candidate;
         }
+        foreach (var (candidate, state) in order.Where(c => c.state.IsCooling && !asked.Contains(c.candidate.Position)))
+            if (await TryBringBackAsync(candidate, state, asked, report, cooldown, cancellationToken)) return candidate;
         return null;
+    }
+
+    /// <summary>Probes a backend that is out; puts it back when it answers, else starts another cool-down.</summary>
+    private async Task<bool> TryBringBackAsync(Candidate candidate, BackendState state, HashSet<int> asked, List<string> report,
+        TimeSpan cooldown, CancellationToken cancellationToken)
+    {
+        if (await ProbeAsync(candidate, cancellationToken))
+        {
+            state.PutBack();
+            logger.LogInformation("Backend {Backend} answers its health probe again; back in service", candidate.Label);
+            return true;
+        }
+        asked.Add(candidate.Position);
+        state.TakeOut(cooldown);
+        report.Add($"{candidate.Label}: out of service (health probe failed)");
+        return false;
     }
 
     private async Task<bool> ProbeAsync(Candidate candidate, CancellationToken cancellationToken)

@@ -6,9 +6,9 @@ namespace RunHub.Tasks;
 /// The <see cref="EngineJob.Progress"/> of one run: keeps the engine's latest report and writes it to the task at
 /// most every <see cref="Interval"/>, off the engine's thread, so a chatty engine costs a few writes, not one per
 /// report. The last report of a burst is still written once the interval has passed. Best effort: a write that
-/// fails is logged and the next report tries again.
+/// fails is logged and the next report tries again; nothing is written once the run's lease is lost.
 /// </summary>
-public sealed class ProgressWriter(TaskQueue queue, string taskId, string owner, ILogger logger) : IProgress<EngineProgress>
+public sealed class ProgressWriter(TaskLease lease, TimeProvider clock, ILogger logger) : IProgress<EngineProgress>
 {
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(500);
 
@@ -17,7 +17,7 @@ public sealed class ProgressWriter(TaskQueue queue, string taskId, string owner,
     private string? _written;
     private bool _scheduled;
     private bool _stopped;
-    private long _lastWrite = long.MinValue / 2;
+    private long? _lastWrite;
 
     public void Report(EngineProgress value)
     {
@@ -29,8 +29,8 @@ public sealed class ProgressWriter(TaskQueue queue, string taskId, string owner,
             _pending = progress;
             if (_scheduled) return;
             _scheduled = true;
-            var wait = _lastWrite + (long)Interval.TotalMilliseconds - Environment.TickCount64;
-            _ = Task.Run(() => WriteAfterAsync(TimeSpan.FromMilliseconds(Math.Max(0, wait))));
+            var wait = _lastWrite is { } last ? Interval - clock.GetElapsedTime(last) : TimeSpan.Zero;
+            _ = Task.Run(() => WriteAfterAsync(wait));
         }
     }
 
@@ -42,24 +42,23 @@ public sealed class ProgressWriter(TaskQueue queue, string taskId, string owner,
 
     private async Task WriteAfterAsync(TimeSpan wait)
     {
-        if (wait > TimeSpan.Zero) await Task.Delay(wait);
+        if (wait > TimeSpan.Zero) await Task.Delay(wait, clock);
         string? json;
         lock (_lock)
         {
             _scheduled = false;
             json = _stopped ? null : _pending?.ToJson();
-            _lastWrite = Environment.TickCount64;
+            _lastWrite = clock.GetTimestamp();
             if (json == _written) json = null;
         }
         if (json is null) return;
         try
         {
-            queue.ReportProgress(taskId, owner, json);
-            lock (_lock) _written = json;
+            if (await lease.ReportProgressAsync(json)) lock (_lock) _written = json;
         }
         catch (Exception e)
         {
-            logger.LogWarning(e, "Progress of task {TaskId} could not be recorded", taskId);
+            logger.LogWarning(e, "Progress of task {TaskId} could not be recorded", lease.Task.Id);
         }
     }
 }

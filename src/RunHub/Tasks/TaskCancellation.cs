@@ -9,17 +9,23 @@ namespace RunHub.Tasks;
 /// released; a RUNNING one is flagged, and its worker — on whichever node — sees the flag at its next lease
 /// renewal, stops the engine and ends the task CANCEL. A finished task is left as it is.
 /// </summary>
-public sealed class TaskCancellation(Database database)
+public sealed class TaskCancellation(Database database, TimeProvider clock)
 {
     /// <summary>The errorMessage of a cancelled task (its errorCode stays empty: nothing went wrong).</summary>
     public const string Message = "cancelled at the caller's request";
 
-    public CancelResult Request(string accountId, string taskId)
+    /// <summary>Cancels the account's task; another account's task is <see cref="CancelOutcome.NotFound"/>.</summary>
+    public async Task<CancelResult> RequestAsync(string accountId, string taskId)
     {
-        var now = Clock.NowMs();
-        using var db = database.Open();
-        using var tx = db.BeginTransaction();
-        var cancelled = db.QuerySingleOrDefault<TaskRecord>(
+        var result = await database.InTransactionAsync((db, tx) => CancelOrFlagAsync(db, tx, accountId, taskId));
+        if (result.Outcome == CancelOutcome.Cancelled) Observability.TaskMetrics.RecordFinished(result.Task!, TaskStatuses.Cancel, null, "");
+        return result;
+    }
+
+    private async Task<CancelResult> CancelOrFlagAsync(System.Data.Common.DbConnection db, System.Data.Common.DbTransaction tx, string accountId, string taskId)
+    {
+        var now = clock.NowMs();
+        var cancelled = await db.QuerySingleOrDefaultAsync<TaskRecord>(
             $"""
             UPDATE tasks SET status = 'CANCEL', error_code = '', error_message = @Message, finished_at = @now,
                 available_at = NULL, progress = NULL
@@ -28,25 +34,18 @@ public sealed class TaskCancellation(Database database)
             """, new { Message, now, taskId, accountId }, tx);
         if (cancelled is not null)
         {
-            WalletLedger.Release(db, tx, accountId, taskId, new Money(cancelled.Price));
-            tx.Commit();
-            Observability.TaskMetrics.RecordFinished(cancelled, TaskStatuses.Cancel, null, "");
+            await WalletLedger.ReleaseAsync(db, tx, accountId, taskId, new Money(cancelled.Price), now);
             return new CancelResult(CancelOutcome.Cancelled, cancelled);
         }
-        var flagged = db.QuerySingleOrDefault<TaskRecord>(
+        var flagged = await db.QuerySingleOrDefaultAsync<TaskRecord>(
             $"""
             UPDATE tasks SET cancel_requested_at = coalesce(cancel_requested_at, @now)
             WHERE id = @taskId AND account_id = @accountId AND status = 'RUNNING'
             RETURNING {TaskQueue.RecordColumns}
             """, new { now, taskId, accountId }, tx);
-        if (flagged is not null)
-        {
-            tx.Commit();
-            return new CancelResult(CancelOutcome.Requested, flagged);
-        }
-        var task = db.QuerySingleOrDefault<TaskRecord>(
+        if (flagged is not null) return new CancelResult(CancelOutcome.Requested, flagged);
+        var task = await db.QuerySingleOrDefaultAsync<TaskRecord>(
             $"SELECT {TaskQueue.RecordColumns} FROM tasks WHERE id = @taskId AND account_id = @accountId", new { taskId, accountId }, tx);
-        tx.Commit();
         return new CancelResult(task is null ? CancelOutcome.NotFound : CancelOutcome.AlreadyFinished, task);
     }
 }

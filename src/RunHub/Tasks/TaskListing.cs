@@ -37,7 +37,7 @@ public sealed class TaskListing(Database database)
         if (filter.Cursor is { Length: > 0 } cursor) Add(where, parameters, "id < @cursor", "cursor", cursor);
         parameters.Add("take", limit + 1);
 
-        await using var db = database.Open();
+        await using var db = await database.OpenAsync(cancellationToken);
         var rows = (await db.QueryAsync<TaskRecord>(new CommandDefinition(
             $"SELECT {TaskQueue.RecordColumns} FROM tasks {where} ORDER BY id DESC LIMIT @take", parameters,
             cancellationToken: cancellationToken))).ToList();

@@ -1,5 +1,6 @@
-using Dapper;
 using System.Data.Common;
+using System.Security.Cryptography;
+using Dapper;
 using RunHub.Accounts;
 using RunHub.Data;
 using RunHub.Observability;
@@ -8,11 +9,12 @@ namespace RunHub.Tasks;
 
 /// <summary>
 /// The tasks table as a durable queue. Submitting inserts the task and reserves its price in one transaction;
-/// a worker claims a task with a lease it renews while it runs; a task whose lease lapsed (its process died)
-/// is claimed again. Finishing checks the lease, so a worker that lost its task cannot overwrite the outcome,
-/// and moves the money in the same transaction as the state change.
+/// a worker claims a task and gets a <see cref="TaskLease"/>, which it renews while it runs; a task whose lease
+/// lapsed (its process died, or its run stalled) is claimed again under a new lease. Every write of a run is fenced
+/// by its lease's token, so a run that lost its task cannot renew, report, or overwrite the outcome, and the money
+/// moves in the same transaction as the state change. Times are Unix milliseconds from the one clock.
 /// </summary>
-public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal signal)
+public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal signal, TimeProvider clock)
 {
     private const string Columns =
         "id, account_id AS AccountId, endpoint, client_id AS ClientId, status, parameters, price, error_code AS ErrorCode, " +
@@ -29,10 +31,13 @@ public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal
         "SELECT id FROM tasks WHERE (status = 'QUEUED' AND (available_at IS NULL OR available_at <= @now)) " +
         "OR (status = 'RUNNING' AND lease_expires_at < @now) ORDER BY id LIMIT 1";
 
+    /// <summary>The fence of every write a run makes: its task, still RUNNING, still under this claim.</summary>
+    private const string Held = "id = @Id AND lease_token = @Token AND status = 'RUNNING'";
+
     /// <summary>
-    /// Inserts a QUEUED task and reserves its price, in one transaction shared with the submits that arrive at the
-    /// same moment (<see cref="GroupCommit"/>). With an idempotency key already used by this account within its
-    /// lifetime, nothing is written: the same request gets its earlier task back, a different one a conflict.
+    /// Inserts a QUEUED task and reserves its price (thousandths of CNY), in one transaction shared with the submits
+    /// that arrive at the same moment (<see cref="GroupCommit"/>). With an idempotency key already used by this account
+    /// within its lifetime, nothing is written: the same request gets its earlier task back, a different one a conflict.
     /// </summary>
     public async Task<SubmitResult> SubmitAsync(string accountId, string endpoint, string parameters, Money price, IdempotencyKey? idempotency = null)
     {
@@ -41,107 +46,102 @@ public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal
             Id = TaskIdGenerator.Shared.Next(),
             AccountId = accountId,
             Endpoint = endpoint,
-            ClientId = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)),
+            ClientId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)),
             Status = TaskStatuses.Queued,
             Parameters = parameters,
             Price = price.Millis,
-            CreatedAt = Clock.NowMs(),
+            CreatedAt = clock.NowMs(),
             TraceParent = TaskTracing.CurrentParent(),
         };
-        var result = await commits.RunAsync((db, tx) => Insert(database, db, tx, task, price, idempotency));
+        var result = await commits.RunAsync((db, tx) => InsertAsync(db, tx, task, price, idempotency));
         if (result.Outcome == SubmitOutcome.Created) signal.Pulse();
         if (result.Outcome == SubmitOutcome.Created) TaskMetrics.RecordSubmitted(task);
         if (result.Task is not null) TaskTracing.Submitted(result.Task);
         return result;
     }
 
-    private static SubmitResult Insert(Database database, DbConnection db, DbTransaction tx, TaskRecord task, Money price, IdempotencyKey? idempotency)
+    private async Task<SubmitResult> InsertAsync(DbConnection db, DbTransaction tx, TaskRecord task, Money price, IdempotencyKey? idempotency)
     {
         if (idempotency is not null)
         {
             // Two nodes given the same key at once: the second waits here until the first commits, then replays it.
-            database.LockName(db, tx, $"runhub idempotency {task.AccountId} {idempotency.Key}");
-            if (Replay(db, tx, task.AccountId, idempotency, task.CreatedAt) is { } earlier) return earlier;
+            await database.LockNameAsync(db, tx, $"runhub idempotency {task.AccountId} {idempotency.Key}");
+            if (await ReplayAsync(db, tx, task.AccountId, idempotency, task.CreatedAt) is { } earlier) return earlier;
         }
-        if (!WalletLedger.TryReserve(db, tx, task.AccountId, task.Id, price)) return new SubmitResult(SubmitOutcome.InsufficientBalance, null);
-        db.Execute(
+        if (!await WalletLedger.TryReserveAsync(db, tx, task.AccountId, task.Id, price, task.CreatedAt))
+            return new SubmitResult(SubmitOutcome.InsufficientBalance, null);
+        await db.ExecuteAsync(
             """
             INSERT INTO tasks (id, account_id, endpoint, client_id, status, parameters, price, created_at, trace_parent)
             VALUES (@Id, @AccountId, @Endpoint, @ClientId, @Status, @Parameters, @Price, @CreatedAt, @TraceParent)
             """, task, tx);
         if (idempotency is not null)
-            db.Execute(
+            await db.ExecuteAsync(
                 """
                 INSERT INTO idempotency_keys (account_id, key, request_hash, task_id, created_at)
                 VALUES (@AccountId, @Key, @RequestHash, @TaskId, @Now)
                 ON CONFLICT (account_id, key) DO UPDATE SET
                     request_hash = excluded.request_hash, task_id = excluded.task_id, created_at = excluded.created_at
                 """, new { task.AccountId, idempotency.Key, idempotency.RequestHash, TaskId = task.Id, Now = task.CreatedAt }, tx);
-        database.AnnounceRunnable(db, tx);
+        await database.AnnounceRunnableAsync(db, tx);
         return new SubmitResult(SubmitOutcome.Created, task);
     }
 
     /// <summary>The answer to a key this account used within its lifetime, or null when the key is new (or expired).</summary>
-    private static SubmitResult? Replay(DbConnection db, DbTransaction tx, string accountId, IdempotencyKey idempotency, long now)
+    private static async Task<SubmitResult?> ReplayAsync(DbConnection db, DbTransaction tx, string accountId, IdempotencyKey idempotency, long now)
     {
         var cutoff = now - (long)IdempotencyKey.Lifetime.TotalMilliseconds;
-        db.Execute("DELETE FROM idempotency_keys WHERE created_at < @cutoff", new { cutoff }, tx);
-        var row = db.QuerySingleOrDefault<KeyUse>(
+        await db.ExecuteAsync("DELETE FROM idempotency_keys WHERE created_at < @cutoff", new { cutoff }, tx);
+        var row = await db.QuerySingleOrDefaultAsync<KeyUse>(
             "SELECT request_hash AS RequestHash, task_id AS TaskId FROM idempotency_keys WHERE account_id = @accountId AND key = @Key",
             new { accountId, idempotency.Key }, tx);
         if (row is null) return null;
         if (row.RequestHash != idempotency.RequestHash) return new SubmitResult(SubmitOutcome.KeyReused, null);
-        var task = db.QuerySingle<TaskRecord>($"SELECT {Columns} FROM tasks WHERE id = @TaskId", new { row.TaskId }, tx);
+        var task = await db.QuerySingleAsync<TaskRecord>($"SELECT {Columns} FROM tasks WHERE id = @TaskId", new { row.TaskId }, tx);
         return new SubmitResult(SubmitOutcome.Replayed, task);
     }
 
     private sealed record KeyUse(string RequestHash, string TaskId);
 
     /// <summary>The task, only when it belongs to the account: another account's task is indistinguishable from none.</summary>
-    public TaskRecord? Find(string accountId, string taskId)
-    {
-        return database.ReadFirst<TaskRecord>(FindSql, ("taskId", taskId), ("accountId", accountId));
-    }
+    public ValueTask<TaskRecord?> FindAsync(string accountId, string taskId) =>
+        database.ReadFirstAsync<TaskRecord>(FindSql, ("taskId", taskId), ("accountId", accountId));
 
-    public long CountActive(string accountId)
+    /// <summary>How many of the account's tasks are QUEUED or RUNNING.</summary>
+    public async Task<long> CountActiveAsync(string accountId)
     {
-        using var db = database.Open();
-        return db.ExecuteScalar<long>("SELECT count(*) FROM tasks WHERE account_id = @accountId AND status IN ('QUEUED', 'RUNNING')",
+        await using var db = await database.OpenAsync();
+        return await db.ExecuteScalarAsync<long>("SELECT count(*) FROM tasks WHERE account_id = @accountId AND status IN ('QUEUED', 'RUNNING')",
             new { accountId });
     }
 
-    /// <summary>Takes the oldest runnable task (queued, or running under a lapsed lease) for this worker.</summary>
-    public TaskRecord? Claim(string owner, TimeSpan lease)
+    /// <summary>
+    /// Takes the oldest runnable task (queued, or running under a lapsed lease) under a new lease of
+    /// <paramref name="duration"/>; null when there is none. <paramref name="owner"/> names the process, for the operator.
+    /// </summary>
+    public async Task<TaskLease?> ClaimAsync(string owner, TimeSpan duration, CancellationToken cancellationToken = default)
     {
-        var now = Clock.NowMs();
+        var now = clock.NowMs();
         // Idle workers look often; a read never waits for the writer, so only take the write lock when there is work.
-        if (database.ReadFirst<string>(RunnableId, ("now", now)) is null) return null;
-        using var db = database.Open();
-        using var tx = db.BeginTransaction();
-        var task = db.QuerySingleOrDefault<TaskRecord>(
+        if (await database.ReadFirstAsync<string>(RunnableId, ("now", now)) is null) return null;
+        var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        var task = await database.InTransactionAsync((db, tx) => db.QuerySingleOrDefaultAsync<TaskRecord>(
             $"""
-            UPDATE tasks SET status = 'RUNNING', lease_owner = @owner, lease_expires_at = @expires, available_at = NULL,
-                attempts = attempts + 1, started_at = coalesce(started_at, @now)
+            UPDATE tasks SET status = 'RUNNING', lease_owner = @owner, lease_token = @token, lease_expires_at = @expires,
+                available_at = NULL, attempts = attempts + 1, started_at = coalesce(started_at, @now)
             WHERE id = ({RunnableId} {database.Sql.ClaimLock})
             RETURNING {Columns}
-            """, new { owner, expires = now + (long)lease.TotalMilliseconds, now }, tx);
-        tx.Commit();
-        return task;
+            """, new { owner, token, expires = now + (long)duration.TotalMilliseconds, now }, tx), cancellationToken);
+        return task is null ? null : new TaskLease(this, task, token, duration);
     }
 
-    /// <summary>
-    /// Extends the lease and tells the worker whether it still holds the task and whether the caller asked to
-    /// cancel it (a worker on any node sees a cancel here, at its next renewal).
-    /// </summary>
-    public LeaseState Renew(string taskId, string owner, TimeSpan lease)
+    internal async Task<LeaseState> RenewAsync(TaskLease lease, CancellationToken cancellationToken)
     {
-        using var db = database.Open();
-        var cancelRequested = db.QuerySingleOrDefault<long?>(
-            """
-            UPDATE tasks SET lease_expires_at = @expires WHERE id = @taskId AND lease_owner = @owner AND status = 'RUNNING'
-            RETURNING CASE WHEN cancel_requested_at IS NULL THEN 0 ELSE 1 END
-            """,
-            new { taskId, owner, expires = Clock.NowMs() + (long)lease.TotalMilliseconds });
+        await using var db = await database.OpenAsync(cancellationToken);
+        var cancelRequested = await db.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
+            $"UPDATE tasks SET lease_expires_at = @expires WHERE {Held} RETURNING CASE WHEN cancel_requested_at IS NULL THEN 0 ELSE 1 END",
+            new { lease.Task.Id, lease.Token, expires = clock.NowMs() + (long)lease.Duration.TotalMilliseconds },
+            cancellationToken: cancellationToken));
         return cancelRequested switch
         {
             null => LeaseState.Lost,
@@ -150,92 +150,69 @@ public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal
         };
     }
 
-    /// <summary>Records the engine's last progress report (best effort: nothing is written once the worker lost the task).</summary>
-    public void ReportProgress(string taskId, string owner, string progressJson)
+    internal async Task<bool> ReportProgressAsync(TaskLease lease, string progressJson)
     {
-        using var db = database.Open();
-        db.Execute("UPDATE tasks SET progress = @progressJson WHERE id = @taskId AND lease_owner = @owner AND status = 'RUNNING'",
-            new { taskId, owner, progressJson });
+        await using var db = await database.OpenAsync();
+        return await db.ExecuteAsync($"UPDATE tasks SET progress = @progressJson WHERE {Held}", new { lease.Task.Id, lease.Token, progressJson }) == 1;
     }
 
-    /// <summary>
-    /// Hands a task whose backends are all busy back to the queue, not to be claimed before <paramref name="availableAt"/>.
-    /// Its charge stays reserved and the run does not count as an attempt. False when the lease was lost.
-    /// </summary>
-    public bool Postpone(TaskRecord task, string owner, long availableAt)
+    internal Task<bool> PostponeAsync(TaskLease lease, long availableAt) =>
+        ReturnToQueueAsync(lease, availableAt);
+
+    internal Task<bool> HandBackAsync(TaskLease lease) =>
+        ReturnToQueueAsync(lease, null);
+
+    /// <summary>QUEUED again, this run not counted as an attempt, workers everywhere told (a postponed task wakes by its time).</summary>
+    private Task<bool> ReturnToQueueAsync(TaskLease lease, long? availableAt) =>
+        database.InTransactionAsync(async (db, tx) =>
+        {
+            var rows = await db.ExecuteAsync(
+                $"""
+                UPDATE tasks SET status = 'QUEUED', lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL,
+                    available_at = @availableAt, attempts = attempts - 1, progress = NULL
+                WHERE {Held}
+                """, new { lease.Task.Id, lease.Token, availableAt }, tx);
+            if (rows == 1 && availableAt is null) await database.AnnounceRunnableAsync(db, tx);
+            return rows == 1;
+        });
+
+    internal Task<string?> FinishAsync(TaskLease lease, RunOutcome outcome)
     {
-        using var db = database.Open();
-        return db.Execute(
-            """
-            UPDATE tasks SET status = 'QUEUED', lease_owner = NULL, lease_expires_at = NULL, available_at = @availableAt,
-                attempts = attempts - 1, progress = NULL
-            WHERE id = @Id AND lease_owner = @owner AND status = 'RUNNING'
-            """, new { task.Id, owner, availableAt }) == 1;
-    }
-
-    /// <summary>
-    /// Marks the task SUCCESS and settles its charge — or, when the caller asked to cancel it meanwhile, CANCEL with
-    /// the charge released. Null when the lease was lost to another worker; else the status recorded.
-    /// </summary>
-    public string? Succeed(TaskRecord task, string owner, string resultsJson, string? backendUsage = null) =>
-        Finish(task, owner, new Ending(TaskStatuses.Success, "", "", resultsJson, null, backendUsage));
-
-    /// <summary>Marks the task FAILED (or CANCEL, see <see cref="Succeed"/>) and releases its charge. Null when the lease was lost.</summary>
-    public string? Fail(TaskRecord task, string owner, string errorCode, string errorMessage, string? promptTips = null, string? backendUsage = null) =>
-        Finish(task, owner, new Ending(TaskStatuses.Failed, errorCode, errorMessage, null, promptTips, backendUsage));
-
-    /// <summary>Ends a task the caller cancelled while it ran: CANCEL, charge released. Null when the lease was lost.</summary>
-    public string? EndCancelled(TaskRecord task, string owner) =>
-        Finish(task, owner, new Ending(TaskStatuses.Cancel, "", "", null, null, null));
-
-    /// <summary>Hands a task back to the queue (this node is stopping), so another worker can take it at once.</summary>
-    public void Requeue(TaskRecord task, string owner)
-    {
-        using var db = database.Open();
-        using var tx = db.BeginTransaction();
-        var rows = db.Execute(
-            "UPDATE tasks SET status = 'QUEUED', lease_owner = NULL, lease_expires_at = NULL WHERE id = @Id AND lease_owner = @owner AND status = 'RUNNING'",
-            new { task.Id, owner }, tx);
-        if (rows == 1) database.AnnounceRunnable(db, tx);
-        tx.Commit();
+        var ending = outcome switch
+        {
+            RunOutcome.Succeeded s => new Ending(TaskStatuses.Success, "", "", s.ResultsJson, null, s.BackendUsage),
+            RunOutcome.Failed f => new Ending(TaskStatuses.Failed, f.ErrorCode, f.ErrorMessage, null, f.PromptTips, null),
+            RunOutcome.Cancelled => new Ending(TaskStatuses.Cancel, "", "", null, null, null),
+            _ => throw new ArgumentException($"{outcome.GetType().Name} does not end a task", nameof(outcome)),
+        };
+        var task = lease.Task;
+        return database.InTransactionAsync(async (db, tx) =>
+        {
+            var now = clock.NowMs();
+            // A cancel request wins over whatever the run produced: the caller was told the task is being cancelled.
+            var status = await db.QuerySingleOrDefaultAsync<string?>(
+                $"""
+                UPDATE tasks SET
+                    status = CASE WHEN cancel_requested_at IS NULL THEN @Status ELSE 'CANCEL' END,
+                    error_code = CASE WHEN cancel_requested_at IS NULL THEN @ErrorCode ELSE '' END,
+                    error_message = CASE WHEN cancel_requested_at IS NULL THEN @ErrorMessage ELSE @CancelMessage END,
+                    results = CASE WHEN cancel_requested_at IS NULL THEN @Results ELSE NULL END,
+                    prompt_tips = @PromptTips, backend_usage = @BackendUsage, progress = NULL,
+                    finished_at = @now, lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL
+                WHERE {Held}
+                RETURNING status
+                """, new
+                {
+                    ending.Status, ending.ErrorCode, ending.ErrorMessage, ending.Results, ending.PromptTips, ending.BackendUsage,
+                    CancelMessage = TaskCancellation.Message, now, task.Id, lease.Token,
+                }, tx);
+            if (status is null) return null;
+            var price = new Money(task.Price);
+            if (status == TaskStatuses.Success) await WalletLedger.SettleAsync(db, tx, task.AccountId, task.Id, price, now);
+            else await WalletLedger.ReleaseAsync(db, tx, task.AccountId, task.Id, price, now);
+            return status;
+        });
     }
 
     private sealed record Ending(string Status, string ErrorCode, string ErrorMessage, string? Results, string? PromptTips, string? BackendUsage);
-
-    private string? Finish(TaskRecord task, string owner, Ending ending)
-    {
-        using var db = database.Open();
-        using var tx = db.BeginTransaction();
-        // A cancel request wins over whatever the run produced: the caller was told the task is being cancelled.
-        var status = db.QuerySingleOrDefault<string?>(
-            """
-            UPDATE tasks SET
-                status = CASE WHEN cancel_requested_at IS NULL THEN @Status ELSE 'CANCEL' END,
-                error_code = CASE WHEN cancel_requested_at IS NULL THEN @ErrorCode ELSE '' END,
-                error_message = CASE WHEN cancel_requested_at IS NULL THEN @ErrorMessage ELSE @CancelMessage END,
-                results = CASE WHEN cancel_requested_at IS NULL THEN @Results ELSE NULL END,
-                prompt_tips = @PromptTips, backend_usage = @BackendUsage, progress = NULL,
-                finished_at = @now, lease_owner = NULL, lease_expires_at = NULL
-            WHERE id = @id AND lease_owner = @owner AND status = 'RUNNING'
-            RETURNING status
-            """, new
-            {
-                ending.Status, ending.ErrorCode, ending.ErrorMessage, ending.Results, ending.PromptTips, ending.BackendUsage,
-                CancelMessage = TaskCancellation.Message, now = Clock.NowMs(), id = task.Id, owner,
-            }, tx);
-        if (status is null) return null;
-        var price = new Money(task.Price);
-        if (status == TaskStatuses.Success) WalletLedger.Settle(db, tx, task.AccountId, task.Id, price);
-        else WalletLedger.Release(db, tx, task.AccountId, task.Id, price);
-        tx.Commit();
-        return status;
-    }
-}
-
-/// <summary>What a lease renewal found: the worker still holds the task, lost it, or should cancel it.</summary>
-public enum LeaseState
-{
-    Held,
-    Lost,
-    CancelRequested,
 }

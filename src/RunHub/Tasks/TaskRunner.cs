@@ -16,17 +16,19 @@ namespace RunHub.Tasks;
 
 /// <summary>
 /// Runs one claimed task to its end: fetch the inputs, run it on the model's backends (<see cref="EngineDispatcher"/>)
-/// under the model's deadline, store the results, and record the outcome (which settles or releases the charge).
-/// A task whose backends are all busy goes back to the queue for later; one the caller cancels is stopped and ends
-/// CANCEL. A task this worker lost its lease on, or that was interrupted by shutdown, is left for another worker.
+/// under the model's deadline, store the results, and record the outcome through the task's lease (which settles or
+/// releases the charge). A task whose backends are all busy goes back to the queue for later; one the caller cancels
+/// is stopped and ends CANCEL; an unexpected exception anywhere in the run ends it FAILED (1005) with a refund rather
+/// than leaving it to run again. A run that lost its lease is cancelled and records nothing; one interrupted by
+/// shutdown hands its task back.
 /// </summary>
 public sealed class TaskRunner(
-    TaskQueue queue,
     ModelCatalog catalog,
     EngineDispatcher dispatcher,
     InputFetcher fetcher,
     IFileStore files,
     IOptions<RunHubOptions> options,
+    TimeProvider clock,
     ILogger<TaskRunner> logger)
 {
     /// <summary>Backend usage reports larger than this are not kept (they are the operator's notes, not results).</summary>
@@ -35,40 +37,47 @@ public sealed class TaskRunner(
     /// <summary>How often a running task's lease is renewed — which is also how soon its worker sees a cancel.</summary>
     public static TimeSpan RenewalInterval(TimeSpan lease) => lease / 3 < TimeSpan.FromSeconds(2) ? lease / 3 : TimeSpan.FromSeconds(2);
 
-    public async Task RunAsync(TaskRecord task, string owner, CancellationToken stopping)
+    /// <summary>Runs the task of <paramref name="lease"/> to its recorded end; returns when nothing more will be written.</summary>
+    /// <param name="stopping">This node is stopping: the run is cancelled and the task handed back to the queue.</param>
+    public async Task RunAsync(TaskLease lease, CancellationToken stopping)
     {
-        var lease = TimeSpan.FromSeconds(options.Value.Queue.LeaseSeconds);
+        var task = lease.Task;
         using var leaseLost = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         using var cancelled = CancellationTokenSource.CreateLinkedTokenSource(leaseLost.Token);
-        var renewal = RenewWhileRunningAsync(task, owner, lease, leaseLost, cancelled);
-        var progress = new ProgressWriter(queue, task.Id, owner, logger);
+        var renewal = RenewWhileRunningAsync(lease, leaseLost, cancelled);
+        var progress = new ProgressWriter(lease, clock, logger);
         using var scope = LogScope.Begin(logger, ("AccountId", task.AccountId), ("TaskId", task.Id));
         using var span = TaskTracing.StartRun(task);
         TaskMetrics.RecordStarted(task);
         try
         {
-            Outcome outcome;
+            RunOutcome outcome;
             try
             {
                 // A task claimed again after its worker died may already have been asked to stop.
-                outcome = task.CancelRequestedAt is not null ? Outcome.Cancelled : await ExecuteAsync(task, progress, cancelled.Token);
+                outcome = task.CancelRequestedAt is not null ? new RunOutcome.Cancelled() : await ExecuteAsync(task, progress, cancelled.Token);
             }
-            catch (OperationCanceledException) when (cancelled.IsCancellationRequested && !leaseLost.IsCancellationRequested)
+            catch (OperationCanceledException) when (leaseLost.IsCancellationRequested)
             {
-                outcome = Outcome.Cancelled;
+                throw; // stopping or lease lost: handled below, nothing is recorded as the task's end
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (OperationCanceledException) when (cancelled.IsCancellationRequested)
             {
+                outcome = new RunOutcome.Cancelled();
+            }
+            catch (Exception e)
+            {
+                // Includes cancellations none of ours asked for (an SDK's own timeout): a re-run would only repeat them.
                 logger.LogError(e, "Task {TaskId} failed unexpectedly", task.Id);
-                outcome = Outcome.Failure(RunHubErrorCodes.InternalError, "internal error while running the task");
+                outcome = new RunOutcome.Failed(RunHubErrorCodes.InternalError, "internal error while running the task");
             }
             progress.Stop();
-            Record(task, owner, outcome);
+            await RecordAsync(lease, outcome, leaseLost.Token);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
-            queue.Requeue(task, owner);
-            logger.LogInformation("Task {TaskId} handed back to the queue: this node is stopping", task.Id);
+            if (await lease.HandBackAsync())
+                logger.LogInformation("Task {TaskId} handed back to the queue: this node is stopping", task.Id);
         }
         catch (OperationCanceledException) when (leaseLost.IsCancellationRequested)
         {
@@ -82,50 +91,57 @@ public sealed class TaskRunner(
         }
     }
 
-    private sealed record Outcome(string Kind, string? Results = null, string? Code = null, string? Message = null,
-        string? PromptTips = null, string? BackendUsage = null, long AvailableAt = 0)
+    /// <summary>
+    /// Records the outcome. The database may be briefly unreachable: the write is tried again while the lease is held
+    /// (the renewals keep it), so a finished run is not silently run again when its lease would lapse.
+    /// </summary>
+    private async Task RecordAsync(TaskLease lease, RunOutcome outcome, CancellationToken leaseLost)
     {
-        public static readonly Outcome Cancelled = new("cancel");
-
-        public static Outcome Success(string results, string? usage) => new("success", Results: results, BackendUsage: usage);
-
-        public static Outcome Failure(string code, string message, string? promptTips = null) =>
-            new("failure", Code: code, Message: message, PromptTips: promptTips);
-
-        public static Outcome Postponed(long availableAt, string message) => new("postponed", Message: message, AvailableAt: availableAt);
+        var task = lease.Task;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await RecordOnceAsync(lease, outcome);
+                return;
+            }
+            catch (Exception e) when (e is not OperationCanceledException && attempt < 5)
+            {
+                logger.LogWarning(e, "Recording the end of task {TaskId} failed (try {Attempt}); trying again", task.Id, attempt);
+                await Task.Delay(RenewalInterval(lease.Duration), clock, leaseLost);
+            }
+        }
     }
 
-    private void Record(TaskRecord task, string owner, Outcome outcome)
+    private async Task RecordOnceAsync(TaskLease lease, RunOutcome outcome)
     {
-        if (outcome.Kind == "postponed")
+        var task = lease.Task;
+        if (outcome is RunOutcome.Postponed postponed)
         {
-            if (queue.Postpone(task, owner, outcome.AvailableAt))
+            if (await lease.PostponeAsync(postponed.AvailableAtMs))
                 logger.LogInformation("Task {TaskId} back in the queue until {At:o}: {Message}", task.Id,
-                    DateTimeOffset.FromUnixTimeMilliseconds(outcome.AvailableAt), outcome.Message);
+                    DateTimeOffset.FromUnixTimeMilliseconds(postponed.AvailableAtMs), postponed.Reason);
             else
                 logger.LogWarning("Task {TaskId} found its backends busy after its lease passed to another worker", task.Id);
             return;
         }
-        var recorded = outcome.Kind switch
-        {
-            "success" => queue.Succeed(task, owner, outcome.Results!, outcome.BackendUsage),
-            "cancel" => queue.EndCancelled(task, owner),
-            _ => queue.Fail(task, owner, outcome.Code!, outcome.Message!, outcome.PromptTips),
-        };
-        if (recorded is not null) TaskMetrics.RecordFinished(task, recorded, catalog.Find(task.Endpoint)?.Engine?.Name, outcome.Code ?? "");
-        if (recorded == TaskStatuses.Failed) Activity.Current.Failed(outcome.Code!, outcome.Message);
+        var recorded = await lease.FinishAsync(outcome);
+        var failure = outcome as RunOutcome.Failed;
+        if (recorded is not null) TaskMetrics.RecordFinished(task, recorded, catalog.Find(task.Endpoint)?.Engine?.Name, failure?.ErrorCode ?? "");
+        if (recorded == TaskStatuses.Failed && failure is not null) Activity.Current.Failed(failure.ErrorCode, failure.ErrorMessage);
         if (recorded is null) logger.LogWarning("Task {TaskId} finished here after its lease passed to another worker; outcome dropped", task.Id);
         else if (recorded == TaskStatuses.Cancel) logger.LogInformation("Task {TaskId} cancelled at the caller's request", task.Id);
-        else if (recorded == TaskStatuses.Failed) logger.LogInformation("Task {TaskId} failed: {Code} {Message}", task.Id, outcome.Code, outcome.Message);
+        else if (outcome is RunOutcome.Failed failed)
+            logger.LogInformation("Task {TaskId} failed: {Code} {Message}", task.Id, failed.ErrorCode, failed.ErrorMessage);
     }
 
-    private async Task<Outcome> ExecuteAsync(TaskRecord task, IProgress<EngineProgress> progress, CancellationToken cancellationToken)
+    private async Task<RunOutcome> ExecuteAsync(TaskRecord task, IProgress<EngineProgress> progress, CancellationToken cancellationToken)
     {
         var max = options.Value.Queue.MaxAttempts;
         if (task.Attempts > max)
-            return Outcome.Failure(RunHubErrorCodes.InternalError, $"the task was started {max} times without finishing; giving up");
+            return new RunOutcome.Failed(RunHubErrorCodes.InternalError, $"the task was started {max} times without finishing; giving up");
         var model = catalog.Find(task.Endpoint);
-        if (model is null) return Outcome.Failure(RunHubErrorCodes.ServiceUnavailable, $"{task.Endpoint} is no longer in this server's catalog");
+        if (model is null) return new RunOutcome.Failed(RunHubErrorCodes.ServiceUnavailable, $"{task.Endpoint} is no longer in this server's catalog");
 
         using var parameters = JsonDocument.Parse(task.Parameters);
         var inputs = new List<MediaInput>();
@@ -137,7 +153,7 @@ public sealed class TaskRunner(
         }
         catch (InputRejectedException e)
         {
-            return Outcome.Failure(RunHubErrorCodes.InputNotReadable, e.Message);
+            return new RunOutcome.Failed(RunHubErrorCodes.InputNotReadable, e.Message);
         }
 
         var values = parameters.RootElement.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.Clone());
@@ -150,7 +166,7 @@ public sealed class TaskRunner(
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            return Outcome.Failure(RunHubErrorCodes.TaskTimedOut, $"the task did not finish within its deadline of {model.Timeout.TotalSeconds:0} s");
+            return new RunOutcome.Failed(RunHubErrorCodes.TaskTimedOut, $"the task did not finish within its deadline of {model.Timeout.TotalSeconds:0} s");
         }
         catch (BackendsBusyException e)
         {
@@ -158,23 +174,23 @@ public sealed class TaskRunner(
         }
         catch (EngineException e)
         {
-            return Outcome.Failure(e.ErrorCode, e.Message, e.NodeErrors is { } nodeErrors ? PromptTips.Refused(nodeErrors, e.Message) : null);
+            return new RunOutcome.Failed(e.ErrorCode, e.Message, e.NodeErrors is { } nodeErrors ? PromptTips.Refused(nodeErrors, e.Message) : null);
         }
 
         var usage = output.BackendUsage is { Length: <= MaxBackendUsageChars } u ? u : null;
         using var storing = TaskTracing.StartStep("runhub.results.store", task.Id);
-        return Outcome.Success(await StoreAsync(output, cancellationToken), usage);
+        return new RunOutcome.Succeeded(await StoreAsync(output, cancellationToken), usage);
     }
 
     /// <summary>Back to the queue until a backend has room — but never past the model's deadline, counted from the first start.</summary>
-    private static Outcome WaitForBackends(TaskRecord task, ModelEntry model, BackendsBusyException busy)
+    private RunOutcome WaitForBackends(TaskRecord task, ModelEntry model, BackendsBusyException busy)
     {
-        var now = Clock.NowMs();
+        var now = clock.NowMs();
         var availableAt = now + (long)Math.Ceiling(busy.RetryAfter.TotalMilliseconds);
         var gaveUpAt = (task.StartedAt ?? now) + (long)model.Timeout.TotalMilliseconds;
         return availableAt >= gaveUpAt
-            ? Outcome.Failure(RunHubErrorCodes.TaskTimedOut, $"the task did not finish within its deadline of {model.Timeout.TotalSeconds:0} s: {busy.Message}")
-            : Outcome.Postponed(availableAt, busy.Message);
+            ? new RunOutcome.Failed(RunHubErrorCodes.TaskTimedOut, $"the task did not finish within its deadline of {model.Timeout.TotalSeconds:0} s: {busy.Message}")
+            : new RunOutcome.Postponed(availableAt, busy.Message);
     }
 
     private async Task<string> StoreAsync(EngineOutput output, CancellationToken cancellationToken)
@@ -201,15 +217,15 @@ public sealed class TaskRunner(
     /// Renews the lease every <see cref="RenewalInterval"/> until the run ends; cancels the run when the lease is lost,
     /// and cancels the engine (but keeps the lease) when the caller asked to cancel the task.
     /// </summary>
-    private async Task RenewWhileRunningAsync(TaskRecord task, string owner, TimeSpan lease, CancellationTokenSource leaseLost,
-        CancellationTokenSource cancelled)
+    private async Task RenewWhileRunningAsync(TaskLease lease, CancellationTokenSource leaseLost, CancellationTokenSource cancelled)
     {
-        using var timer = new PeriodicTimer(RenewalInterval(lease));
+        var task = lease.Task;
+        using var timer = new PeriodicTimer(RenewalInterval(lease.Duration), clock);
         try
         {
             while (await timer.WaitForNextTickAsync(leaseLost.Token))
             {
-                switch (queue.Renew(task.Id, owner, lease))
+                switch (await lease.RenewAsync(leaseLost.Token))
                 {
                     case LeaseState.Held:
                         continue;
@@ -221,6 +237,7 @@ public sealed class TaskRunner(
                         }
                         continue;
                     default:
+                        logger.LogWarning("Task {TaskId}: its lease was lost (claimed again elsewhere); stopping this run", task.Id);
                         await leaseLost.CancelAsync();
                         return;
                 }

@@ -10,7 +10,7 @@ namespace RunHub.Tasks;
 public sealed class TaskWorkers(TaskQueue queue, TaskRunner runner, TaskSignal signal, IOptions<RunHubOptions> options,
     ILogger<TaskWorkers> logger) : BackgroundService
 {
-    /// <summary>This process's identity as a lease owner.</summary>
+    /// <summary>This process's name as a lease owner, for the operator (each claim is fenced by its own token).</summary>
     public string Owner { get; } = Environment.MachineName + "-" + Environment.ProcessId + "-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
@@ -29,13 +29,13 @@ public sealed class TaskWorkers(TaskQueue queue, TaskRunner runner, TaskSignal s
         {
             try
             {
-                var task = queue.Claim(Owner, lease);
-                if (task is null)
+                var claimed = await queue.ClaimAsync(Owner, lease, stopping);
+                if (claimed is null)
                 {
                     await signal.WaitAsync(poll, stopping);
                     continue;
                 }
-                await runner.RunAsync(task, Owner, stopping);
+                await runner.RunAsync(claimed, stopping);
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {

@@ -14,7 +14,7 @@ public sealed class AccountStatusTests : IAsyncLifetime
     [Fact]
     public async Task Account_status_by_body_apikey_answers_in_runninghubs_envelope()
     {
-        var caller = _server.NewCaller(balance: 0.91m);
+        var caller = await _server.NewCallerAsync(balance: 0.91m);
         var status = await caller.PostAsync("/uc/openapi/accountStatus", JsonSerializer.Serialize(new { apikey = caller.ApiKey }), sendKey: false);
         Assert.Equal(0, (int)status["code"]!);
         Assert.Equal("success", (string)status["msg"]!);
@@ -29,7 +29,7 @@ public sealed class AccountStatusTests : IAsyncLifetime
     [Fact]
     public async Task Account_status_by_bearer_counts_unfinished_tasks()
     {
-        var caller = _server.NewCaller();
+        var caller = await _server.NewCallerAsync();
         await caller.SubmitAsync("rhart-image-g-1.5/text-to-image", new { prompt = "slow task one", aspectRatio = "1:1" });
         await caller.SubmitAsync("rhart-image-g-1.5/text-to-image", new { prompt = "slow task two", aspectRatio = "1:1" });
         var status = await caller.PostAsync("/uc/openapi/accountStatus", "");
@@ -40,7 +40,7 @@ public sealed class AccountStatusTests : IAsyncLifetime
     [Fact]
     public async Task Account_status_with_a_bad_key_is_code_1002_and_wrong_method_1009()
     {
-        var caller = _server.NewCaller();
+        var caller = await _server.NewCallerAsync();
         var status = await caller.PostAsync("/uc/openapi/accountStatus", JsonSerializer.Serialize(new { apikey = new string('0', 32) }), sendKey: false);
         Assert.Equal(1002, (int)status["code"]!);
         Assert.Null(status["data"]);

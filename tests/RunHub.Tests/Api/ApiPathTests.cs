@@ -20,7 +20,7 @@ public sealed class ApiPathTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _server = await TestServer.StartAsync();
-        _caller = _server.NewCaller();
+        _caller = await _server.NewCallerAsync();
     }
 
     public async Task DisposeAsync() => await _server.DisposeAsync();

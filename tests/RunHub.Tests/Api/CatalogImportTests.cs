@@ -18,7 +18,7 @@ public sealed class CatalogImportTests : IAsyncLifetime
     [Fact]
     public async Task An_imported_model_validates_requests_then_answers_1010_without_an_engine_and_charges_nothing()
     {
-        var caller = _server.NewCaller(balance: 5m);
+        var caller = await _server.NewCallerAsync(balance: 5m);
         const string endpoint = "rhart-image-g-1.5-official/text-to-image";
         var invalid = await caller.SubmitAsync(endpoint, new { prompt = "a quiet harbour", size = "999*999", quality = "high" });
         Assert.Equal("1007", (string)invalid["errorCode"]!);
@@ -32,7 +32,7 @@ public sealed class CatalogImportTests : IAsyncLifetime
     [Fact]
     public async Task The_shipped_seed_models_stay_served_beside_the_imported_registry()
     {
-        var caller = _server.NewCaller();
+        var caller = await _server.NewCallerAsync();
         var submitted = await caller.SubmitAsync("rhart-image-g-1.5/text-to-image", new { prompt = "still on the sandbox", aspectRatio = "1:1" });
         Assert.Equal("SUCCESS", (string)(await caller.WaitAsync((string)submitted["taskId"]!))["status"]!);
     }

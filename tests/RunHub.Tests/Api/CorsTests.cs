@@ -26,7 +26,7 @@ public sealed class CorsTests
     public async Task A_configured_origin_may_preflight_and_call_with_a_bearer_key_and_others_may_not()
     {
         await using var server = await TestServer.StartAsync(new Dictionary<string, string?> { ["Api:CorsOrigins:0"] = App });
-        var caller = server.NewCaller();
+        var caller = await server.NewCallerAsync();
         using var preflight = await PreflightAsync(server, "/openapi/v2/rhart-image-g-1.5/text-to-image", App);
         Assert.Equal(HttpStatusCode.NoContent, preflight.StatusCode);
         Assert.Equal(App, preflight.Headers.GetValues("Access-Control-Allow-Origin").Single());

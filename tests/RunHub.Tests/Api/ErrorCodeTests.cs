@@ -19,7 +19,7 @@ public sealed class ErrorCodeTests : IAsyncLifetime
     [Fact]
     public async Task Submit_without_a_key_is_1002_and_creates_no_task()
     {
-        var caller = _server.NewCaller();
+        var caller = await _server.NewCallerAsync();
         var answer = await caller.PostAsync("/openapi/v2/" + Edit, "{}", sendKey: false);
         AssertError(answer, "1002", "API key");
     }
@@ -27,7 +27,7 @@ public sealed class ErrorCodeTests : IAsyncLifetime
     [Fact]
     public async Task Submit_with_an_unknown_key_is_1002()
     {
-        var caller = _server.NewCaller();
+        var caller = await _server.NewCallerAsync();
         AssertError(await caller.PostAsync("/openapi/v2/" + Edit, "{}", key: new string('a', 32)), "1002", "invalid");
         AssertError(await caller.PostAsync("/openapi/v2/" + Edit, "{}", key: "short"), "1002", "invalid");
     }
@@ -35,16 +35,16 @@ public sealed class ErrorCodeTests : IAsyncLifetime
     [Fact]
     public async Task A_revoked_key_is_refused_at_once()
     {
-        var caller = _server.NewCaller();
+        var caller = await _server.NewCallerAsync();
         Assert.Equal("", (string)(await caller.SubmitAsync(Edit, ValidEdit))["errorCode"]!);
-        Assert.True(_server.Accounts.RevokeKey(caller.ApiKey));
+        Assert.True(await _server.Accounts.RevokeKeyAsync(caller.ApiKey));
         AssertError(await caller.SubmitAsync(Edit, ValidEdit), "1002", "revoked");
     }
 
     [Fact]
     public async Task Unknown_endpoint_is_1001_naming_it()
     {
-        var caller = _server.NewCaller();
+        var caller = await _server.NewCallerAsync();
         AssertError(await caller.SubmitAsync("no-such-model/edit", ValidEdit), "1001", "no-such-model/edit");
         AssertError(await caller.SubmitAsync("a/b/c/d", ValidEdit), "1001", "a/b/c/d");
     }
@@ -55,7 +55,7 @@ public sealed class ErrorCodeTests : IAsyncLifetime
     [InlineData("DELETE", "/openapi/v2/query")]
     public async Task Wrong_http_method_is_1009_with_http_200(string method, string path)
     {
-        var caller = _server.NewCaller();
+        var caller = await _server.NewCallerAsync();
         using var request = new HttpRequestMessage(new HttpMethod(method), path);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", caller.ApiKey);
         AssertError(await caller.SendAsync(request), "1009", method);
@@ -67,7 +67,7 @@ public sealed class ErrorCodeTests : IAsyncLifetime
     [InlineData("")]
     public async Task Malformed_json_body_is_1007(string body)
     {
-        var caller = _server.NewCaller();
+        var caller = await _server.NewCallerAsync();
         AssertError(await caller.PostAsync("/openapi/v2/" + Edit, body), "1007", "body");
         AssertError(await caller.PostAsync("/openapi/v2/query", body), "1007", "body");
     }
@@ -75,7 +75,7 @@ public sealed class ErrorCodeTests : IAsyncLifetime
     [Fact]
     public async Task Invalid_parameters_are_1007_naming_the_field_and_the_rule()
     {
-        var caller = _server.NewCaller();
+        var caller = await _server.NewCallerAsync();
         var answer = await caller.SubmitAsync(Edit, new { prompt = "abcd", imageUrls = new[] { "https://example.com/a.png" }, aspectRatio = "2:3" });
         AssertError(answer, "1007", "prompt: length 4 is below the minimum of 5");
         answer = await caller.SubmitAsync(Edit, new { prompt = "a valid prompt", imageUrls = new[] { "https://example.com/a.png" }, aspectRatio = "4:5" });
@@ -88,15 +88,15 @@ public sealed class ErrorCodeTests : IAsyncLifetime
     [Fact]
     public async Task Query_of_a_task_that_does_not_exist_is_1004()
     {
-        var caller = _server.NewCaller();
+        var caller = await _server.NewCallerAsync();
         AssertError(await caller.QueryAsync("1999999999999999999"), "1004", "not found");
     }
 
     [Fact]
     public async Task Query_of_another_accounts_task_is_not_found_exactly_like_a_missing_one()
     {
-        var owner = _server.NewCaller(name: "owner");
-        var stranger = _server.NewCaller(name: "stranger");
+        var owner = await _server.NewCallerAsync(name: "owner");
+        var stranger = await _server.NewCallerAsync(name: "stranger");
         var taskId = (string)(await owner.SubmitAsync(Edit, ValidEdit))["taskId"]!;
         var theirs = await stranger.QueryAsync(taskId);
         AssertError(theirs, "1004", "not found");
@@ -108,14 +108,14 @@ public sealed class ErrorCodeTests : IAsyncLifetime
     [Fact]
     public async Task Query_without_a_task_id_is_1007()
     {
-        var caller = _server.NewCaller();
+        var caller = await _server.NewCallerAsync();
         AssertError(await caller.PostAsync("/openapi/v2/query", "{}"), "1007", "taskId");
     }
 
     [Fact]
     public async Task A_wallet_that_cannot_cover_the_price_gets_812_and_no_task()
     {
-        var caller = _server.NewCaller(balance: 0.02m);
+        var caller = await _server.NewCallerAsync(balance: 0.02m);
         var answer = await caller.SubmitAsync(Edit, ValidEdit);
         AssertError(answer, "812", "0.03");
         Assert.Equal(0.02m, await caller.BalanceAsync());
@@ -126,7 +126,7 @@ public sealed class ErrorCodeTests : IAsyncLifetime
     [Fact]
     public async Task Errors_keep_the_task_object_shape_with_empty_task_id_and_status()
     {
-        var caller = _server.NewCaller();
+        var caller = await _server.NewCallerAsync();
         var answer = await caller.SubmitAsync("no-such-model", ValidEdit);
         Assert.Equal("", (string)answer["taskId"]!);
         Assert.Equal("", (string)answer["status"]!);
@@ -148,7 +148,7 @@ public sealed class ErrorCodeTests : IAsyncLifetime
     public async Task Refusals_no_retry_can_fix_say_so_in_the_words_runninghubs_client_checks_before_retrying()
     {
         // RunningHub's ComfyUI client retries a refused submit unless its message holds one of these words.
-        var caller = _server.NewCaller(balance: 0m);
+        var caller = await _server.NewCallerAsync(balance: 0m);
         Assert.StartsWith("unauthorized: ", (string)(await caller.PostAsync("/openapi/v2/" + Edit, "{}", sendKey: false))["errorMessage"]!);
         Assert.StartsWith("invalid parameter: ", (string)(await caller.SubmitAsync(Edit, new { prompt = "abc" }))["errorMessage"]!);
         Assert.StartsWith("bad request: ", (string)(await caller.SubmitAsync("no/such/model", ValidEdit))["errorMessage"]!);
@@ -165,7 +165,7 @@ public sealed class ErrorCodeTests : IAsyncLifetime
     [Fact]
     public async Task Non_json_content_type_with_a_json_body_is_still_accepted()
     {
-        var caller = _server.NewCaller();
+        var caller = await _server.NewCallerAsync();
         using var request = new HttpRequestMessage(HttpMethod.Post, "/openapi/v2/rhart-image-g-1.5/text-to-image")
         {
             Content = new StringContent("{\"prompt\":\"plain text body\",\"aspectRatio\":\"1:1\"}", Encoding.UTF8, "text/plain"),

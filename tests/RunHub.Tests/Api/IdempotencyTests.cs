@@ -22,7 +22,7 @@ public sealed class IdempotencyTests : IAsyncLifetime
     [Fact]
     public async Task The_same_key_and_request_return_the_same_task_and_charge_once()
     {
-        var caller = _server.NewCaller(balance: 1m);
+        var caller = await _server.NewCallerAsync(balance: 1m);
         var first = await SubmitAsync(caller, "retry-1", new { prompt = "charged only once", aspectRatio = "1:1" });
         var (second, replayed) = await SubmitWithHeadersAsync(caller, "retry-1", new { prompt = "charged only once", aspectRatio = "1:1" });
         Assert.Equal("", (string)first["errorCode"]!);
@@ -34,7 +34,7 @@ public sealed class IdempotencyTests : IAsyncLifetime
     [Fact]
     public async Task The_same_key_with_a_different_request_is_1007_naming_the_key()
     {
-        var caller = _server.NewCaller(balance: 1m);
+        var caller = await _server.NewCallerAsync(balance: 1m);
         await SubmitAsync(caller, "reused", new { prompt = "the first request", aspectRatio = "1:1" });
         var other = await SubmitAsync(caller, "reused", new { prompt = "a different request", aspectRatio = "1:1" });
         Assert.Equal("1007", (string)other["errorCode"]!);
@@ -45,8 +45,8 @@ public sealed class IdempotencyTests : IAsyncLifetime
     [Fact]
     public async Task Keys_belong_to_their_account()
     {
-        var one = _server.NewCaller(balance: 1m, name: "one");
-        var two = _server.NewCaller(balance: 1m, name: "two");
+        var one = await _server.NewCallerAsync(balance: 1m, name: "one");
+        var two = await _server.NewCallerAsync(balance: 1m, name: "two");
         var a = await SubmitAsync(one, "shared-key", new { prompt = "the same words", aspectRatio = "1:1" });
         var b = await SubmitAsync(two, "shared-key", new { prompt = "the same words", aspectRatio = "1:1" });
         Assert.NotEqual((string)a["taskId"]!, (string)b["taskId"]!);
@@ -56,7 +56,7 @@ public sealed class IdempotencyTests : IAsyncLifetime
     [Fact]
     public async Task A_key_older_than_24_hours_starts_a_new_task()
     {
-        var caller = _server.NewCaller(balance: 1m);
+        var caller = await _server.NewCallerAsync(balance: 1m);
         var first = await SubmitAsync(caller, "day-old", new { prompt = "yesterday's request", aspectRatio = "1:1" });
         using (var db = _server.Services.GetRequiredService<SqliteDatabase>().Open())
             db.Execute("UPDATE idempotency_keys SET created_at = created_at - 25 * 3600 * 1000 WHERE key = 'day-old'");
@@ -68,10 +68,10 @@ public sealed class IdempotencyTests : IAsyncLifetime
     [Fact]
     public async Task A_refused_submit_leaves_its_key_unused()
     {
-        var caller = _server.NewCaller(balance: 0.01m);
+        var caller = await _server.NewCallerAsync(balance: 0.01m);
         var poor = await SubmitAsync(caller, "after-topup", new { prompt = "not enough money yet", aspectRatio = "1:1" });
         Assert.Equal("812", (string)poor["errorCode"]!);
-        _server.Accounts.TopUp(caller.AccountId, RunHub.Accounts.Money.FromDecimal(1m));
+        await _server.Accounts.TopUpAsync(caller.AccountId, RunHub.Accounts.Money.FromDecimal(1m));
         var paid = await SubmitAsync(caller, "after-topup", new { prompt = "not enough money yet", aspectRatio = "1:1" });
         Assert.Equal("", (string)paid["errorCode"]!);
     }
@@ -79,7 +79,7 @@ public sealed class IdempotencyTests : IAsyncLifetime
     [Fact]
     public async Task Concurrent_retries_with_one_key_create_one_task()
     {
-        var caller = _server.NewCaller(balance: 1m);
+        var caller = await _server.NewCallerAsync(balance: 1m);
         var answers = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ =>
             SubmitAsync(caller, "burst", new { prompt = "sent ten times at once", aspectRatio = "1:1" })));
         Assert.Single(answers.Select(a => (string)a["taskId"]!).Distinct());
@@ -89,7 +89,7 @@ public sealed class IdempotencyTests : IAsyncLifetime
     [Fact]
     public async Task A_malformed_key_is_1007()
     {
-        var caller = _server.NewCaller();
+        var caller = await _server.NewCallerAsync();
         var answer = await SubmitAsync(caller, "has spaces in it", new { prompt = "bad key header", aspectRatio = "1:1" });
         Assert.Equal("1007", (string)answer["errorCode"]!);
         Assert.Contains("Idempotency-Key", (string)answer["errorMessage"]!);

@@ -47,7 +47,7 @@ public sealed class InputSafetyTests : IAsyncLifetime
     public async Task Private_network_inputs_fail_with_1013_send_no_request_and_refund(string template)
     {
         var port = ((IPEndPoint)_listener.LocalEndpoint).Port;
-        var caller = _server.NewCaller(balance: 1m);
+        var caller = await _server.NewCallerAsync(balance: 1m);
         var submitted = await caller.SubmitAsync("rhart-image-g-1.5/edit",
             new { prompt = "fetch something private", imageUrls = new[] { template.Replace("{port}", port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal) }, aspectRatio = "1:1" });
         Assert.Equal("", (string)submitted["errorCode"]!);
@@ -62,7 +62,7 @@ public sealed class InputSafetyTests : IAsyncLifetime
     [Fact]
     public async Task A_data_uri_of_an_unaccepted_format_fails_with_1013_naming_the_format()
     {
-        var caller = _server.NewCaller(balance: 1m);
+        var caller = await _server.NewCallerAsync(balance: 1m);
         var gif = "data:image/gif;base64," + Convert.ToBase64String("GIF89a\u0001\u0000\u0001\u0000\u0000\u0000\u0000;"u8.ToArray());
         var submitted = await caller.SubmitAsync("rhart-image-g-1.5/edit", new { prompt = "a gif is not accepted", imageUrls = new[] { gif }, aspectRatio = "1:1" });
         var done = await caller.WaitAsync((string)submitted["taskId"]!);

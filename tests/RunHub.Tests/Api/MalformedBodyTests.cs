@@ -23,7 +23,7 @@ public sealed class MalformedBodyTests(MalformedBodyTests.Server server) : IClas
         public async Task InitializeAsync()
         {
             Instance = await TestServer.StartAsync(new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Debug" }, configureServices: Log.AddTo);
-            Caller = Instance.NewCaller(balance: 100m);
+            Caller = await Instance.NewCallerAsync(balance: 100m);
         }
 
         public async Task DisposeAsync() => await Instance.DisposeAsync();

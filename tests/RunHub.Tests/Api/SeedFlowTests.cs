@@ -16,7 +16,7 @@ public sealed class SeedFlowTests : IAsyncLifetime
     [Fact]
     public async Task Seed_edit_with_an_uploaded_image_succeeds_with_a_2x3_png_and_charges_the_price()
     {
-        var caller = _server.NewCaller(balance: 1m);
+        var caller = await _server.NewCallerAsync(balance: 1m);
         var upload = await caller.UploadAsync(TestImages.Png(600, 400), "input.png", "image/png");
         Assert.Equal(0, (int)upload["code"]!);
         var imageUrl = (string)upload["data"]!["download_url"]!;
@@ -42,7 +42,7 @@ public sealed class SeedFlowTests : IAsyncLifetime
     [Fact]
     public async Task Text_to_image_with_auto_aspect_succeeds_with_a_square_png()
     {
-        var caller = _server.NewCaller();
+        var caller = await _server.NewCallerAsync();
         var submitted = await caller.SubmitAsync("rhart-image-g-1.5/text-to-image", new { prompt = "a lighthouse at dawn", aspectRatio = "auto" });
         var done = await caller.WaitAsync((string)submitted["taskId"]!);
         Assert.Equal("SUCCESS", (string)done["status"]!);
@@ -53,7 +53,7 @@ public sealed class SeedFlowTests : IAsyncLifetime
     [Fact]
     public async Task Task_object_has_every_field_with_the_documented_shapes()
     {
-        var caller = _server.NewCaller();
+        var caller = await _server.NewCallerAsync();
         var submitted = await caller.SubmitAsync("rhart-image-g-1.5/edit",
             new { prompt = "make it look like winter", imageUrls = new[] { TestImages.DataUri(TestImages.Png(64, 64)) }, aspectRatio = "1:1" });
         foreach (var field in new[] { "taskId", "status", "errorCode", "errorMessage", "results", "clientId", "promptTips", "usage" })
@@ -76,7 +76,7 @@ public sealed class SeedFlowTests : IAsyncLifetime
     [Fact]
     public async Task Task_ids_are_unique_and_time_ordered()
     {
-        var caller = _server.NewCaller();
+        var caller = await _server.NewCallerAsync();
         var ids = new List<string>();
         for (var i = 0; i < 5; i++)
             ids.Add((string)(await caller.SubmitAsync("rhart-image-g-1.5/text-to-image", new { prompt = "ordered ids " + i, aspectRatio = "1:1" }))["taskId"]!);

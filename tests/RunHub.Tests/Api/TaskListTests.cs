@@ -15,8 +15,8 @@ public sealed class TaskListTests
     public async Task The_task_list_holds_the_callers_own_tasks_newest_first_and_pages_by_cursor()
     {
         await using var server = await TestServer.StartAsync();
-        var caller = server.NewCaller();
-        var stranger = server.NewCaller();
+        var caller = await server.NewCallerAsync();
+        var stranger = await server.NewCallerAsync();
         var ids = new List<string>();
         for (var i = 0; i < 3; i++) ids.Add((string)(await caller.SubmitAsync(TextToImage, new { prompt = $"a lighthouse {i}", aspectRatio = "1:1" }))["taskId"]!);
         await caller.WaitAsync(ids[^1]);
@@ -39,7 +39,7 @@ public sealed class TaskListTests
     public async Task A_malformed_list_request_is_refused_naming_each_parameter_and_a_bad_key_with_1002()
     {
         await using var server = await TestServer.StartAsync();
-        var caller = server.NewCaller();
+        var caller = await server.NewCallerAsync();
 
         var refused = await ListAsync(caller, "?limit=500&status=DONE&since=yesterday&cursor=abc");
         Assert.Equal(1007, (int)refused["code"]!);
@@ -54,7 +54,7 @@ public sealed class TaskListTests
     public async Task ListTasksAsync_and_runhub_tasks_follow_the_cursor_to_the_last_page()
     {
         await using var server = await TestServer.StartAsync();
-        var caller = server.NewCaller();
+        var caller = await server.NewCallerAsync();
         var ids = new List<string>();
         for (var i = 0; i < 3; i++) ids.Add((string)(await caller.SubmitAsync(TextToImage, new { prompt = $"a harbour {i}", aspectRatio = "2:3" }))["taskId"]!);
         using var client = Clients.For(server, caller);

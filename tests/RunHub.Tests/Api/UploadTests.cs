@@ -14,7 +14,7 @@ public sealed class UploadTests : IAsyncLifetime
     [Fact]
     public async Task Upload_answers_runninghubs_envelope_and_the_download_url_serves_the_file()
     {
-        var caller = _server.NewCaller();
+        var caller = await _server.NewCallerAsync();
         var png = TestImages.Png(40, 30);
         var answer = await caller.UploadAsync(png, "photo.png", "image/png");
         Assert.Equal(0, (int)answer["code"]!);
@@ -36,7 +36,7 @@ public sealed class UploadTests : IAsyncLifetime
     [Fact]
     public async Task Upload_type_and_extension_follow_the_content_not_the_name()
     {
-        var caller = _server.NewCaller();
+        var caller = await _server.NewCallerAsync();
         var answer = await caller.UploadAsync(TestImages.Jpeg(20, 20), "misnamed.png");
         Assert.EndsWith(".jpg", (string)answer["data"]!["fileName"]!);
         using var download = await _server.Http.GetAsync((string)answer["data"]!["download_url"]!);
@@ -46,7 +46,7 @@ public sealed class UploadTests : IAsyncLifetime
     [Fact]
     public async Task Upload_over_the_limit_is_1008()
     {
-        var caller = _server.NewCaller();
+        var caller = await _server.NewCallerAsync();
         var answer = await caller.UploadAsync(new byte[1024 * 1024 + 10], "big.bin");
         Assert.Equal(1008, (int)answer["code"]!);
         Assert.Contains("1 MB", (string)answer["message"]!);
@@ -55,7 +55,7 @@ public sealed class UploadTests : IAsyncLifetime
     [Fact]
     public async Task Upload_without_a_file_field_or_key_is_refused()
     {
-        var caller = _server.NewCaller();
+        var caller = await _server.NewCallerAsync();
         using var form = new MultipartFormDataContent { { new ByteArrayContent([1, 2, 3]), "wrongfield", "a.bin" } };
         using var request = new HttpRequestMessage(HttpMethod.Post, "/openapi/v2/media/upload/binary") { Content = form };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", caller.ApiKey);

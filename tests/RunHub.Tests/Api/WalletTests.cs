@@ -21,7 +21,7 @@ public sealed class WalletTests : IAsyncLifetime
     [Fact]
     public async Task Concurrent_submits_from_one_wallet_never_overdraw_it()
     {
-        var caller = _server.NewCaller(balance: 0.30m);
+        var caller = await _server.NewCallerAsync(balance: 0.30m);
         var submits = Enumerable.Range(0, 40).Select(i =>
             caller.SubmitAsync("rhart-image-g-1.5/text-to-image", new { prompt = "parallel submit " + i, aspectRatio = "1:1" }));
         var answers = await Task.WhenAll(submits);
@@ -38,7 +38,7 @@ public sealed class WalletTests : IAsyncLifetime
     [Fact]
     public async Task A_failed_task_releases_its_charge()
     {
-        var caller = _server.NewCaller(balance: 1m);
+        var caller = await _server.NewCallerAsync(balance: 1m);
         // A loopback input is refused by the SSRF guard, so the task fails after it was charged.
         var submitted = await caller.SubmitAsync("rhart-image-g-1.5/edit",
             new { prompt = "this input is refused", imageUrls = new[] { "http://127.0.0.1:9/a.png" }, aspectRatio = "1:1" });
@@ -54,7 +54,7 @@ public sealed class WalletTests : IAsyncLifetime
     [Fact]
     public async Task Balance_is_held_while_a_task_runs_and_charged_once_when_it_succeeds()
     {
-        var caller = _server.NewCaller(balance: 1m);
+        var caller = await _server.NewCallerAsync(balance: 1m);
         var submitted = await caller.SubmitAsync("rhart-image-g-1.5/text-to-image", new { prompt = "held then charged", aspectRatio = "3:2" });
         Assert.Equal(0.97m, await caller.BalanceAsync());
         await caller.WaitAsync((string)submitted["taskId"]!);

@@ -132,7 +132,7 @@ public sealed class OpenApiDocumentTests : IAsyncLifetime
     [Fact]
     public async Task The_documented_task_object_is_what_submit_and_query_answer()
     {
-        var caller = _server.NewCaller();
+        var caller = await _server.NewCallerAsync();
         var submitted = await caller.SubmitAsync("rhart-image-g-1.5/text-to-image", new { prompt = "a lighthouse at dawn", aspectRatio = "1:1" });
         var done = await caller.WaitAsync((string)submitted["taskId"]!);
         var schema = _document["components"]!["schemas"]!["TaskObject"]!;

@@ -15,7 +15,7 @@ public sealed class CancelAndProgressTests
         var engine = new ScriptedEngine().Then("http://a", ScriptedEngine.Hang);
         await using var run = await DispatchServer.StartAsync(engine, ["http://a"],
             settings: new Dictionary<string, string?> { ["Queue:LeaseSeconds"] = "3" });
-        var caller = run.Server.NewCaller(balance: 1m);
+        var caller = await run.Server.NewCallerAsync(balance: 1m);
         using var client = Clients.For(run.Server, caller);
         var task = await client.SubmitAsync(DispatchCatalog.Endpoint, new { prompt = "a scripted picture", aspectRatio = "1:1" });
         while (engine.Runs.IsEmpty) await Task.Delay(20);
@@ -32,7 +32,7 @@ public sealed class CancelAndProgressTests
     public async Task CancelAsync_of_a_finished_task_throws_the_refusal()
     {
         await using var run = await DispatchServer.StartAsync(new ScriptedEngine(), ["http://a"]);
-        var caller = run.Server.NewCaller();
+        var caller = await run.Server.NewCallerAsync();
         using var client = Clients.For(run.Server, caller);
         var task = await client.RunAsync(DispatchCatalog.Endpoint, new { prompt = "a scripted picture", aspectRatio = "1:1" });
 
@@ -54,7 +54,7 @@ public sealed class CancelAndProgressTests
             return ScriptedEngine.Success();
         });
         await using var run = await DispatchServer.StartAsync(engine, ["http://a"]);
-        var caller = run.Server.NewCaller();
+        var caller = await run.Server.NewCallerAsync();
         using var client = Clients.For(run.Server, caller);
         var seen = new List<TaskProgress>();
         var progress = new Inline<TaskUpdate>(update =>

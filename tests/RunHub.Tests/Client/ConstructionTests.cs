@@ -83,7 +83,7 @@ public sealed class ConstructionTests
     public async Task AddRunHubClient_registers_a_typed_client_that_works_against_the_server()
     {
         await using var server = await TestServer.StartAsync();
-        var caller = server.NewCaller(balance: 3m);
+        var caller = await server.NewCallerAsync(balance: 3m);
         var services = new ServiceCollection();
         services.AddRunHubClient(o =>
         {

@@ -19,7 +19,7 @@ public sealed class ErrorMappingTests : IAsyncLifetime
     [Fact]
     public async Task A_bad_key_is_1002_and_not_retryable()
     {
-        var caller = _server.NewCaller();
+        var caller = await _server.NewCallerAsync();
         using var client = Clients.For(_server, caller, o => o.ApiKey = new string('a', 32));
 
         var error = await Assert.ThrowsAsync<RunHubException>(() => client.SubmitAsync(Edit, ValidEdit));
@@ -34,7 +34,7 @@ public sealed class ErrorMappingTests : IAsyncLifetime
     [Fact]
     public async Task A_client_without_a_key_lists_models_and_is_refused_1002_elsewhere()
     {
-        using var client = Clients.For(_server, _server.NewCaller(), o => o.ApiKey = "");
+        using var client = Clients.For(_server, await _server.NewCallerAsync(), o => o.ApiKey = "");
 
         Assert.Contains(await client.ListModelsAsync(), m => m.Endpoint == Edit);
         var error = await Assert.ThrowsAsync<RunHubException>(() => client.SubmitAsync(Edit, ValidEdit));
@@ -45,7 +45,7 @@ public sealed class ErrorMappingTests : IAsyncLifetime
     [Fact]
     public async Task An_unknown_endpoint_is_1001_naming_it()
     {
-        using var client = Clients.For(_server, _server.NewCaller());
+        using var client = Clients.For(_server, await _server.NewCallerAsync());
         var error = await Assert.ThrowsAsync<RunHubException>(() => client.SubmitAsync("no-such-model/edit", ValidEdit));
         Assert.Equal(RunHubErrorCodes.UnknownEndpoint, error.ErrorCode);
         Assert.Contains("no-such-model/edit", error.Message);
@@ -55,7 +55,7 @@ public sealed class ErrorMappingTests : IAsyncLifetime
     [Fact]
     public async Task Invalid_parameters_are_1007_naming_the_field_and_charge_nothing()
     {
-        var caller = _server.NewCaller(balance: 1m);
+        var caller = await _server.NewCallerAsync(balance: 1m);
         using var client = Clients.For(_server, caller);
 
         var error = await Assert.ThrowsAsync<RunHubException>(() =>
@@ -70,7 +70,7 @@ public sealed class ErrorMappingTests : IAsyncLifetime
     [Fact]
     public async Task Querying_an_unknown_task_is_1004_with_that_task_id()
     {
-        using var client = Clients.For(_server, _server.NewCaller());
+        using var client = Clients.For(_server, await _server.NewCallerAsync());
         var error = await Assert.ThrowsAsync<RunHubException>(() => client.QueryAsync("1999999999999999999"));
         Assert.Equal(RunHubErrorCodes.TaskNotFound, error.ErrorCode);
         Assert.Equal("1999999999999999999", error.TaskId);
@@ -80,7 +80,7 @@ public sealed class ErrorMappingTests : IAsyncLifetime
     [Fact]
     public async Task A_wallet_too_low_for_the_price_is_812_and_not_retryable()
     {
-        using var client = Clients.For(_server, _server.NewCaller(balance: 0.02m));
+        using var client = Clients.For(_server, await _server.NewCallerAsync(balance: 0.02m));
         var error = await Assert.ThrowsAsync<RunHubException>(() => client.SubmitAsync(Edit, ValidEdit));
         Assert.Equal(RunHubErrorCodes.InsufficientBalance, error.ErrorCode);
         Assert.Contains("balance", error.ErrorMessage);
@@ -90,7 +90,7 @@ public sealed class ErrorMappingTests : IAsyncLifetime
     [Fact]
     public async Task An_input_on_a_private_address_fails_the_task_with_1013_and_its_task_id()
     {
-        var caller = _server.NewCaller(balance: 1m);
+        var caller = await _server.NewCallerAsync(balance: 1m);
         using var client = Clients.For(_server, caller);
 
         var error = await Assert.ThrowsAsync<RunHubException>(() => client.RunAsync(Edit,
@@ -108,7 +108,7 @@ public sealed class ErrorMappingTests : IAsyncLifetime
     [Fact]
     public async Task A_failed_task_is_returned_by_query_and_thrown_by_wait()
     {
-        using var client = Clients.For(_server, _server.NewCaller());
+        using var client = Clients.For(_server, await _server.NewCallerAsync());
         var task = await client.SubmitAsync(Edit, new { prompt = "refused at fetch time", imageUrls = new[] { "http://127.0.0.1:9/b.png" }, aspectRatio = "1:1" });
 
         var error = await Assert.ThrowsAsync<RunHubException>(() => client.WaitAsync(task.TaskId));
@@ -123,7 +123,7 @@ public sealed class ErrorMappingTests : IAsyncLifetime
     public async Task A_generation_failure_is_1015_with_the_task_id_and_is_retryable()
     {
         await using var failing = await TestServer.StartAsync(new Dictionary<string, string?> { ["Engines:Sandbox:FailureRate"] = "1" });
-        var caller = failing.NewCaller(balance: 1m);
+        var caller = await failing.NewCallerAsync(balance: 1m);
         using var client = Clients.For(failing, caller);
 
         var error = await Assert.ThrowsAsync<RunHubException>(() =>

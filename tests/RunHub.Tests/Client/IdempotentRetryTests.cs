@@ -20,7 +20,7 @@ public sealed class IdempotentRetryTests : IAsyncLifetime
     [Fact]
     public async Task A_lost_submit_answer_is_resent_with_the_same_key_and_yields_one_task_charged_once()
     {
-        var caller = _server.NewCaller(balance: 10m);
+        var caller = await _server.NewCallerAsync(balance: 10m);
         var loser = new LoseFirstSubmitAnswer(new HttpClientHandler());
         using var client = Clients.For(_server, caller, handler: loser);
         Assert.True(client.ServerHonoursIdempotencyKeys, "a loopback RunHub is assumed to honour keys");
@@ -38,7 +38,7 @@ public sealed class IdempotentRetryTests : IAsyncLifetime
     [Fact]
     public async Task A_lost_submit_answer_is_not_resent_to_a_server_that_does_not_honour_keys()
     {
-        var caller = _server.NewCaller(balance: 10m);
+        var caller = await _server.NewCallerAsync(balance: 10m);
         var loser = new LoseFirstSubmitAnswer(new HttpClientHandler());
         using var client = Clients.For(_server, caller, o => o.ServerHonoursIdempotencyKeys = false, loser);
 
@@ -56,7 +56,7 @@ public sealed class IdempotentRetryTests : IAsyncLifetime
     [Fact]
     public async Task A_caller_resending_with_the_key_from_the_error_gets_the_same_task()
     {
-        var caller = _server.NewCaller(balance: 10m);
+        var caller = await _server.NewCallerAsync(balance: 10m);
         var loser = new LoseFirstSubmitAnswer(new HttpClientHandler());
         using var client = Clients.For(_server, caller, o => o.ServerHonoursIdempotencyKeys = false, loser);
         var parameters = new { prompt = "resumed by the caller", aspectRatio = "1:1" };
@@ -72,7 +72,7 @@ public sealed class IdempotentRetryTests : IAsyncLifetime
     [Fact]
     public async Task Reusing_a_key_with_different_parameters_is_refused_with_1007()
     {
-        using var client = Clients.For(_server, _server.NewCaller());
+        using var client = Clients.For(_server, await _server.NewCallerAsync());
         await client.SubmitAsync(TextToImage, new { prompt = "the first request", aspectRatio = "1:1" }, "my-key-1");
 
         var error = await Assert.ThrowsAsync<RunHubException>(() =>

@@ -16,7 +16,7 @@ public sealed class RunFlowTests : IAsyncLifetime
     [Fact]
     public async Task RunAsync_uploads_a_local_file_submits_waits_and_the_result_downloads_as_a_1024x1536_png()
     {
-        var caller = _server.NewCaller(balance: 1m);
+        var caller = await _server.NewCallerAsync(balance: 1m);
         using var folder = new TempDirectory();
         var input = Path.Combine(folder.Path, "photo.png");
         await File.WriteAllBytesAsync(input, TestImages.Png(600, 400));
@@ -42,7 +42,7 @@ public sealed class RunFlowTests : IAsyncLifetime
     [Fact]
     public async Task Upload_of_a_stream_returns_the_download_url_with_the_servers_name_type_and_size()
     {
-        var caller = _server.NewCaller();
+        var caller = await _server.NewCallerAsync();
         using var client = Clients.For(_server, caller);
         var png = TestImages.Png(40, 30);
         using var stream = new MemoryStream(png);
@@ -60,7 +60,7 @@ public sealed class RunFlowTests : IAsyncLifetime
     [Fact]
     public async Task Submit_returns_the_task_at_once_and_wait_returns_it_successful_with_results()
     {
-        var caller = _server.NewCaller();
+        var caller = await _server.NewCallerAsync();
         using var client = Clients.For(_server, caller);
 
         var submitted = await client.SubmitAsync("rhart-image-g-1.5/text-to-image", new { prompt = "a lighthouse at dawn", aspectRatio = "1:1" });
@@ -77,7 +77,7 @@ public sealed class RunFlowTests : IAsyncLifetime
     [Fact]
     public async Task Account_status_reads_the_wallet_from_uc_openapi_outside_openapi_v2()
     {
-        var caller = _server.NewCaller(balance: 12.5m);
+        var caller = await _server.NewCallerAsync(balance: 12.5m);
         using var client = Clients.For(_server, caller);
 
         var status = await client.GetAccountStatusAsync();
@@ -91,7 +91,7 @@ public sealed class RunFlowTests : IAsyncLifetime
     [Fact]
     public async Task Models_lists_the_catalog_with_parameters_price_and_the_raw_entry()
     {
-        var caller = _server.NewCaller();
+        var caller = await _server.NewCallerAsync();
         using var client = Clients.For(_server, caller);
 
         var models = await client.ListModelsAsync();

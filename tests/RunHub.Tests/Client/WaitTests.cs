@@ -17,7 +17,7 @@ public sealed class WaitTests : IAsyncLifetime
     [Fact]
     public async Task A_wait_past_its_deadline_throws_a_timeout_carrying_the_task_id_and_a_later_wait_finishes_the_task()
     {
-        var caller = _server.NewCaller(balance: 1m);
+        var caller = await _server.NewCallerAsync(balance: 1m);
         using var client = Clients.For(_server, caller);
 
         var timeout = await Assert.ThrowsAsync<RunHubTimeoutException>(() => client.RunAsync(TextToImage,
@@ -36,7 +36,7 @@ public sealed class WaitTests : IAsyncLifetime
     [Fact]
     public async Task Cancelling_a_wait_throws_OperationCanceledException_and_the_task_goes_on()
     {
-        var caller = _server.NewCaller(balance: 1m);
+        var caller = await _server.NewCallerAsync(balance: 1m);
         using var client = Clients.For(_server, caller);
         var task = await client.SubmitAsync(TextToImage, new { prompt = "nobody waits for me", aspectRatio = "1:1" });
         using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
@@ -49,7 +49,7 @@ public sealed class WaitTests : IAsyncLifetime
     [Fact]
     public async Task A_cancelled_run_stops_before_submitting_and_charges_nothing()
     {
-        var caller = _server.NewCaller(balance: 1m);
+        var caller = await _server.NewCallerAsync(balance: 1m);
         using var client = Clients.For(_server, caller);
         using var cancel = new CancellationTokenSource();
         cancel.Cancel();
@@ -63,7 +63,7 @@ public sealed class WaitTests : IAsyncLifetime
     [Fact]
     public async Task Progress_is_reported_when_the_status_changes_and_ends_with_success()
     {
-        var caller = _server.NewCaller();
+        var caller = await _server.NewCallerAsync();
         using var client = Clients.For(_server, caller);
         var updates = new List<TaskUpdate>();
 

@@ -30,7 +30,7 @@ public sealed class NodeFailureTests
         var nodes = await cluster.StartAsync(new() { ["RunHub__Role"] = "api" }, worker, new(worker));
         var (a, b, c) = (nodes[0], nodes[1], nodes[2]);
 
-        var account = new AccountDirectory(store.Database).Create("cluster", Money.FromDecimal(5m));
+        var account = await new AccountDirectory(store.Database, TimeProvider.System).CreateAsync("cluster", Money.FromDecimal(5m));
         using var http = new HttpClient { BaseAddress = new Uri(a.BaseUrl), Timeout = TimeSpan.FromSeconds(30) };
         var onA = new ApiCaller(http, account.AccountId, account.ApiKey);
         var taskIds = new List<string>();

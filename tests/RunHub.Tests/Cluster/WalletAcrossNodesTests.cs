@@ -15,7 +15,7 @@ public sealed class WalletAcrossNodesTests
         var apiOnly = new Dictionary<string, string?>(store.ServerSettings) { ["Role"] = "api" };
         await using var first = await TestServer.StartAsync(apiOnly, store.DataDir);
         await using var second = await TestServer.StartAsync(apiOnly, store.DataDir);
-        var account = first.Accounts.Create("shared wallet", Money.FromDecimal(0.30m));   // ten tasks at 0.03
+        var account = await first.Accounts.CreateAsync("shared wallet", Money.FromDecimal(0.30m));   // ten tasks at 0.03
         var callers = new[] { first, second }.Select(s => new ApiCaller(s.Http, account.AccountId, account.ApiKey)).ToArray();
 
         var answers = await Task.WhenAll(Enumerable.Range(0, 40).Select(i =>

@@ -13,9 +13,9 @@ public sealed class GroupCommitTests
         using (var db = database.Open()) db.Execute("CREATE TABLE items (n INTEGER PRIMARY KEY)");
         await using var commits = new GroupCommit(database);
 
-        var writes = Enumerable.Range(1, 200).Select(n => Task.Run(() => commits.RunAsync((db, tx) =>
+        var writes = Enumerable.Range(1, 200).Select(n => Task.Run(() => commits.RunAsync(async (db, tx) =>
         {
-            db.Execute("INSERT INTO items (n) VALUES (@n)", new { n }, tx);
+            await db.ExecuteAsync("INSERT INTO items (n) VALUES (@n)", new { n }, tx);
             if (n == 77) throw new InvalidOperationException("operation 77 refuses");
             return n;
         }))).ToList();

@@ -11,22 +11,22 @@ public sealed class LedgerTests
     {
         using var store = new TestStore(kind);
         var nodes = Node.Open(store, 3);
-        var account = nodes[0].Accounts.Create("wallet", Money.FromDecimal(10m));
+        var account = await nodes[0].Accounts.CreateAsync("wallet", Money.FromDecimal(10m));
         var price = Money.FromDecimal(0.3m);   // 33 fit in 10.00, the 34th does not
 
         var results = await AtOnce.RunAsync(90, i => nodes[i % nodes.Count].SubmitAsync(account.AccountId, price).GetAwaiter().GetResult());
 
         Assert.Equal(33, results.Count(r => r.Outcome == SubmitOutcome.Created));
         Assert.Equal(57, results.Count(r => r.Outcome == SubmitOutcome.InsufficientBalance));
-        var summary = nodes[2].Accounts.Find(account.AccountId)!;
+        var summary = (await nodes[2].Accounts.FindAsync(account.AccountId))!;
         Assert.Equal(Money.FromDecimal(0.1m), summary.Balance);
         Assert.Equal(Money.FromDecimal(9.9m), summary.Held);
 
         // Finish them on all nodes, some failing: the ledger still sums to the balance and nothing stays held.
         var finished = 0;
-        for (var i = 0; nodes[i % 3].Queue.Claim("worker" + i % 3, TimeSpan.FromMinutes(5)) is { } task; i++)
+        for (var i = 0; await nodes[i % 3].Queue.ClaimAsync("worker" + i % 3, TimeSpan.FromMinutes(5)) is { } lease; i++)
         {
-            Assert.NotNull(i % 4 == 0 ? nodes[i % 3].Queue.Fail(task, "worker" + i % 3, "1015", "failed") : nodes[i % 3].Queue.Succeed(task, "worker" + i % 3, "[]"));
+            Assert.NotNull(await lease.FinishAsync(i % 4 == 0 ? new RunOutcome.Failed("1015", "failed") : new RunOutcome.Succeeded("[]", null)));
             finished++;
         }
         Assert.Equal(33, finished);
@@ -45,7 +45,7 @@ public sealed class LedgerTests
     {
         using var store = new TestStore(kind);
         var nodes = Node.Open(store, 2);
-        var account = nodes[0].Accounts.Create("retries", Money.FromDecimal(5m));
+        var account = await nodes[0].Accounts.CreateAsync("retries", Money.FromDecimal(5m));
         var key = IdempotencyKey.From("retry-1", "test/model", """{"prompt":"a lighthouse"}""", out _)!;
 
         var results = await AtOnce.RunAsync(20, i => nodes[i % 2].SubmitAsync(account.AccountId, Money.FromDecimal(1m), key).GetAwaiter().GetResult());
@@ -53,7 +53,7 @@ public sealed class LedgerTests
         Assert.Single(results, r => r.Outcome == SubmitOutcome.Created);
         Assert.All(results, r => Assert.Contains(r.Outcome, new[] { SubmitOutcome.Created, SubmitOutcome.Replayed }));
         Assert.Single(results.Select(r => r.Task!.Id).Distinct());
-        Assert.Equal(Money.FromDecimal(4m), nodes[1].Accounts.Find(account.AccountId)!.Balance);
+        Assert.Equal(Money.FromDecimal(4m), (await nodes[1].Accounts.FindAsync(account.AccountId))!.Balance);
         foreach (var node in nodes) await node.DisposeAsync();
     }
 }

@@ -11,8 +11,8 @@ public sealed class Node : IAsyncDisposable
     {
         Database = database;
         Commits = new GroupCommit(database);
-        Queue = new TaskQueue(database, Commits, new TaskSignal());
-        Accounts = new AccountDirectory(database);
+        Queue = new TaskQueue(database, Commits, new TaskSignal(), TimeProvider.System);
+        Accounts = new AccountDirectory(database, TimeProvider.System);
     }
 
     public Database Database { get; }

@@ -21,7 +21,7 @@ public sealed class QueueWakeupTests
         await using var api = await TestServer.StartAsync(new Dictionary<string, string?>(store.ServerSettings) { ["Role"] = "api" }, store.DataDir);
         await worker.Services.GetRequiredService<PostgresQueueListener>().Listening;
 
-        var caller = api.NewCaller(balance: 1m);
+        var caller = await api.NewCallerAsync(balance: 1m);
         for (var i = 0; i < 3; i++)
         {
             var submitted = await caller.SubmitAsync(Model, new { prompt = "wake the worker " + i, aspectRatio = "1:1" });
@@ -51,7 +51,7 @@ public sealed class QueueWakeupTests
             await Task.Delay(50);
         }
 
-        var caller = api.NewCaller(balance: 1m);
+        var caller = await api.NewCallerAsync(balance: 1m);
         var submitted = await caller.SubmitAsync(Model, new { prompt = "after the reconnect", aspectRatio = "1:1" });
         var done = await caller.WaitAsync((string)submitted["taskId"]!, TimeSpan.FromSeconds(30));
         Assert.Equal("SUCCESS", (string)done["status"]!);

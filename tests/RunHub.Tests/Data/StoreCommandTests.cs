@@ -23,10 +23,10 @@ public sealed class StoreCommandTests
         var revoked = await ServerProcess.RunAsync(["keys", "revoke", second], environment);
         Assert.Equal(0, revoked.ExitCode);
 
-        var accounts = new AccountDirectory(store.Database);
-        Assert.Equal(accountId, accounts.Authenticate(apiKey));
-        Assert.Null(accounts.Authenticate(second));
-        Assert.Equal(Money.FromDecimal(7.5m), accounts.Find(accountId)!.Balance);
+        var accounts = new AccountDirectory(store.Database, TimeProvider.System);
+        Assert.Equal(accountId, await accounts.AuthenticateAsync(apiKey));
+        Assert.Null(await accounts.AuthenticateAsync(second));
+        Assert.Equal(Money.FromDecimal(7.5m), (await accounts.FindAsync(accountId))!.Balance);
         Assert.False(File.Exists(Path.Combine(elsewhere.Path, "runhub.db")));
     }
 

@@ -13,9 +13,9 @@ public sealed class TaskListingTests
     public async Task Tasks_are_listed_newest_first_in_cursor_pages_with_each_filter(StoreKind kind)
     {
         using var store = new TestStore(kind);
-        var accounts = new AccountDirectory(store.Database);
-        var mine = accounts.Create("mine", Money.Zero).AccountId;
-        var other = accounts.Create("other", Money.Zero).AccountId;
+        var accounts = new AccountDirectory(store.Database, TimeProvider.System);
+        var mine = (await accounts.CreateAsync("mine", Money.Zero)).AccountId;
+        var other = (await accounts.CreateAsync("other", Money.Zero)).AccountId;
         // Ten tasks of mine, one per hour from Day, alternating models and statuses; one of another account between them.
         var ids = new List<string>();
         for (var i = 0; i < 10; i++)

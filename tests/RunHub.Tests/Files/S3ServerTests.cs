@@ -21,7 +21,7 @@ public sealed class S3ServerTests
     public async Task An_upload_used_as_input_and_the_result_live_in_the_bucket_and_download_by_their_urls(string urls)
     {
         await using var server = await StartAsync(urls);
-        var caller = server.NewCaller();
+        var caller = await server.NewCallerAsync();
         var input = TestImages.Png(300, 200);
 
         var upload = (await caller.UploadAsync(input, "input.png", "image/png"))["data"]!;
@@ -53,7 +53,7 @@ public sealed class S3ServerTests
     public async Task Files_are_served_through_runhub_from_the_bucket_with_content_type_length_and_head()
     {
         await using var server = await StartAsync("proxy");
-        var caller = server.NewCaller();
+        var caller = await server.NewCallerAsync();
         var jpeg = TestImages.Jpeg(64, 48);
         var url = (string)(await caller.UploadAsync(jpeg, "photo.jpg"))["data"]!["download_url"]!;
 
@@ -88,7 +88,7 @@ public sealed class S3ServerTests
     public async Task A_presigned_result_url_in_a_query_answer_is_fresh_and_lasts_as_configured()
     {
         await using var server = await StartAsync("presigned");
-        var caller = server.NewCaller();
+        var caller = await server.NewCallerAsync();
         var submitted = await caller.SubmitAsync("rhart-image-g-1.5/edit",
             new { prompt = "A lighthouse at dawn, seen from the sea", imageUrls = new[] { TestImages.DataUri(TestImages.Png(8, 8)) }, aspectRatio = "1:1" });
         var done = await caller.WaitAsync((string)submitted["taskId"]!);

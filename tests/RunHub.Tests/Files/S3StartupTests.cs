@@ -24,7 +24,7 @@ public sealed class S3StartupTests
         var bucket = TestS3.NewBucketName();
 
         await using var server = await TestServer.StartAsync(TestS3.ServerSettings(bucket: bucket, more: new Dictionary<string, string?> { ["Storage:S3:CreateBucket"] = "true" }));
-        var upload = await server.NewCaller().UploadAsync(TestImages.Png(3, 3), "a.png");
+        var upload = await (await server.NewCallerAsync()).UploadAsync(TestImages.Png(3, 3), "a.png");
 
         using var client = TestS3.Client();
         var listed = await client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket });

@@ -20,7 +20,7 @@ public sealed class TracingTests
         };
         ActivitySource.AddActivityListener(listener);
         await using var server = await TestServer.StartAsync();
-        var caller = server.NewCaller();
+        var caller = await server.NewCallerAsync();
 
         var submitted = await caller.SubmitAsync("rhart-image-g-1.5/edit", new
         {

@@ -55,9 +55,9 @@ public sealed class TestServer : IAsyncDisposable
     }
 
     /// <summary>A new account with a wallet, and a client that sends its key.</summary>
-    public ApiCaller NewCaller(decimal balance = 10m, string name = "test")
+    public async Task<ApiCaller> NewCallerAsync(decimal balance = 10m, string name = "test")
     {
-        var account = Accounts.Create(name, Money.FromDecimal(balance));
+        var account = await Accounts.CreateAsync(name, Money.FromDecimal(balance));
         return new ApiCaller(Http, account.AccountId, account.ApiKey);
     }
 

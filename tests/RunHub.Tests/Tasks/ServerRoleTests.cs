@@ -1,3 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using RunHub.Tasks;
 using RunHub.Tests.Support;
 
 namespace RunHub.Tests.Tasks;
@@ -10,9 +13,10 @@ public sealed class ServerRoleTests
     {
         using var data = new TempDirectory();
         await using var api = await TestServer.StartAsync(new Dictionary<string, string?> { ["Role"] = "api" }, data.Path);
-        var caller = api.NewCaller(balance: 1m);
+        var caller = await api.NewCallerAsync(balance: 1m);
         var taskId = (string)(await caller.SubmitAsync("rhart-image-g-1.5/text-to-image", new { prompt = "queued on the api node", aspectRatio = "1:1" }))["taskId"]!;
-        await Task.Delay(500);
+        // No worker loops on an API node: the task waits for a node that runs tasks.
+        Assert.DoesNotContain(api.Services.GetServices<IHostedService>(), service => service is TaskWorkers);
         Assert.Equal("QUEUED", (string)(await caller.QueryAsync(taskId))["status"]!);
 
         await using var worker = await TestServer.StartAsync(new Dictionary<string, string?> { ["Role"] = "worker" }, data.Path);

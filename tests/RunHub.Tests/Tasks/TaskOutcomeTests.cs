@@ -19,7 +19,7 @@ public sealed class TaskOutcomeTests
             ["CatalogDir"] = catalog.Path,
             ["Engines:Sandbox:DelayMs"] = "5000",
         });
-        var caller = server.NewCaller(balance: 1m);
+        var caller = await server.NewCallerAsync(balance: 1m);
         var submitted = await caller.SubmitAsync("test/slow", new { prompt = "this takes too long", aspectRatio = "1:1" });
         var done = await caller.WaitAsync((string)submitted["taskId"]!);
         Assert.Equal("FAILED", (string)done["status"]!);
@@ -33,7 +33,7 @@ public sealed class TaskOutcomeTests
     {
         using var catalog = TestCatalog.Write(("test/elsewhere", "no-such-engine", 600));
         await using var server = await TestServer.StartAsync(new Dictionary<string, string?> { ["CatalogDir"] = catalog.Path });
-        var caller = server.NewCaller(balance: 1m);
+        var caller = await server.NewCallerAsync(balance: 1m);
         var answer = await caller.SubmitAsync("test/elsewhere", new { prompt = "nobody can run this", aspectRatio = "1:1" });
         Assert.Equal("1010", (string)answer["errorCode"]!);
         Assert.Contains("test/elsewhere", (string)answer["errorMessage"]!);
@@ -44,7 +44,7 @@ public sealed class TaskOutcomeTests
     public async Task A_generation_failure_is_1015_and_is_refunded()
     {
         await using var server = await TestServer.StartAsync(new Dictionary<string, string?> { ["Engines:Sandbox:FailureRate"] = "1" });
-        var caller = server.NewCaller(balance: 1m);
+        var caller = await server.NewCallerAsync(balance: 1m);
         var submitted = await caller.SubmitAsync(TextToImage, new { prompt = "always fails here", aspectRatio = "1:1" });
         var done = await caller.WaitAsync((string)submitted["taskId"]!);
         Assert.Equal("FAILED", (string)done["status"]!);
@@ -62,7 +62,7 @@ public sealed class TaskOutcomeTests
             ["Queue:PollMilliseconds"] = "50",
             ["Engines:Sandbox:DelayMs"] = "3000",
         });
-        var caller = server.NewCaller(balance: 1m);
+        var caller = await server.NewCallerAsync(balance: 1m);
         var taskId = (string)(await caller.SubmitAsync(TextToImage, new { prompt = "longer than the lease", aspectRatio = "1:1" }))["taskId"]!;
         Assert.Equal("SUCCESS", (string)(await caller.WaitAsync(taskId))["status"]!);
         using var db = server.Services.GetRequiredService<SqliteDatabase>().Open();
@@ -79,12 +79,13 @@ public sealed class TaskOutcomeTests
         ApiCaller caller;
         await using (var first = await TestServer.StartAsync(new Dictionary<string, string?> { ["Engines:Sandbox:DelayMs"] = "30000" }, dataDir))
         {
-            caller = first.NewCaller(balance: 1m);
+            caller = await first.NewCallerAsync(balance: 1m);
             taskId = (string)(await caller.SubmitAsync(TextToImage, new { prompt = "interrupted by a restart", aspectRatio = "1:1" }))["taskId"]!;
             while ((string)(await caller.QueryAsync(taskId))["status"]! != "RUNNING") await Task.Delay(20);
             await first.StopAsync();
             using var db = new SqliteDatabase(dataDir).Open();
-            Assert.Equal("QUEUED", db.ExecuteScalar<string>("SELECT status FROM tasks WHERE id = @taskId", new { taskId }));
+            // Handed back, and the interrupted run does not count as an attempt.
+            Assert.Equal(("QUEUED", 0L), db.QuerySingle<(string, long)>("SELECT status, attempts FROM tasks WHERE id = @taskId", new { taskId }));
         }
         await using var second = await TestServer.StartAsync(dataDir: dataDir);
         var resumed = new ApiCaller(second.Http, caller.AccountId, caller.ApiKey);

@@ -1,89 +1,76 @@
 using RunHub.Client;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
-using RunHub.Api;
 using RunHub.Catalog;
 using RunHub.Media;
 
 namespace RunHub.Engines.ComfyUi;
 
 /// <summary>
-/// The <c>comfyui</c> engine: runs a model as a ComfyUI workflow (API format) on one ComfyUI server per attempt.
-/// Inputs are uploaded (<c>POST /upload/image</c>), the bindings fill the workflow in, <c>POST /prompt</c> queues
-/// it, <see cref="PromptWatcher"/> follows it, and each saved file is fetched with <c>GET /view</c>. Cancelling
-/// (deadline, user, shutdown) interrupts the prompt if it runs and drops it if it waits.
+/// The <c>comfyui</c> engine: runs a task as a ComfyUI workflow (API format) on one ComfyUI server per attempt. The
+/// graph is the catalog model's workflow file filled in by its bindings, or — for workflow and AI-app tasks — the
+/// whole graph the task brings (<see cref="EngineJob.Workflow"/>). Inputs are uploaded (<c>POST /upload/image</c>),
+/// <see cref="PromptRun"/> queues, follows and collects the prompt. A server must run a supported ComfyUI release
+/// (<see cref="ComfyUiVersion"/>), checked before its first task and by every health probe.
 /// </summary>
-public sealed class ComfyUiEngine(IOptions<RunHubOptions> options, ILogger<ComfyUiEngine> logger) : IEngine, IDisposable
+public sealed class ComfyUiEngine : IEngine, IDisposable
 {
     public const string EngineName = "comfyui";
-    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan HealthTimeout = TimeSpan.FromSeconds(5);
 
+    private readonly IOptions<RunHubOptions> _options;
+    private readonly ILogger<ComfyUiEngine> _logger;
+    private readonly ServerVersions _versions;
+    private readonly WorkflowTemplates _templates = new();
     private readonly HttpClient _http = new(new SocketsHttpHandler
     {
         ConnectTimeout = TimeSpan.FromSeconds(10),
         PooledConnectionLifetime = TimeSpan.FromMinutes(5),
         AllowAutoRedirect = false,
     }) { Timeout = Timeout.InfiniteTimeSpan };
-    private readonly WorkflowTemplates _templates = new();
+
+    public ComfyUiEngine(IOptions<RunHubOptions> options, ILogger<ComfyUiEngine> logger, TimeProvider? time = null)
+    {
+        _options = options;
+        _logger = logger;
+        _versions = new ServerVersions(time ?? TimeProvider.System);
+    }
 
     public string Name => EngineName;
 
     public async Task<EngineOutput> RunAsync(EngineJob job, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(job);
-        var settings = Settings(job.Backend, job.Model);
-        WorkflowGraph graph;
-        try
-        {
-            graph = _templates.Load(Path.Combine(ModelCatalog.DirectoryOf(options.Value), settings.Workflow)).Clone();
-        }
-        catch (WorkflowException e)
-        {
-            throw Misconfigured(job.Model, e.Message);
-        }
+        var settings = Settings(job);
+        var graph = job.Workflow is { } workflow ? Graph(job.Model, () => WorkflowGraph.Parse(workflow, "the task's workflow")) : Template(job, settings);
 
         var server = new ComfyUiServer(_http, settings);
-        var uploaded = await UploadInputsAsync(server, settings, job, cancellationToken);
-        try
+        await _versions.EnsureSupportedAsync(server, cancellationToken);
+        if (job.Workflow is null)
         {
-            BindingApplier.Apply(graph, settings.Bindings, job, uploaded);
+            var uploaded = await UploadBoundInputsAsync(server, settings, job, cancellationToken);
+            Graph(job.Model, () => { BindingApplier.Apply(graph, settings.Bindings, job, uploaded); return graph; });
         }
-        catch (WorkflowException e)
+        else
         {
-            throw Misconfigured(job.Model, e.Message);
+            // A workflow task's media inputs are named by the node input they go into ("10.image").
+            foreach (var input in job.Inputs)
+            {
+                var target = NodeInput.Parse(input.FieldKey) ?? throw Misconfigured(job.Model, $"input {input.FieldKey} names no node input");
+                var name = await server.UploadAsync(input.Data, FileName(input), input.ContentType, cancellationToken);
+                Graph(job.Model, () => { graph.Set(target, System.Text.Json.Nodes.JsonValue.Create(name)); return graph; });
+            }
         }
-
-        var clientId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        var promptId = Guid.NewGuid().ToString("D");
-        await using var socket = await PromptSocket.TryConnectAsync(settings.Server, clientId, server.ApiKey(),
-            TimeSpan.FromSeconds(Math.Min(10, settings.RequestTimeout.TotalSeconds)), cancellationToken);
-        if (socket is null) logger.LogInformation("No /ws from ComfyUI at {Server}; following prompt {PromptId} by polling", settings.Server, promptId);
-
-        HistoryEntry entry;
-        try
-        {
-            // Inside the try: a submit that timed out or was cancelled may still have queued the prompt.
-            await server.SubmitAsync(graph.ToJson(), clientId, promptId, cancellationToken);
-            entry = await new PromptWatcher(server, settings, graph, promptId, job.Progress).WaitAsync(socket, cancellationToken);
-        }
-        catch (Exception e) when (e is OperationCanceledException || e is EngineException { Retryable: true })
-        {
-            // Whoever gave up on the prompt (caller, deadline, or a lost server), nobody will read its result.
-            await StopQuietlyAsync(server, promptId);
-            throw;
-        }
-
-        if (!entry.Succeeded) throw ComfyUiFailures.Execution(entry.Failure!);
-        return new EngineOutput(await FetchOutputsAsync(server, settings, entry, cancellationToken));
+        return await new PromptRun(server, settings, graph, job.Progress, _logger).RunAsync(cancellationToken);
     }
 
+    /// <summary>The server answers <c>/system_stats</c> and runs a supported ComfyUI release (else the reason is logged).</summary>
     public async Task<bool> IsHealthyAsync(EngineBinding backend, CancellationToken cancellationToken)
     {
         ComfyUiSettings settings;
         try
         {
-            settings = ComfyUiSettings.Read(backend);
+            settings = ComfyUiSettings.Read(backend, withWorkflow: false);
         }
         catch (CatalogFormatException)
         {
@@ -93,7 +80,10 @@ public sealed class ComfyUiEngine(IOptions<RunHubOptions> options, ILogger<Comfy
         limit.CancelAfter(HealthTimeout);
         try
         {
-            return await new ComfyUiServer(_http, settings with { RequestTimeout = HealthTimeout }).AnswersAsync(limit.Token);
+            var problem = await _versions.CheckAsync(new ComfyUiServer(_http, settings with { RequestTimeout = HealthTimeout }), limit.Token);
+            if (problem is null) return true;
+            _logger.LogWarning("Health check refused a server: {Problem}", problem);
+            return false;
         }
         catch (Exception e) when (e is EngineException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
@@ -103,13 +93,28 @@ public sealed class ComfyUiEngine(IOptions<RunHubOptions> options, ILogger<Comfy
 
     public void Dispose() => _http.Dispose();
 
-    private static ComfyUiSettings Settings(EngineBinding backend, ModelEntry model)
+    private ComfyUiSettings Settings(EngineJob job)
     {
         try
         {
-            return ComfyUiSettings.Read(backend);
+            return ComfyUiSettings.Read(job.Backend, withWorkflow: job.Workflow is null);
         }
         catch (CatalogFormatException e)
+        {
+            throw Misconfigured(job.Model, e.Message);
+        }
+    }
+
+    private WorkflowGraph Template(EngineJob job, ComfyUiSettings settings) =>
+        Graph(job.Model, () => _templates.Load(Path.Combine(ModelCatalog.DirectoryOf(_options.Value), settings.Workflow)).Clone());
+
+    private static WorkflowGraph Graph(ModelEntry model, Func<WorkflowGraph> build)
+    {
+        try
+        {
+            return build();
+        }
+        catch (WorkflowException e)
         {
             throw Misconfigured(model, e.Message);
         }
@@ -120,7 +125,7 @@ public sealed class ComfyUiEngine(IOptions<RunHubOptions> options, ILogger<Comfy
         new(RunHubErrorCodes.ServiceUnavailable, $"the comfyui engine of {model.Endpoint} is misconfigured: {problem}");
 
     /// <summary>Uploads each media input a binding names, once, under a name made from its content.</summary>
-    private static async Task<Dictionary<(string, int), string>> UploadInputsAsync(ComfyUiServer server, ComfyUiSettings settings, EngineJob job, CancellationToken cancellationToken)
+    private static async Task<Dictionary<(string, int), string>> UploadBoundInputsAsync(ComfyUiServer server, ComfyUiSettings settings, EngineJob job, CancellationToken cancellationToken)
     {
         var uploaded = new Dictionary<(string, int), string>();
         foreach (var binding in settings.Bindings.Where(b => b.Param is not null && BindingApplier.IsMedia(job.Model, b.Param)))
@@ -144,40 +149,5 @@ public sealed class ComfyUiEngine(IOptions<RunHubOptions> options, ILogger<Comfy
             _ => "bin",
         };
         return $"runhub-{hash}.{extension}";
-    }
-
-    private static async Task<IReadOnlyList<OutputFile>> FetchOutputsAsync(ComfyUiServer server, ComfyUiSettings settings, HistoryEntry entry, CancellationToken cancellationToken)
-    {
-        var chosen = settings.OutputNodes.Count > 0
-            ? settings.OutputNodes.SelectMany(node => entry.Outputs.Where(o => o.NodeId == node)).ToList()
-            : entry.Outputs.Where(o => o.Type == "output").ToList() is { Count: > 0 } saved ? saved : entry.Outputs.ToList();
-        if (chosen.Count == 0)
-            throw new EngineException(RunHubErrorCodes.GenerationFailed, "the ComfyUI workflow finished without saving a file (it needs a SaveImage-like node, or settings.outputNodes names the wrong nodes)");
-
-        var files = new List<OutputFile>();
-        long total = 0;
-        foreach (var output in chosen)
-        {
-            var data = await server.ViewAsync(output, settings.MaxOutputBytes, cancellationToken);
-            total += data.Length;
-            if (total > settings.MaxTotalOutputBytes)
-                throw new EngineException(RunHubErrorCodes.UpstreamError,
-                    $"ComfyUI outputs of this task pass the limit of {settings.MaxTotalOutputBytes / (1024 * 1024)} MB (settings.maxTotalOutputMb)");
-            files.Add(new OutputFile(output.Extension, data));
-        }
-        return files;
-    }
-
-    private async Task StopQuietlyAsync(ComfyUiServer server, string promptId)
-    {
-        using var limit = new CancellationTokenSource(StopTimeout);
-        try
-        {
-            await server.StopAsync(promptId, limit.Token);
-        }
-        catch (Exception e) when (e is EngineException or OperationCanceledException)
-        {
-            logger.LogInformation("Could not stop prompt {PromptId} on ComfyUI at {Server}: {Reason}", promptId, server.BaseUrl, e.Message);
-        }
     }
 }

@@ -43,11 +43,15 @@ internal sealed class ComfyUiServer(HttpClient http, ComfyUiSettings settings)
         return string.IsNullOrEmpty(subfolder) ? name.GetString()! : $"{subfolder}/{name.GetString()}";
     }
 
-    /// <summary><c>POST /prompt</c>; a 400 is ComfyUI refusing the graph (its <c>error</c> and <c>node_errors</c>), never retried.</summary>
-    public Task SubmitAsync(string graphJson, string clientId, string promptId, CancellationToken cancellationToken) =>
-        Timed("prompt", cancellationToken, async token => { await SubmitCoreAsync(graphJson, clientId, promptId, token); return true; });
+    /// <summary>
+    /// <c>POST /prompt</c>; the id ComfyUI answers, which is the one to follow: 0.3.44 and older ignore the client's
+    /// <c>prompt_id</c> and choose their own. A 400 is ComfyUI refusing the graph (its <c>error</c> and
+    /// <c>node_errors</c>), never retried.
+    /// </summary>
+    public Task<string> SubmitAsync(string graphJson, string clientId, string promptId, CancellationToken cancellationToken) =>
+        Timed("prompt", cancellationToken, token => SubmitCoreAsync(graphJson, clientId, promptId, token));
 
-    private async Task SubmitCoreAsync(string graphJson, string clientId, string promptId, CancellationToken cancellationToken)
+    private async Task<string> SubmitCoreAsync(string graphJson, string clientId, string promptId, CancellationToken cancellationToken)
     {
         var body = $"{{\"prompt\":{graphJson},\"client_id\":{JsonSerializer.Serialize(clientId)},\"prompt_id\":{JsonSerializer.Serialize(promptId)}}}";
         using var response = await SendAsync(HttpMethod.Post, "prompt", () => new StringContent(body, Encoding.UTF8, "application/json"), cancellationToken);
@@ -55,8 +59,10 @@ internal sealed class ComfyUiServer(HttpClient http, ComfyUiSettings settings)
         if (response.StatusCode == HttpStatusCode.BadRequest) throw PromptRefusal.From(text);
         Check(response, "prompt", text);
         using var answer = Parse(text, "prompt");
-        if (answer.RootElement.ValueKind != JsonValueKind.Object || !answer.RootElement.TryGetProperty("prompt_id", out _))
+        if (answer.RootElement.ValueKind != JsonValueKind.Object || !answer.RootElement.TryGetProperty("prompt_id", out var answered)
+            || answered.ValueKind != JsonValueKind.String || answered.GetString() is not { Length: > 0 } id)
             throw Malformed("prompt", "no \"prompt_id\" in the answer");
+        return id;
     }
 
     /// <summary><c>GET /history/{id}</c>: the entry once the prompt finished, null while it is queued, running or unknown.</summary>
@@ -95,7 +101,10 @@ internal sealed class ComfyUiServer(HttpClient http, ComfyUiSettings settings)
         return (false, null);
     }
 
-    /// <summary><c>GET /view</c> of one output file, refused past the per-file limit while it streams.</summary>
+    /// <summary>
+    /// <c>GET /view</c> of one output file, refused past the per-file limit while it streams.
+    /// </summary>
+    /// <exception cref="OutputGoneException">ComfyUI has no such file (404).</exception>
     public Task<byte[]> ViewAsync(OutputRef file, long maxBytes, CancellationToken cancellationToken) =>
         Timed("view", cancellationToken, token => ViewCoreAsync(file, maxBytes, token));
 
@@ -103,6 +112,8 @@ internal sealed class ComfyUiServer(HttpClient http, ComfyUiSettings settings)
     {
         var query = $"view?filename={Uri.EscapeDataString(file.FileName)}&subfolder={Uri.EscapeDataString(file.Subfolder)}&type={Uri.EscapeDataString(file.Type)}";
         using var response = await SendAsync(HttpMethod.Get, query, null, cancellationToken);
+        // A prompt answered from ComfyUI's cache points at the file an earlier run saved, which may have been deleted.
+        if (response.StatusCode == HttpStatusCode.NotFound) throw new OutputGoneException(file);
         if (!response.IsSuccessStatusCode) Check(response, "view", await ReadTextAsync(response, "view", cancellationToken));
         try
         {
@@ -120,25 +131,34 @@ internal sealed class ComfyUiServer(HttpClient http, ComfyUiSettings settings)
         }
     }
 
-    /// <summary><c>POST /interrupt {prompt_id}</c> (stops it only if it is the one running) and <c>POST /queue {delete}</c> (drops it if pending).</summary>
+    /// <summary>
+    /// Stops one prompt and nothing else: <c>POST /queue {delete: [id]}</c> drops it if it still waits, and only when
+    /// <c>GET /queue</c> then shows it running is <c>POST /interrupt {prompt_id}</c> sent. ComfyUI 0.3.56 and older
+    /// ignore the id in <c>/interrupt</c> and stop whatever runs, so an interrupt for a waiting prompt would stop
+    /// someone else's.
+    /// </summary>
     public Task StopAsync(string promptId, CancellationToken cancellationToken) =>
         Timed("interrupt", cancellationToken, async token => { await StopCoreAsync(promptId, token); return true; });
 
     private async Task StopCoreAsync(string promptId, CancellationToken cancellationToken)
     {
         var id = JsonSerializer.Serialize(promptId);
-        using (await SendAsync(HttpMethod.Post, "interrupt", () => new StringContent($"{{\"prompt_id\":{id}}}", Encoding.UTF8, "application/json"), cancellationToken)) { }
         using (await SendAsync(HttpMethod.Post, "queue", () => new StringContent($"{{\"delete\":[{id}]}}", Encoding.UTF8, "application/json"), cancellationToken)) { }
+        var (running, _) = await QueueCoreAsync(promptId, cancellationToken);
+        if (!running) return;
+        using (await SendAsync(HttpMethod.Post, "interrupt", () => new StringContent($"{{\"prompt_id\":{id}}}", Encoding.UTF8, "application/json"), cancellationToken)) { }
     }
 
-    /// <summary><c>GET /system_stats</c> answers 200.</summary>
-    public Task<bool> AnswersAsync(CancellationToken cancellationToken) =>
-        Timed("system_stats", cancellationToken, AnswersCoreAsync);
+    /// <summary><c>GET /system_stats</c>: <c>system.comfyui_version</c>, or null when the server does not say.</summary>
+    public Task<string?> VersionAsync(CancellationToken cancellationToken) =>
+        Timed("system_stats", cancellationToken, VersionCoreAsync);
 
-    private async Task<bool> AnswersCoreAsync(CancellationToken cancellationToken)
+    private async Task<string?> VersionCoreAsync(CancellationToken cancellationToken)
     {
-        using var response = await SendAsync(HttpMethod.Get, "system_stats", null, cancellationToken);
-        return response.StatusCode == HttpStatusCode.OK;
+        using var answer = await JsonAsync(HttpMethod.Get, "system_stats", null, cancellationToken);
+        var root = answer.RootElement;
+        if (root.ValueKind != JsonValueKind.Object) throw Malformed("system_stats", "not a JSON object");
+        return root.TryGetProperty("system", out var system) ? HistoryEntry.Text(system, "comfyui_version") : null;
     }
 
     private async Task<JsonDocument> JsonAsync(HttpMethod method, string path, Func<HttpContent>? content, CancellationToken cancellationToken)

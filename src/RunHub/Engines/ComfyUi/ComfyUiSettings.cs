@@ -33,10 +33,17 @@ internal sealed record ComfyUiSettings
     /// <summary>The environment variable holding a bearer token for a ComfyUI behind an authenticating proxy.</summary>
     public string? ApiKeyEnv { get; init; }
 
-    public static ComfyUiSettings Read(EngineBinding backend)
+    /// <param name="withWorkflow">
+    /// Whether <c>workflow</c> and <c>bindings</c> are required (a catalog model's backend); a backend of a registered
+    /// workflow (docs/workflows.md) runs the graph each task brings, so it names the server and its limits only.
+    /// </param>
+    /// <exception cref="CatalogFormatException">A setting is missing or malformed; the message names it.</exception>
+    public static ComfyUiSettings Read(EngineBinding backend, bool withWorkflow = true)
     {
         if (backend.Settings is not { ValueKind: JsonValueKind.Object } settings)
-            throw new CatalogFormatException("comfyui engine: settings are required ({\"server\", \"workflow\", \"bindings\"})");
+            throw new CatalogFormatException(withWorkflow
+                ? "comfyui engine: settings are required ({\"server\", \"workflow\", \"bindings\"})"
+                : "comfyui engine: settings are required ({\"server\"})");
         var reader = new FieldReader(settings, "comfyui engine settings");
 
         var serverText = reader.RequiredString("server");
@@ -45,17 +52,18 @@ internal sealed record ComfyUiSettings
             throw reader.Error("server", $"{JsonValueText.Quote(serverText)} is not an http(s) URL");
 
         var bindings = new List<WorkflowBinding>();
-        var list = reader.Array("bindings") ?? throw reader.Error("bindings", "required (a list; may be empty)");
+        var list = reader.Array("bindings") ?? (withWorkflow ? throw reader.Error("bindings", "required (a list; may be empty)") : default);
         var position = 0;
-        foreach (var item in list.EnumerateArray())
-            bindings.Add(WorkflowBinding.Read(item, $"comfyui engine settings, binding #{position++}"));
+        if (list.ValueKind == JsonValueKind.Array)
+            foreach (var item in list.EnumerateArray())
+                bindings.Add(WorkflowBinding.Read(item, $"comfyui engine settings, binding #{position++}"));
 
         var outputNodes = reader.Array("outputNodes")?.EnumerateArray().Select(n => n.ValueKind == JsonValueKind.String ? n.GetString()! : n.GetRawText()).ToList();
 
         return new ComfyUiSettings
         {
             Server = server,
-            Workflow = reader.RequiredString("workflow"),
+            Workflow = withWorkflow ? reader.RequiredString("workflow") : reader.String("workflow") ?? "",
             Bindings = bindings,
             OutputNodes = outputNodes ?? [],
             MaxOutputBytes = Megabytes(reader, "maxOutputMb") ?? 64L * 1024 * 1024,

@@ -11,10 +11,15 @@ internal sealed record OutputRef(string NodeId, string FileName, string Subfolde
 /// <summary>
 /// A finished prompt as <c>GET /history/{id}</c> tells it: <c>status.status_str</c> (success or error), the
 /// files each output node saved (<c>outputs.{node}.images</c>, and <c>gifs</c>/<c>videos</c>/<c>audio</c> of video
-/// and audio nodes), and the <c>execution_error</c> among <c>status.messages</c> when it failed.
+/// and audio nodes), the <c>execution_error</c> among <c>status.messages</c> when it failed, and how long it ran:
+/// <see cref="RunMilliseconds"/>, from the <c>timestamp</c> (Unix ms) of its <c>execution_start</c> message to that of
+/// the message that ended it, when the server records them (it does from 2024 on).
 /// </summary>
 internal sealed record HistoryEntry(bool Succeeded, IReadOnlyList<OutputRef> Outputs, ExecutionFailure? Failure)
 {
+    /// <summary>ComfyUI's own measure of the run in ms, or null when its history has no timestamps.</summary>
+    public long? RunMilliseconds { get; init; }
+
     private static readonly string[] FileLists = ["images", "gifs", "videos", "audio"];
 
     public static HistoryEntry Read(JsonElement entry)
@@ -40,6 +45,7 @@ internal sealed record HistoryEntry(bool Succeeded, IReadOnlyList<OutputRef> Out
         var status = entry.ValueKind == JsonValueKind.Object && entry.TryGetProperty("status", out var s) && s.ValueKind == JsonValueKind.Object ? s : default;
         var statusText = status.ValueKind == JsonValueKind.Object ? Text(status, "status_str") : null;
         ExecutionFailure? failure = null;
+        long? startedAt = null, endedAt = null;
         if (status.ValueKind == JsonValueKind.Object && status.TryGetProperty("messages", out var messages) && messages.ValueKind == JsonValueKind.Array)
         {
             foreach (var message in messages.EnumerateArray())
@@ -47,12 +53,19 @@ internal sealed record HistoryEntry(bool Succeeded, IReadOnlyList<OutputRef> Out
                 if (message.ValueKind != JsonValueKind.Array || message.GetArrayLength() < 2 || message[0].ValueKind != JsonValueKind.String) continue;
                 var kind = message[0].GetString();
                 if (kind is "execution_error" or "execution_interrupted") failure = ExecutionFailure.Read(kind, message[1]);
+                var timestamp = long.TryParse(Text(message[1], "timestamp"), System.Globalization.NumberStyles.None,
+                    System.Globalization.CultureInfo.InvariantCulture, out var ms) ? ms : (long?)null;
+                if (kind == "execution_start") startedAt ??= timestamp;
+                else if (kind is "execution_success" or "execution_error" or "execution_interrupted") endedAt = timestamp ?? endedAt;
             }
         }
         // Old builds have no status; outputs alone then mean it ran.
         var succeeded = statusText is null ? failure is null : statusText == "success";
         if (!succeeded && failure is null) failure = new ExecutionFailure("execution_error", null, null, $"status {statusText}");
-        return new HistoryEntry(succeeded, outputs, failure);
+        return new HistoryEntry(succeeded, outputs, failure)
+        {
+            RunMilliseconds = startedAt is { } start && endedAt is { } end && end >= start ? end - start : null,
+        };
     }
 
     internal static string? Text(JsonElement obj, string name) =>

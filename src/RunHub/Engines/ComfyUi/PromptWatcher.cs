@@ -19,6 +19,11 @@ internal sealed class PromptWatcher(ComfyUiServer server, ComfyUiSettings settin
     private bool _ended;
     private bool _started;
     private string? _node;
+    private TimeSpan? _startedAt;
+    private TimeSpan? _endedAt;
+
+    /// <summary>How long the prompt ran as seen from here (first sign of it running to the end), when both were seen.</summary>
+    public long? RunMilliseconds => _startedAt is { } start && _endedAt is { } end ? (long)(end - start).TotalMilliseconds : null;
 
     /// <summary>The finished prompt's history entry (which may hold a failure); throws when it is lost or its server is gone.</summary>
     public async Task<HistoryEntry> WaitAsync(PromptSocket? socket, CancellationToken cancellationToken)
@@ -40,7 +45,11 @@ internal sealed class PromptWatcher(ComfyUiServer server, ComfyUiSettings settin
                 await Task.Delay(wait, cancellationToken);
             }
 
-            if (await server.HistoryAsync(promptId, cancellationToken) is { } entry) return entry;
+            if (await server.HistoryAsync(promptId, cancellationToken) is { } entry)
+            {
+                _endedAt = _clock.Elapsed;
+                return entry;
+            }
             if (!_ended) await CheckQueueAsync(cancellationToken);
             else if (Lost()) throw LostPrompt("it ended, but its history never appeared");
             nextPoll = _clock.Elapsed + (_ended ? EndPoll : settings.PollInterval);
@@ -110,6 +119,7 @@ internal sealed class PromptWatcher(ComfyUiServer server, ComfyUiSettings settin
     {
         if (_started) return;
         _started = true;
+        _startedAt = _clock.Elapsed;
         _missingSince = null;
         progress.Report(new EngineProgress(0, null, 0));
     }

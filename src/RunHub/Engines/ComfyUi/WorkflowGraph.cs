@@ -73,6 +73,16 @@ internal sealed class WorkflowGraph
             ? id.GetValue<string>()
             : null;
 
+    /// <summary>
+    /// Gives each of these nodes an extra input ComfyUI ignores when it runs the node but counts in its cache key
+    /// (its cache signature lists every input), so the nodes run again instead of being answered from the cache.
+    /// </summary>
+    public void ForceRun(IEnumerable<string> nodeIds, string nonce)
+    {
+        foreach (var id in nodeIds)
+            if (_nodes[id]?["inputs"] is JsonObject inputs) inputs["runhub_rerun"] = nonce;
+    }
+
     public string ToJson() => _nodes.ToJsonString();
 }
 

@@ -26,7 +26,7 @@ public sealed class ClientCommandTests : IAsyncLifetime
         var path = Path.Combine(_files.Path, "photo.png");
         var bytes = TestImages.Png(64, 48);
         await File.WriteAllBytesAsync(path, bytes);
-        var (code, stdout, stderr) = await ClientCli.For(_server, _server.NewCaller()).Run("upload", path);
+        var (code, stdout, stderr) = await ClientCli.For(_server, await _server.NewCallerAsync()).Run("upload", path);
 
         Assert.True(code == 0, stderr);
         var url = Assert.Single(ClientCli.Lines(stdout));
@@ -53,7 +53,7 @@ public sealed class ClientCommandTests : IAsyncLifetime
     [Fact]
     public async Task Balance_shows_the_money_left_with_its_currency_and_the_running_tasks()
     {
-        var cli = ClientCli.For(_server, _server.NewCaller(balance: 12.5m));
+        var cli = ClientCli.For(_server, await _server.NewCallerAsync(balance: 12.5m));
         var (code, stdout, stderr) = await cli.Run("balance");
         Assert.True(code == 0, stderr);
         Assert.Contains("remaining  12.50 CNY", stdout);
@@ -69,7 +69,7 @@ public sealed class ClientCommandTests : IAsyncLifetime
     [Fact]
     public async Task The_key_and_base_url_can_come_from_RH_API_KEY_and_RH_API_BASE_URL()
     {
-        var caller = _server.NewCaller(balance: 3m);
+        var caller = await _server.NewCallerAsync(balance: 3m);
         var (code, stdout, stderr) = await ClientCli.RunWithEnvironment(
             new Dictionary<string, string> { ["RH_API_KEY"] = caller.ApiKey, ["RH_API_BASE_URL"] = _server.BaseUrl + "/openapi/v2" },
             "balance");
@@ -98,7 +98,7 @@ public sealed class ClientCommandTests : IAsyncLifetime
         Assert.StartsWith("runhub: 1002 ", stderr);
         Assert.DoesNotContain("   at ", stderr);
 
-        (code, _, stderr) = await ClientCli.For(_server, _server.NewCaller()).Run("query", "2013508786110730241");
+        (code, _, stderr) = await ClientCli.For(_server, await _server.NewCallerAsync()).Run("query", "2013508786110730241");
         Assert.Equal(1, code);
         Assert.StartsWith("runhub: 1004 ", stderr);
     }

@@ -31,7 +31,7 @@ public sealed class RunCommandTests : IAsyncLifetime
     [Fact]
     public async Task Run_uploads_the_file_waits_and_saves_the_result_where_stdout_says()
     {
-        var caller = _server.NewCaller();
+        var caller = await _server.NewCallerAsync();
         var output = Path.Combine(_files.Path, "out");
         var (code, stdout, stderr) = await ClientCli.For(_server, caller).Run(
             "run", Edit, "-p", "prompt=A sudden, massive explosion behind them", "-p", "aspectRatio=2:3",
@@ -55,7 +55,7 @@ public sealed class RunCommandTests : IAsyncLifetime
     [Fact]
     public async Task Run_json_prints_the_final_task_object_and_still_saves_into_the_output_folder()
     {
-        var caller = _server.NewCaller();
+        var caller = await _server.NewCallerAsync();
         var output = Path.Combine(_files.Path, "json-out");
         var (code, stdout, stderr) = await ClientCli.For(_server, caller).Run(
             "run", Edit, "-p", "prompt=make it glow at night", "-p", "aspectRatio=1:1",
@@ -75,7 +75,7 @@ public sealed class RunCommandTests : IAsyncLifetime
     [Fact]
     public async Task No_wait_prints_only_the_task_id_and_query_shows_that_task()
     {
-        var caller = _server.NewCaller();
+        var caller = await _server.NewCallerAsync();
         var cli = ClientCli.For(_server, caller);
         var (code, stdout, stderr) = await cli.Run(
             "run", Edit, "-p", "prompt=a quiet harbour", "-p", "aspectRatio=auto", "-f", "imageUrls=" + Image("d.png"), "--no-wait");
@@ -101,7 +101,7 @@ public sealed class RunCommandTests : IAsyncLifetime
     [Fact]
     public async Task Local_validation_refuses_every_broken_rule_before_anything_is_uploaded_or_charged()
     {
-        var caller = _server.NewCaller();
+        var caller = await _server.NewCallerAsync();
         var (code, stdout, stderr) = await ClientCli.For(_server, caller).Run(
             "run", Edit, "-p", "prompt=abcd", "-p", "aspectRatio=2:3",
             "-f", "imageUrls=" + Image("1.png"), "-f", "imageUrls=" + Image("2.png"), "-f", "imageUrls=" + Image("3.png"));
@@ -117,7 +117,7 @@ public sealed class RunCommandTests : IAsyncLifetime
     [Fact]
     public async Task Arguments_the_schema_cannot_take_are_usage_errors()
     {
-        var caller = _server.NewCaller();
+        var caller = await _server.NewCallerAsync();
         var (code, stdout, stderr) = await ClientCli.For(_server, caller).Run(
             "run", Edit, "-p", "prompt", "-p", "aspectRatio=4:5", "-f", "prompt=" + Image("p.png"), "-f", "imageUrls=" + Path.Combine(_files.Path, "missing.png"));
         Assert.Equal(2, code);

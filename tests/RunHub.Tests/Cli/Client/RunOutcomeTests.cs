@@ -21,7 +21,7 @@ public sealed class RunOutcomeTests : IDisposable
     public async Task A_failed_task_exits_1_with_its_code_and_message()
     {
         await using var server = await TestServer.StartAsync(new Dictionary<string, string?> { ["Engines:Sandbox:FailureRate"] = "1" });
-        var caller = server.NewCaller();
+        var caller = await server.NewCallerAsync();
         var (code, stdout, stderr) = await ClientCli.For(server, caller).Run(
             "run", "rhart-image-g-1.5/edit", "-p", "prompt=this one will fail", "-p", "aspectRatio=1:1",
             "-f", "imageUrls=" + Image(), "-o", _files.Path, "--interval", "0.2");
@@ -37,7 +37,7 @@ public sealed class RunOutcomeTests : IDisposable
     public async Task A_timeout_exits_3_with_the_task_id_and_the_task_can_be_queried_later()
     {
         await using var server = await TestServer.StartAsync(new Dictionary<string, string?> { ["Engines:Sandbox:DelayMs"] = "5000" });
-        var caller = server.NewCaller();
+        var caller = await server.NewCallerAsync();
         var cli = ClientCli.For(server, caller);
         var (code, stdout, stderr) = await cli.Run(
             "run", "rhart-image-g-1.5/text-to-image", "-p", "prompt=a slow lighthouse", "-p", "aspectRatio=2:3",

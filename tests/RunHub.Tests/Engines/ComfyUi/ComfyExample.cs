@@ -22,16 +22,22 @@ internal static class ComfyExample
 
     /// <param name="settings">Changes to the engine settings (the server is already set).</param>
     /// <param name="workflow">Changes to the workflow file.</param>
-    public static TempDirectory Catalog(string server, Action<JsonObject>? settings = null, Action<JsonObject>? workflow = null, int? timeoutSeconds = null)
+    public static TempDirectory Catalog(string server, Action<JsonObject>? settings = null, Action<JsonObject>? workflow = null, int? timeoutSeconds = null) =>
+        Copy(Folder, server, settings.Then(s => s["pollSeconds"] = 0.2), workflow, timeoutSeconds);
+
+    /// <summary>
+    /// A copy of a catalog folder holding one comfyui model, in a temporary folder, with its server set to
+    /// <paramref name="server"/> and the test's changes to its engine settings and its workflow file applied.
+    /// </summary>
+    public static TempDirectory Copy(string folder, string server, Action<JsonObject>? settings, Action<JsonObject>? workflow, int? timeoutSeconds)
     {
         var dir = new TempDirectory();
-        foreach (var file in Directory.GetFiles(Folder)) File.Copy(file, Path.Combine(dir.Path, Path.GetFileName(file)));
+        foreach (var file in Directory.GetFiles(folder)) File.Copy(file, Path.Combine(dir.Path, Path.GetFileName(file)));
 
         var models = JsonNode.Parse(File.ReadAllText(Path.Combine(dir.Path, "models.json")))!;
         var model = models["models"]![0]!.AsObject();
         var engineSettings = model["engine"]!["settings"]!.AsObject();
         engineSettings["server"] = server;
-        engineSettings["pollSeconds"] = 0.2;
         settings?.Invoke(engineSettings);
         if (timeoutSeconds is { } t) model["timeoutSeconds"] = t;
         File.WriteAllText(Path.Combine(dir.Path, "models.json"), models.ToJsonString());
@@ -45,6 +51,12 @@ internal static class ComfyExample
         }
         return dir;
     }
+
+    private static Action<JsonObject> Then(this Action<JsonObject>? first, Action<JsonObject> second) => s =>
+    {
+        second(s);
+        first?.Invoke(s);
+    };
 
     public static ModelEntry Model(string catalogDir) => ModelCatalog.LoadDirectory(catalogDir).Find(Endpoint)!;
 

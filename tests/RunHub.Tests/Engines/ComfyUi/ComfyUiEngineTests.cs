@@ -1,226 +1,168 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using RunHub.Engines;
 using RunHub.Tests.Support;
 using SkiaSharp;
 
 namespace RunHub.Tests.Engines.ComfyUi;
 
-/// <summary>The comfyui engine against a fake ComfyUI: what it submits, what it returns, and how it fails.</summary>
+/// <summary>The comfyui engine against a real ComfyUI: what it submits, what it returns, and how it fails.</summary>
+[Collection(ComfyUiCollection.Name)]
 public sealed class ComfyUiEngineTests : IAsyncLifetime
 {
-    private FakeComfyUi _comfy = null!;
+    private ComfyServer _comfy = null!;
 
-    public async Task InitializeAsync() => _comfy = await FakeComfyUi.StartAsync();
-
-    public async Task DisposeAsync() => await _comfy.DisposeAsync();
-
-    private static readonly byte[] Landscape = TestImages.Png(600, 400, SKColors.OrangeRed);
-    private static readonly byte[] Portrait = TestImages.Png(300, 500, SKColors.SteelBlue);
-
-    private async Task<(EngineOutput Output, ProgressLog Progress)> RunAsync(string aspect, Action<JsonObject>? settings = null,
-        Action<JsonObject>? workflow = null, params byte[][] images)
+    public async Task InitializeAsync()
     {
-        using var catalog = ComfyExample.Catalog(_comfy.Url, settings, workflow);
+        _comfy = await TestComfyUi.ServerAsync();
+        await _comfy.ResetAsync();
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    // A colour of its own per test run: an identical graph would be answered from ComfyUI's cache.
+    private static byte[] Image(int width, int height) =>
+        TestImages.Png(width, height, new SKColor((byte)Random.Shared.Next(256), (byte)Random.Shared.Next(256), (byte)Random.Shared.Next(256)));
+
+    private static async Task<(EngineOutput Output, ProgressLog Progress)> RunAsync(string server, string aspect,
+        Action<JsonObject>? settings = null, Action<JsonObject>? workflow = null, params byte[][] images)
+    {
+        using var catalog = ComfyImageCatalog.Create(server, settings, workflow);
         var progress = new ProgressLog();
-        var job = ComfyExample.Job(ComfyExample.Model(catalog.Path), "Put a lighthouse behind them", aspect, progress, images.Length == 0 ? [Landscape] : images);
+        var job = ComfyExample.Job(ComfyExample.Model(catalog.Path), "Put a lighthouse behind them", aspect, progress, images.Length == 0 ? [Image(60, 40)] : images);
         using var engine = ComfyExample.Engine(catalog.Path);
         var output = await engine.RunAsync(job, CancellationToken.None);
         return (output, progress);
     }
 
-    private async Task<EngineException> FailAsync(string aspect = "1:1", Action<JsonObject>? settings = null, Action<JsonObject>? workflow = null) =>
-        await Assert.ThrowsAsync<EngineException>(() => RunAsync(aspect, settings, workflow));
+    private async Task<EngineException> FailAsync(string aspect = "1:1", Action<JsonObject>? settings = null, Action<JsonObject>? workflow = null,
+        params byte[][] images) =>
+        await Assert.ThrowsAsync<EngineException>(() => RunAsync(_comfy.Url, aspect, settings, workflow, images));
 
-    [Fact]
+    [ComfyFact]
     public async Task Edit_submits_the_workflow_with_the_bindings_applied_and_returns_the_saved_png()
     {
-        var (output, progress) = await RunAsync("2:3");
+        var landscape = Image(600, 400);
+
+        var (output, progress) = await RunAsync(_comfy.Url, "2:3", workflow: ComfyImageCatalog.Slow(4, 0.05), images: [landscape]);
 
         var file = Assert.Single(output.Files);
         Assert.Equal("png", file.Extension);
+        Assert.Equal("60", file.NodeId);
         Assert.Equal((1024, 1536), TestImages.SizeOf(file.Data!));
-        using (var bitmap = TestImages.Decode(file.Data!)) Assert.Equal(SKColors.OrangeRed, bitmap.GetPixel(512, 768));
+        using (var result = TestImages.Decode(file.Data!))
+        using (var input = TestImages.Decode(landscape))
+            Assert.Equal(input.GetPixel(300, 200), result.GetPixel(512, 768));
+        Assert.NotNull(output.BackendMilliseconds);
 
-        var submitted = Assert.Single(_comfy.Submitted);
-        Assert.Matches(new Regex("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"), (string)submitted["prompt_id"]!);
-        Assert.Matches(new Regex("^[0-9a-f]{32}$"), (string)submitted["client_id"]!);
-        var graph = _comfy.LastPrompt;
-        Assert.Equal("Put a lighthouse behind them", (string)graph["20"]!["inputs"]!["prompt"]!);
-        Assert.Equal("", (string)graph["21"]!["inputs"]!["prompt"]!);
+        var (_, entry) = await _comfy.LatestAsync();
+        var graph = ComfyServer.GraphOf(entry);
+        Assert.Equal("Put a lighthouse behind them", (string)graph["20"]!["inputs"]!["value"]!);
         var imageName = (string)graph["10"]!["inputs"]!["image"]!;
-        Assert.Equal(Landscape, _comfy.Uploads[imageName]);
+        Assert.Equal(landscape, await File.ReadAllBytesAsync(Path.Combine(_comfy.InputDir, imageName)));
         Assert.Equal(1024, (int)graph["30"]!["inputs"]!["width"]!);
         Assert.Equal(1536, (int)graph["30"]!["inputs"]!["height"]!);
-        Assert.NotEqual(0L, (long)graph["40"]!["inputs"]!["seed"]!);
+        Assert.NotEqual(0L, (long)graph["41"]!["inputs"]!["value"]!);
         // One image only: the second LoadImage and every link to it are gone.
         Assert.False(graph.ContainsKey("11"));
-        Assert.False(graph["20"]!["inputs"]!.AsObject().ContainsKey("image2"));
-        Assert.False(graph["21"]!["inputs"]!.AsObject().ContainsKey("image2"));
+        Assert.False(graph["12"]!["inputs"]!.AsObject().ContainsKey("image2"));
 
         var reports = progress.Reports.ToList();
-        Assert.Contains(reports, r => r.Node == "KSampler #40" && r.Percent is > 0 and < 100);
+        Assert.Contains(reports, r => r.Node == "RunHubSlowPassthrough #40" && r.Percent is > 0 and < 100);
         Assert.All(reports.Where(r => r.Percent is not null), r => Assert.InRange(r.Percent!.Value, 0, 99));
     }
 
-    [Fact]
+    [ComfyFact]
     public async Task Second_image_goes_to_the_second_LoadImage()
     {
-        await RunAsync("1:1", images: [Landscape, Portrait]);
+        var portrait = Image(300, 500);
 
-        var graph = _comfy.LastPrompt;
-        Assert.Equal(Portrait, _comfy.Uploads[(string)graph["11"]!["inputs"]!["image"]!]);
-        Assert.Equal(new JsonArray("11", 0).ToJsonString(), graph["20"]!["inputs"]!["image2"]!.ToJsonString());
+        await RunAsync(_comfy.Url, "1:1", images: [Image(600, 400), portrait]);
+
+        var graph = ComfyServer.GraphOf((await _comfy.LatestAsync()).Entry);
+        Assert.Equal(portrait, await File.ReadAllBytesAsync(Path.Combine(_comfy.InputDir, (string)graph["11"]!["inputs"]!["image"]!)));
+        Assert.Equal(new JsonArray("11", 0).ToJsonString(), graph["12"]!["inputs"]!["image2"]!.ToJsonString());
     }
 
-    [Theory]
+    [ComfyTheory]
     [InlineData(600, 400, 1536, 1024)]
     [InlineData(300, 500, 1024, 1536)]
     [InlineData(500, 480, 1024, 1024)]
     public async Task Auto_aspect_takes_the_ratio_closest_to_the_first_image(int width, int height, int expectedWidth, int expectedHeight)
     {
-        var (output, _) = await RunAsync("auto", images: [TestImages.Png(width, height)]);
+        var (output, _) = await RunAsync(_comfy.Url, "auto", images: [Image(width, height)]);
 
         Assert.Equal((expectedWidth, expectedHeight), TestImages.SizeOf(output.Files[0].Data!));
     }
 
-    [Fact]
+    [ComfyFact]
     public async Task Seed_is_the_same_on_a_retry_of_one_task()
     {
-        await RunAsync("1:1");
-        await RunAsync("1:1");
+        var image = Image(64, 64);
+        await RunAsync(_comfy.Url, "1:1", images: [image]);
+        var first = await _comfy.LatestAsync();
+        await RunAsync(_comfy.Url, "1:1", images: [image]);
+        var second = await _comfy.LatestAsync();
 
-        var seeds = _comfy.Submitted.Select(s => (long)s["prompt"]!["40"]!["inputs"]!["seed"]!).ToList();
-        Assert.Equal(seeds[0], seeds[1]);
-        Assert.NotEqual((string)_comfy.Submitted.First()["prompt_id"]!, (string)_comfy.Submitted.Last()["prompt_id"]!);
+        Assert.NotEqual(first.PromptId, second.PromptId);
+        Assert.Equal((long)ComfyServer.GraphOf(first.Entry)["41"]!["inputs"]!["value"]!, (long)ComfyServer.GraphOf(second.Entry)["41"]!["inputs"]!["value"]!);
     }
 
-    [Fact]
+    [ComfyFact]
     public async Task Graph_ComfyUI_refuses_fails_without_retry_carrying_its_node_errors()
     {
-        var error = await FailAsync(workflow: graph => graph["3"]!["inputs"]!.AsObject().Remove("vae_name"));
+        var error = await FailAsync(workflow: graph => graph["30"]!["inputs"]!.AsObject().Remove("upscale_method"));
 
         Assert.Equal("1012", error.ErrorCode);
         Assert.False(error.Retryable);
         Assert.Contains("Prompt outputs failed validation", error.Message);
-        Assert.Contains("node 3 (VAELoader): Required input is missing (vae_name)", error.Message);
+        Assert.Contains("node 30 (ImageScale): Required input is missing (upscale_method)", error.Message);
         using var nodeErrors = JsonDocument.Parse(error.NodeErrors!);
-        var node = nodeErrors.RootElement.GetProperty("3");
-        Assert.Equal("VAELoader", node.GetProperty("class_type").GetString());
+        var node = nodeErrors.RootElement.GetProperty("30");
+        Assert.Equal("ImageScale", node.GetProperty("class_type").GetString());
         Assert.Equal("required_input_missing", node.GetProperty("errors")[0].GetProperty("type").GetString());
     }
 
-    [Fact]
+    [ComfyFact]
     public async Task Node_class_the_server_lacks_is_named_in_the_failure()
     {
-        var error = await FailAsync(workflow: graph => graph["5"]!["class_type"] = "CFGNormalizer");
+        var error = await FailAsync(workflow: graph => graph["12"]!["class_type"] = "ImageStitchPro");
 
         Assert.Equal("1012", error.ErrorCode);
         Assert.False(error.Retryable);
-        Assert.Contains("Node 'CFGNormalizer' not found", error.Message);
+        Assert.Contains("Cannot execute because node ImageStitchPro does not exist. (Node ID '#12')", error.Message);
         Assert.Equal("{}", error.NodeErrors);
     }
 
-    [Fact]
+    [ComfyFact]
     public async Task Node_that_raises_fails_the_task_with_1015_and_the_exception_but_no_traceback()
     {
-        _comfy.Behaviour.FailNode = "40";
-
-        var error = await FailAsync();
+        // Named .png, but not an image: LoadImage passes validation (the file exists) and raises when it opens it.
+        var error = await FailAsync(images: [[.. "this is not a PNG"u8, .. Guid.NewGuid().ToByteArray()]]);
 
         Assert.Equal("1015", error.ErrorCode);
         Assert.False(error.Retryable);
-        Assert.Contains("node 40 (KSampler)", error.Message);
-        Assert.Contains("torch.OutOfMemoryError: Allocation on device 0 would exceed allowed memory", error.Message);
+        Assert.Contains("node 10 (LoadImage)", error.Message);
+        Assert.Contains("UnidentifiedImageError", error.Message);
+        Assert.DoesNotContain("Traceback", error.Message);
         Assert.DoesNotContain("execution.py", error.Message);
     }
 
-    [Fact]
-    public async Task Socket_that_drops_as_the_prompt_starts_is_replaced_by_history_polling()
-    {
-        _comfy.Behaviour.DropSocketOnStart = true;
-
-        var (output, _) = await RunAsync("3:2");
-
-        Assert.Equal((1536, 1024), TestImages.SizeOf(Assert.Single(output.Files).Data!));
-    }
-
-    [Fact]
-    public async Task Socket_that_never_speaks_does_not_stop_the_task_finishing()
-    {
-        _comfy.Behaviour.SilentSocket = true;
-
-        var (output, _) = await RunAsync("1:1");
-
-        Assert.Single(output.Files);
-    }
-
-    [Fact]
-    public async Task Server_that_dies_mid_task_fails_it_as_retryable()
-    {
-        _comfy.Behaviour.DieOnStart = true;
-
-        var error = await FailAsync();
-
-        Assert.Equal("1012", error.ErrorCode);
-        Assert.True(error.Retryable);
-        Assert.Contains(_comfy.Url, error.Message);
-    }
-
-    [Fact]
+    [ComfyFact]
     public async Task Server_that_cannot_be_reached_fails_the_task_as_retryable()
     {
-        var url = _comfy.Url;
-        await _comfy.DisposeAsync();
-        _comfy = await FakeComfyUi.StartAsync();
+        var closed = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        closed.Start();
+        var url = $"http://127.0.0.1:{((System.Net.IPEndPoint)closed.LocalEndpoint).Port}";
+        closed.Stop();
 
-        var error = await Assert.ThrowsAsync<EngineException>(async () =>
-        {
-            using var catalog = ComfyExample.Catalog(url);
-            using var engine = ComfyExample.Engine(catalog.Path);
-            await engine.RunAsync(ComfyExample.Job(ComfyExample.Model(catalog.Path), "Put a lighthouse behind them", "1:1", null, Landscape), CancellationToken.None);
-        });
+        var error = await Assert.ThrowsAsync<EngineException>(() => RunAsync(url, "1:1"));
 
         Assert.True(error.Retryable);
         Assert.Contains("unreachable", error.Message);
     }
 
-    [Fact]
-    public async Task Prompt_the_server_forgets_is_lost_and_retryable()
-    {
-        _comfy.Behaviour.ForgetHistory = true;
-
-        var error = await FailAsync(settings: s => s["lostAfterSeconds"] = 0.5);
-
-        Assert.True(error.Retryable);
-        Assert.Contains("lost prompt", error.Message);
-    }
-
-    [Fact]
-    public async Task Answer_that_is_not_ComfyUI_JSON_fails_the_task_clearly()
-    {
-        _comfy.Behaviour.MalformedPromptAnswer = true;
-
-        var error = await FailAsync();
-
-        Assert.Equal("1012", error.ErrorCode);
-        Assert.False(error.Retryable);
-        Assert.Contains("answered /prompt with something that is not its API", error.Message);
-    }
-
-    [Fact]
-    public async Task Output_larger_than_the_limit_is_refused_while_it_streams()
-    {
-        _comfy.Behaviour.HugeOutputBytes = 3 * 1024 * 1024;
-
-        var error = await FailAsync(settings: s => s["maxOutputMb"] = 1);
-
-        Assert.Equal("1012", error.ErrorCode);
-        Assert.Contains("larger than the limit of 1 MB", error.Message);
-    }
-
-    [Fact]
+    [ComfyFact]
     public async Task Missing_workflow_file_is_reported_as_a_misconfiguration()
     {
         var error = await FailAsync(settings: s => s["workflow"] = "nowhere.json");
@@ -229,12 +171,45 @@ public sealed class ComfyUiEngineTests : IAsyncLifetime
         Assert.Contains("nowhere.json not found", error.Message);
     }
 
-    [Fact]
+    [ComfyFact]
     public async Task Map_without_an_entry_for_the_value_is_reported_as_a_misconfiguration()
     {
         var error = await FailAsync("3:2", settings: s => s["bindings"]![3]!["map"]!.AsObject().Remove("3:2"));
 
         Assert.Equal("1010", error.ErrorCode);
         Assert.Contains("no entry for \"3:2\"", error.Message);
+    }
+
+    [ComfyFact]
+    public async Task Unchanged_workflow_answered_from_the_cache_with_a_deleted_file_runs_again_and_succeeds()
+    {
+        var image = Image(80, 60);
+        var (first, _) = await RunAsync(_comfy.Url, "1:1", images: [image]);
+        var firstRun = await _comfy.LatestAsync();
+        var saved = (string)firstRun.Entry["outputs"]!["60"]!["images"]![0]!["filename"]!;
+        File.Delete(Path.Combine(_comfy.OutputDir, saved));
+
+        var (second, _) = await RunAsync(_comfy.Url, "1:1", images: [image]);
+
+        // The same picture (the PNG's bytes differ: SaveImage writes the graph it ran into the file).
+        Assert.Equal(TestImages.SizeOf(first.Files[0].Data!), TestImages.SizeOf(second.Files[0].Data!));
+        using (var before = TestImages.Decode(first.Files[0].Data!))
+        using (var after = TestImages.Decode(second.Files[0].Data!))
+            Assert.Equal(before.GetPixel(500, 500), after.GetPixel(500, 500));
+        var rerun = await _comfy.LatestAsync();
+        Assert.NotEqual(firstRun.PromptId, rerun.PromptId);
+        Assert.True(ComfyServer.GraphOf(rerun.Entry)["60"]!["inputs"]!.AsObject().ContainsKey("runhub_rerun"));
+        Assert.True(File.Exists(Path.Combine(_comfy.OutputDir, saved)));
+    }
+
+    [ComfyFact]
+    public async Task Oldest_supported_release_that_picks_its_own_prompt_id_is_followed_by_the_id_it_answers()
+    {
+        var oldest = await TestComfyUi.ServerAsync(TestComfyUi.Oldest);
+        await oldest.ResetAsync();
+
+        var (output, _) = await RunAsync(oldest.Url, "3:2", settings: s => s["lostAfterSeconds"] = 2, images: [Image(60, 40)]);
+
+        Assert.Equal((1536, 1024), TestImages.SizeOf(Assert.Single(output.Files).Data!));
     }
 }

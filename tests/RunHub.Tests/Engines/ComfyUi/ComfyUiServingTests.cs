@@ -5,27 +5,43 @@ using SkiaSharp;
 
 namespace RunHub.Tests.Engines.ComfyUi;
 
-/// <summary>The real server serving the seed edit through the example ComfyUI catalog, as a RunningHub client sees it.</summary>
+/// <summary>The real server serving the seed edit on a real ComfyUI, as a RunningHub client sees it.</summary>
+[Collection(ComfyUiCollection.Name)]
 public sealed class ComfyUiServingTests : IAsyncLifetime
 {
-    private FakeComfyUi _comfy = null!;
+    private ComfyServer _comfy = null!;
 
-    public async Task InitializeAsync() => _comfy = await FakeComfyUi.StartAsync();
+    public async Task InitializeAsync()
+    {
+        _comfy = await TestComfyUi.ServerAsync();
+        await _comfy.ResetAsync();
+    }
 
-    public async Task DisposeAsync() => await _comfy.DisposeAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
 
     private static async Task<(ApiCaller Caller, string ImageUrl)> CallerWithUploadAsync(TestServer server)
     {
-        var caller = server.NewCaller(balance: 1m);
-        var upload = await caller.UploadAsync(TestImages.Png(600, 400, SKColors.OrangeRed), "input.png", "image/png");
+        var caller = await server.NewCallerAsync(balance: 1m);
+        var color = new SKColor((byte)Random.Shared.Next(256), (byte)Random.Shared.Next(256), (byte)Random.Shared.Next(256));
+        var upload = await caller.UploadAsync(TestImages.Png(600, 400, color), "input.png", "image/png");
         return (caller, (string)upload["data"]!["download_url"]!);
     }
 
-    [Fact]
+    private static Task<TestServer> ServeAsync(TempDirectory catalog, IDictionary<string, string?>? more = null)
+    {
+        var settings = new Dictionary<string, string?> { ["CatalogDir"] = catalog.Path };
+        foreach (var (key, value) in more ?? new Dictionary<string, string?>()) settings[key] = value;
+        return TestServer.StartAsync(settings);
+    }
+
+    private static object Edit(string imageUrl, string aspectRatio = "1:1") =>
+        new { prompt = "make it look like winter", imageUrls = new[] { imageUrl }, aspectRatio };
+
+    [ComfyFact]
     public async Task Seed_edit_runs_on_ComfyUI_and_the_client_downloads_its_image()
     {
-        using var catalog = ComfyExample.Catalog(_comfy.Url);
-        await using var server = await TestServer.StartAsync(new Dictionary<string, string?> { ["CatalogDir"] = catalog.Path });
+        using var catalog = ComfyImageCatalog.Create(_comfy.Url);
+        await using var server = await ServeAsync(catalog);
         var (caller, imageUrl) = await CallerWithUploadAsync(server);
 
         var submitted = await caller.SubmitAsync(ComfyExample.Endpoint,
@@ -36,107 +52,123 @@ public sealed class ComfyUiServingTests : IAsyncLifetime
         var result = done["results"]!.AsArray().Single()!;
         Assert.Equal("png", (string)result["outputType"]!);
         var png = await server.Http.GetByteArrayAsync((string)result["url"]!);
-        Assert.Equal(Assert.Single(_comfy.SavedFiles), png);
+        var (_, entry) = await _comfy.LatestAsync();
+        var saved = (string)entry["outputs"]!["60"]!["images"]![0]!["filename"]!;
+        Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(_comfy.OutputDir, saved)), png);
         Assert.Equal((1024, 1536), TestImages.SizeOf(png));
-        Assert.Equal("A sudden, massive explosion behind three friends", (string)_comfy.LastPrompt["20"]!["inputs"]!["prompt"]!);
+        Assert.Equal("A sudden, massive explosion behind three friends", (string)ComfyServer.GraphOf(entry)["20"]!["inputs"]!["value"]!);
         Assert.Equal(0.97m, await caller.BalanceAsync());
     }
 
-    [Fact]
-    public async Task ComfyUI_that_never_finishes_times_the_task_out_and_is_interrupted()
+    [ComfyFact]
+    public async Task ComfyUI_that_does_not_finish_in_time_times_the_task_out_and_its_prompt_is_interrupted()
     {
-        _comfy.Behaviour.Hang = true;
-        using var catalog = ComfyExample.Catalog(_comfy.Url, timeoutSeconds: 2);
-        await using var server = await TestServer.StartAsync(new Dictionary<string, string?> { ["CatalogDir"] = catalog.Path });
+        using var catalog = ComfyImageCatalog.Create(_comfy.Url, workflow: ComfyImageCatalog.Slow(1000, 0.1), timeoutSeconds: 2);
+        await using var server = await ServeAsync(catalog);
         var (caller, imageUrl) = await CallerWithUploadAsync(server);
 
-        var submitted = await caller.SubmitAsync(ComfyExample.Endpoint, new { prompt = "make it look like winter", imageUrls = new[] { imageUrl }, aspectRatio = "1:1" });
+        var submitted = await caller.SubmitAsync(ComfyExample.Endpoint, Edit(imageUrl));
         var done = await caller.WaitAsync((string)submitted["taskId"]!);
 
         Assert.Equal("FAILED", (string)done["status"]!);
         Assert.Equal("1006", (string)done["errorCode"]!);
-        var promptId = (string)_comfy.Submitted.Single()["prompt_id"]!;
-        Assert.Contains(promptId, _comfy.Interrupts);
+        await _comfy.UntilIdleAsync();
+        Assert.True(ComfyServer.WasInterrupted((await _comfy.LatestAsync()).Entry));
         Assert.Equal(1m, await caller.BalanceAsync());
     }
 
-    [Fact]
-    public async Task Workflow_ComfyUI_refuses_fails_the_task_with_the_upstream_code()
+    [ComfyFact]
+    public async Task Workflow_ComfyUI_refuses_fails_the_task_with_the_upstream_code_and_its_node_errors()
     {
-        using var catalog = ComfyExample.Catalog(_comfy.Url, workflow: graph => graph["3"]!["inputs"]!.AsObject().Remove("vae_name"));
-        await using var server = await TestServer.StartAsync(new Dictionary<string, string?> { ["CatalogDir"] = catalog.Path });
+        using var catalog = ComfyImageCatalog.Create(_comfy.Url, workflow: graph => graph["30"]!["inputs"]!.AsObject().Remove("upscale_method"));
+        await using var server = await ServeAsync(catalog);
         var (caller, imageUrl) = await CallerWithUploadAsync(server);
 
-        var submitted = await caller.SubmitAsync(ComfyExample.Endpoint, new { prompt = "make it look like winter", imageUrls = new[] { imageUrl }, aspectRatio = "1:1" });
+        var submitted = await caller.SubmitAsync(ComfyExample.Endpoint, Edit(imageUrl));
         var done = await caller.WaitAsync((string)submitted["taskId"]!);
 
         Assert.Equal("FAILED", (string)done["status"]!);
         Assert.Equal("1012", (string)done["errorCode"]!);
-        Assert.Contains("node 3 (VAELoader)", (string)done["errorMessage"]!);
-        Assert.Single(_comfy.Submitted);
+        Assert.Contains("node 30 (ImageScale)", (string)done["errorMessage"]!);
         var tips = JsonNode.Parse((string)done["promptTips"]!)!;
         Assert.False((bool)tips["result"]!);
-        Assert.Equal("VAELoader", (string)tips["node_errors"]!["3"]!["class_type"]!);
-        Assert.Equal("required_input_missing", (string)tips["node_errors"]!["3"]!["errors"]![0]!["type"]!);
+        Assert.Equal("ImageScale", (string)tips["node_errors"]!["30"]!["class_type"]!);
+        Assert.Equal("required_input_missing", (string)tips["node_errors"]!["30"]!["errors"]![0]!["type"]!);
+        Assert.Equal(1m, await caller.BalanceAsync());
     }
 
-    [Fact]
-    public async Task Task_moves_to_the_next_server_of_the_pool_when_its_server_dies()
+    [ComfyFact]
+    public async Task Task_moves_to_the_next_server_of_the_pool_when_its_server_is_down()
     {
-        await using var second = await FakeComfyUi.StartAsync();
-        _comfy.Behaviour.DieOnStart = true;
-        using var catalog = ComfyExample.Catalog(_comfy.Url, settings: s =>
+        await using var relay = new TcpRelay(_comfy.Url);
+        relay.Cut();
+        using var catalog = ComfyImageCatalog.Create(_comfy.Url, settings: s =>
         {
             s.Remove("server");
-            s["servers"] = new JsonArray(_comfy.Url, second.Url);
+            s["servers"] = new JsonArray(relay.Url, _comfy.Url);
         });
-        await using var server = await TestServer.StartAsync(new Dictionary<string, string?> { ["CatalogDir"] = catalog.Path });
+        await using var server = await ServeAsync(catalog);
         var (caller, imageUrl) = await CallerWithUploadAsync(server);
 
-        var submitted = await caller.SubmitAsync(ComfyExample.Endpoint, new { prompt = "make it look like winter", imageUrls = new[] { imageUrl }, aspectRatio = "3:2" });
+        var submitted = await caller.SubmitAsync(ComfyExample.Endpoint, Edit(imageUrl, "3:2"));
         var done = await caller.WaitAsync((string)submitted["taskId"]!);
 
         Assert.Equal("SUCCESS", (string)done["status"]!);
-        Assert.Single(_comfy.Submitted);
-        Assert.Single(second.Submitted);
         var png = await server.Http.GetByteArrayAsync((string)done["results"]![0]!["url"]!);
-        Assert.Equal(Assert.Single(second.SavedFiles), png);
+        Assert.Equal((1536, 1024), TestImages.SizeOf(png));
         Assert.Equal(0.97m, await caller.BalanceAsync());
     }
 
-    [Fact]
-    public async Task Waiting_task_shows_its_place_in_the_ComfyUI_queue_then_succeeds()
+    [ComfyFact]
+    public async Task Lone_server_that_failed_once_serves_the_next_task_as_soon_as_it_answers_again()
     {
-        _comfy.Behaviour.HoldQueue = true;
-        using var catalog = ComfyExample.Catalog(_comfy.Url);
-        await using var server = await TestServer.StartAsync(new Dictionary<string, string?> { ["CatalogDir"] = catalog.Path });
+        await using var relay = new TcpRelay(_comfy.Url);
+        using var catalog = ComfyImageCatalog.Create(relay.Url);
+        await using var server = await ServeAsync(catalog, new Dictionary<string, string?> { ["Engines:CooldownSeconds"] = "600" });
         var (caller, imageUrl) = await CallerWithUploadAsync(server);
 
-        var taskId = (string)(await caller.SubmitAsync(ComfyExample.Endpoint,
-            new { prompt = "make it look like winter", imageUrls = new[] { imageUrl }, aspectRatio = "1:1" }))["taskId"]!;
+        relay.Cut();
+        var first = await caller.WaitAsync((string)(await caller.SubmitAsync(ComfyExample.Endpoint, Edit(imageUrl)))["taskId"]!);
+        Assert.Equal("1012", (string)first["errorCode"]!);
+        relay.Restore();
+        var second = await caller.WaitAsync((string)(await caller.SubmitAsync(ComfyExample.Endpoint, Edit(imageUrl)))["taskId"]!);
+
+        Assert.Equal("SUCCESS", (string)second["status"]!);
+        Assert.Equal(0.97m, await caller.BalanceAsync());
+    }
+
+    [ComfyFact]
+    public async Task Waiting_task_shows_its_place_in_the_ComfyUI_queue_then_succeeds()
+    {
+        var other = await _comfy.QueueOtherClientsPromptAsync(steps: 1000, secondsPerStep: 0.1);
+        await _comfy.UntilRunningAsync(other);
+        using var catalog = ComfyImageCatalog.Create(_comfy.Url);
+        await using var server = await ServeAsync(catalog);
+        var (caller, imageUrl) = await CallerWithUploadAsync(server);
+
+        var taskId = (string)(await caller.SubmitAsync(ComfyExample.Endpoint, Edit(imageUrl)))["taskId"]!;
         var waiting = await QueryUntilAsync(caller, taskId, t => (int?)t["progress"]?["queuePosition"] == 1);
         Assert.Equal("RUNNING", (string)waiting["status"]!);
-        _comfy.ReleaseQueue();
+        await _comfy.InterruptAsync(other);
 
         Assert.Equal("SUCCESS", (string)(await caller.WaitAsync(taskId))["status"]!);
     }
 
-    [Fact]
+    [ComfyFact]
     public async Task Cancelling_a_running_task_interrupts_its_prompt_on_ComfyUI()
     {
-        _comfy.Behaviour.Hang = true;
-        using var catalog = ComfyExample.Catalog(_comfy.Url);
-        await using var server = await TestServer.StartAsync(new Dictionary<string, string?> { ["CatalogDir"] = catalog.Path });
+        using var catalog = ComfyImageCatalog.Create(_comfy.Url, workflow: ComfyImageCatalog.Slow(1000, 0.1));
+        await using var server = await ServeAsync(catalog);
         var (caller, imageUrl) = await CallerWithUploadAsync(server);
 
-        var taskId = (string)(await caller.SubmitAsync(ComfyExample.Endpoint,
-            new { prompt = "make it look like winter", imageUrls = new[] { imageUrl }, aspectRatio = "1:1" }))["taskId"]!;
-        var promptId = await _comfy.Started.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var taskId = (string)(await caller.SubmitAsync(ComfyExample.Endpoint, Edit(imageUrl)))["taskId"]!;
+        await QueryUntilAsync(caller, taskId, t => (int?)t["progress"]?["percent"] > 0);
+        var promptId = (await _comfy.QueueAsync()).Running.Single();
         await caller.PostAsync("/openapi/v2/cancel", JsonSerializer.Serialize(new { taskId }));
         var cancelled = await QueryUntilAsync(caller, taskId, t => (string?)t["status"] != "RUNNING");
 
         Assert.Equal("CANCEL", (string)cancelled["status"]!);
-        Assert.Contains(promptId, _comfy.Interrupts);
+        Assert.True(ComfyServer.WasInterrupted(await _comfy.UntilFinishedAsync(promptId)));
         Assert.Equal(1m, await caller.BalanceAsync());
     }
 
@@ -150,16 +182,5 @@ public sealed class ComfyUiServingTests : IAsyncLifetime
             Assert.True(DateTime.UtcNow < deadline, $"task {taskId} never got there: {task.ToJsonString()}");
             await Task.Delay(50);
         }
-    }
-
-    [Fact]
-    public void Example_catalog_loads_and_names_the_comfyui_engine_with_a_workflow_beside_it()
-    {
-        var model = RunHub.Catalog.ModelCatalog.LoadDirectory(ComfyExample.Folder).Find(ComfyExample.Endpoint)!;
-
-        Assert.Equal("comfyui", model.Engine!.Name);
-        Assert.NotNull(model.Price);
-        var workflow = (string)JsonNode.Parse(model.Engine.Settings!.Value.GetRawText())!["workflow"]!;
-        Assert.True(File.Exists(Path.Combine(ComfyExample.Folder, workflow)));
     }
 }

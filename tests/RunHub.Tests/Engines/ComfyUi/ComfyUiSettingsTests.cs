@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using RunHub.Catalog;
 using RunHub.Engines.ComfyUi;
 
@@ -81,5 +82,16 @@ public sealed class ComfyUiSettingsTests
         Assert.False(graph.Has("11"));
         var inputs = graph.Nodes["20"]!["inputs"]!.AsObject();
         Assert.Equal(["prompt", "image1"], inputs.Select(i => i.Key));
+    }
+
+    [Fact]
+    public void Example_catalog_loads_and_names_the_comfyui_engine_with_a_workflow_beside_it()
+    {
+        var model = RunHub.Catalog.ModelCatalog.LoadDirectory(ComfyExample.Folder).Find(ComfyExample.Endpoint)!;
+
+        Assert.Equal("comfyui", model.Engine!.Name);
+        Assert.NotNull(model.Price);
+        var workflow = (string)JsonNode.Parse(model.Engine.Settings!.Value.GetRawText())!["workflow"]!;
+        Assert.True(File.Exists(Path.Combine(ComfyExample.Folder, workflow)));
     }
 }

@@ -6,12 +6,6 @@ internal sealed class FakeComfyBehaviour
     /// <summary>This node raises while executing (<c>execution_error</c>).</summary>
     public string? FailNode { get; set; }
 
-    /// <summary>The prompt starts and then never finishes (until interrupted).</summary>
-    public bool Hang { get; set; }
-
-    /// <summary>Prompts stay pending until <see cref="FakeComfyUi.ReleaseQueue"/>.</summary>
-    public bool HoldQueue { get; set; }
-
     /// <summary>Every socket is cut as the prompt starts; the prompt still finishes.</summary>
     public bool DropSocketOnStart { get; set; }
 
@@ -29,6 +23,9 @@ internal sealed class FakeComfyBehaviour
 
     /// <summary>The saved file is this many bytes of noise, sent without a Content-Length.</summary>
     public int? HugeOutputBytes { get; set; }
+
+    /// <summary>What <c>/system_stats</c> reports as <c>system.comfyui_version</c> (null: leaves the field out).</summary>
+    public string? Version { get; set; } = "0.3.64";
 
     /// <summary>Time between two sampler steps.</summary>
     public TimeSpan StepDelay { get; set; } = TimeSpan.FromMilliseconds(2);

@@ -15,7 +15,6 @@ internal sealed partial class FakeComfyUi
             try
             {
                 await _work.WaitAsync(_stopping.Token);
-                if (Behaviour.HoldQueue) await _release.Task.WaitAsync(_stopping.Token);
             }
             catch (OperationCanceledException)
             {
@@ -60,7 +59,6 @@ internal sealed partial class FakeComfyUi
         }
 
         await Frame("execution_start", [], kept: true);
-        Started.TrySetResult(item.PromptId);
         if (Behaviour.DieOnStart)
         {
             await StopServerAsync();
@@ -77,7 +75,6 @@ internal sealed partial class FakeComfyUi
             var node = item.Prompt[id]!.AsObject();
             var classType = (string)node["class_type"]!;
             await Frame("executing", new JsonObject { ["node"] = id, ["display_node"] = id });
-            if (Behaviour.Hang) await item.Interrupt.Task.WaitAsync(_stopping.Token);
             if (item.Interrupt.Task.IsCompleted)
             {
                 await Frame("execution_interrupted", new JsonObject { ["node_id"] = id, ["node_type"] = classType, ["executed"] = executed.DeepClone() }, kept: true);

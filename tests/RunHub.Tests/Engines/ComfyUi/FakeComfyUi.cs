@@ -30,7 +30,6 @@ internal sealed partial class FakeComfyUi : IAsyncDisposable
     private QueuedPrompt? _running;
     private readonly SemaphoreSlim _work = new(0);
     private readonly CancellationTokenSource _stopping = new();
-    private TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task _worker = Task.CompletedTask;
     private int _number;
     private int _stopped;
@@ -41,18 +40,9 @@ internal sealed partial class FakeComfyUi : IAsyncDisposable
     public string Url { get; private set; } = "";
     public ConcurrentDictionary<string, byte[]> Uploads { get; } = new();
     public ConcurrentQueue<JsonObject> Submitted { get; } = new();
-    public ConcurrentQueue<string> Interrupts { get; } = new();
-    public ConcurrentQueue<string> Deletes { get; } = new();
 
     /// <summary>"path Authorization-header" of every request, the socket's included.</summary>
     public ConcurrentQueue<string> Authorizations { get; } = new();
-    public int HealthChecks;
-
-    /// <summary>Every file a SaveImage or PreviewImage node wrote.</summary>
-    public ICollection<byte[]> SavedFiles => _outputs.Values;
-
-    /// <summary>Completes when a submitted prompt starts running.</summary>
-    public TaskCompletionSource<string> Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public static async Task<FakeComfyUi> StartAsync()
     {
@@ -73,10 +63,6 @@ internal sealed partial class FakeComfyUi : IAsyncDisposable
         fake._worker = Task.Run(fake.WorkAsync);
         return fake;
     }
-
-    public void ReleaseQueue() => _release.TrySetResult();
-
-    public JsonObject LastPrompt => Submitted.Last()["prompt"]!.AsObject();
 
     private sealed record QueuedPrompt(double Number, string PromptId, JsonObject Prompt, string? ClientId, TaskCompletionSource Interrupt)
     {
@@ -104,7 +90,6 @@ internal sealed partial class FakeComfyUi : IAsyncDisposable
             var body = JsonNode.Parse(await new StreamReader(context.Request.Body).ReadToEndAsync())!;
             foreach (var id in body["delete"]?.AsArray() ?? [])
             {
-                Deletes.Enqueue((string)id!);
                 lock (_queueLock) _pending.RemoveAll(p => p.PromptId == (string)id!);
             }
             return Results.Ok();
@@ -113,7 +98,6 @@ internal sealed partial class FakeComfyUi : IAsyncDisposable
         {
             var body = JsonNode.Parse(await new StreamReader(context.Request.Body).ReadToEndAsync());
             var id = (string?)body?["prompt_id"];
-            Interrupts.Enqueue(id ?? "");
             lock (_queueLock)
                 if (_running is { } running && (id is null || running.PromptId == id)) running.Interrupt.TrySetResult();
             return Results.Ok();
@@ -121,8 +105,9 @@ internal sealed partial class FakeComfyUi : IAsyncDisposable
         app.MapGet("/view", ViewAsync);
         app.MapGet("/system_stats", () =>
         {
-            Interlocked.Increment(ref HealthChecks);
-            return Results.Text("""{"system":{"os":"posix","comfyui_version":"fake"},"devices":[]}""", "application/json");
+            var system = new JsonObject { ["os"] = "posix" };
+            if (Behaviour.Version is { } version) system["comfyui_version"] = version;
+            return Results.Text(new JsonObject { ["system"] = system, ["devices"] = new JsonArray() }.ToJsonString(), "application/json");
         });
     }
 
@@ -228,7 +213,6 @@ internal sealed partial class FakeComfyUi : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync();
-        _release.TrySetResult();
         await StopServerAsync();
         await _worker;
         await _app.DisposeAsync();

@@ -89,7 +89,7 @@ public sealed class CancelTests
         var engine = new ScriptedEngine().Then("http://a", new EngineException("1520", "busy", retryAfter: TimeSpan.FromMinutes(10)));
         await using var run = await DispatchServer.StartAsync(engine, ["http://a"], timeoutSeconds: 3600);
         var (owner, taskId) = await run.SubmitAsync();
-        var stranger = run.Server.NewCaller();
+        var stranger = await run.Server.NewCallerAsync();
 
         var answer = await CancelAsync(stranger, taskId);
 
@@ -105,7 +105,7 @@ public sealed class CancelTests
     public async Task A_cancel_without_a_usable_task_id_is_refused(string body, string code)
     {
         await using var run = await DispatchServer.StartAsync(new ScriptedEngine(), ["http://a"]);
-        var caller = run.Server.NewCaller();
+        var caller = await run.Server.NewCallerAsync();
 
         var answer = await caller.PostAsync("/openapi/v2/cancel", body);
 
@@ -116,7 +116,7 @@ public sealed class CancelTests
     public async Task A_cancel_without_a_key_is_1002()
     {
         await using var run = await DispatchServer.StartAsync(new ScriptedEngine(), ["http://a"]);
-        var caller = run.Server.NewCaller();
+        var caller = await run.Server.NewCallerAsync();
 
         var answer = await caller.PostAsync("/openapi/v2/cancel", """{"taskId": "1"}""", sendKey: false);
 

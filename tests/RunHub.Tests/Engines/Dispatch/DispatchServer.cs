@@ -39,7 +39,7 @@ public sealed class DispatchServer : IAsyncDisposable
     /// <summary>Submits a task as <paramref name="caller"/>, or as a new account with 1 CNY.</summary>
     public async Task<(ApiCaller Caller, string TaskId)> SubmitAsync(ApiCaller? caller = null)
     {
-        caller ??= Server.NewCaller(1m);
+        caller ??= await Server.NewCallerAsync(1m);
         var submitted = await caller.SubmitAsync(DispatchCatalog.Endpoint, new { prompt = "a scripted picture", aspectRatio = "1:1" });
         Assert.Equal("", (string)submitted["errorCode"]!);
         return (caller, (string)submitted["taskId"]!);

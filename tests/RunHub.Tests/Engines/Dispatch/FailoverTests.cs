@@ -105,7 +105,7 @@ public sealed class FailoverTests
     }
 
     [Fact]
-    public async Task A_model_whose_backends_are_all_out_fails_with_1010_naming_them()
+    public async Task A_lone_backend_that_failed_once_is_probed_during_its_cool_down_and_used_once_it_answers()
     {
         var engine = new ScriptedEngine().Then("http://a", new HttpRequestException("Connection refused"));
         await using var run = await DispatchServer.StartAsync(engine, ["http://a"],
@@ -114,10 +114,27 @@ public sealed class FailoverTests
         Assert.Equal("1012", (string)(await caller.WaitAsync(first))["errorCode"]!);
 
         var (_, second) = await run.SubmitAsync(caller);
+
+        Assert.Equal("SUCCESS", (string)(await caller.WaitAsync(second))["status"]!);
+        Assert.Equal(["http://a"], engine.Probes);
+        Assert.Equal(["http://a", "http://a"], engine.Runs);
+    }
+
+    [Fact]
+    public async Task A_model_whose_backends_are_all_out_and_fail_their_probes_fails_with_1010_naming_them()
+    {
+        var engine = new ScriptedEngine().Then("http://a", new HttpRequestException("Connection refused"));
+        await using var run = await DispatchServer.StartAsync(engine, ["http://a"],
+            settings: new Dictionary<string, string?> { ["Engines:CooldownSeconds"] = "600" });
+        var (caller, first) = await run.SubmitAsync();
+        Assert.Equal("1012", (string)(await caller.WaitAsync(first))["errorCode"]!);
+        engine.SetHealthy("http://a", false);
+
+        var (_, second) = await run.SubmitAsync(caller);
         var done = await caller.WaitAsync(second);
 
         Assert.Equal("1010", (string)done["errorCode"]!);
-        Assert.Contains("scripted (http://a)", (string)done["errorMessage"]!);
+        Assert.Contains("scripted (http://a): out of service (health probe failed)", (string)done["errorMessage"]!);
         Assert.Single(engine.Runs);
     }
 

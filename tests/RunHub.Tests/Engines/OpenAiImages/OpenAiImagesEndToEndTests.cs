@@ -19,7 +19,7 @@ public sealed class OpenAiImagesEndToEndTests : IAsyncLifetime
     public async Task Seed_edit_submitted_through_the_api_returns_the_backends_image()
     {
         await using var host = await OpenAiServer.StartAsync(_fake);
-        var caller = host.Server.NewCaller(balance: 1m);
+        var caller = await host.Server.NewCallerAsync(balance: 1m);
         var photo = TestImages.Png(600, 400);
         var upload = await caller.UploadAsync(photo, "photo.png", "image/png");
 
@@ -45,7 +45,7 @@ public sealed class OpenAiImagesEndToEndTests : IAsyncLifetime
         Assert.Equal(0.97m, await caller.BalanceAsync());
 
         // The backend's own token usage is kept with the task.
-        var record = host.Server.Services.GetRequiredService<TaskQueue>().Find(caller.AccountId, (string)submitted["taskId"]!);
+        var record = await host.Server.Services.GetRequiredService<TaskQueue>().FindAsync(caller.AccountId, (string)submitted["taskId"]!);
         using var usage = JsonDocument.Parse(record!.BackendUsage!);
         Assert.Equal(323, usage.RootElement.GetProperty("input_tokens_details").GetProperty("image_tokens").GetInt32());
     }
@@ -56,7 +56,7 @@ public sealed class OpenAiImagesEndToEndTests : IAsyncLifetime
         await using var second = await FakeOpenAiImages.StartAsync(_fake.ApiKey);
         _fake.Script(Enumerable.Range(0, 3).Select(_ => FakeReply.Raw(503, "text/html", "<html>Service Unavailable</html>")).ToArray());
         await using var host = await OpenAiServer.StartAsync(_fake, fallback: second);
-        var caller = host.Server.NewCaller();
+        var caller = await host.Server.NewCallerAsync();
 
         var submitted = await caller.SubmitAsync(OpenAiServer.TextToImage, new { prompt = "first backend is down", aspectRatio = "1:1" });
         var done = await caller.WaitAsync((string)submitted["taskId"]!);
@@ -71,7 +71,7 @@ public sealed class OpenAiImagesEndToEndTests : IAsyncLifetime
     public async Task Text_to_image_submitted_through_the_api_returns_the_backends_image()
     {
         await using var host = await OpenAiServer.StartAsync(_fake);
-        var caller = host.Server.NewCaller();
+        var caller = await host.Server.NewCallerAsync();
 
         var submitted = await caller.SubmitAsync(OpenAiServer.TextToImage, new { prompt = "a lighthouse at dawn", aspectRatio = "3:2" });
         var done = await caller.WaitAsync((string)submitted["taskId"]!);
@@ -88,7 +88,7 @@ public sealed class OpenAiImagesEndToEndTests : IAsyncLifetime
         // The backend asks for a longer wait than the engine holds a worker for: the task waits in the queue instead.
         _fake.Script(FakeReply.RateLimited("1"));
         await using var host = await OpenAiServer.StartAsync(_fake, maxRetryWaitSeconds: 0);
-        var caller = host.Server.NewCaller(balance: 1m);
+        var caller = await host.Server.NewCallerAsync(balance: 1m);
 
         var submitted = await caller.SubmitAsync(OpenAiServer.TextToImage, new { prompt = "busy at first", aspectRatio = "1:1" });
         var done = await caller.WaitAsync((string)submitted["taskId"]!);
@@ -103,7 +103,7 @@ public sealed class OpenAiImagesEndToEndTests : IAsyncLifetime
     {
         _fake.Script(FakeReply.Hang());
         await using var host = await OpenAiServer.StartAsync(_fake, timeoutSeconds: 2);
-        var caller = host.Server.NewCaller(balance: 1m);
+        var caller = await host.Server.NewCallerAsync(balance: 1m);
 
         var submitted = await caller.SubmitAsync(OpenAiServer.TextToImage, new { prompt = "never arrives", aspectRatio = "1:1" });
         var done = await caller.WaitAsync((string)submitted["taskId"]!);
@@ -120,7 +120,7 @@ public sealed class OpenAiImagesEndToEndTests : IAsyncLifetime
     {
         _fake.Script(FakeReply.Moderation());
         await using var host = await OpenAiServer.StartAsync(_fake);
-        var caller = host.Server.NewCaller();
+        var caller = await host.Server.NewCallerAsync();
 
         var submitted = await caller.SubmitAsync(OpenAiServer.TextToImage, new { prompt = "something refused", aspectRatio = "1:1" });
         var done = await caller.WaitAsync((string)submitted["taskId"]!);
@@ -137,7 +137,7 @@ public sealed class OpenAiImagesEndToEndTests : IAsyncLifetime
         // The edit model sends a key the fake refuses (and echoes partly); the other one the right key, which the
         // fake then echoes whole in an error, the worst a backend can do.
         await using var host = await OpenAiServer.StartAsync(_fake, keys: new Dictionary<string, string> { [OpenAiServer.Edit] = wrongKey });
-        var caller = host.Server.NewCaller();
+        var caller = await host.Server.NewCallerAsync();
         _fake.Script(FakeReply.B64(), FakeReply.Error(400, "invalid_request_error", null, $"Bad request made with {_fake.ApiKey}."));
 
         var outcomes = new List<(string Status, string Code, string Message)>();

@@ -16,7 +16,7 @@ public sealed class GatewayEndToEndTests : IAsyncLifetime
     public async Task Seed_edit_through_the_public_api_returns_the_upstream_image_from_runhubs_own_storage()
     {
         await using var gateway = await GatewayServer.StartAsync(_fake);
-        var caller = gateway.Server.NewCaller(balance: 1m);
+        var caller = await gateway.Server.NewCallerAsync(balance: 1m);
         var photo = TestImages.Png(60, 40);
         var upload = await caller.UploadAsync(photo, "photo.png", "image/png");
         var runhubUrl = (string)upload["data"]!["download_url"]!;
@@ -44,7 +44,7 @@ public sealed class GatewayEndToEndTests : IAsyncLifetime
     {
         _fake.Script = new FakeScript { Outcome = FakeOutcome.Hang };
         await using var gateway = await GatewayServer.StartAsync(_fake, timeoutSeconds: 1);
-        var caller = gateway.Server.NewCaller(balance: 1m);
+        var caller = await gateway.Server.NewCallerAsync(balance: 1m);
 
         var submitted = await caller.SubmitAsync(GatewayServer.Endpoint,
             new { prompt = "A sudden, massive explosion behind them", imageUrls = new[] { TestImages.DataUri(TestImages.Png(20, 20)) }, aspectRatio = "1:1" });
@@ -62,7 +62,7 @@ public sealed class GatewayEndToEndTests : IAsyncLifetime
     {
         _fake.Script = new FakeScript { Outcome = FakeOutcome.Fail, FailCode = "1501", FailMessage = "content moderation: the prompt was refused" };
         await using var gateway = await GatewayServer.StartAsync(_fake);
-        var caller = gateway.Server.NewCaller(balance: 1m);
+        var caller = await gateway.Server.NewCallerAsync(balance: 1m);
 
         var submitted = await caller.SubmitAsync(GatewayServer.Endpoint,
             new { prompt = "A sudden, massive explosion behind them", imageUrls = new[] { TestImages.DataUri(TestImages.Png(20, 20)) }, aspectRatio = "1:1" });
@@ -79,7 +79,7 @@ public sealed class GatewayEndToEndTests : IAsyncLifetime
     {
         _fake.Script = new FakeScript { BusyRefusalsLeft = 2 };
         await using var gateway = await GatewayServer.StartAsync(_fake);
-        var caller = gateway.Server.NewCaller(balance: 1m);
+        var caller = await gateway.Server.NewCallerAsync(balance: 1m);
 
         var submitted = await caller.SubmitAsync(GatewayServer.Endpoint,
             new { prompt = "A sudden, massive explosion behind them", imageUrls = new[] { TestImages.DataUri(TestImages.Png(20, 20)) }, aspectRatio = "1:1" });
@@ -96,7 +96,7 @@ public sealed class GatewayEndToEndTests : IAsyncLifetime
         _fake.Script = new FakeScript { Outcome = FakeOutcome.Hang };
         // A short lease: a worker sees a cancel request when it renews its lease.
         await using var gateway = await GatewayServer.StartAsync(_fake, serverSettings: new Dictionary<string, string?> { ["Queue:LeaseSeconds"] = "1" });
-        var caller = gateway.Server.NewCaller(balance: 1m);
+        var caller = await gateway.Server.NewCallerAsync(balance: 1m);
         var submitted = await caller.SubmitAsync(GatewayServer.Endpoint,
             new { prompt = "A sudden, massive explosion behind them", imageUrls = new[] { TestImages.DataUri(TestImages.Png(20, 20)) }, aspectRatio = "1:1" });
         var taskId = (string)submitted["taskId"]!;
@@ -127,7 +127,7 @@ public sealed class GatewayEndToEndTests : IAsyncLifetime
                 ["Engines:RunningHub:ApiKeyEnv"] = keyVariable,
                 ["Media:AllowPrivateNetworks"] = "true",
             });
-            var caller = server.NewCaller(balance: 1m);
+            var caller = await server.NewCallerAsync(balance: 1m);
 
             var submitted = await caller.SubmitAsync("alibaba/wan-2.7/text-to-image", new { prompt = "A lighthouse in a storm, oil painting", width = 768 });
             var done = await caller.WaitAsync((string)submitted["taskId"]!);
@@ -150,7 +150,7 @@ public sealed class GatewayEndToEndTests : IAsyncLifetime
     public async Task The_upstream_key_appears_in_no_log_line_and_no_task_record()
     {
         await using var gateway = await GatewayServer.StartAsync(_fake);
-        var caller = gateway.Server.NewCaller(balance: 1m);
+        var caller = await gateway.Server.NewCallerAsync(balance: 1m);
         var body = new { prompt = "A sudden, massive explosion behind them", imageUrls = new[] { TestImages.DataUri(TestImages.Png(20, 20)) }, aspectRatio = "1:1" };
 
         var succeeded = await caller.WaitAsync((string)(await caller.SubmitAsync(GatewayServer.Endpoint, body))["taskId"]!);
