@@ -25,7 +25,7 @@ public sealed class RegistrySandboxTests : IAsyncLifetime
             ["PricingFile"] = RunningHubRegistry.PricingPath,
             ["Queue:Workers"] = "2",
         });
-        _caller = _server.NewCaller(balance: 100_000m);
+        _caller = await _server.NewCallerAsync(balance: 100_000m);
     }
 
     public async Task DisposeAsync() => await _server.DisposeAsync();

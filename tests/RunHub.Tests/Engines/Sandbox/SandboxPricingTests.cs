@@ -28,7 +28,7 @@ public sealed class SandboxPricingTests : IAsyncLifetime
     [Fact]
     public async Task A_fixed_price_per_call_is_charged_once_and_shown_in_usage()
     {
-        var caller = _server.NewCaller(balance: 1m);
+        var caller = await _server.NewCallerAsync(balance: 1m);
 
         var task = await RunAsync(caller, "rhart-text-g-25-flash/text-to-text", new { prompt = "write a haiku about lighthouses" });
 
@@ -39,7 +39,7 @@ public sealed class SandboxPricingTests : IAsyncLifetime
     [Fact]
     public async Task A_price_per_image_is_multiplied_by_the_images_asked_for_and_that_many_come_back()
     {
-        var caller = _server.NewCaller(balance: 1m);
+        var caller = await _server.NewCallerAsync(balance: 1m);
 
         var task = await RunAsync(caller, "alibaba/qwen-image-2.0/text-to-image", new { prompt = "a red kite over the dunes", imageNum = "3", size = "1024*1024" });
 
@@ -51,7 +51,7 @@ public sealed class SandboxPricingTests : IAsyncLifetime
     [Fact]
     public async Task A_price_per_second_depends_on_the_resolution_rule_and_the_videos_length()
     {
-        var caller = _server.NewCaller(balance: 5m);
+        var caller = await _server.NewCallerAsync(balance: 5m);
 
         var task = await RunAsync(caller, "alibaba/wan-2.7/text-to-video",
             new { prompt = "waves on a rock", resolution = "720P", duration = "3", aspectRatio = "16:9" });
@@ -67,7 +67,7 @@ public sealed class SandboxPricingTests : IAsyncLifetime
     [Fact]
     public async Task A_model_the_price_list_leaves_out_is_served_free_on_the_sandbox()
     {
-        var caller = _server.NewCaller(balance: 1m);
+        var caller = await _server.NewCallerAsync(balance: 1m);
 
         var task = await RunAsync(caller, "kling-v2.5-turbo-std/text-to-video", new { prompt = "a paper boat on a stream", duration = "5", aspectRatio = "16:9" });
 
