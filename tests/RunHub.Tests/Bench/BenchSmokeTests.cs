@@ -33,7 +33,7 @@ public sealed class BenchSmokeTests(ITestOutputHelper output)
                 OutputDir = dir,
                 Command = "BenchSmokeTests",
             };
-            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(180));
+            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(900));
             var run = await BenchRunner.RunAsync(options, log, limit.Token);
 
             var markdown = await File.ReadAllTextAsync(run.MarkdownPath);

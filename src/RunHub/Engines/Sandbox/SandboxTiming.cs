@@ -48,9 +48,12 @@ internal static class SandboxTiming
         {
             var elapsed = time.GetElapsedTime(started);
             if (elapsed >= total) return;
-            progress.Report(new EngineProgress(Percent: (int)Math.Min(99, elapsed / total * 100), QueuePosition: 0));
             var left = total - elapsed;
-            await Task.Delay(left < step ? left : step, time, cancellationToken).ConfigureAwait(false);
+            // The next wake-up is set before the report goes out: whoever sees the report and then moves the clock
+            // (a test's fake clock) moves it past a timer that already exists, never before it is set.
+            var next = Task.Delay(left < step ? left : step, time, cancellationToken);
+            progress.Report(new EngineProgress(Percent: (int)Math.Min(99, elapsed / total * 100), QueuePosition: 0));
+            await next.ConfigureAwait(false);
         }
     }
 }
