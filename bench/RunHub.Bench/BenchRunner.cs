@@ -51,6 +51,8 @@ public static class BenchRunner
             if (options.Runs("hostile")) hostile.AddRange(await HostileBodyScenario.RunAsync(context));
             cancellationToken.ThrowIfCancellationRequested();
             if (options.Runs("sandbox-memory")) sandboxMemory = await SandboxMemoryScenario.RunAsync(context);
+            cancellationToken.ThrowIfCancellationRequested();
+            if (options.Runs("input")) scenarios.Add(await InputCheckScenario.RunAsync(context));
         }
 
         var report = new BenchReport

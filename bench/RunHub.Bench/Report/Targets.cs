@@ -23,6 +23,9 @@ internal static class Targets
     /// <summary>Issue 11: bodies nobody pays for must not cost the server memory (it was 7 GB).</summary>
     public const double HostilePeakExtraMb = 100;
 
+    /// <summary>Issue 11: checking any input of at most 10 MB takes less than this much CPU.</summary>
+    public const double InputCheckCpuMs = 100;
+
     public static IReadOnlyList<TargetResult> Check(IReadOnlyList<ScenarioResult> scenarios, MemoryResult? memory, string store = "sqlite",
         IReadOnlyList<HostileLoadResult>? hostile = null, SandboxMemoryResult? sandboxMemory = null)
     {
@@ -53,6 +56,13 @@ internal static class Targets
             targets.Add(new("sandbox-memory", F($"< {SandboxPeakMb:0} MB peak resident with {sandbox.Workers} workers on {SandboxMemoryScenario.Side}x{SandboxMemoryScenario.Side} PNGs, every task ended"),
                 F($"peak {Figures.Mb(sandbox.PeakBytes)} MB ({sandbox.Ended} of {sandbox.Tasks} ended, {sandbox.Succeeded} succeeded)"),
                 sandbox.Tasks > 0 && sandbox.Ended == sandbox.Tasks && sandbox.PeakBytes / 1048576.0 < SandboxPeakMb));
+        if (byName.TryGetValue("input-check", out var check))
+        {
+            var worst = check.Details.Where(d => d.Key.StartsWith("cpuMs ", StringComparison.Ordinal)).MaxBy(d => d.Value);
+            targets.Add(new("input-check", $"every crafted input of at most 10 MB checked in < {InputCheckCpuMs} ms of CPU",
+                F($"slowest {worst.Key["cpuMs ".Length..]}: {worst.Value:0.0} ms (median of {InputCheckScenario.Repeats}); max of all checks {check.Latency.Max:0.0} ms"),
+                check.Measured() && worst.Value < InputCheckCpuMs));
+        }
         return targets;
     }
 
