@@ -156,6 +156,13 @@ internal static class PostgresSchema
         -- The claim's fencing token (SQLite's step 6).
         ALTER TABLE tasks ADD COLUMN lease_token TEXT;
         """,
+        """
+        -- Tasks billed by run time (workflows): the charge settled, the backend's run time, a failed node's report.
+        ALTER TABLE tasks
+            ADD COLUMN charged  BIGINT,
+            ADD COLUMN cost_ms  BIGINT,
+            ADD COLUMN failure  TEXT;
+        """,
     ];
 
     /// <summary>How many steps there are; the SQLite schema must have as many (a test holds the two in step).</summary>

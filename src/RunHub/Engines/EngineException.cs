@@ -16,4 +16,10 @@ public sealed class EngineException(string errorCode, string message, bool retry
 
     /// <summary>The validation report of the backend (ComfyUI's <c>node_errors</c> shape), for <c>promptTips</c>.</summary>
     public string? NodeErrors { get; init; }
+
+    /// <summary>
+    /// When a workflow node raised: <c>{"node_id", "node_type", "exception_type", "exception_message"}</c> JSON, for the
+    /// workflow API's <c>failedReason</c> (never the traceback).
+    /// </summary>
+    public string? Failure { get; init; }
 }
