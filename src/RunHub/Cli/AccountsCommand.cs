@@ -11,13 +11,13 @@ namespace RunHub.Cli;
 /// </summary>
 public static class AccountsCommand
 {
-    public static Command Create(Option<string?> data, Option<bool> json)
+    public static Command Create(Option<string?> data, Option<bool> json, Option<bool> verbose)
     {
         var command = new Command("accounts", "Create accounts, top up wallets, list accounts");
 
         var name = new Option<string>("--name") { Description = "Account name", Required = true };
         var balance = new Option<string?>("--balance") { Description = "Opening balance in CNY (default 0)" };
-        var create = new Command("create", "Create an account with a wallet and one API key") { name, balance, data, json };
+        var create = new Command("create", "Create an account with a wallet and one API key") { name, balance, data, json, verbose };
         create.SetAction(async (parse, _) =>
         {
             var opening = Money.Zero;
@@ -25,9 +25,10 @@ public static class AccountsCommand
                 return CommandOutput.UsageError($"--balance: '{text}' is not an amount such as 100 or 12.50");
             var accountName = parse.GetValue(name)!;
             if (string.IsNullOrWhiteSpace(accountName)) return CommandOutput.UsageError("--name: an account needs a non-empty name");
-            var account = await Directory(parse, data).CreateAsync(accountName, opening);
+            var (directory, database) = Directory(parse, data, verbose);
+            var account = await directory.CreateAsync(accountName, opening);
             if (parse.GetValue(json))
-                CommandOutput.Json(new { accountId = account.AccountId, apiKey = account.ApiKey, balance = account.Balance.ToString() });
+                CommandOutput.Json(new { database, accountId = account.AccountId, apiKey = account.ApiKey, balance = account.Balance.ToString() });
             else
                 Console.Out.WriteLine($"Created account {account.AccountId} \"{account.Name}\" with {account.Balance} CNY.\nAPI key (shown only now): {account.ApiKey}");
             return 0;
@@ -35,7 +36,7 @@ public static class AccountsCommand
 
         var accountId = new Argument<string>("account-id") { Description = "The account to top up" };
         var amount = new Option<string>("--amount") { Description = "Amount in CNY to add", Required = true };
-        var topup = new Command("topup", "Add money to an account's wallet") { accountId, amount, data, json };
+        var topup = new Command("topup", "Add money to an account's wallet") { accountId, amount, data, json, verbose };
         topup.SetAction(async (parse, _) =>
         {
             var text = parse.GetValue(amount)!;
@@ -44,8 +45,9 @@ public static class AccountsCommand
             var id = parse.GetValue(accountId)!;
             try
             {
-                var now = await Directory(parse, data).TopUpAsync(id, money, "topup by command");
-                if (parse.GetValue(json)) CommandOutput.Json(new { accountId = id, balance = now.ToString() });
+                var (directory, database) = Directory(parse, data, verbose);
+                var now = await directory.TopUpAsync(id, money, "topup by command");
+                if (parse.GetValue(json)) CommandOutput.Json(new { database, accountId = id, balance = now.ToString() });
                 else Console.Out.WriteLine($"Account {id} now has {now} CNY.");
                 return 0;
             }
@@ -55,12 +57,13 @@ public static class AccountsCommand
             }
         });
 
-        var list = new Command("list", "List accounts with their balances") { data, json };
+        var list = new Command("list", "List accounts with their balances") { data, json, verbose };
         list.SetAction(async (parse, _) =>
         {
-            var accounts = await Directory(parse, data).ListAsync();
+            var (directory, database) = Directory(parse, data, verbose);
+            var accounts = await directory.ListAsync();
             if (parse.GetValue(json))
-                CommandOutput.Json(accounts.Select(a => new { accountId = a.Id, name = a.Name, balance = a.Balance.ToString(), held = a.Held.ToString() }));
+                CommandOutput.Json(new { database, accounts = accounts.Select(a => new { accountId = a.Id, name = a.Name, balance = a.Balance.ToString(), held = a.Held.ToString() }) });
             else
                 foreach (var a in accounts)
                     Console.Out.WriteLine($"{a.Id}  {a.Balance,12} CNY  (held {a.Held})  {a.Name}");
@@ -73,6 +76,10 @@ public static class AccountsCommand
         return command;
     }
 
-    internal static AccountDirectory Directory(ParseResult parse, Option<string?> data) =>
-        new(Database.FromOptions(CommandConfiguration.Load(parse.GetValue(data))), TimeProvider.System);
+    /// <summary>The directory of the configured, existing database (<see cref="AdminDatabase"/>) and that database's description.</summary>
+    internal static (AccountDirectory Directory, string Database) Directory(ParseResult parse, Option<string?> data, Option<bool> verbose)
+    {
+        var database = AdminDatabase.Open(parse, data, verbose);
+        return (new AccountDirectory(database, TimeProvider.System), database.Description);
+    }
 }

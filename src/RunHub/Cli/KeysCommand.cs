@@ -5,19 +5,20 @@ namespace RunHub.Cli;
 /// <summary><c>runhub keys create|revoke|list</c>. Keys are shown in full only when created.</summary>
 public static class KeysCommand
 {
-    public static Command Create(Option<string?> data, Option<bool> json)
+    public static Command Create(Option<string?> data, Option<bool> json, Option<bool> verbose)
     {
         var command = new Command("keys", "Create, revoke and list API keys");
 
         var accountId = new Argument<string>("account-id") { Description = "The account the key belongs to" };
-        var create = new Command("create", "Create another API key for an account") { accountId, data, json };
+        var create = new Command("create", "Create another API key for an account") { accountId, data, json, verbose };
         create.SetAction(async (parse, _) =>
         {
             var id = parse.GetValue(accountId)!;
             try
             {
-                var key = await AccountsCommand.Directory(parse, data).CreateKeyAsync(id);
-                if (parse.GetValue(json)) CommandOutput.Json(new { accountId = id, apiKey = key });
+                var (directory, database) = AccountsCommand.Directory(parse, data, verbose);
+                var key = await directory.CreateKeyAsync(id);
+                if (parse.GetValue(json)) CommandOutput.Json(new { database, accountId = id, apiKey = key });
                 else Console.Out.WriteLine($"API key for {id} (shown only now): {key}");
                 return 0;
             }
@@ -28,23 +29,25 @@ public static class KeysCommand
         });
 
         var key = new Argument<string>("key") { Description = "The key, in full or as listed (masked)" };
-        var revoke = new Command("revoke", "Revoke an API key at once") { key, data, json };
+        var revoke = new Command("revoke", "Revoke an API key at once") { key, data, json, verbose };
         revoke.SetAction(async (parse, _) =>
         {
             var given = parse.GetValue(key)!;
-            if (!await AccountsCommand.Directory(parse, data).RevokeKeyAsync(given)) return CommandOutput.Failure("no live key matches");
-            if (parse.GetValue(json)) CommandOutput.Json(new { revoked = true });
+            var (directory, database) = AccountsCommand.Directory(parse, data, verbose);
+            if (!await directory.RevokeKeyAsync(given)) return CommandOutput.Failure("no live key matches");
+            if (parse.GetValue(json)) CommandOutput.Json(new { database, revoked = true });
             else Console.Out.WriteLine("Revoked.");
             return 0;
         });
 
         var account = new Option<string?>("--account") { Description = "Only this account's keys" };
-        var list = new Command("list", "List API keys (masked)") { account, data, json };
+        var list = new Command("list", "List API keys (masked)") { account, data, json, verbose };
         list.SetAction(async (parse, _) =>
         {
-            var keys = await AccountsCommand.Directory(parse, data).ListKeysAsync(parse.GetValue(account));
+            var (directory, database) = AccountsCommand.Directory(parse, data, verbose);
+            var keys = await directory.ListKeysAsync(parse.GetValue(account));
             if (parse.GetValue(json))
-                CommandOutput.Json(keys.Select(k => new { key = k.Hint, accountId = k.AccountId, revoked = k.Revoked }));
+                CommandOutput.Json(new { database, keys = keys.Select(k => new { key = k.Hint, accountId = k.AccountId, revoked = k.Revoked }) });
             else
                 foreach (var k in keys)
                     Console.Out.WriteLine($"{k.Hint}  {k.AccountId}  {(k.Revoked ? "revoked" : "live")}");

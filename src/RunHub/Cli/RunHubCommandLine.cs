@@ -12,13 +12,14 @@ public static class RunHubCommandLine
     public static async Task<int> RunAsync(string[] args)
     {
         var data = new Option<string?>("--data") { Description = "Data folder of the server (default ./data)" };
-        var json = new Option<bool>("--json") { Description = "Print JSON" };
+        var json = new Option<bool>("--json") { Description = "Print JSON (it names the database used)" };
+        var verbose = new Option<bool>("--verbose") { Description = "Say which database is used (on stderr)" };
         var connection = new ClientConnection();
         var root = new RootCommand("RunHub: a self-hostable RunningHub-compatible model API server, and a client of it")
         {
             ServeCommand.Create(),
-            AccountsCommand.Create(data, json),
-            KeysCommand.Create(data, json),
+            AccountsCommand.Create(data, json, verbose),
+            KeysCommand.Create(data, json, verbose),
             RunCommand.Create(connection),
             QueryCommand.Create(connection),
             CancelCommand.Create(connection),

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using RunHub.Data;
 
 namespace RunHub.Cli;
 
@@ -30,36 +31,17 @@ public static class ServeCommand
                 return CommandOutput.Failure(e);
             }
             await using var app = built;
-            try
-            {
-                await app.StartAsync(cancellationToken);
-            }
-            catch (Exception e) when (CommandOutput.IsConfigurationProblem(e))
-            {
-                return CommandOutput.Failure(e);
-            }
-            catch (IOException e)
-            {
-                // Most often the port is taken by another server; say so without a stack trace.
-                return CommandOutput.Failure($"cannot listen: {e.Message}");
-            }
+            if (await StartupProblems.StartAsync(app, cancellationToken) is { } problem) return CommandOutput.Failure(problem);
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
                 ?? RunHubApp.DefaultUrls;
             var first = await RunHubApp.BootstrapAsync(app);
             var output = Console.Out;
             output.WriteLine($"RunHub is listening on {address}");
-            if (first is not null)
-            {
-                output.WriteLine();
-                output.WriteLine($"Created the first account \"{first.Name}\" ({first.AccountId}) with {first.Balance} CNY.");
-                output.WriteLine($"Its API key, shown only this once: {first.ApiKey}");
-                output.WriteLine("Try it:");
-                output.WriteLine($"  curl -X POST {address}/openapi/v2/rhart-image-g-1.5/text-to-image -H \"Authorization: Bearer {first.ApiKey}\" " +
-                    "-H \"Content-Type: application/json\" -d '{\"prompt\":\"a lighthouse at dawn\",\"aspectRatio\":\"2:3\"}'");
-                output.WriteLine($"  curl -X POST {address}/openapi/v2/query -H \"Authorization: Bearer {first.ApiKey}\" " +
-                    "-H \"Content-Type: application/json\" -d '{\"taskId\":\"<taskId from above>\"}'");
-                output.WriteLine();
-            }
+            var database = app.Services.GetRequiredService<Database>();
+            output.WriteLine(database is SqliteDatabase { IsNew: true } created
+                ? $"Created a new data folder: {Path.GetDirectoryName(created.Path)} (database {created.Path})"
+                : $"Database: {database.Description}");
+            if (first is not null) FirstStart.Print(output, first, address);
             await app.WaitForShutdownAsync(cancellationToken);
             return 0;
         });

@@ -24,24 +24,45 @@ public sealed class SqliteDatabase : Database, IDisposable
     private readonly string _connectionString;
     private readonly Lazy<SqliteHotReads> _hotReads;
 
+    /// <summary>The database file's name in the data folder.</summary>
+    public const string FileName = "runhub.db";
+
+    /// <summary>Opens (creating when missing) the data folder's database and brings its schema up to date.</summary>
+    /// <exception cref="StoreUnavailableException">The folder or its database cannot be created, read or written.</exception>
     public SqliteDatabase(string dataDir)
     {
-        Directory.CreateDirectory(dataDir);
-        Path = System.IO.Path.GetFullPath(System.IO.Path.Combine(dataDir, "runhub.db"));
-        _connectionString = new SqliteConnectionStringBuilder
+        Path = System.IO.Path.GetFullPath(System.IO.Path.Combine(dataDir, FileName));
+        IsNew = !File.Exists(Path);
+        try
         {
-            DataSource = Path,
+            Directory.CreateDirectory(dataDir);
+            _connectionString = ConnectionString(Path);
+            using var connection = OpenSqlite();
+            SqliteSchema.Migrate(connection);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or SqliteException)
+        {
+            throw new StoreUnavailableException(
+                $"cannot use the data folder {System.IO.Path.GetFullPath(dataDir)}: {e.Message.TrimEnd('.')}; check that it is a folder this user " +
+                "may read and write, or choose another with --data DIR or RunHub__DataDir", e);
+        }
+        _hotReads = new Lazy<SqliteHotReads>(() => new SqliteHotReads(OpenSqlite));
+    }
+
+    private static string ConnectionString(string path) =>
+        new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
             Mode = SqliteOpenMode.ReadWriteCreate,
             Cache = SqliteCacheMode.Private,
             Pooling = true,
             DefaultTimeout = 30,
         }.ToString();
-        using var connection = OpenSqlite();
-        SqliteSchema.Migrate(connection);
-        _hotReads = new Lazy<SqliteHotReads>(() => new SqliteHotReads(OpenSqlite));
-    }
 
     public string Path { get; }
+
+    /// <summary>True when this process created the database file (a new data folder): <c>serve</c> says so at start.</summary>
+    public bool IsNew { get; }
 
     public override SqlDialect Sql => Dialect;
 

@@ -30,6 +30,7 @@ public static class ObservabilityServiceCollectionExtensions
                 json.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
             });
 
+        builder.Logging.AddFilter(Cli.StartupProblems.HostCategory, Cli.StartupProblems.HostMayLog);
         builder.Services.AddSingleton<QueueGauges>();
         builder.Services.AddSingleton<BackendGauges>();
         var version = typeof(RunHubTelemetry).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0];

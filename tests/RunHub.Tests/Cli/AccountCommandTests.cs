@@ -9,6 +9,9 @@ public sealed class AccountCommandTests : IDisposable
 {
     private readonly TempDirectory _data = new();
 
+    // A data folder as `runhub serve` leaves it: only serve creates one, the admin commands refuse an empty folder.
+    public AccountCommandTests() => new RunHub.Data.SqliteDatabase(_data.Path).Dispose();
+
     public void Dispose() => _data.Dispose();
 
     private Task<(int ExitCode, string StdOut, string StdErr)> Run(params string[] args) =>
@@ -34,7 +37,7 @@ public sealed class AccountCommandTests : IDisposable
         Assert.Equal(0, code);
         Assert.Equal("3.75", JsonDocument.Parse(stdout).RootElement.GetProperty("balance").GetString());
         var list = JsonDocument.Parse((await Run("accounts", "list", "--json")).StdOut).RootElement;
-        Assert.Contains(list.EnumerateArray(), a => a.GetProperty("accountId").GetString() == id && a.GetProperty("balance").GetString() == "3.75");
+        Assert.Contains(list.GetProperty("accounts").EnumerateArray(), a => a.GetProperty("accountId").GetString() == id && a.GetProperty("balance").GetString() == "3.75");
     }
 
     [Fact]
@@ -69,7 +72,7 @@ public sealed class AccountCommandTests : IDisposable
         Assert.Contains(firstKey[..4] + new string('*', 24) + firstKey[^4..], listed);
 
         Assert.Equal(0, (await Run("keys", "revoke", firstKey)).ExitCode);
-        var keys = JsonDocument.Parse((await Run("keys", "list", "--account", id, "--json")).StdOut).RootElement.EnumerateArray().ToList();
+        var keys = JsonDocument.Parse((await Run("keys", "list", "--account", id, "--json")).StdOut).RootElement.GetProperty("keys").EnumerateArray().ToList();
         Assert.Equal(2, keys.Count);
         Assert.Single(keys, k => k.GetProperty("revoked").GetBoolean());
         Assert.Equal(1, (await Run("keys", "revoke", firstKey)).ExitCode);

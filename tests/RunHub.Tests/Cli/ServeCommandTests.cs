@@ -16,7 +16,8 @@ public sealed class ServeCommandTests
             var output = await WaitForOutputAsync(server, "curl");
             key = Regex.Match(output, "shown only this once: ([0-9a-f]{32})").Groups[1].Value;
             Assert.Equal(32, key.Length);
-            Assert.Contains($"curl -X POST {server.BaseUrl}/openapi/v2/", output);
+            Assert.Contains($"curl -s -X POST {server.BaseUrl}/openapi/v2/", output);
+            Assert.Contains($"Created a new data folder: {Path.GetFullPath(dataDir)}", output);
             using var http = new HttpClient { BaseAddress = new Uri(server.BaseUrl) };
             var caller = new ApiCaller(http, "", key);
             Assert.Equal(10m, await caller.BalanceAsync());
@@ -42,6 +43,7 @@ public sealed class ServeCommandTests
             await WaitForOutputAsync(again, "listening");
             Assert.DoesNotContain(key, again.Output);
             Assert.DoesNotContain("shown only this once", again.Output);
+            Assert.Contains($"Database: SQLite {Path.Combine(Path.GetFullPath(dataDir), "runhub.db")}", again.Output);
         }
     }
 
@@ -52,10 +54,13 @@ public sealed class ServeCommandTests
         using var occupant = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         occupant.Start();
         var port = ((System.Net.IPEndPoint)occupant.LocalEndpoint).Port;
-        var (code, _, stderr) = await ServerProcess.RunAsync(["serve", "--urls", $"http://127.0.0.1:{port}", "--data", data.Path]);
+        var (code, stdout, stderr) = await ServerProcess.RunAsync(["serve", "--urls", $"http://127.0.0.1:{port}", "--data", data.Path]);
         Assert.Equal(1, code);
-        Assert.Contains("cannot listen", stderr);
-        Assert.DoesNotContain("   at ", stderr);
+        Assert.Equal($"runhub: cannot listen: http://127.0.0.1:{port} is already in use by another program; stop it or choose another " +
+            "address with --urls (or ASPNETCORE_URLS)", stderr.Trim());
+        // The host's own report of the failed start, with its stack trace, is held back (it goes to the debug log).
+        Assert.DoesNotContain("   at ", stdout + stderr);
+        Assert.DoesNotContain("Hosting failed to start", stdout);
     }
 
     private static async Task<string> WaitForOutputAsync(ServerProcess server, string text)
