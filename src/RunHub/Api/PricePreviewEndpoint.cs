@@ -22,8 +22,11 @@ public static class PricePreviewEndpoint
         var (checkedRequest, refusal) = await requests.ReadAsync(endpoint, request);
         if (checkedRequest is null) return refusal!;
         var price = checkedRequest.Model.Price!;
-        var unitPrice = price.UnitPrice(checkedRequest.Validated.Parameters)!.Value;
+        // No matching rule: the task costs the schedule's per-task fallback price (an import's UnpricedPrice).
+        var (unit, unitText, unitTextEn) = price.UnitPrice(checkedRequest.Validated.Parameters) is { } unitPrice
+            ? (unitPrice, price.UnitText, price.UnitTextEn)
+            : (checkedRequest.Price, "/次", "/call");
         return new PricePreview(checkedRequest.Price.ToDecimal(), price.Currency, false, false,
-            $"¥{unitPrice}{price.UnitText}", $"{price.Currency} {unitPrice}{price.UnitTextEn}", "0", "0");
+            $"¥{unit}{unitText}", $"{price.Currency} {unit}{unitTextEn}", "0", "0");
     }
 }
