@@ -150,6 +150,25 @@ public sealed class WorkflowClientTests : IAsyncLifetime
     }
 
     [ComfyFact]
+    public async Task A_workflow_submit_whose_answer_is_lost_is_not_sent_again_even_to_RunHub_so_it_runs_once()
+    {
+        var caller = await _server.NewCallerAsync(balance: 1m);
+        var loser = new LoseFirstSubmitAnswer(new HttpClientHandler(), "/run/workflow/" + WorkflowFolder.WorkflowId);
+        using var client = Clients.For(_server, caller, handler: loser);
+        Assert.True(client.ServerHonoursIdempotencyKeys, "model submits to RunHub are resent; workflow runs must not be");
+
+        var error = await Assert.ThrowsAsync<RunHubException>(() => client.SubmitWorkflowAsync(WorkflowFolder.WorkflowId,
+            [NodeInfo.LocalFile("10", "image", Photo("lost.png"))]));
+
+        Assert.Equal(RunHubErrorCodes.Network, error.ErrorCode);
+        Assert.True(error.OutcomeUnknown);
+        Assert.Single(loser.SubmitKeys);
+        // The server did queue the run: a resend would have run, and billed, it twice.
+        var listed = Assert.Single((await client.ListTasksAsync()).Tasks);
+        Assert.True((await client.WaitAsync(listed.Task.TaskId)).IsSuccess);
+    }
+
+    [ComfyFact]
     public async Task A_run_whose_node_raises_on_ComfyUI_is_a_RunHubException_naming_the_node_with_the_task_and_the_money_back()
     {
         var caller = await _server.NewCallerAsync(balance: 1m);

@@ -101,8 +101,7 @@ internal sealed class RegistrationFolder
             }
             catch (CatalogFormatException e)
             {
-                throw new CatalogFormatException(e.Message.Replace(staged, shown, StringComparison.Ordinal)
-                    .Replace(id + ".json,", System.IO.Path.GetFileName(shown) + ",", StringComparison.Ordinal), e);
+                throw new CatalogFormatException(NamingSource(e.Message, staged, id + ".json,", shown), e);
             }
             Directory.CreateDirectory(dir);
             // Written beside the target under a name the catalog does not read, then renamed: a server never reads half a file.
@@ -126,6 +125,12 @@ internal sealed class RegistrationFolder
         File.Delete(file);
         return file;
     }
+
+    /// <summary>A message about the staged copy (it leads with its path or its file name) made to name the operator's file.</summary>
+    private static string NamingSource(string message, string staged, string stagedName, string source) =>
+        message.StartsWith(staged, StringComparison.Ordinal) ? source + message[staged.Length..]
+        : message.StartsWith(stagedName, StringComparison.Ordinal) ? System.IO.Path.GetFileName(source) + "," + message[stagedName.Length..]
+        : message;
 
     private static JsonObject Load(string path, string idField, string noun)
     {
