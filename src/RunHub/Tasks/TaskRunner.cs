@@ -164,7 +164,7 @@ public sealed class TaskRunner(
         }
         catch (EngineException e)
         {
-            return new RunOutcome.Failed(e.ErrorCode, e.Message, e.NodeErrors is { } nodeErrors ? PromptTips.Refused(nodeErrors, e.Message) : null, e.Failure);
+            return new RunOutcome.Failed(e.ErrorCode, e.Message, e.NodeErrors is { } nodeErrors ? PromptTips.Refused(nodeErrors, e.Message, e.ValidationError) : null, e.Failure);
         }
 
         var usage = output.BackendUsage is { Length: <= MaxBackendUsageChars } u ? u : null;

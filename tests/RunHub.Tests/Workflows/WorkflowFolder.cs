@@ -36,15 +36,16 @@ internal static class WorkflowFolder
         };
     }
 
-    /// <param name="registration">Changes to the workflow's registration file.</param>
-    /// <param name="app">Changes to the app's file; null leaves the app out.</param>
+    /// <param name="registration">Changes to the workflow's registration file (written as <see cref="WorkflowId"/>.json whatever it says).</param>
+    /// <param name="app">Changes to the app's file.</param>
+    /// <param name="withApp">Whether to write the app at all.</param>
     public static TempDirectory Create(string server, Action<JsonObject>? registration = null, Action<JsonObject>? app = null, bool withApp = true)
     {
         var dir = ComfyImageCatalog.Create(server);
         Directory.CreateDirectory(Path.Combine(dir.Path, "workflows"));
         var workflow = Registration(server);
         registration?.Invoke(workflow);
-        File.WriteAllText(Path.Combine(dir.Path, "workflows", (string)workflow["workflowId"]! + ".json"), workflow.ToJsonString());
+        File.WriteAllText(Path.Combine(dir.Path, "workflows", WorkflowId + ".json"), workflow.ToJsonString());
         if (withApp)
         {
             Directory.CreateDirectory(Path.Combine(dir.Path, "apps"));

@@ -146,6 +146,30 @@ public sealed class WorkflowRunTests : IAsyncLifetime
     }
 
     [ComfyFact]
+    public async Task A_graph_ComfyUI_refuses_fails_the_run_with_ComfyUIs_own_validation_answer_in_promptTips()
+    {
+        using var refused = WorkflowFolder.Create(_comfy.Url, registration: r => r["graph"]!["60"]!["inputs"]!.AsObject().Remove("filename_prefix"));
+        await using var server = await TestServer.StartAsync(new Dictionary<string, string?> { ["CatalogDir"] = refused.Path });
+        var caller = await server.NewCallerAsync(balance: 1m);
+        var v1 = new V1Caller(caller);
+        var image = (string)(await v1.UploadAsync(Photo(), "photo.png"))["data"]!["fileName"]!;
+
+        var taskId = (string)(await v1.CreateAsync(WorkflowFolder.WorkflowId, new[] { Entry("10", "image", image) }))["data"]!["taskId"]!;
+        var (failed, _) = await v1.OutputsUntilDoneAsync(taskId);
+        var queried = await caller.QueryAsync(taskId);
+
+        Assert.Equal(805, (int)failed["code"]!);
+        Assert.Contains("node 60 (SaveImage)", (string)failed["msg"]!);
+        var tips = JsonNode.Parse((string)queried["promptTips"]!)!;
+        Assert.False((bool)tips["result"]!);
+        Assert.Equal("prompt_outputs_failed_validation", (string)tips["error"]!["type"]!);
+        Assert.Equal("Required input is missing: filename_prefix", (string)tips["error"]!["details"]!);
+        Assert.Equal("SaveImage", (string)tips["node_errors"]!["60"]!["class_type"]!);
+        Assert.Equal("required_input_missing", (string)tips["node_errors"]!["60"]!["errors"]![0]!["type"]!);
+        Assert.Equal(1m, await caller.BalanceAsync());
+    }
+
+    [ComfyFact]
     public async Task Cancelling_a_running_run_stops_it_on_ComfyUI_and_gives_the_reservation_back()
     {
         using var slow = WorkflowFolder.Create(_comfy.Url, registration: r =>
@@ -166,6 +190,36 @@ public sealed class WorkflowRunTests : IAsyncLifetime
         Assert.Equal(805, (int)cancelled["code"]!);
         Assert.Equal("Cancelled", (string)cancelled["data"]!["failedReason"]!["exception_type"]!);
         Assert.True(ComfyServer.WasInterrupted(await _comfy.UntilFinishedAsync(promptId)));
+        Assert.Equal(1m, await v1.Caller.BalanceAsync());
+    }
+
+    [ComfyTheory]
+    [InlineData(TestComfyUi.IgnoresInterruptId)]
+    [InlineData(TestComfyUi.Oldest)]
+    public async Task Cancelling_a_run_waiting_in_ComfyUIs_queue_removes_it_there_and_leaves_another_clients_running_prompt_alone(string version)
+    {
+        var comfy = await TestComfyUi.ServerAsync(version);
+        await comfy.ResetAsync();
+        using var catalog = WorkflowFolder.Create(comfy.Url);
+        await using var server = await TestServer.StartAsync(new Dictionary<string, string?> { ["CatalogDir"] = catalog.Path });
+        var v1 = new V1Caller(await server.NewCallerAsync(balance: 1m));
+        var image = (string)(await v1.UploadAsync(Photo(), "photo.png"))["data"]!["fileName"]!;
+        // Long enough for the run to queue behind it, short enough to end on its own: only then is it certain that
+        // nothing interrupted it (0.3.45-0.3.56 interrupt whatever runs, whichever prompt_id /interrupt names).
+        var other = await comfy.QueueOtherClientsPromptAsync(steps: 60, secondsPerStep: 0.1);
+        await comfy.UntilRunningAsync(other);
+
+        var taskId = (string)(await v1.CreateAsync(WorkflowFolder.WorkflowId, new[] { Entry("10", "image", image) }))["data"]!["taskId"]!;
+        await UntilAsync(async () => (await comfy.QueueAsync()).Pending.Count == 1);
+        var ours = (await comfy.QueueAsync()).Pending.Single();
+        Assert.Equal(0, (int)(await v1.PostAsync("/task/openapi/cancel", new { taskId }))["code"]!);
+        var (cancelled, _) = await v1.OutputsUntilDoneAsync(taskId);
+
+        Assert.Equal(805, (int)cancelled["code"]!);
+        Assert.Equal("Cancelled", (string)cancelled["data"]!["failedReason"]!["exception_type"]!);
+        Assert.DoesNotContain(ours, (await comfy.QueueAsync()).Pending);
+        Assert.False(ComfyServer.WasInterrupted(await comfy.UntilFinishedAsync(other)), $"ComfyUI {version}: the other client's prompt was interrupted");
+        Assert.Null(await comfy.HistoryAsync(ours));
         Assert.Equal(1m, await v1.Caller.BalanceAsync());
     }
 
