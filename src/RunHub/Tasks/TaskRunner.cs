@@ -28,6 +28,7 @@ public sealed class TaskRunner(
     EngineDispatcher dispatcher,
     InputFetcher fetcher,
     WorkflowJobs workflows,
+    FailedFetches failedFetches,
     IFileStore files,
     IOptions<RunHubOptions> options,
     TimeProvider clock,
@@ -41,7 +42,9 @@ public sealed class TaskRunner(
 
     /// <summary>Runs the task of <paramref name="lease"/> to its recorded end; returns when nothing more will be written.</summary>
     /// <param name="stopping">This node is stopping: the run is cancelled and the task handed back to the queue.</param>
-    public async Task RunAsync(TaskLease lease, CancellationToken stopping)
+    /// <param name="slot">The worker loop's engine slot, held on entry: given up while the inputs are fetched and taken
+    /// again before the engine runs. Without one, the task runs without slot accounting.</param>
+    public async Task RunAsync(TaskLease lease, CancellationToken stopping, EngineSlot? slot = null)
     {
         var task = lease.Task;
         using var leaseLost = CancellationTokenSource.CreateLinkedTokenSource(stopping);
@@ -57,7 +60,7 @@ public sealed class TaskRunner(
             try
             {
                 // A task claimed again after its worker died may already have been asked to stop.
-                outcome = task.CancelRequestedAt is not null ? new RunOutcome.Cancelled() : await ExecuteAsync(task, progress, cancelled.Token);
+                outcome = task.CancelRequestedAt is not null ? new RunOutcome.Cancelled() : await ExecuteAsync(task, progress, slot, cancelled.Token);
             }
             catch (OperationCanceledException) when (leaseLost.IsCancellationRequested)
             {
@@ -138,12 +141,12 @@ public sealed class TaskRunner(
             logger.LogInformation("Task {TaskId} failed: {Code} {Message}", task.Id, failed.ErrorCode, failed.ErrorMessage);
     }
 
-    private async Task<RunOutcome> ExecuteAsync(TaskRecord task, IProgress<EngineProgress> progress, CancellationToken cancellationToken)
+    private async Task<RunOutcome> ExecuteAsync(TaskRecord task, IProgress<EngineProgress> progress, EngineSlot? slot, CancellationToken cancellationToken)
     {
         var max = options.Value.Queue.MaxAttempts;
         if (task.Attempts > max)
             return new RunOutcome.Failed(RunHubErrorCodes.InternalError, $"the task was started {max} times without finishing; giving up");
-        var (job, price, refusal) = await PrepareAsync(task, progress, cancellationToken);
+        var (job, price, refusal) = await PrepareAsync(task, progress, slot, cancellationToken);
         if (job is null) return refusal!;
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -181,35 +184,62 @@ public sealed class TaskRunner(
     /// The job a task runs: a catalog model's, with its media parameters fetched, or a workflow's
     /// (<see cref="WorkflowJobs"/>, with the price it is billed by); or the failure that ends the task before any backend.
     /// </summary>
+    /// <param name="slot">The engine slot of this worker, given up while inputs are fetched (fetching waits on other servers).</param>
     private async Task<(EngineJob? Job, WorkflowPrice? Price, RunOutcome? Refusal)> PrepareAsync(TaskRecord task, IProgress<EngineProgress> progress,
-        CancellationToken cancellationToken)
+        EngineSlot? slot, CancellationToken cancellationToken)
     {
         if (WorkflowTasks.IsWorkflowTask(task.Endpoint))
         {
-            using var preparing = TaskTracing.StartStep("runhub.inputs.fetch", task.Id);
-            var prepared = await workflows.PrepareAsync(task, cancellationToken);
-            return prepared.Job is null
-                ? (null, null, new RunOutcome.Failed(prepared.ErrorCode!, prepared.Error!))
-                : (prepared.Job with { Progress = progress }, prepared.Price, null);
+            WorkflowJobs.Prepared prepared;
+            slot?.Leave();
+            using (TaskTracing.StartStep("runhub.inputs.fetch", task.Id))
+                prepared = await workflows.PrepareAsync(task, cancellationToken);
+            if (prepared.Job is null)
+            {
+                if (prepared.Rejected is { } rejected) await RecordFailedFetchAsync(task, rejected);
+                return (null, null, new RunOutcome.Failed(prepared.ErrorCode!, prepared.Error!));
+            }
+            if (slot is not null) await slot.EnterAsync(cancellationToken);
+            return (prepared.Job with { Progress = progress }, prepared.Price, null);
         }
 
         var model = catalog.Find(task.Endpoint);
         if (model is null) return (null, null, new RunOutcome.Failed(RunHubErrorCodes.ServiceUnavailable, $"{task.Endpoint} is no longer in this server's catalog"));
 
         using var parameters = JsonDocument.Parse(task.Parameters);
-        var inputs = new List<MediaInput>();
-        try
+        var references = MediaReferences.Of(model, parameters.RootElement);
+        IReadOnlyList<MediaInput> inputs = [];
+        if (references.Count > 0)
         {
-            using var fetching = TaskTracing.StartStep("runhub.inputs.fetch", task.Id);
-            foreach (var (reference, spec) in MediaReferences.Of(model, parameters.RootElement))
-                inputs.Add(await fetcher.FetchAsync(reference, spec, cancellationToken));
-        }
-        catch (InputRejectedException e)
-        {
-            return (null, null, new RunOutcome.Failed(RunHubErrorCodes.InputNotReadable, e.Message));
+            // Fetching waits on other servers, not on an engine: the slot goes to another task meanwhile.
+            slot?.Leave();
+            try
+            {
+                using var fetching = TaskTracing.StartStep("runhub.inputs.fetch", task.Id);
+                inputs = await fetcher.FetchAllAsync(references, cancellationToken);
+            }
+            catch (InputRejectedException e)
+            {
+                await RecordFailedFetchAsync(task, e);
+                return (null, null, new RunOutcome.Failed(RunHubErrorCodes.InputNotReadable, e.Message));
+            }
+            if (slot is not null) await slot.EnterAsync(cancellationToken);
         }
         var values = parameters.RootElement.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.Clone());
         return (new EngineJob(task.Id, model, values, inputs) { Progress = progress }, null, null);
+    }
+
+    /// <summary>Notes what the failed fetch cost the account (never failing the task's outcome over it).</summary>
+    private async Task RecordFailedFetchAsync(TaskRecord task, InputRejectedException rejected)
+    {
+        try
+        {
+            await failedFetches.RecordAsync(task.AccountId, task.Id, rejected.Cost ?? new FetchCost(0, 0), rejected.Message);
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or StoreUnavailableException)
+        {
+            logger.LogWarning(e, "Task {TaskId}: the cost of its failed fetch could not be recorded", task.Id);
+        }
     }
 
     /// <summary>Back to the queue until a backend has room — but never past the model's deadline, counted from the first start.</summary>
@@ -231,14 +261,16 @@ public sealed class TaskRunner(
         for (var i = 0; i < output.Files.Count; i++)
         {
             var file = output.Files[i];
+            // Engines pass on what their backends said (a ComfyUI output's file name); only a plain extension names a file here.
+            var extension = FileKey.Extension(file.Extension) ?? "bin";
             if (file.Data is null)
             {
-                stored.Add(new StoredResult(null, file.Extension, file.Text) { NodeId = file.NodeId });
+                stored.Add(new StoredResult(null, extension, file.Text) { NodeId = file.NodeId });
                 continue;
             }
-            var key = $"{folder}/{i}.{file.Extension}";
+            var key = $"{folder}/{i}.{extension}";
             await files.PutAsync(key, file.Data, cancellationToken);
-            stored.Add(new StoredResult(key, file.Extension, file.Text) { NodeId = file.NodeId });
+            stored.Add(new StoredResult(key, extension, file.Text) { NodeId = file.NodeId });
         }
         return JsonSerializer.Serialize(stored, WireJson.Options);
     }

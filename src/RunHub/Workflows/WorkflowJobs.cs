@@ -14,10 +14,10 @@ namespace RunHub.Workflows;
 /// own) with the checked values set, and every media input fetched — an upload from RunHub's storage, a URL through the
 /// SSRF guard — to be uploaded to the ComfyUI server as that node's file.
 /// </summary>
-public sealed class WorkflowJobs(WorkflowCatalog catalog, InputFetcher fetcher, IOptions<RunHubOptions> options)
+public sealed class WorkflowJobs(WorkflowCatalog catalog, InputFetcher fetcher, IOptions<RunHubOptions> options, TimeProvider time)
 {
-    /// <summary>A job to run, or why the task fails before it reaches a backend.</summary>
-    public sealed record Prepared(EngineJob? Job, WorkflowPrice? Price, string? ErrorCode = null, string? Error = null);
+    /// <summary>A job to run, or why the task fails before it reaches a backend (<paramref name="Rejected"/>: an input that could not be fetched, with what the fetch cost).</summary>
+    public sealed record Prepared(EngineJob? Job, WorkflowPrice? Price, string? ErrorCode = null, string? Error = null, InputRejectedException? Rejected = null);
 
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public async Task<Prepared> PrepareAsync(TaskRecord task, CancellationToken cancellationToken)
@@ -46,6 +46,12 @@ public sealed class WorkflowJobs(WorkflowCatalog catalog, InputFetcher fetcher, 
         }
 
         var inputs = new List<MediaInput>();
+        var meter = new TransferMeter();
+        var started = time.GetTimestamp();
+        // One deadline for all of the task's inputs, as for a model's (InputFetcher.FetchAllAsync).
+        var seconds = options.Value.Media.TaskFetchSeconds;
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(seconds), time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         try
         {
             foreach (var media in parameters.Media)
@@ -53,13 +59,25 @@ public sealed class WorkflowJobs(WorkflowCatalog catalog, InputFetcher fetcher, 
                 var key = $"{media.NodeId}.{media.FieldName}";
                 var spec = new ParameterSpec { FieldKey = key, Type = media.Type, MaxSizeMb = options.Value.Media.MaxUploadMb };
                 inputs.Add(media.IsStoredFile
-                    ? await fetcher.FetchStoredAsync(key, media.Source, spec, cancellationToken)
-                    : await fetcher.FetchAsync(new MediaReference(key, 0, media.Source), spec, cancellationToken));
+                    ? await fetcher.FetchStoredAsync(key, media.Source, spec, linked.Token)
+                    : await fetcher.FetchAsync(new MediaReference(key, 0, media.Source), spec, linked.Token, meter));
             }
+        }
+        catch (OperationCanceledException e) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            var message = $"the task's inputs were not all fetched within {seconds.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)} s ({inputs.Count} of {parameters.Media.Count} done)";
+            return new Prepared(null, null, RunHubErrorCodes.InputNotReadable, message, new InputRejectedException(message, e)
+            {
+                Cost = new FetchCost((long)time.GetElapsedTime(started).TotalMilliseconds, meter.Bytes),
+            });
         }
         catch (InputRejectedException e)
         {
-            return Failed(RunHubErrorCodes.InputNotReadable, e.Message);
+            var measured = e.Cost is null ? new InputRejectedException(e.Message, e.InnerException)
+            {
+                Cost = new FetchCost((long)time.GetElapsedTime(started).TotalMilliseconds, meter.Bytes),
+            } : e;
+            return new Prepared(null, null, RunHubErrorCodes.InputNotReadable, e.Message, measured);
         }
 
         var model = workflow.AsModel() with { Timeout = TimeSpan.FromSeconds(parameters.MaxSeconds) };
