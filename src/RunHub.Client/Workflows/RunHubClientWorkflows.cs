@@ -93,29 +93,12 @@ public sealed partial class RunHubClient
         // A missing file found after others were uploaded would leave them behind for nothing.
         foreach (var node in nodes.Where(n => n.LocalPath is not null))
             if (!File.Exists(node.LocalPath))
-                throw new RunHubException(RunHubErrorCodes.LocalFile,
-                    $"node {node.NodeId} field {node.FieldName}: local file {node.LocalPath} does not exist; nothing was uploaded or submitted");
+                throw LocalFileProblem($"node {node.NodeId} field {node.FieldName}: local file {node.LocalPath} does not exist; nothing was uploaded or submitted");
         var urls = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var path in paths)
-            urls[path] = (await UploadLocalFileAsync(path, cancellationToken).ConfigureAwait(false)).DownloadUrl;
+            urls[path] = (await UploadAsync(path, cancellationToken).ConfigureAwait(false)).DownloadUrl;
         var json = WorkflowRunBody.Build(nodes, path => urls[path], webhookUrl);
         return await SubmitJsonAsync(endpoint, json, null, cancellationToken, resendLostAnswer: false).ConfigureAwait(false);
-    }
-
-    /// <summary><see cref="UploadAsync(string, CancellationToken)"/>, with a file that cannot be opened reported as <see cref="RunHubErrorCodes.LocalFile"/>.</summary>
-    private async Task<UploadedFile> UploadLocalFileAsync(string path, CancellationToken cancellationToken)
-    {
-        FileStream stream;
-        try
-        {
-            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new RunHubException(RunHubErrorCodes.LocalFile, $"local file {path} cannot be read: {e.Message}; nothing was submitted", innerException: e);
-        }
-        await using (stream.ConfigureAwait(false))
-            return await UploadAsync(stream, Path.GetFileName(path), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Waits for a submitted run unless it already ended; a run that ended at once is reported once, as RunAsync does.</summary>
