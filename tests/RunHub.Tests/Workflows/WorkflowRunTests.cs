@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using RunHub.Tasks;
 using RunHub.Tests.Support;
 using SkiaSharp;
 
@@ -109,7 +111,7 @@ public sealed class WorkflowRunTests : IAsyncLifetime
     }
 
     [ComfyFact]
-    public async Task A_node_that_raises_is_805_with_its_failedReason_and_the_reservation_is_given_back()
+    public async Task An_input_that_is_not_an_image_is_805_with_its_failedReason_refunded_and_counted_as_a_failed_fetch()
     {
         var v1 = new V1Caller(await _server.NewCallerAsync(balance: 1m));
         var notAnImage = (string)(await v1.UploadAsync([.. "this is not a PNG"u8, .. Guid.NewGuid().ToByteArray()], "broken.png"))["data"]!["fileName"]!;
@@ -123,6 +125,9 @@ public sealed class WorkflowRunTests : IAsyncLifetime
         Assert.Equal("1013", (string)failed["data"]!["failedReason"]!["errorCode"]!);
         Assert.Equal("FAILED", (string)(await v1.StatusAsync((string)created["data"]!["taskId"]!))["data"]!);
         Assert.Equal(1m, await v1.Caller.BalanceAsync());
+        // Refunded, so it counts among the account's failed fetches, like a model's.
+        var fetches = await _server.Services.GetRequiredService<FailedFetches>().CostSinceAsync(v1.Caller.AccountId, DateTimeOffset.UnixEpoch);
+        Assert.Equal(1, fetches.Count);
     }
 
     [ComfyFact]
