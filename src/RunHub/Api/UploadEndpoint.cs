@@ -9,8 +9,11 @@ using RunHub.Files;
 namespace RunHub.Api;
 
 /// <summary>
-/// <c>POST /openapi/v2/media/upload/binary</c> (multipart field <c>file</c>): stores the file under a name derived
-/// from its content and answers with a <c>download_url</c> usable in any media parameter.
+/// <c>POST /openapi/v2/media/upload/binary</c> (multipart field <c>file</c>): takes only what RunningHub's upload takes
+/// (images, audio, video and zip archives, known by their content: <see cref="MediaFormat.Uploadable"/>; anything else
+/// is refused with 1007), stores it under a fresh random name (128 bits, per upload: a URL reveals nothing about the
+/// file and cannot be guessed, so nobody can test whether some file was uploaded) with the extension of its sniffed
+/// format, never the client's, and answers with a <c>download_url</c> usable in any media parameter.
 /// </summary>
 public static class UploadEndpoint
 {
@@ -64,21 +67,20 @@ public static class UploadEndpoint
         if (file.Length == 0) return Error(RunHubErrorCodes.InvalidParameters, "file: the file is empty");
         if (file.Length > limit) return TooLarge(options.Value);
 
-        // The form reader has buffered a large file on disk; it is hashed and stored from there, never held in memory whole.
+        // The form reader has buffered a large file on disk; it is stored from there, never held in memory whole.
         var aborted = request.HttpContext.RequestAborted;
         await using var content = file.OpenReadStream();
         var head = new byte[Math.Min(file.Length, HeadBytes)];
         await content.ReadExactlyAsync(head, aborted);
         content.Position = 0;
-        var hash = await SHA256.HashDataAsync(content, aborted);
-        content.Position = 0;
 
-        var format = MediaProbe.DetectFormat(head);
-        var extension = format?.Extension ?? SafeExtension(file.FileName) ?? "bin";
-        var name = $"openapi/{Convert.ToHexStringLower(hash)}.{extension}";
+        if (MediaProbe.DetectFormat(head) is not { Uploadable: true } format)
+            return Error(RunHubErrorCodes.InvalidParameters,
+                "file: not an image, audio, video or zip file (RunHub knows a file by its content, not its name or declared type)");
+        var name = NewName(format);
         await files.PutAsync(name, content, aborted);
         return new Envelope(0, "success", new Uploaded(
-            format?.UploadType ?? MediaFormat.UploadTypeOf(MediaKind.Other),
+            format.UploadType,
             links.UrlOf(name, BaseUrl.Of(request, options.Value)),
             name,
             file.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)));
@@ -89,9 +91,7 @@ public static class UploadEndpoint
 
     internal static Envelope Error(string code, string message) => new(int.Parse(code), ErrorMessages.Refusal(code, message), null);
 
-    private static string? SafeExtension(string fileName)
-    {
-        var extension = Path.GetExtension(fileName).TrimStart('.').ToLowerInvariant();
-        return extension.Length is > 0 and <= 8 && extension.All(char.IsAsciiLetterOrDigit) ? extension : null;
-    }
+    /// <summary><c>openapi/{32 random hex digits}.{the format's extension}</c>: a new name for every upload, even of the same bytes.</summary>
+    internal static string NewName(MediaFormat format) =>
+        $"openapi/{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))}.{format.Extension}";
 }

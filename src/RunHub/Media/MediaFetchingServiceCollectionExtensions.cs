@@ -6,13 +6,15 @@ namespace RunHub.Media;
 public static class MediaFetchingServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="InputFetcher"/> as a singleton (it owns one guarded connection pool). Needs
+    /// Registers <see cref="InputFetcher"/> as a singleton (it owns one guarded connection pool) and
+    /// <see cref="InlineInputs"/>. Needs
     /// <c>IOptions&lt;RunHubOptions&gt;</c> configured and an <see cref="Files.IFileStore"/> registered.
     /// </summary>
     public static IServiceCollection AddMediaFetching(this IServiceCollection services)
     {
         services.AddOptions();
         services.TryAddSingleton<InputFetcher>();
+        services.TryAddSingleton<InlineInputs>();
         return services;
     }
 }
