@@ -12,6 +12,9 @@ public sealed class AmountCommandTests : IDisposable
 {
     private readonly TempDirectory _data = new();
 
+    // A data folder as `runhub serve` leaves it: only serve creates one, the admin commands refuse an empty folder.
+    public AmountCommandTests() => new RunHub.Data.SqliteDatabase(_data.Path).Dispose();
+
     public void Dispose() => _data.Dispose();
 
     private Task<(int ExitCode, string StdOut, string StdErr)> Run(params string[] args) =>
@@ -42,7 +45,7 @@ public sealed class AmountCommandTests : IDisposable
         Assert.Equal(1, code);
         AssertOnePlainLine(stderr, "would pass the largest balance, 1000000000000.00 CNY");
         var list = JsonDocument.Parse((await Run("accounts", "list", "--json")).StdOut).RootElement;
-        Assert.Equal("600000000001.00", list.EnumerateArray().Single().GetProperty("balance").GetString());
+        Assert.Equal("600000000001.00", list.GetProperty("accounts").EnumerateArray().Single().GetProperty("balance").GetString());
     }
 
     [Theory]
