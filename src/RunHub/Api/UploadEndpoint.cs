@@ -67,18 +67,10 @@ public static class UploadEndpoint
         if (file.Length == 0) return Error(RunHubErrorCodes.InvalidParameters, "file: the file is empty");
         if (file.Length > limit) return TooLarge(options.Value);
 
-        // The form reader has buffered a large file on disk; it is stored from there, never held in memory whole.
-        var aborted = request.HttpContext.RequestAborted;
         await using var content = file.OpenReadStream();
-        var head = new byte[Math.Min(file.Length, HeadBytes)];
-        await content.ReadExactlyAsync(head, aborted);
-        content.Position = 0;
-
-        if (MediaProbe.DetectFormat(head) is not { Uploadable: true } format)
-            return Error(RunHubErrorCodes.InvalidParameters,
-                "file: not an image, audio, video or zip file (RunHub knows a file by its content, not its name or declared type)");
-        var name = NewName(format);
-        await files.PutAsync(name, content, aborted);
+        if (await StoreAsync(content, "openapi", files, request.HttpContext.RequestAborted) is not { } stored)
+            return Error(RunHubErrorCodes.InvalidParameters, NotMedia);
+        var (name, format) = stored;
         return new Envelope(0, "success", new Uploaded(
             format.UploadType,
             links.UrlOf(name, BaseUrl.Of(request, options.Value)),
@@ -86,12 +78,31 @@ public static class UploadEndpoint
             file.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)));
     }
 
+    /// <summary>Why a file that is not <see cref="MediaFormat.Uploadable"/> is refused.</summary>
+    internal const string NotMedia =
+        "file: not an image, audio, video or zip file (RunHub knows a file by its content, not its name or declared type)";
+
+    /// <summary>
+    /// Stores an uploaded file under <c>{folder}/{32 random hex digits}.{extension of its sniffed format}</c>, a new name
+    /// for every upload even of the same bytes, and answers that key and the format; or null, storing nothing, when
+    /// the content is not <see cref="MediaFormat.Uploadable"/>. The form reader has buffered a large file on disk; it is
+    /// stored from there, never held in memory whole.
+    /// </summary>
+    /// <param name="content">The file, seekable, from its start (the form reader's buffer, or a temporary file).</param>
+    internal static async Task<(string Key, MediaFormat Format)?> StoreAsync(Stream content, string folder, IFileStore files,
+        CancellationToken cancellationToken)
+    {
+        var head = new byte[Math.Min(content.Length, HeadBytes)];
+        await content.ReadExactlyAsync(head, cancellationToken);
+        content.Position = 0;
+        if (MediaProbe.DetectFormat(head) is not { Uploadable: true } format) return null;
+        var key = $"{folder}/{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))}.{format.Extension}";
+        await files.PutAsync(key, content, cancellationToken);
+        return (key, format);
+    }
+
     private static Envelope TooLarge(RunHubOptions options) =>
         Error(RunHubErrorCodes.FileTooLarge, $"file: larger than the {options.Media.MaxUploadMb} MB this server accepts");
 
     internal static Envelope Error(string code, string message) => new(int.Parse(code), ErrorMessages.Refusal(code, message), null);
-
-    /// <summary><c>openapi/{32 random hex digits}.{the format's extension}</c>: a new name for every upload, even of the same bytes.</summary>
-    internal static string NewName(MediaFormat format) =>
-        $"openapi/{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))}.{format.Extension}";
 }
