@@ -116,7 +116,7 @@ public sealed class WorkflowRunTests : IAsyncLifetime
         var v1 = new V1Caller(await _server.NewCallerAsync(balance: 1m));
         // The upload refuses what is not a media file, so the broken file is put in storage as an older upload could be.
         var notAnImage = $"api/{Guid.NewGuid():N}.png";
-        await _server.Services.GetRequiredService<IFileStore>().PutAsync(notAnImage, [.. "this is not a PNG"u8, .. Guid.NewGuid().ToByteArray()], CancellationToken.None);
+        await _server.Services.GetRequiredService<IFileStore>().PutAsync(notAnImage, "this is not a PNG"u8.ToArray(), CancellationToken.None);
 
         // RunHub probes what it fetches, so a broken upload fails before ComfyUI: 1013, refunded.
         var created = await v1.CreateAsync(WorkflowFolder.WorkflowId, new[] { Entry("10", "image", notAnImage) });
