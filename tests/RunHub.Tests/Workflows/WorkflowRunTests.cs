@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using RunHub.Files;
+using RunHub.Tasks;
 using RunHub.Tests.Support;
 using SkiaSharp;
 
@@ -111,7 +112,7 @@ public sealed class WorkflowRunTests : IAsyncLifetime
     }
 
     [ComfyFact]
-    public async Task A_node_that_raises_is_805_with_its_failedReason_and_the_reservation_is_given_back()
+    public async Task An_input_that_is_not_an_image_is_805_with_its_failedReason_refunded_and_counted_as_a_failed_fetch()
     {
         var v1 = new V1Caller(await _server.NewCallerAsync(balance: 1m));
         // The upload refuses what is not a media file, so the broken file is put in storage as an older upload could be.
@@ -127,6 +128,9 @@ public sealed class WorkflowRunTests : IAsyncLifetime
         Assert.Equal("1013", (string)failed["data"]!["failedReason"]!["errorCode"]!);
         Assert.Equal("FAILED", (string)(await v1.StatusAsync((string)created["data"]!["taskId"]!))["data"]!);
         Assert.Equal(1m, await v1.Caller.BalanceAsync());
+        // Refunded, so it counts among the account's failed fetches, like a model's.
+        var fetches = await _server.Services.GetRequiredService<FailedFetches>().CostSinceAsync(v1.Caller.AccountId, DateTimeOffset.UnixEpoch);
+        Assert.Equal(1, fetches.Count);
     }
 
     [ComfyFact]
