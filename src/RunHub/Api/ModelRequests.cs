@@ -40,7 +40,7 @@ public sealed class ModelRequests(AccountDirectory accounts, ModelCatalog catalo
         using var document = body.Document!;
 
         var outcome = RequestValidator.Validate(model, document.RootElement, options.Value.Api.StrictParameters);
-        if (outcome.Request is not { } validated) return Refused(RunHubErrorCodes.InvalidParameters, outcome.ErrorMessage);
+        if (outcome.Request is not { } validated) return Refused(outcome.ErrorCode, outcome.ErrorMessage);
         if (outcome.IgnoredFields.Count > 0)
             logger.LogDebug("A request for {Endpoint} named fields the model does not declare, ignored: {Fields}",
                 model.Endpoint, string.Join(", ", outcome.IgnoredFields));

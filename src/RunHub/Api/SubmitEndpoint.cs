@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using RunHub.Catalog;
 using RunHub.Files;
+using RunHub.Media;
 using RunHub.Tasks;
 
 namespace RunHub.Api;
@@ -15,21 +16,34 @@ namespace RunHub.Api;
 public static class SubmitEndpoint
 {
     public static async Task<TaskObject> Handle(string? endpoint, HttpRequest request, ModelRequests requests, TaskQueue queue,
-        IOptions<RunHubOptions> options, FileLinks links)
+        IOptions<RunHubOptions> options, FileLinks links, InlineInputs inlineInputs)
     {
         var (checkedRequest, refusal) = await requests.ReadAsync(endpoint, request);
         if (checkedRequest is null) return refusal!;
         var (accountId, model, validated, amount) = checkedRequest;
 
-        var parameters = JsonSerializer.Serialize(validated.Parameters, WireJson.Options);
         IdempotencyKey? idempotency = null;
         if (request.Headers[IdempotencyKey.Header].ToString() is { Length: > 0 } keyText)
         {
-            idempotency = IdempotencyKey.From(keyText, model.Endpoint, parameters, out var keyError);
+            // The request as the client sent it, inline inputs and all: the same request again is the same request.
+            idempotency = IdempotencyKey.From(keyText, model.Endpoint, JsonSerializer.Serialize(validated.Parameters, WireJson.Options), out var keyError);
             if (idempotency is null) return TaskObject.Error(RunHubErrorCodes.InvalidParameters, keyError!);
         }
 
-        var submitted = await queue.SubmitAsync(accountId, model.Endpoint, parameters, amount, idempotency);
+        var (inline, inlineRefusal) = await inlineInputs.StoreAsync(validated, BaseUrl.Of(request, options.Value), request.HttpContext.RequestAborted);
+        if (inline is null) return TaskObject.Error(RunHubErrorCodes.InvalidParameters, inlineRefusal!);
+        var parameters = JsonSerializer.Serialize(inline.Parameters, WireJson.Options);
+        SubmitResult submitted;
+        try
+        {
+            submitted = await queue.SubmitAsync(accountId, model.Endpoint, parameters, amount, idempotency);
+        }
+        catch
+        {
+            await inlineInputs.DiscardAsync(inline.Keys);
+            throw;
+        }
+        if (submitted.Outcome != SubmitOutcome.Created) await inlineInputs.DiscardAsync(inline.Keys);
         switch (submitted.Outcome)
         {
             case SubmitOutcome.InsufficientBalance:
