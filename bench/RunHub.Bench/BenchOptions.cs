@@ -38,8 +38,11 @@ public sealed record BenchOptions
     /// <summary>The scenario groups to run (<see cref="AllGroups"/> by default): a lead timing one change can run only its group.</summary>
     public IReadOnlyList<string> Groups { get; init; } = AllGroups;
 
-    /// <summary>api (baseline, query, query-rate, submit), engine, e2e (needs engine), pickup, memory, hostile (what attacks cost).</summary>
-    public static IReadOnlyList<string> AllGroups { get; } = ["api", "engine", "e2e", "pickup", "memory", "hostile"];
+    /// <summary>
+    /// api (baseline, query, query-rate, submit, submit-accounts; on PostgreSQL also query-sqlite), engine, e2e (needs
+    /// engine), pickup, memory, hostile (what attacks cost), uploads (memory of concurrent large uploads).
+    /// </summary>
+    public static IReadOnlyList<string> AllGroups { get; } = ["api", "engine", "e2e", "pickup", "memory", "hostile", "uploads"];
 
     public bool Runs(string group) => Groups.Contains(group, StringComparer.OrdinalIgnoreCase);
 
