@@ -23,6 +23,9 @@ public sealed record BenchOptions
     /// <summary>Size of each body the hostile group's clients send, in MB (issue 11 measured 100).</summary>
     public int HostileBodyMb { get; init; } = 100;
 
+    /// <summary>Size of each file the uploads group's 20 clients upload at once, in MB (issue 12's target is for 30).</summary>
+    public int UploadMb { get; init; } = 30;
+
     /// <summary>Queued tasks the memory scenario fills the API server with.</summary>
     public int MemoryTasks { get; init; } = 100_000;
 

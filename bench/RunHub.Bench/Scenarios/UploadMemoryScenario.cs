@@ -8,7 +8,7 @@ using RunHub.Bench.Servers;
 namespace RunHub.Bench.Scenarios;
 
 /// <summary>
-/// Issue 12's upload row: 20 clients at once upload a 30 MB file each (a WAV, a type RunningHub accepts) to
+/// Issue 12's upload row: 20 clients at once upload a 30 MB file each (<c>--upload-mb</c>) (a WAV, a type RunningHub accepts) to
 /// <c>POST /openapi/v2/media/upload/binary</c> of a server storing files in its local folder. A server that streams
 /// uploads to disk holds a few buffers per upload; one that holds them whole would add 600 MB. The row gives the
 /// resident size before, at the peak and after, and the target is under 100 MB extra at the peak.
@@ -16,15 +16,15 @@ namespace RunHub.Bench.Scenarios;
 internal static class UploadMemoryScenario
 {
     public const int Clients = 20;
-    public const int FileMb = 30;
 
     public static async Task<HostileLoadResult> RunAsync(BenchContext context)
     {
         await using var database = await context.NewDatabaseAsync("uploads");
         var account = database.CreateAccount("bench", BenchAccount.HugeBalance);
         await using var server = await context.StartServerAsync(database, "api");
-        var fileBytes = FileMb * 1024L * 1024;
-        context.Log($"uploads: {Clients} clients at once upload a {FileMb} MB WAV each to local storage");
+        var fileMb = context.Options.UploadMb;
+        var fileBytes = fileMb * 1024L * 1024;
+        context.Log($"uploads: {Clients} clients at once upload a {fileMb} MB WAV each to local storage");
         using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false, MaxConnectionsPerServer = Clients }) { Timeout = TimeSpan.FromMinutes(5) };
         long sent = 0;
         int answered = 0, closed = 0;
@@ -53,7 +53,7 @@ internal static class UploadMemoryScenario
         var result = new HostileLoadResult
         {
             Name = "uploads",
-            Load = $"{Clients} clients at once, a {FileMb} MB WAV each, with a key, to the upload endpoint (local storage)",
+            Load = $"{Clients} clients at once, a {fileMb} MB WAV each, with a key, to the upload endpoint (local storage)",
             BeforeBytes = before,
             PeakBytes = peak,
             AfterBytes = after,

@@ -10,7 +10,7 @@ namespace RunHub.Tests.Bench;
 /// </summary>
 public sealed class BenchSmokeTests(ITestOutputHelper output)
 {
-    private static readonly string[] Scenarios = ["baseline", "query", "query-rate", "submit", "engine", "e2e", "pickup"];
+    private static readonly string[] Scenarios = ["baseline", "query", "query-rate", "submit", "submit-accounts", "engine", "e2e", "pickup"];
 
     [Fact]
     public async Task A_tiny_run_writes_a_table_and_json_with_every_scenario()
@@ -29,6 +29,7 @@ public sealed class BenchSmokeTests(ITestOutputHelper output)
                 MemoryTasks = 200,
                 PickupTasks = 20,
                 HostileBodyMb = 8,
+                UploadMb = 1,
                 OutputDir = dir,
                 Command = "BenchSmokeTests",
             };
@@ -44,9 +45,9 @@ public sealed class BenchSmokeTests(ITestOutputHelper output)
             var root = json.RootElement;
             Assert.Equal(Scenarios, root.GetProperty("scenarios").EnumerateArray().Select(s => s.GetProperty("name").GetString()));
             Assert.Equal(JsonValueKind.Object, root.GetProperty("memory").ValueKind);
-            Assert.Contains("| hostile load |", markdown);
-            Assert.Equal(3, root.GetProperty("hostile").GetArrayLength());
-            Assert.Equal(["query", "query-rate", "submit", "e2e", "pickup", "memory", "bodies-status", "bodies-status-chunked", "bodies-submit"],
+            Assert.Contains("| load (hostile, or large uploads) |", markdown);
+            Assert.Equal(4, root.GetProperty("hostile").GetArrayLength());
+            Assert.Equal(["query", "query-rate", "submit", "e2e", "pickup", "memory", "bodies-status", "bodies-status-chunked", "bodies-submit", "uploads"],
                 root.GetProperty("targets").EnumerateArray().Select(t => t.GetProperty("scenario").GetString()));
             Assert.True(root.GetProperty("machine").GetProperty("cores").GetInt32() > 0);
             Assert.Equal("BenchSmokeTests", root.GetProperty("command").GetString());
