@@ -43,9 +43,10 @@ public sealed record BenchOptions
 
     /// <summary>
     /// api (baseline, query, query-rate, submit, submit-accounts; on PostgreSQL also query-sqlite), engine, e2e (needs
-    /// engine), pickup, memory, hostile (what attacks cost), uploads (memory of concurrent large uploads).
+    /// engine), pickup, memory, hostile (what attacks cost), uploads (memory of concurrent large uploads), input
+    /// (input-check).
     /// </summary>
-    public static IReadOnlyList<string> AllGroups { get; } = ["api", "engine", "e2e", "pickup", "memory", "hostile", "uploads"];
+    public static IReadOnlyList<string> AllGroups { get; } = ["api", "engine", "e2e", "pickup", "memory", "hostile", "uploads", "input"];
 
     public bool Runs(string group) => Groups.Contains(group, StringComparer.OrdinalIgnoreCase);
 

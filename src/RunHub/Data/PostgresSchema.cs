@@ -156,6 +156,19 @@ internal static class PostgresSchema
         -- The claim's fencing token (SQLite's step 6).
         ALTER TABLE tasks ADD COLUMN lease_token TEXT;
         """,
+        """
+        -- What each account's failed input fetches cost (SQLite's step 7).
+        CREATE TABLE input_fetch_failures (
+            id          BIGSERIAL PRIMARY KEY,
+            account_id  TEXT NOT NULL REFERENCES accounts(id),
+            task_id     TEXT NOT NULL,
+            fetch_ms    BIGINT NOT NULL,
+            bytes       BIGINT NOT NULL,
+            reason      TEXT NOT NULL,
+            created_at  BIGINT NOT NULL
+        );
+        CREATE INDEX input_fetch_failures_account ON input_fetch_failures(account_id, created_at);
+        """,
     ];
 
     /// <summary>How many steps there are; the SQLite schema must have as many (a test holds the two in step).</summary>
