@@ -20,6 +20,8 @@ public sealed record BenchOptions
     /// <summary>Task workers of the server, and the parallelism the sandbox engine is timed with alone.</summary>
     public int Workers { get; init; } = DefaultWorkers;
 
+    /// <summary>Hostile edits per worker in the sandbox-memory scenario (its server has 8 workers).</summary>
+    public int SandboxMemoryTasksPerWorker { get; init; } = 3;
     /// <summary>Size of each body the hostile group's clients send, in MB (issue 11 measured 100).</summary>
     public int HostileBodyMb { get; init; } = 100;
 
@@ -43,10 +45,10 @@ public sealed record BenchOptions
 
     /// <summary>
     /// api (baseline, query, query-rate, submit, submit-accounts; on PostgreSQL also query-sqlite), engine, e2e (needs
-    /// engine), pickup, memory, hostile (what attacks cost), uploads (memory of concurrent large uploads), input
-    /// (input-check).
+    /// engine), pickup, memory, hostile (what attacks cost), uploads (memory of concurrent large uploads),
+    /// sandbox-memory, input (input-check).
     /// </summary>
-    public static IReadOnlyList<string> AllGroups { get; } = ["api", "engine", "e2e", "pickup", "memory", "hostile", "uploads", "input"];
+    public static IReadOnlyList<string> AllGroups { get; } = ["api", "engine", "e2e", "pickup", "memory", "hostile", "uploads", "sandbox-memory", "input"];
 
     public bool Runs(string group) => Groups.Contains(group, StringComparer.OrdinalIgnoreCase);
 
