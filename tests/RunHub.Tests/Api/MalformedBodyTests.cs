@@ -90,6 +90,18 @@ public sealed class MalformedBodyTests(MalformedBodyTests.Server server) : IClas
         AssertRefused(answer, "1007", "imageUrls[1]: holds an unpaired surrogate");
     }
 
+    [Theory]
+    [InlineData("/openapi/v2/query", true, "[1]", "a JSON array")]
+    [InlineData("/openapi/v2/rhart-image-g-1.5/edit", true, "\"a prompt\"", "a JSON string")]
+    [InlineData("/uc/openapi/accountStatus", false, "42", "a JSON number")]
+    [InlineData("/openapi/v2/price-preview/rhart-image-g-1.5/edit", true, "null", "JSON null")]
+    public async Task A_body_that_is_not_a_json_object_is_1007_saying_what_it_is(string path, bool bearer, string body, string kind)
+    {
+        var answer = await SendAsync(new Target("POST", path, bearer, !path.StartsWith("/openapi", StringComparison.Ordinal)),
+            Encoding.UTF8.GetBytes(body), "application/json");
+        AssertRefused(answer, "1007", $"body: {kind}; expected a JSON object");
+    }
+
     [Fact]
     public async Task A_surrogate_pair_escape_is_valid_text()
     {
