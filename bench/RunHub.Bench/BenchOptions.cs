@@ -20,8 +20,13 @@ public sealed record BenchOptions
     /// <summary>Task workers of the server, and the parallelism the sandbox engine is timed with alone.</summary>
     public int Workers { get; init; } = DefaultWorkers;
 
+    /// <summary>Hostile edits per worker in the sandbox-memory scenario (its server has 8 workers).</summary>
+    public int SandboxMemoryTasksPerWorker { get; init; } = 3;
     /// <summary>Size of each body the hostile group's clients send, in MB (issue 11 measured 100).</summary>
     public int HostileBodyMb { get; init; } = 100;
+
+    /// <summary>Size of each file the uploads group's 20 clients upload at once, in MB (issue 12's target is for 30).</summary>
+    public int UploadMb { get; init; } = 30;
 
     /// <summary>Queued tasks the memory scenario fills the API server with.</summary>
     public int MemoryTasks { get; init; } = 100_000;
@@ -38,8 +43,12 @@ public sealed record BenchOptions
     /// <summary>The scenario groups to run (<see cref="AllGroups"/> by default): a lead timing one change can run only its group.</summary>
     public IReadOnlyList<string> Groups { get; init; } = AllGroups;
 
-    /// <summary>api (baseline, query, query-rate, submit), engine, e2e (needs engine), pickup, memory, hostile (what attacks cost), console (issue 15's pages with many tasks), input (input-check).</summary>
-    public static IReadOnlyList<string> AllGroups { get; } = ["api", "engine", "e2e", "pickup", "memory", "hostile", "console", "input"];
+    /// <summary>
+    /// api (baseline, query, query-rate, submit, submit-accounts; on PostgreSQL also query-sqlite), engine, e2e (needs
+    /// engine), pickup, memory, console (issue 15's pages with many tasks), hostile (what attacks cost), uploads (memory
+    /// of concurrent large uploads), sandbox-memory, input (input-check).
+    /// </summary>
+    public static IReadOnlyList<string> AllGroups { get; } = ["api", "engine", "e2e", "pickup", "memory", "console", "hostile", "uploads", "sandbox-memory", "input"];
 
     /// <summary>Tasks written into the console group's account before its pages are timed (issue 15's target is for 1,000,000).</summary>
     public int ConsoleTasks { get; init; } = 1_000_000;

@@ -37,10 +37,17 @@ internal static class MarkdownReport
 
         if (report.Hostile.Count > 0)
         {
-            md.AppendLine("| hostile load | resident before | peak | after | answered | closed | sent |");
+            md.AppendLine("| load (hostile, or large uploads) | resident before | peak | after | answered | closed | sent |");
             md.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
             foreach (var h in report.Hostile)
                 Line($"| {h.Name}: {h.Load} | {Figures.Mb(h.BeforeBytes)} MB | {Figures.Mb(h.PeakBytes)} MB | {Figures.Mb(h.AfterBytes)} MB | {h.Answered} | {h.Closed} | {Figures.Mb(h.BytesSent)} MB |");
+            md.AppendLine();
+        }
+
+        if (report.SandboxMemory is { } sandbox)
+        {
+            Line($"Sandbox under hostile images: {sandbox.Workers} workers ran {sandbox.Tasks} edits of a {sandbox.InputBytes / 1024} KB PNG of {sandbox.InputPixels / 1e6:0} megapixels ({sandbox.Ended} ended, {sandbox.Succeeded} succeeded, {sandbox.Seconds:0.0} s): {Figures.Mb(sandbox.BeforeBytes)} MB resident before, **peak {Figures.Mb(sandbox.PeakBytes)} MB**.");
+            foreach (var e in sandbox.ErrorMessages) Line($"- sandbox-memory error: `{e}`");
             md.AppendLine();
         }
 

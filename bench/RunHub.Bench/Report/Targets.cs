@@ -11,13 +11,20 @@ internal static class Targets
 {
     public const double QueryShare = 0.50;
     public const double QueryP99Ms = 5;
-    public const double SubmitShare = 0.25;
+    public const double SubmitShare = 0.30;
     public const double EndToEndShare = 0.80;
     public const double PickupP50Ms = 5;
 
     /// <summary>On PostgreSQL a claim is a round trip to another process, woken by LISTEN/NOTIFY (issue 5's target).</summary>
     public const double PostgresPickupP50Ms = 10;
     public const double MemoryPer100kMb = 100;
+    public const double SandboxPeakMb = 1024;
+
+    /// <summary>Issue 12: PostgreSQL's query rate against SQLite's, both measured in the same run.</summary>
+    public const double PostgresQueryShareOfSqlite = 0.40;
+
+    /// <summary>Issue 12: submits per second on PostgreSQL from as many accounts as clients.</summary>
+    public const double PostgresSpreadSubmitsPerSecond = 1500;
 
     /// <summary>Issue 15: the console's tasks page and dashboard with a million tasks in the account.</summary>
     public const double ConsolePageP99Ms = 100;
@@ -29,7 +36,7 @@ internal static class Targets
     public const double InputCheckCpuMs = 100;
 
     public static IReadOnlyList<TargetResult> Check(IReadOnlyList<ScenarioResult> scenarios, MemoryResult? memory, string store = "sqlite",
-        IReadOnlyList<HostileLoadResult>? hostile = null)
+        IReadOnlyList<HostileLoadResult>? hostile = null, SandboxMemoryResult? sandboxMemory = null)
     {
         var pickupP50 = store == "postgres" ? PostgresPickupP50Ms : PickupP50Ms;
         var byName = scenarios.ToDictionary(s => s.Name);
@@ -39,6 +46,15 @@ internal static class Targets
             targets.Add(new("query-rate", $"p99 < {QueryP99Ms} ms at half of query's maximum",
                 F($"p99 {atRate.Latency.P99:0.00} ms at {atRate.Rate:N0} req/s"), atRate.Measured() && atRate.Latency.P99 < QueryP99Ms));
         if (byName.TryGetValue("submit", out var submit)) targets.Add(Share(submit, SubmitShare, "the baseline's requests/s"));
+        if (store == "postgres" && byName.TryGetValue("query", out var pgQuery) && byName.TryGetValue("query-sqlite", out var liteQuery))
+        {
+            var share = liteQuery.Rate > 0 ? pgQuery.Rate / liteQuery.Rate : 0;
+            targets.Add(new("query (PostgreSQL)", F($"≥ {Figures.Percent(PostgresQueryShareOfSqlite)} of SQLite's query rate in the same run"),
+                F($"{Figures.Percent(share)} ({pgQuery.Rate:N0} against {liteQuery.Rate:N0} req/s)"), pgQuery.Measured() && share >= PostgresQueryShareOfSqlite));
+        }
+        if (store == "postgres" && byName.TryGetValue("submit-accounts", out var spread))
+            targets.Add(new("submit-accounts", F($"≥ {PostgresSpreadSubmitsPerSecond:N0} submits/s from many accounts"),
+                F($"{spread.Rate:N0} req/s (p99 {spread.Latency.P99:0.0} ms)"), spread.Measured() && spread.Rate >= PostgresSpreadSubmitsPerSecond));
         if (byName.TryGetValue("e2e", out var e2e)) targets.Add(Share(e2e, EndToEndShare, "the sandbox engine's standalone tasks/s"));
         if (byName.TryGetValue("pickup", out var pickup))
             targets.Add(new("pickup", $"p50 < {pickupP50} ms on an idle server",
@@ -57,6 +73,10 @@ internal static class Targets
             targets.Add(new(load.Name, F($"< {HostilePeakExtraMb} MB extra resident at the peak"),
                 F($"{Figures.Mb(load.PeakExtraBytes)} MB extra at the peak ({Figures.Mb(load.BeforeBytes)} → {Figures.Mb(load.PeakBytes)} MB; {load.Answered} answered, {load.Closed} closed)"),
                 load.PeakExtraBytes / 1048576.0 < HostilePeakExtraMb));
+        if (sandboxMemory is { } sandbox)
+            targets.Add(new("sandbox-memory", F($"< {SandboxPeakMb:0} MB peak resident with {sandbox.Workers} workers on {SandboxMemoryScenario.Side}x{SandboxMemoryScenario.Side} PNGs, every task ended"),
+                F($"peak {Figures.Mb(sandbox.PeakBytes)} MB ({sandbox.Ended} of {sandbox.Tasks} ended, {sandbox.Succeeded} succeeded)"),
+                sandbox.Tasks > 0 && sandbox.Ended == sandbox.Tasks && sandbox.PeakBytes / 1048576.0 < SandboxPeakMb));
         if (byName.TryGetValue("input-check", out var check))
         {
             var worst = check.Details.Where(d => d.Key.StartsWith("cpuMs ", StringComparison.Ordinal)).MaxBy(d => d.Value);

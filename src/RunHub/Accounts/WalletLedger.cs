@@ -1,5 +1,6 @@
 using Dapper;
 using System.Data.Common;
+using RunHub.Data;
 
 namespace RunHub.Accounts;
 
@@ -34,8 +35,8 @@ public static class WalletLedger
     /// <summary>Holds the price of a task. False when the wallet cannot cover it (nothing is written then).</summary>
     public static async Task<bool> TryReserveAsync(DbConnection db, DbTransaction tx, string accountId, string taskId, Money price, long now)
     {
-        var rows = await db.ExecuteAsync("UPDATE accounts SET balance = balance - @price WHERE id = @accountId AND balance >= @price",
-            new { price = price.Millis, accountId }, tx);
+        var rows = await db.ExecuteCompiledAsync(tx, "UPDATE accounts SET balance = balance - @price WHERE id = @accountId AND balance >= @price",
+            ("price", price.Millis), ("accountId", accountId));
         if (rows == 0) return false;
         await InsertAsync(db, tx, accountId, taskId, "reserve", -price.Millis, price.Millis, null, now);
         return true;
@@ -78,6 +79,17 @@ public static class WalletLedger
         return true;
     }
 
+    /// <summary>
+    /// Charges <paramref name="charged"/> of a task's hold of <paramref name="reserved"/> and gives the rest back (a task
+    /// billed by run time reserves the price of its longest run). Idempotent per task.
+    /// </summary>
+    public static async Task SettleAsync(DbConnection db, DbTransaction tx, string accountId, string taskId, Money reserved, Money charged, long now)
+    {
+        var charge = charged < reserved ? charged : reserved;
+        await SettleAsync(db, tx, accountId, taskId, charge, now);
+        if (charge < reserved) await ReleaseAsync(db, tx, accountId, taskId, reserved - charge, now);
+    }
+
     /// <summary>Gives the hold of a failed task back to the wallet. Idempotent per task.</summary>
     public static async Task ReleaseAsync(DbConnection db, DbTransaction tx, string accountId, string taskId, Money price, long now)
     {
@@ -91,6 +103,7 @@ public static class WalletLedger
         // ON CONFLICT DO NOTHING meets the unique (task, kind) index: a second settle or release of a task writes nothing.
         var sql = "INSERT INTO ledger (account_id, task_id, kind, amount, held, note, created_at) VALUES (@accountId, @taskId, @kind, @amount, @held, @note, @now)" +
             (onceOnly ? " ON CONFLICT DO NOTHING" : "");
-        return await db.ExecuteAsync(sql, new { accountId, taskId, kind, amount, held, note, now }, tx) == 1;
+        return await db.ExecuteCompiledAsync(tx, sql, ("accountId", accountId), ("taskId", taskId), ("kind", kind), ("amount", amount),
+            ("held", held), ("note", note), ("now", now)) == 1;
     }
 }

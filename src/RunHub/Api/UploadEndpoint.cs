@@ -7,8 +7,11 @@ using RunHub.Files;
 namespace RunHub.Api;
 
 /// <summary>
-/// <c>POST /openapi/v2/media/upload/binary</c> (multipart field <c>file</c>): stores the file under a name derived
-/// from its content and answers with a <c>download_url</c> usable in any media parameter.
+/// <c>POST /openapi/v2/media/upload/binary</c> (multipart field <c>file</c>): takes only what RunningHub's upload takes
+/// (images, audio, video and zip archives, known by their content: <see cref="MediaFormat.Uploadable"/>; anything else
+/// is refused with 1007), stores it under a fresh random name (128 bits, per upload: a URL reveals nothing about the
+/// file and cannot be guessed, so nobody can test whether some file was uploaded) with the extension of its sniffed
+/// format, never the client's, and answers with a <c>download_url</c> usable in any media parameter.
 /// </summary>
 public static class UploadEndpoint
 {
@@ -59,10 +62,13 @@ public static class UploadEndpoint
         if (file.Length == 0) return Error(RunHubErrorCodes.InvalidParameters, "file: the file is empty");
         if (file.Length > limit) return TooLarge(options.Value);
 
-        // The form reader has buffered a large file on disk; it is hashed and stored from there, never held in memory whole.
         await using var content = file.OpenReadStream();
-        var stored = await uploads.StoreAsync(content, file.FileName, request.HttpContext.RequestAborted);
-        return new Envelope(0, "success", new Uploaded(stored.Type, links.UrlOf(stored.Key, BaseUrl.Of(request, options.Value)), stored.Key,
+        if (await uploads.StoreAsync(content, "openapi", request.HttpContext.RequestAborted) is not { } stored)
+            return Error(RunHubErrorCodes.InvalidParameters, UploadedFiles.NotMedia);
+        return new Envelope(0, "success", new Uploaded(
+            stored.Format.UploadType,
+            links.UrlOf(stored.Key, BaseUrl.Of(request, options.Value)),
+            stored.Key,
             stored.Size.ToString(System.Globalization.CultureInfo.InvariantCulture)));
     }
 

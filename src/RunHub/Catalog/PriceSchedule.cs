@@ -33,8 +33,17 @@ public sealed record PriceSchedule
     /// <summary>The parameter that counts the units (seconds, images, text), once bound to a model.</summary>
     public string? QuantityField { get; init; }
 
+    /// <summary>
+    /// The per-task price of a request the schedule cannot price (no rule matches, or its units cannot be counted, as for
+    /// <c>duration: 0</c>, "as long as the input"): an import's <c>UnpricedPrice</c>. Null: such a request is refused.
+    /// </summary>
+    public Money? Fallback { get; init; }
+
     /// <summary>The model's applied defaults, so a quote of a request that omits a field prices what will run.</summary>
     public IReadOnlyDictionary<string, JsonElement> Defaults { get; init; } = new Dictionary<string, JsonElement>();
+
+    /// <summary>The unit shown for a model served at an operator's fallback price because its price list gives none RunHub can compute.</summary>
+    public const string UnpricedUnitText = "/次 (not in the price list)";
 
     public static PriceSchedule Fixed(Money price, PriceUnit? unit = null, string? unitText = null) =>
         new() { FixedPrice = price, Unit = unit ?? PriceUnit.PerCall, UnitText = unitText ?? "/次" };
@@ -74,17 +83,29 @@ public sealed record PriceSchedule
     /// </summary>
     public Money? Quote(IReadOnlyDictionary<string, JsonElement> parameters)
     {
-        JsonElement? Lookup(string field) =>
-            parameters.TryGetValue(field, out var v) && v.ValueKind != JsonValueKind.Null ? v
-            : Defaults.TryGetValue(field, out var d) ? d : null;
-
-        var unitPrice = FixedPrice ?? Rules.FirstOrDefault(r => r.Matches(Lookup))?.Price;
-        if (unitPrice is null) return null;
-
-        var units = Units(Lookup);
-        if (units is null) return null;
-        return unitPrice.Value * units.Value;
+        if (UnitPrice(parameters) is not { } unitPrice) return Fallback;
+        var units = Units(field => Value(parameters, field));
+        if (units is null) return Fallback;
+        return unitPrice * units.Value;
     }
+
+    /// <summary>The price of one unit for these parameters (the fixed price, or the first matching rule's), or null when no rule matches.</summary>
+    public Money? UnitPrice(IReadOnlyDictionary<string, JsonElement> parameters) =>
+        FixedPrice ?? Rules.FirstOrDefault(r => r.Matches(field => Value(parameters, field)))?.Price;
+
+    /// <summary>The request's value of a field, else the model's default.</summary>
+    private JsonElement? Value(IReadOnlyDictionary<string, JsonElement> parameters, string field) =>
+        parameters.TryGetValue(field, out var v) && v.ValueKind != JsonValueKind.Null ? v
+        : Defaults.TryGetValue(field, out var d) ? d : null;
+
+    /// <summary>The unit in English, as RunningHub's <c>priceTextEn</c> words it: "/call", "/second", "/5 seconds", "/image", "/1000 characters".</summary>
+    public string UnitTextEn => Unit.Kind switch
+    {
+        PriceUnitKind.PerSecond => Unit.BlockSize == 1 ? "/second" : $"/{Unit.BlockSize} seconds",
+        PriceUnitKind.PerImage => "/image",
+        PriceUnitKind.PerCharacters => $"/{Unit.BlockSize} characters",
+        _ => "/call",
+    };
 
     private long? Units(Func<string, JsonElement?> lookup)
     {

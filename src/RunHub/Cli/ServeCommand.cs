@@ -1,11 +1,15 @@
 using System.CommandLine;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Options;
 using RunHub.Data;
 
 namespace RunHub.Cli;
 
-/// <summary><c>runhub serve [--urls URL] [--data DIR]</c>: the API and the task workers in one process.</summary>
+/// <summary>
+/// <c>runhub serve [--urls URL] [--data DIR] [--role ROLE] [--catalog FILE [--pricing FILE]]</c>: the API and the task
+/// workers in one process; <c>--catalog</c> serves a RunningHub registry file on the sandbox (<c>RunHub:CatalogFile</c>).
+/// </summary>
 public static class ServeCommand
 {
     public static Command Create()
@@ -14,13 +18,17 @@ public static class ServeCommand
         var data = new Option<string?>("--data") { Description = "Data folder for the database and files (default ./data)" };
         var role = new Option<string?>("--role") { Description = "all (default): API and task workers; api: the API only; worker: task workers only" };
         role.AcceptOnlyFromAmong("all", "api", "worker");
-        var command = new Command("serve", "Run the RunHub server (API and workers)") { urls, data, role };
+        var catalog = new Option<string?>("--catalog") { Description = "A RunningHub registry file (model-registry JSON) to serve on the sandbox engine" };
+        var pricing = new Option<string?>("--pricing") { Description = "The registry's price list (pricing JSON); models it does not price are free" };
+        var command = new Command("serve", "Run the RunHub server (API and workers)") { urls, data, role, catalog, pricing };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var settings = new Dictionary<string, string?>();
             if (parse.GetValue(urls) is { } u) settings["urls"] = u;
             if (parse.GetValue(data) is { } d) settings[$"{RunHubOptions.Section}:DataDir"] = d;
             if (parse.GetValue(role) is { } r) settings[$"{RunHubOptions.Section}:Role"] = r;
+            if (parse.GetValue(catalog) is { } c) settings[$"{RunHubOptions.Section}:CatalogFile"] = c;
+            if (parse.GetValue(pricing) is { } p) settings[$"{RunHubOptions.Section}:PricingFile"] = p;
             WebApplication built;
             try
             {
@@ -32,15 +40,16 @@ public static class ServeCommand
             }
             await using var app = built;
             if (await StartupProblems.StartAsync(app, cancellationToken) is { } problem) return CommandOutput.Failure(problem);
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
-                ?? RunHubApp.DefaultUrls;
+            var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
+            var address = addresses.FirstOrDefault() ?? RunHubApp.DefaultUrls;
             var first = await RunHubApp.BootstrapAsync(app);
             var output = Console.Out;
-            output.WriteLine($"RunHub is listening on {address}");
+            output.WriteLine($"RunHub is listening on {string.Join(", ", addresses.DefaultIfEmpty(address))}");
             var database = app.Services.GetRequiredService<Database>();
             output.WriteLine(database is SqliteDatabase { IsNew: true } created
                 ? $"Created a new data folder: {Path.GetDirectoryName(created.Path)} (database {created.Path})"
                 : $"Database: {database.Description}");
+            LinkBaseNotice.Write(app.Services.GetRequiredService<IOptions<RunHubOptions>>().Value, addresses, output, Console.Error);
             if (first is not null) FirstStart.Print(output, first, address);
             if (app.Services.GetService<WebConsole.Users.ConsoleUsers>() is { } users && !await users.AnyOperatorAsync())
             {

@@ -169,6 +169,13 @@ internal static class PostgresSchema
         );
         CREATE INDEX input_fetch_failures_account ON input_fetch_failures(account_id, created_at);
         """,
+        """
+        -- Tasks billed by run time (workflows): the charge settled, the backend's run time, a failed node's report.
+        ALTER TABLE tasks
+            ADD COLUMN charged  BIGINT,
+            ADD COLUMN cost_ms  BIGINT,
+            ADD COLUMN failure  TEXT;
+        """,
     ];
 
     /// <summary>How many steps there are; the SQLite schema must have as many (a test holds the two in step).</summary>

@@ -229,6 +229,14 @@ internal static class SqliteSchema
         );
         CREATE INDEX input_fetch_failures_account ON input_fetch_failures(account_id, created_at);
         """,
+        """
+        -- Tasks billed by run time (workflows): the charge settled (thousandths of CNY, at most the price reserved)
+        -- and how long the backend worked on the task (ms). A failed node's report (JSON) for the workflow API's
+        -- failedReason.
+        ALTER TABLE tasks ADD COLUMN charged INTEGER;
+        ALTER TABLE tasks ADD COLUMN cost_ms INTEGER;
+        ALTER TABLE tasks ADD COLUMN failure TEXT;
+        """,
     ];
 
     /// <param name="upTo">Apply steps up to this version only (tests of a migration start from an older schema).</param>

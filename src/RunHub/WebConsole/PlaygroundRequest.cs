@@ -8,14 +8,14 @@ namespace RunHub.WebConsole;
 
 /// <summary>
 /// Turns the playground's form into the JSON body a client would send: each parameter from its field
-/// (<c>p.{fieldKey}</c>), media parameters from their uploaded files (<c>f.{fieldKey}</c>, stored as the API's upload
-/// stores them) and their URLs (<c>u.{fieldKey}</c>, one per line). Values are only shaped, not checked: the body
+/// (<c>p.{fieldKey}</c>), media parameters from their uploaded files (<c>f.{fieldKey}</c>, stored by <see cref="UploadedFiles"/>
+/// as the API's upload stores them: media only, random names) and their URLs (<c>u.{fieldKey}</c>, one per line). Values are only shaped, not checked: the body
 /// then goes through the same validation as an API call. A file larger than its parameter takes (or than
 /// <c>Media:MaxUploadMb</c>) is refused before it is stored.
 /// </summary>
 public static class PlaygroundRequest
 {
-    /// <summary>The JSON body, or null and what was wrong (a file too large).</summary>
+    /// <summary>The JSON body, or null and what was wrong (a file too large, or not an image, audio, video or zip file), naming the field and the file.</summary>
     /// <param name="maxUploadMb"><c>Media:MaxUploadMb</c>: no file is larger, whatever its parameter says.</param>
     public static async Task<(JsonObject? Body, string? Problem)> BuildAsync(ModelEntry model, IFormCollection form, UploadedFiles uploads,
         Func<string, string> fileUrl, int maxUploadMb, CancellationToken cancellationToken)
@@ -32,7 +32,9 @@ public static class PlaygroundRequest
                 foreach (var file in files)
                 {
                     await using var content = file.OpenReadStream();
-                    urls.Add(fileUrl((await uploads.StoreAsync(content, file.FileName, cancellationToken)).Key));
+                    if (await uploads.StoreAsync(content, "openapi", cancellationToken) is not { } stored)
+                        return (null, $"{p.FieldKey}: {file.FileName}: {UploadedFiles.NotMedia["file: ".Length..]}");
+                    urls.Add(fileUrl(stored.Key));
                 }
                 urls.AddRange(form["u." + p.FieldKey].ToString()
                     .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));

@@ -10,7 +10,7 @@ namespace RunHub.Tests.Bench;
 /// </summary>
 public sealed class BenchSmokeTests(ITestOutputHelper output)
 {
-    private static readonly string[] Scenarios = ["baseline", "query", "query-rate", "submit", "engine", "e2e", "pickup",
+    private static readonly string[] Scenarios = ["baseline", "query", "query-rate", "submit", "submit-accounts", "engine", "e2e", "pickup",
         "console-tasks", "console-tasks-filtered", "console-tasks-deep", "console-dashboard", "api-tasks", "input-check"];
 
     [Fact]
@@ -30,7 +30,9 @@ public sealed class BenchSmokeTests(ITestOutputHelper output)
                 MemoryTasks = 200,
                 PickupTasks = 20,
                 ConsoleTasks = 2000,
+                SandboxMemoryTasksPerWorker = 1,
                 HostileBodyMb = 8,
+                UploadMb = 1,
                 OutputDir = dir,
                 Command = "BenchSmokeTests",
             };
@@ -41,16 +43,18 @@ public sealed class BenchSmokeTests(ITestOutputHelper output)
             var markdown = await File.ReadAllTextAsync(run.MarkdownPath);
             foreach (var name in Scenarios) Assert.Contains($"| {name} |", markdown);
             Assert.Contains("Memory of a `--role api` server", markdown);
+            Assert.Contains("Sandbox under hostile images", markdown);
             Assert.Contains("## Targets", markdown);
 
             using var json = JsonDocument.Parse(await File.ReadAllTextAsync(run.JsonPath));
             var root = json.RootElement;
             Assert.Equal(Scenarios, root.GetProperty("scenarios").EnumerateArray().Select(s => s.GetProperty("name").GetString()));
             Assert.Equal(JsonValueKind.Object, root.GetProperty("memory").ValueKind);
-            Assert.Contains("| hostile load |", markdown);
-            Assert.Equal(3, root.GetProperty("hostile").GetArrayLength());
+            Assert.Contains("| load (hostile, or large uploads) |", markdown);
+            Assert.Equal(4, root.GetProperty("hostile").GetArrayLength());
+            Assert.Equal(JsonValueKind.Object, root.GetProperty("sandboxMemory").ValueKind);
             Assert.Equal(["query", "query-rate", "submit", "e2e", "pickup", "console-tasks", "console-tasks-filtered", "console-tasks-deep",
-                    "console-dashboard", "memory", "bodies-status", "bodies-status-chunked", "bodies-submit", "input-check"],
+                    "console-dashboard", "memory", "bodies-status", "bodies-status-chunked", "bodies-submit", "uploads", "sandbox-memory", "input-check"],
                 root.GetProperty("targets").EnumerateArray().Select(t => t.GetProperty("scenario").GetString()));
             Assert.True(root.GetProperty("machine").GetProperty("cores").GetInt32() > 0);
             Assert.Equal("BenchSmokeTests", root.GetProperty("command").GetString());

@@ -83,8 +83,11 @@ public sealed class ServerProcess : IAsyncDisposable
         var baseUrl = $"http://127.0.0.1:{FreePort()}";
         var process = Process.Start(StartInfo(["serve", "--urls", baseUrl, "--data", dataDir], environment))!;
         var server = new ServerProcess(process, baseUrl);
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        // Readiness is /healthz answering; the deadline only bounds a server that never comes up. A fresh process
+        // compiles its whole pipeline on its first request, which on a saturated 2-core machine takes many seconds:
+        // both bounds are generous so that load alone never fails a test.
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(240);
         while (DateTime.UtcNow < deadline)
         {
             Assert.False(process.HasExited, "runhub serve exited early:\n" + server.Output);
@@ -98,6 +101,18 @@ public sealed class ServerProcess : IAsyncDisposable
         }
         await server.DisposeAsync();
         throw new TimeoutException("runhub serve did not become healthy:\n" + server.Output);
+    }
+
+    /// <summary>Waits (polling the output, at most 10 s) until the server has printed <paramref name="text"/>; returns all its output.</summary>
+    public async Task<string> WaitForOutputAsync(string text)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!Output.Contains(text, StringComparison.Ordinal))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"'{text}' never printed:\n{Output}");
+            await Task.Delay(50);
+        }
+        return Output;
     }
 
     /// <summary>Runs a runhub command to its end and returns its exit code and output.</summary>

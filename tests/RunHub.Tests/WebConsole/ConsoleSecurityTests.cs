@@ -132,6 +132,39 @@ public sealed partial class ConsoleSecurityTests
     }
 
     [Fact]
+    public async Task The_playground_stores_only_media_files_under_random_names_and_keeps_inline_inputs_out_of_the_task()
+    {
+        await using var server = await TestServer.StartAsync();
+        var user = await server.CreateUserAsync("alice@example.com");
+        await server.Accounts.TopUpAsync(user.AccountId, Money.FromDecimal(1m));
+        using var browser = new FormClient(server.BaseUrl);
+        await browser.SignInAsync("alice@example.com", ConsoleSite.Password);
+        const string playground = "/console/playground?model=rhart-image-g-1.5/edit";
+        var uploads = Path.Combine(server.DataDir, "files", "openapi");
+
+        // A page with a script is not an image, whatever its name says: refused by name, nothing stored or charged.
+        var (_, refused) = await browser.PostFilesAsync(playground, "run", new() { ["p.prompt"] = "a cat", ["p.aspectRatio"] = "1:1", ["run-id"] = "first" },
+            ("f.imageUrls", "cat.png", "<html><script>alert(1)</script></html>"u8.ToArray()));
+        Assert.Contains("imageUrls: cat.png: not an image, audio, video or zip file", WebUtility.HtmlDecode(refused));
+        Assert.False(Directory.Exists(uploads) && Directory.EnumerateFiles(uploads).Any(), "the refused file was stored");
+        Assert.Equal(Money.FromDecimal(1m), (await server.Accounts.FindAsync(user.AccountId))!.Balance);
+
+        // A real image is stored under a fresh random name; a data: URL typed as a URL is stored as an input file, so
+        // the task's parameters hold two links to RunHub's files and no image data.
+        var png = TestImages.Png(16, 16);
+        var (status, ran) = await browser.PostFilesAsync(playground, "run",
+            new() { ["p.prompt"] = "a cat", ["p.aspectRatio"] = "1:1", ["run-id"] = "second", ["u.imageUrls"] = TestImages.DataUri(png) },
+            ("f.imageUrls", "cat.png", png));
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Matches("^[0-9a-f]{32}\\.png$", Path.GetFileName(Assert.Single(Directory.GetFiles(uploads))));
+        Assert.Single(Directory.GetFiles(Path.Combine(server.DataDir, "files", "inputs")));
+        var page = WebUtility.HtmlDecode(ran);
+        Assert.Contains("/files/openapi/", page);
+        Assert.Contains("/files/inputs/", page);
+        Assert.DoesNotContain("base64", page);
+    }
+
+    [Fact]
     public async Task Serve_on_an_empty_database_says_how_to_make_the_first_operator_and_runhub_admin_create_makes_one()
     {
         using var data = new TempDirectory();
