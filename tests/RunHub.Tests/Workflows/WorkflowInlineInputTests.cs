@@ -12,24 +12,17 @@ namespace RunHub.Tests.Workflows;
 /// </summary>
 public sealed class WorkflowInlineInputTests : IAsyncLifetime
 {
-    private TempDirectory _catalog = null!;
-    private TestServer _server = null!;
-    private V1Caller _v1 = null!;
+    private OfflineWorkflowServer _offline = null!;
 
-    public async Task InitializeAsync()
-    {
-        _catalog = WorkflowFolder.Create("http://127.0.0.1:9");
-        _server = await TestServer.StartAsync(new Dictionary<string, string?> { ["CatalogDir"] = _catalog.Path });
-        _v1 = new V1Caller(await _server.NewCallerAsync(balance: 1m));
-    }
+    public async Task InitializeAsync() => _offline = await OfflineWorkflowServer.StartAsync();
 
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _catalog.Dispose();
-    }
+    public async Task DisposeAsync() => await _offline.DisposeAsync();
 
-    private string InputsFolder => Path.Combine(_server.DataDir, "files", "inputs");
+    private TestServer Server => _offline.Server;
+
+    private V1Caller V1 => _offline.V1;
+
+    private string InputsFolder => Path.Combine(Server.DataDir, "files", "inputs");
 
     private int StoredInputs => Directory.Exists(InputsFolder) ? Directory.GetFiles(InputsFolder).Length : 0;
 
@@ -39,7 +32,7 @@ public sealed class WorkflowInlineInputTests : IAsyncLifetime
     public async Task An_inline_image_in_nodeInfoList_is_stored_as_an_input_file_and_the_task_row_holds_only_its_key()
     {
         var png = TestImages.Png(300, 200);
-        var answer = await _v1.CreateAsync(WorkflowFolder.WorkflowId, new[] { Entry("10", "image", TestImages.DataUri(png)) });
+        var answer = await V1.CreateAsync(WorkflowFolder.WorkflowId, new[] { Entry("10", "image", TestImages.DataUri(png)) });
         Assert.Equal(0, (int)answer["code"]!);
 
         var parameters = await ParametersAsync((string)answer["data"]!["taskId"]!);
@@ -54,11 +47,11 @@ public sealed class WorkflowInlineInputTests : IAsyncLifetime
     public async Task An_inline_value_that_is_not_an_image_is_803_at_submit_naming_the_entry_with_nothing_stored_or_charged()
     {
         var text = "data:text/html;base64," + Convert.ToBase64String("<script>alert(1)</script>"u8.ToArray());
-        var answer = await _v1.CreateAsync(WorkflowFolder.WorkflowId, new[] { Entry("10", "image", text) });
+        var answer = await V1.CreateAsync(WorkflowFolder.WorkflowId, new[] { Entry("10", "image", text) });
 
         Assert.Equal(803, (int)answer["code"]!);
         Assert.Contains("nodeInfoList[0] (node 10, field \"image\"): not a readable image", (string)answer["msg"]!);
-        Assert.Equal(1m, await _v1.Caller.BalanceAsync());
+        Assert.Equal(1m, await V1.Caller.BalanceAsync());
         Assert.Equal(0, StoredInputs);
     }
 
@@ -66,11 +59,11 @@ public sealed class WorkflowInlineInputTests : IAsyncLifetime
     public async Task A_run_refused_for_another_entry_or_for_its_balance_leaves_no_inline_input_stored()
     {
         var inline = TestImages.DataUri(TestImages.Png(16, 16));
-        var refused = await _v1.CreateAsync(WorkflowFolder.WorkflowId, new[] { Entry("10", "image", inline), Entry("99", "text", "x") });
+        var refused = await V1.CreateAsync(WorkflowFolder.WorkflowId, new[] { Entry("10", "image", inline), Entry("99", "text", "x") });
         Assert.Equal(803, (int)refused["code"]!);
         Assert.Equal(0, StoredInputs);
 
-        var poor = new V1Caller(await _server.NewCallerAsync(balance: 0m));
+        var poor = new V1Caller(await Server.NewCallerAsync(balance: 0m));
         var unpaid = await poor.CreateAsync(WorkflowFolder.WorkflowId, new[] { Entry("10", "image", inline) });
         Assert.NotEqual(0, (int)unpaid["code"]!);
         Assert.Null(unpaid["data"]);
@@ -79,7 +72,7 @@ public sealed class WorkflowInlineInputTests : IAsyncLifetime
 
     private async Task<string> ParametersAsync(string taskId)
     {
-        using var db = _server.Services.GetRequiredService<SqliteDatabase>().Open();
+        using var db = Server.Services.GetRequiredService<SqliteDatabase>().Open();
         return await db.ExecuteScalarAsync<string>("SELECT parameters FROM tasks WHERE id = @taskId", new { taskId }) ?? "";
     }
 }
