@@ -6,7 +6,9 @@ using RunHub.Accounts;
 using RunHub.Catalog;
 using RunHub.Engines;
 using RunHub.Files;
+using RunHub.Media;
 using RunHub.Tasks;
+using RunHub.Webhooks;
 
 namespace RunHub.Api;
 
@@ -55,7 +57,20 @@ public static class SubmitEndpoint
             if (idempotency is null) return TaskObject.Error(RunHubErrorCodes.InvalidParameters, keyError!);
         }
 
-        var submitted = await queue.SubmitAsync(accountId, model.Endpoint, parameters, amount, idempotency);
+        string? webhookUrl = null;
+        if (document.RootElement.TryGetProperty(WebhookUrl.Field, out var hook) && hook.ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined))
+        {
+            if (hook.ValueKind != JsonValueKind.String) return TaskObject.Error(RunHubErrorCodes.InvalidParameters, $"{WebhookUrl.Field}: expected a URL string");
+            if (hook.GetString() is { Length: > 0 } url)
+            {
+                if (WebhookUrl.Problem(url, new NetworkPolicy(options.Value.Media)) is { } problem)
+                    return TaskObject.Error(RunHubErrorCodes.InvalidParameters, problem);
+                webhookUrl = url;
+            }
+        }
+        var context = new SubmitContext(webhookUrl, BaseUrl.Of(request, options.Value), ApiKey.Hash(key));
+
+        var submitted = await queue.SubmitAsync(accountId, model.Endpoint, parameters, amount, idempotency, context);
         switch (submitted.Outcome)
         {
             case SubmitOutcome.InsufficientBalance:

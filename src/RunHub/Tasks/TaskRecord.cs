@@ -34,6 +34,12 @@ public sealed record TaskRecord
     public string? BackendUsage { get; init; }
     /// <summary>The W3C traceparent of the submit request, when it was traced; a run of the task continues that trace.</summary>
     public string? TraceParent { get; init; }
+    /// <summary>Where RunHub POSTs the task's end (RunningHub's <c>webhookUrl</c>), or null for none.</summary>
+    public string? WebhookUrl { get; init; }
+    /// <summary>RunHub's base URL as the submitting client reached it: the result links of the task's webhook are built on it.</summary>
+    public string? BaseUrl { get; init; }
+    /// <summary>SHA-256 of the key that submitted the task ; null for tasks older than webhooks.</summary>
+    public string? KeyHash { get; init; }
 }
 
 /// <summary>One result as stored: a file key in the file store, or a text.</summary>
