@@ -9,6 +9,7 @@ using RunHub.Files;
 using RunHub.Media;
 using RunHub.Observability;
 using RunHub.Tasks;
+using RunHub.Webhooks;
 
 namespace RunHub;
 
@@ -43,13 +44,14 @@ public static class RunHubApp
         builder.Services.AddTasks(role);
         builder.Services.AddEngines();
         builder.Services.AddMediaFetching();
+        builder.Services.AddWebhooks();
         builder.AddApi(options);
         builder.Services.AddApiDocs();
         builder.AddObservability(options);
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
-        if (role.ServesApi) app.MapApi().MapApiDocs();
+        if (role.ServesApi) app.MapApi().MapWebhooks().MapApiDocs();
         else app.MapHealth();
         app.MapObservability();
         return app;

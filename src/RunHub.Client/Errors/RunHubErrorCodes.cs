@@ -68,6 +68,15 @@ public static class RunHubErrorCodes
     /// <summary>Wallet balance too low.</summary>
     public const string InsufficientBalance = "812";
 
+    /// <summary>PARAMS_INVALID: a required field is missing or malformed (the message names it).</summary>
+    public const string ParamsInvalid = "301";
+
+    /// <summary>APIKEY_UNAUTHORIZED: the API key is missing, invalid or revoked.</summary>
+    public const string ApiKeyUnauthorized = "802";
+
+    /// <summary>APIKEY_TASK_NOT_FOUND: no such task of this key's account.</summary>
+    public const string TaskNotFoundV1 = "807";
+
     /// <summary>
     /// SDK code: the request failed in transport (connection refused or reset, DNS failure, the per-request
     /// timeout). Retryable. On a submit the task may or may not exist (<see cref="RunHubException.OutcomeUnknown"/>).

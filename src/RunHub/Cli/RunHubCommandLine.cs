@@ -20,6 +20,7 @@ public static class RunHubCommandLine
             ServeCommand.Create(),
             AccountsCommand.Create(data, json, verbose),
             KeysCommand.Create(data, json, verbose),
+            WebhooksCommand.Create(data, json, verbose),
             RunCommand.Create(connection),
             QueryCommand.Create(connection),
             CancelCommand.Create(connection),
