@@ -216,6 +216,18 @@ internal static class SqliteSchema
         ALTER TABLE tasks ADD COLUMN lease_token TEXT;
         """,
         """
+        -- What each account's failed input fetches cost (FailedFetches): how long the fetch held a worker and the bytes
+        -- it received. The task is refunded, so per-account limits count these instead.
+        CREATE TABLE input_fetch_failures (
+            id          INTEGER PRIMARY KEY AUTOINCREMENT,
+            account_id  TEXT NOT NULL REFERENCES accounts(id),
+            task_id     TEXT NOT NULL,
+            fetch_ms    INTEGER NOT NULL,
+            bytes       INTEGER NOT NULL,
+            reason      TEXT NOT NULL,
+            created_at  INTEGER NOT NULL
+        );
+        CREATE INDEX input_fetch_failures_account ON input_fetch_failures(account_id, created_at);
         -- Webhooks (docs/webhooks.md). A task keeps the webhook URL it was submitted with, the base URL its client
         -- reached RunHub by (for the result links the webhook carries), and the key that submitted it.
         ALTER TABLE tasks ADD COLUMN webhook_url TEXT;
