@@ -79,23 +79,17 @@ public sealed class WebhookDeliveries(Database database, TimeProvider clock)
     /// </summary>
     public async Task<WebhookDelivery?> RetryAsync(string deliveryId, string? accountId = null, string? newUrl = null)
     {
-        await using (var db = await database.OpenAsync())
-        {
-            var now = clock.NowMs();
-            var rows = await db.ExecuteAsync(
-                """
-                UPDATE webhook_deliveries SET status = 'PENDING', attempts = 0, next_attempt_at = @now, lease_token = NULL,
-                    url = coalesce(@newUrl, url), updated_at = @now
-                WHERE id = @deliveryId AND (@accountId IS NULL OR account_id = @accountId)
-                """, new { now, newUrl, deliveryId, accountId });
-            if (rows == 0) return null;
-        }
-        return (await ListByIdAsync(deliveryId))!;
-    }
-
-    private async Task<WebhookDelivery?> ListByIdAsync(string deliveryId)
-    {
         await using var db = await database.OpenAsync();
-        return await db.QuerySingleOrDefaultAsync<WebhookDelivery>($"SELECT {Columns} {From} WHERE d.id = @deliveryId", new { deliveryId });
+        var now = clock.NowMs();
+        // The row as this retry left it (a sender may take it over the next moment).
+        return await db.QuerySingleOrDefaultAsync<WebhookDelivery>(
+            """
+            UPDATE webhook_deliveries SET status = 'PENDING', attempts = 0, next_attempt_at = @now, lease_token = NULL,
+                url = coalesce(@newUrl, url), updated_at = @now
+            WHERE id = @deliveryId AND (@accountId IS NULL OR account_id = @accountId)
+            RETURNING id AS Id, task_id AS TaskId, account_id AS AccountId, url AS Url, status AS Status, attempts AS Attempts,
+                next_attempt_at AS NextAttemptAt, response_status AS ResponseStatus, response AS Response, created_at AS CreatedAt,
+                updated_at AS UpdatedAt
+            """, new { now, newUrl, deliveryId, accountId });
     }
 }

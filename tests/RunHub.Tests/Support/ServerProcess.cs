@@ -50,7 +50,8 @@ public sealed class ServerProcess : IAsyncDisposable
         var process = Process.Start(StartInfo(["serve", "--urls", baseUrl, "--data", dataDir], environment))!;
         var server = new ServerProcess(process, baseUrl);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        // Generous: a server starting on the shared 2-core machine under load has taken over a minute to answer /healthz.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(180);
         while (DateTime.UtcNow < deadline)
         {
             Assert.False(process.HasExited, "runhub serve exited early:\n" + server.Output);
