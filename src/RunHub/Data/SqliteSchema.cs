@@ -216,6 +216,14 @@ internal static class SqliteSchema
         ALTER TABLE tasks ADD COLUMN lease_token TEXT;
         """,
         """
+        -- Tasks billed by run time (workflows): the charge settled (thousandths of CNY, at most the price reserved)
+        -- and how long the backend worked on the task (ms). A failed node's report (JSON) for the workflow API's
+        -- failedReason.
+        ALTER TABLE tasks ADD COLUMN charged INTEGER;
+        ALTER TABLE tasks ADD COLUMN cost_ms INTEGER;
+        ALTER TABLE tasks ADD COLUMN failure TEXT;
+        """,
+        """
         -- What each account's failed input fetches cost (FailedFetches): how long the fetch held a worker and the bytes
         -- it received. The task is refunded, so per-account limits count these instead.
         CREATE TABLE input_fetch_failures (
