@@ -4,8 +4,8 @@ namespace RunHub.Api;
 
 /// <summary>
 /// <c>GET|HEAD /files/{key}</c>: uploads and results, without a key, like RunningHub's CDN links, streamed from
-/// whichever store is configured. Keys hold a random or content-derived token, so a URL cannot be guessed;
-/// stored files never change, so they cache forever.
+/// whichever store is configured. Keys hold a random token, so a URL cannot be guessed; stored files never change,
+/// so they cache forever. Nothing served here can run as a page of the API's origin (<see cref="ServedFileHeaders"/>).
 /// </summary>
 public static class FilesEndpoint
 {
@@ -28,8 +28,8 @@ public static class FilesEndpoint
         {
             var response = httpContext.Response;
             response.Headers.CacheControl = "public, max-age=31536000, immutable";
-            response.Headers.XContentTypeOptions = "nosniff";
             var contentType = FileContentTypes.Of(key);
+            ServedFileHeaders.Apply(response, key);
             if (file is null)
             {
                 response.ContentType = contentType;

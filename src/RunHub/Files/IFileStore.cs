@@ -16,4 +16,7 @@ public interface IFileStore
 
     /// <summary>The size in bytes of a stored file, or null when there is none under that key.</summary>
     Task<long?> LengthAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>Removes a stored file; nothing happens when there is none under that key (or the key is not valid).</summary>
+    Task DeleteAsync(string key, CancellationToken cancellationToken);
 }

@@ -31,6 +31,12 @@ public sealed class LocalFileStore(string root) : IFileStore
         return Task.FromResult<long?>(file.Exists ? file.Length : null);
     }
 
+    public Task DeleteAsync(string key, CancellationToken cancellationToken)
+    {
+        if (FileKey.IsValid(key)) File.Delete(PathOf(key));
+        return Task.CompletedTask;
+    }
+
     private async Task WriteAsync(string key, Func<FileStream, CancellationToken, ValueTask> write, CancellationToken cancellationToken)
     {
         var path = PathOf(key);
