@@ -81,6 +81,13 @@ public sealed class RunHubOptionsValidation : IValidateOptions<RunHubOptions>
                 yield return Setting($"Api:CorsOrigins:{i}", $"is '{origin}', not an origin; use scheme://host[:port] such as https://app.example.com, or *");
         }
 
+        for (var i = 0; i < o.Api.TrustedProxies.Count; i++)
+        {
+            var proxy = o.Api.TrustedProxies[i].Trim();
+            if (!IPNetwork.TryParse(proxy, out _) && !IPAddress.TryParse(proxy, out _))
+                yield return Setting($"Api:TrustedProxies:{i}", $"is '{proxy}', not an address; use an IP address or CIDR network such as 10.0.0.0/8");
+        }
+
         if (o.Queue.Workers < 1) yield return Setting("Queue:Workers", $"is {o.Queue.Workers}; use 1 or more");
         if (o.Queue.FetchingTasks < 0) yield return Setting("Queue:FetchingTasks", $"is {o.Queue.FetchingTasks}; use 0 or more");
         if (!(o.Queue.LeaseSeconds > 0)) yield return Setting("Queue:LeaseSeconds", $"is {o.Queue.LeaseSeconds}; use more than 0 seconds, e.g. 30");

@@ -157,13 +157,6 @@ internal static class PostgresSchema
         ALTER TABLE tasks ADD COLUMN lease_token TEXT;
         """,
         """
-        -- Tasks billed by run time (workflows): the charge settled, the backend's run time, a failed node's report.
-        ALTER TABLE tasks
-            ADD COLUMN charged  BIGINT,
-            ADD COLUMN cost_ms  BIGINT,
-            ADD COLUMN failure  TEXT;
-        """,
-        """
         -- What each account's failed input fetches cost (SQLite's step 7).
         CREATE TABLE input_fetch_failures (
             id          BIGSERIAL PRIMARY KEY,
@@ -175,6 +168,15 @@ internal static class PostgresSchema
             created_at  BIGINT NOT NULL
         );
         CREATE INDEX input_fetch_failures_account ON input_fetch_failures(account_id, created_at);
+        """,
+        """
+        -- Tasks billed by run time (workflows): the charge settled, the backend's run time, a failed node's report.
+        ALTER TABLE tasks
+            ADD COLUMN charged  BIGINT,
+            ADD COLUMN cost_ms  BIGINT,
+            ADD COLUMN failure  TEXT;
+        """,
+        """
         -- Webhooks (SQLite's step 9).
         ALTER TABLE tasks
             ADD COLUMN webhook_url  TEXT,

@@ -216,14 +216,6 @@ internal static class SqliteSchema
         ALTER TABLE tasks ADD COLUMN lease_token TEXT;
         """,
         """
-        -- Tasks billed by run time (workflows): the charge settled (thousandths of CNY, at most the price reserved)
-        -- and how long the backend worked on the task (ms). A failed node's report (JSON) for the workflow API's
-        -- failedReason.
-        ALTER TABLE tasks ADD COLUMN charged INTEGER;
-        ALTER TABLE tasks ADD COLUMN cost_ms INTEGER;
-        ALTER TABLE tasks ADD COLUMN failure TEXT;
-        """,
-        """
         -- What each account's failed input fetches cost (FailedFetches): how long the fetch held a worker and the bytes
         -- it received. The task is refunded, so per-account limits count these instead.
         CREATE TABLE input_fetch_failures (
@@ -236,6 +228,16 @@ internal static class SqliteSchema
             created_at  INTEGER NOT NULL
         );
         CREATE INDEX input_fetch_failures_account ON input_fetch_failures(account_id, created_at);
+        """,
+        """
+        -- Tasks billed by run time (workflows): the charge settled (thousandths of CNY, at most the price reserved)
+        -- and how long the backend worked on the task (ms). A failed node's report (JSON) for the workflow API's
+        -- failedReason.
+        ALTER TABLE tasks ADD COLUMN charged INTEGER;
+        ALTER TABLE tasks ADD COLUMN cost_ms INTEGER;
+        ALTER TABLE tasks ADD COLUMN failure TEXT;
+        """,
+        """
         -- Webhooks (docs/webhooks.md). A task keeps the webhook URL it was submitted with, the base URL its client
         -- reached RunHub by (for the result links the webhook carries), and the key that submitted it.
         ALTER TABLE tasks ADD COLUMN webhook_url TEXT;

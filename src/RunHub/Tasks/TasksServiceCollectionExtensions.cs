@@ -16,6 +16,7 @@ public static class TasksServiceCollectionExtensions
         services.AddSingleton<TaskRunner>();
         services.AddSingleton<TaskCancellation>();
         services.AddSingleton<TaskListing>();
+        services.AddSingleton<TaskCounts>();
         services.AddSingleton<FailedFetches>();
         services.AddSingleton<EngineSlots>();
         if (!role.RunsTasks) return services;

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using RunHub.Media;
 
 namespace RunHub.Webhooks;
@@ -21,6 +22,19 @@ public static class WebhookUrl
         if (GuardedConnector.LiteralAddress(uri.IdnHost) is { } address && policy.Refusal(address) is { } refusal)
             return $"{Field}: {refusal}{GuardedConnector.NotFetched}";
         return null;
+    }
+
+    /// <summary>
+    /// The <c>webhookUrl</c> of a request body: (null, null) when absent, null or ""; (url, null) when usable;
+    /// (null, why not) for a 1007 message when it is not a string or <see cref="Problem"/> refuses it.
+    /// </summary>
+    public static (string? Url, string? Problem) Read(JsonElement body, NetworkPolicy policy)
+    {
+        if (body.ValueKind != JsonValueKind.Object || !body.TryGetProperty(Field, out var hook) || hook.ValueKind == JsonValueKind.Null)
+            return (null, null);
+        if (hook.ValueKind != JsonValueKind.String) return (null, $"{Field}: expected a URL string");
+        if (hook.GetString() is not { Length: > 0 } url) return (null, null);
+        return Problem(url, policy) is { } problem ? (null, problem) : (url, null);
     }
 
     private static string Shorten(string text) => text.Length <= 80 ? text : text[..80] + "…";
