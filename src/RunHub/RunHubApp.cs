@@ -10,6 +10,7 @@ using RunHub.Media;
 using RunHub.Observability;
 using RunHub.Tasks;
 using RunHub.WebConsole;
+using RunHub.Webhooks;
 using RunHub.Workflows;
 using RunHub.Workflows.Api;
 
@@ -47,6 +48,7 @@ public static class RunHubApp
         builder.Services.AddTasks(role);
         builder.Services.AddEngines();
         builder.Services.AddMediaFetching();
+        builder.Services.AddWebhooks();
         builder.AddApi(options);
         builder.Services.AddApiDocs();
         if (role.ServesApi && options.WebConsole.Enabled) builder.Services.AddWebConsole(options);
@@ -55,7 +57,7 @@ public static class RunHubApp
 
         var app = builder.Build();
         app.Services.CheckCatalogBackends();
-        if (role.ServesApi) app.MapApi().MapWorkflowApi().MapApiDocs();
+        if (role.ServesApi) app.MapApi().MapWorkflowApi().MapWebhooks().MapApiDocs();
         else app.MapHealth();
         if (role.ServesApi && options.WebConsole.Enabled) app.MapWebConsole();
         app.MapObservability();

@@ -9,7 +9,8 @@ namespace RunHub.Api;
 
 /// <summary>
 /// A submit after every check of <see cref="ModelRequests"/> has passed: honour an idempotency key, store the inline
-/// <c>data:</c> inputs as files (<see cref="InlineInputs"/>), reserve the price and queue the task. The API's submit
+/// <c>data:</c> inputs as files (<see cref="InlineInputs"/>), reserve the price and queue the task with its webhook URL
+/// and the key that sent it. The API's submit
 /// and the console's playground both go through here, so a console user's run is stored, charged and queued exactly
 /// as their key's would be.
 /// </summary>
@@ -22,13 +23,13 @@ public sealed class TaskSubmitter(TaskQueue queue, InlineInputs inlineInputs)
     /// </summary>
     /// <param name="request">The checked request (<see cref="ModelRequests.ReadAsync"/> or <see cref="ModelRequests.Check"/>).</param>
     /// <param name="idempotencyKeyText">The <c>Idempotency-Key</c> header, or null or empty for none.</param>
-    /// <param name="runHubBaseUrl">RunHub's base URL as the caller reaches it, for the URLs of stored inline inputs.</param>
+    /// <param name="runHubBaseUrl">RunHub's base URL as the caller reaches it, for the URLs of stored inline inputs and the result links of the task's webhook.</param>
     /// <param name="fileUrl">Turns a stored file's key into the URL this caller is given.</param>
     /// <returns>The answer, and whether it is an earlier task replayed for the same idempotency key.</returns>
     public async Task<(TaskObject Answer, bool Replayed)> SubmitAsync(ModelRequest request, string? idempotencyKeyText,
         string runHubBaseUrl, Func<string, string> fileUrl, CancellationToken cancellationToken)
     {
-        var (accountId, model, validated, amount) = request;
+        var (accountId, keyHash, model, validated, amount, webhookUrl) = request;
         IdempotencyKey? idempotency = null;
         if (idempotencyKeyText is { Length: > 0 })
         {
@@ -43,7 +44,8 @@ public sealed class TaskSubmitter(TaskQueue queue, InlineInputs inlineInputs)
         SubmitResult submitted;
         try
         {
-            submitted = await queue.SubmitAsync(accountId, model.Endpoint, parameters, amount, idempotency);
+            submitted = await queue.SubmitAsync(accountId, model.Endpoint, parameters, amount, idempotency,
+                new SubmitContext(webhookUrl, runHubBaseUrl, keyHash));
         }
         catch
         {

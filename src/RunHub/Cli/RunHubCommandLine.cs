@@ -22,6 +22,7 @@ public static class RunHubCommandLine
             AccountsCommand.Create(data, json, verbose),
             KeysCommand.Create(data, json, verbose),
             AdminCommand.Create(data, verbose),
+            WebhooksCommand.Create(data, json, verbose),
             WorkflowsCommand.Create(),
             AppsCommand.Create(),
             RunCommand.Create(connection),

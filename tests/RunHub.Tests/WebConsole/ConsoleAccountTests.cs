@@ -30,6 +30,8 @@ public sealed class ConsoleAccountTests(Browsers browsers) : IClassFixture<Brows
         await page.GetByRole(AriaRole.Button, new() { Name = "Cancel task" }).ClickAsync();
         // A running task is stopped by its worker within seconds; the page follows it live until it ends.
         await Expect(page.GetByTestId("task-status")).ToHaveTextAsync("CANCEL", new() { Timeout = 60_000 });
+        // The poll shows the end first, then loads the page again; leaving before that load would race it.
+        await Expect(page.Locator("[data-live-task]")).ToHaveCountAsync(0);
         await page.GotoAsync("/console/wallet");
         await Expect(page.Locator("tr", new() { HasText = "release" })).ToContainTextAsync(taskId);
         await Expect(page.GetByTestId("balance")).ToHaveTextAsync("1.00 CNY");
