@@ -12,24 +12,37 @@ namespace RunHub.WebConsole;
 /// </summary>
 public sealed class AccountOverview(Database database, TimeProvider clock)
 {
+    private const int MaxActive = 20;
+
     /// <param name="days">How many days of spending, ending today (UTC).</param>
     public async Task<Overview> ReadAsync(string accountId, int days = 30)
     {
         var today = clock.GetUtcNow().ToUnixTimeMilliseconds() / WalletLedger.MillisPerDay;
         await using var db = await database.OpenAsync();
         var balance = await db.ExecuteScalarAsync<long?>("SELECT balance FROM accounts WHERE id = @accountId", new { accountId }) ?? 0;
+        // One status at a time: with "status IN (...)" SQLite's planner reads the account's whole history through
+        // tasks_account_id (for the ORDER BY) or the table, where "status = ?" is a range of tasks_account. Each read
+        // is one statement, so a task moving from queued to running between the two statuses is seen once.
         var held = await db.ExecuteScalarAsync<long?>(
-            "SELECT CAST(sum(price) AS BIGINT) FROM tasks WHERE account_id = @accountId AND status IN ('QUEUED', 'RUNNING')", new { accountId }) ?? 0;
+            """
+            SELECT COALESCE((SELECT CAST(sum(price) AS BIGINT) FROM tasks WHERE account_id = @accountId AND status = 'QUEUED'), 0)
+                 + COALESCE((SELECT CAST(sum(price) AS BIGINT) FROM tasks WHERE account_id = @accountId AND status = 'RUNNING'), 0)
+            """, new { accountId }) ?? 0;
+        var active = (await db.QueryAsync<TaskRecord>(
+            $"""
+            SELECT * FROM (SELECT {TaskQueue.RecordColumns} FROM tasks WHERE account_id = @accountId AND status = 'QUEUED' ORDER BY id DESC LIMIT {MaxActive}) AS queued
+            UNION ALL
+            SELECT * FROM (SELECT {TaskQueue.RecordColumns} FROM tasks WHERE account_id = @accountId AND status = 'RUNNING' ORDER BY id DESC LIMIT {MaxActive}) AS running
+            """, new { accountId })).ToList();
         var spent = (await db.QueryAsync<(long Day, long Amount)>(
                 "SELECT day, amount FROM daily_spending WHERE account_id = @accountId AND day > @from AND day <= @today",
                 new { accountId, from = today - days, today }))
             .ToDictionary(r => r.Day, r => r.Amount);
         var spending = Enumerable.Range(0, days).Select(i => today - days + 1 + i)
             .Select(day => new DaySpending(DateOnly.FromDateTime(DateTime.UnixEpoch.AddDays(day)), spent.GetValueOrDefault(day))).ToList();
-        var active = (await db.QueryAsync<TaskRecord>(
-            $"SELECT {TaskQueue.RecordColumns} FROM tasks WHERE account_id = @accountId AND status IN ('QUEUED', 'RUNNING') ORDER BY id DESC LIMIT 20",
-            new { accountId })).ToList();
-        return new Overview(balance, held, spending, active);
+        // Ids are time-ordered digit strings of one length: ordinal order is the database's id order.
+        active.Sort((a, b) => string.CompareOrdinal(b.Id, a.Id));
+        return new Overview(balance, held, spending, active.Take(MaxActive).ToList());
     }
 }
 
