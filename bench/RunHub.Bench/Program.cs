@@ -57,7 +57,7 @@ root.SetAction(async (parse, cancellationToken) =>
     if (options.DurationSeconds <= 0 || options.WarmupSeconds < 0 || options.SettleSeconds < 0 || options.Concurrency < 1 || options.Workers < 1
         || options.MemoryTasks < 1 || options.PickupTasks < 1 || options.ConsoleTasks < 2)
     {
-        Console.Error.WriteLine("bench: --duration, --concurrency, --workers, --tasks and --pickup-tasks must be positive, --warmup and --settle not negative");
+        Console.Error.WriteLine("bench: --duration, --concurrency, --workers, --tasks and --pickup-tasks must be positive, --console-tasks at least 2, --warmup and --settle not negative");
         return 2;
     }
     var run = await BenchRunner.RunAsync(options, Console.Out, cancellationToken);

@@ -26,8 +26,11 @@ internal static class Targets
     /// <summary>Issue 12: submits per second on PostgreSQL from as many accounts as clients.</summary>
     public const double PostgresSpreadSubmitsPerSecond = 1500;
 
-    /// <summary>Issue 15: the console's tasks page and dashboard with a million tasks in the account.</summary>
+    /// <summary>Issue 15: the console's tasks page and dashboard, and <c>GET /openapi/v2/tasks</c>, with <see cref="ConsoleTasksTarget"/> tasks in the account.</summary>
     public const double ConsolePageP99Ms = 100;
+
+    /// <summary>The tasks in the account for which <see cref="ConsolePageP99Ms"/> is set.</summary>
+    public const int ConsoleTasksTarget = 1_000_000;
 
     /// <summary>Issue 11: bodies nobody pays for must not cost the server memory (it was 7 GB).</summary>
     public const double HostilePeakExtraMb = 100;
@@ -59,9 +62,14 @@ internal static class Targets
         if (byName.TryGetValue("pickup", out var pickup))
             targets.Add(new("pickup", $"p50 < {pickupP50} ms on an idle server",
                 F($"p50 {pickup.Latency.P50:0} ms (p99 {pickup.Latency.P99:0} ms, {pickup.Count} tasks)"), pickup.Measured() && pickup.Latency.P50 < pickupP50));
-        foreach (var page in scenarios.Where(s => s.Name.StartsWith("console-", StringComparison.Ordinal)))
-            targets.Add(new(page.Name, $"p99 < {ConsolePageP99Ms} ms with 1,000,000 tasks in the account",
-                F($"p50 {page.Latency.P50:0.0} ms, p99 {page.Latency.P99:0.0} ms"), page.Measured() && page.Latency.P99 < ConsolePageP99Ms));
+        foreach (var page in scenarios.Where(s => ConsoleScenario.Rows.Contains(s.Name)))
+        {
+            // A smaller --console-tasks run shows its figures but cannot meet a target set for a million tasks.
+            var tasks = page.Details.GetValueOrDefault(ConsoleScenario.TasksDetail);
+            targets.Add(new(page.Name, F($"p99 < {ConsolePageP99Ms} ms with {ConsoleTasksTarget:N0} tasks in the account"),
+                F($"p50 {page.Latency.P50:0.0} ms, p99 {page.Latency.P99:0.0} ms with {tasks:N0} tasks"),
+                page.Measured() && tasks >= ConsoleTasksTarget && page.Latency.P99 < ConsolePageP99Ms));
+        }
         if (memory is not null)
         {
             var scaled = memory.QueuedInDatabase == 100_000 ? "" : F($", scaled linearly from {memory.QueuedInDatabase:N0} tasks");

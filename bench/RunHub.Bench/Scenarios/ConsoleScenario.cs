@@ -24,6 +24,12 @@ internal static partial class ConsoleScenario
     private const int MinRequests = 5;
     private const long SnowflakeEpoch = 1288834974657;
 
+    /// <summary>The rows this group reports; each has issue 15's target (<see cref="Targets.ConsolePageP99Ms"/>).</summary>
+    public static IReadOnlyList<string> Rows { get; } = ["console-tasks", "console-tasks-filtered", "console-tasks-deep", "console-dashboard", "api-tasks"];
+
+    /// <summary>The key of <see cref="ScenarioResult.Details"/> that holds how many tasks the account had.</summary>
+    public const string TasksDetail = "tasks in the account (count)";
+
     public static async Task<IReadOnlyList<ScenarioResult>> RunAsync(BenchContext context)
     {
         await using var database = await context.NewDatabaseAsync("console");
@@ -64,6 +70,7 @@ internal static partial class ConsoleScenario
                 Unit = "req/s", Rate = samples.Count / window.Elapsed.TotalSeconds, Count = samples.Count, Seconds = window.Elapsed.TotalSeconds,
                 LatencyOf = "a request's round trip on loopback (server time plus a loopback hop)",
                 Latency = LatencySummary.Of(samples),
+                Details = new Dictionary<string, double> { [TasksDetail] = taskCount },
             });
             context.Log($"{name}: p50 {results[^1].Latency.P50:0.0} ms, p99 {results[^1].Latency.P99:0.0} ms");
         }

@@ -54,7 +54,7 @@ public sealed class BenchSmokeTests(ITestOutputHelper output)
             Assert.Equal(4, root.GetProperty("hostile").GetArrayLength());
             Assert.Equal(JsonValueKind.Object, root.GetProperty("sandboxMemory").ValueKind);
             Assert.Equal(["query", "query-rate", "submit", "e2e", "pickup", "console-tasks", "console-tasks-filtered", "console-tasks-deep",
-                    "console-dashboard", "memory", "bodies-status", "bodies-status-chunked", "bodies-submit", "uploads", "sandbox-memory", "input-check"],
+                    "console-dashboard", "api-tasks", "memory", "bodies-status", "bodies-status-chunked", "bodies-submit", "uploads", "sandbox-memory", "input-check"],
                 root.GetProperty("targets").EnumerateArray().Select(t => t.GetProperty("scenario").GetString()));
             Assert.True(root.GetProperty("machine").GetProperty("cores").GetInt32() > 0);
             Assert.Equal("BenchSmokeTests", root.GetProperty("command").GetString());
