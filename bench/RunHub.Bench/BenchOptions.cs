@@ -34,6 +34,9 @@ public sealed record BenchOptions
     /// <summary>At most this many tasks in the pickup scenario, which otherwise runs for <see cref="DurationSeconds"/>.</summary>
     public int PickupTasks { get; init; } = 1000;
 
+    /// <summary>Tasks whose webhooks the webhooks scenario delivers (each submitted with a <c>webhookUrl</c>, then cancelled).</summary>
+    public int WebhookTasks { get; init; } = 2000;
+
     /// <summary>Where the Markdown and JSON reports go; the repository's <c>bench/results/</c> when empty.</summary>
     public string? OutputDir { get; init; }
 
@@ -45,10 +48,10 @@ public sealed record BenchOptions
 
     /// <summary>
     /// api (baseline, query, query-rate, submit, submit-accounts; on PostgreSQL also query-sqlite), engine, e2e (needs
-    /// engine), pickup, memory, hostile (what attacks cost), uploads (memory of concurrent large uploads),
-    /// sandbox-memory, input (input-check).
+    /// engine), pickup, webhooks (deliveries per second), memory, hostile (what attacks cost), uploads (memory of
+    /// concurrent large uploads), sandbox-memory, input (input-check).
     /// </summary>
-    public static IReadOnlyList<string> AllGroups { get; } = ["api", "engine", "e2e", "pickup", "memory", "hostile", "uploads", "sandbox-memory", "input"];
+    public static IReadOnlyList<string> AllGroups { get; } = ["api", "engine", "e2e", "pickup", "webhooks", "memory", "hostile", "uploads", "sandbox-memory", "input"];
 
     public bool Runs(string group) => Groups.Contains(group, StringComparer.OrdinalIgnoreCase);
 

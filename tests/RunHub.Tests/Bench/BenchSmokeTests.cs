@@ -10,7 +10,7 @@ namespace RunHub.Tests.Bench;
 /// </summary>
 public sealed class BenchSmokeTests(ITestOutputHelper output)
 {
-    private static readonly string[] Scenarios = ["baseline", "query", "query-rate", "submit", "submit-url", "submit-accounts", "engine", "e2e", "pickup", "input-check"];
+    private static readonly string[] Scenarios = ["baseline", "query", "query-rate", "submit", "submit-url", "submit-accounts", "engine", "e2e", "pickup", "webhooks", "input-check"];
 
     [Fact]
     public async Task A_tiny_run_writes_a_table_and_json_with_every_scenario()
@@ -28,6 +28,7 @@ public sealed class BenchSmokeTests(ITestOutputHelper output)
                 Workers = 2,
                 MemoryTasks = 200,
                 PickupTasks = 20,
+                WebhookTasks = 20,
                 SandboxMemoryTasksPerWorker = 1,
                 HostileBodyMb = 8,
                 UploadMb = 1,
