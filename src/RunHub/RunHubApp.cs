@@ -6,6 +6,7 @@ using RunHub.Catalog;
 using RunHub.Data;
 using RunHub.Engines;
 using RunHub.Files;
+using RunHub.Maintenance;
 using RunHub.Media;
 using RunHub.Observability;
 using RunHub.Tasks;
@@ -41,6 +42,7 @@ public static class RunHubApp
         builder.Services.AddModelCatalog(options);
         builder.Services.AddAccounts(options);
         builder.Services.AddTasks(role);
+        builder.Services.AddMaintenance();
         builder.Services.AddEngines();
         builder.Services.AddMediaFetching();
         builder.AddApi(options);

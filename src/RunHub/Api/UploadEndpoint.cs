@@ -26,11 +26,11 @@ public static class UploadEndpoint
         string Size);
 
     public static async Task<Envelope> Handle(HttpRequest request, AccountDirectory accounts, IFileStore files, FileLinks links,
-        IOptions<RunHubOptions> options, BodyLimits limits)
+        IOptions<RunHubOptions> options, BodyLimits limits, FileRetention retention)
     {
         var key = BearerKey.From(request);
         if (key is null) return Error(RunHubErrorCodes.InvalidApiKey, BearerKey.MissingMessage);
-        if (await accounts.AuthenticateAsync(key) is null) return Error(RunHubErrorCodes.InvalidApiKey, BearerKey.InvalidMessage);
+        if (await accounts.AuthenticateAsync(key) is not { } accountId) return Error(RunHubErrorCodes.InvalidApiKey, BearerKey.InvalidMessage);
 
         var limit = options.Value.Media.MaxUploadMb * 1024L * 1024;
         if (request.ContentLength > limits.Upload) return TooLarge(options.Value);
@@ -76,6 +76,8 @@ public static class UploadEndpoint
         var format = MediaProbe.DetectFormat(head);
         var extension = format?.Extension ?? SafeExtension(file.FileName) ?? "bin";
         var name = $"openapi/{Convert.ToHexStringLower(hash)}.{extension}";
+        // Recorded first: the file is then never in the store without an expiry (FileRetention says why the order matters).
+        await retention.RecordUploadAsync(name, accountId, aborted);
         await files.PutAsync(name, content, aborted);
         return new Envelope(0, "success", new Uploaded(
             format?.UploadType ?? MediaFormat.UploadTypeOf(MediaKind.Other),

@@ -140,8 +140,12 @@ public sealed class TaskRunner(
         var max = options.Value.Queue.MaxAttempts;
         if (task.Attempts > max)
             return new RunOutcome.Failed(RunHubErrorCodes.InternalError, $"the task was started {max} times without finishing; giving up");
+        if (TaskDeadlines.MissedStart(task, options.Value.Queue) is { } late) return late;
         var model = catalog.Find(task.Endpoint);
         if (model is null) return new RunOutcome.Failed(RunHubErrorCodes.ServiceUnavailable, $"{task.Endpoint} is no longer in this server's catalog");
+        // The run's deadline counts from the task's first start: a run again after a crash or a hand-back gets what is left.
+        var left = TaskDeadlines.RunTimeLeft(task, model, clock);
+        if (left <= TimeSpan.Zero) return TaskDeadlines.RunTimedOut(model);
 
         using var parameters = JsonDocument.Parse(task.Parameters);
         var inputs = new List<MediaInput>();
@@ -157,16 +161,21 @@ public sealed class TaskRunner(
         }
 
         var values = parameters.RootElement.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.Clone());
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(model.Timeout);
+        // On the one clock, so tests can move past a deadline instead of waiting for it.
+        using var timer = new CancellationTokenSource(left, clock);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
         EngineOutput output;
+        var running = dispatcher.RunAsync(new EngineJob(task.Id, model, values, inputs) { Progress = progress }, deadline.Token);
         try
         {
-            output = await dispatcher.RunAsync(new EngineJob(task.Id, model, values, inputs) { Progress = progress }, deadline.Token);
+            output = await running.WaitAsync(deadline.Token);
         }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (timer.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            return new RunOutcome.Failed(RunHubErrorCodes.TaskTimedOut, $"the task did not finish within its deadline of {model.Timeout.TotalSeconds:0} s");
+            // The engine was told to stop: it interrupts or cancels the backend's work, which takes a call or two. It
+            // gets a moment for that; an engine that does not stop is left behind, and the task ends all the same.
+            await TaskDeadlines.LetStopAsync(running, clock);
+            return TaskDeadlines.RunTimedOut(model);
         }
         catch (BackendsBusyException e)
         {
@@ -188,9 +197,7 @@ public sealed class TaskRunner(
         var now = clock.NowMs();
         var availableAt = now + (long)Math.Ceiling(busy.RetryAfter.TotalMilliseconds);
         var gaveUpAt = (task.StartedAt ?? now) + (long)model.Timeout.TotalMilliseconds;
-        return availableAt >= gaveUpAt
-            ? new RunOutcome.Failed(RunHubErrorCodes.TaskTimedOut, $"the task did not finish within its deadline of {model.Timeout.TotalSeconds:0} s: {busy.Message}")
-            : new RunOutcome.Postponed(availableAt, busy.Message);
+        return availableAt >= gaveUpAt ? TaskDeadlines.RunTimedOut(model, busy.Message) : new RunOutcome.Postponed(availableAt, busy.Message);
     }
 
     private async Task<string> StoreAsync(EngineOutput output, CancellationToken cancellationToken)

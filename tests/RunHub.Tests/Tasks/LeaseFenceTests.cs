@@ -92,5 +92,7 @@ public sealed class LeaseFenceTests
         public Task<StoredFile?> OpenReadAsync(string key, CancellationToken cancellationToken) => Task.FromResult<StoredFile?>(null);
 
         public Task<long?> LengthAsync(string key, CancellationToken cancellationToken) => Task.FromResult<long?>(null);
+
+        public Task DeleteAsync(string key, CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }
