@@ -168,7 +168,9 @@ public sealed class TaskRunner(
         var running = dispatcher.RunAsync(new EngineJob(task.Id, model, values, inputs) { Progress = progress }, deadline.Token);
         try
         {
-            output = await running.WaitAsync(deadline.Token);
+            // Only the deadline stops waiting for the engine early: a cancel or a shutdown waits for it to stop the
+            // backend's work, as a run always has.
+            output = await running.WaitAsync(timer.Token);
         }
         catch (OperationCanceledException) when (timer.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
