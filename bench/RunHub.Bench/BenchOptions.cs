@@ -38,8 +38,8 @@ public sealed record BenchOptions
     /// <summary>The scenario groups to run (<see cref="AllGroups"/> by default): a lead timing one change can run only its group.</summary>
     public IReadOnlyList<string> Groups { get; init; } = AllGroups;
 
-    /// <summary>api (baseline, query, query-rate, submit), engine, e2e (needs engine), pickup, memory, hostile (what attacks cost).</summary>
-    public static IReadOnlyList<string> AllGroups { get; } = ["api", "engine", "e2e", "pickup", "memory", "hostile"];
+    /// <summary>api (baseline, query, query-rate, submit), engine, e2e (needs engine), pickup, memory, hostile (what attacks cost), input (input-check).</summary>
+    public static IReadOnlyList<string> AllGroups { get; } = ["api", "engine", "e2e", "pickup", "memory", "hostile", "input"];
 
     public bool Runs(string group) => Groups.Contains(group, StringComparer.OrdinalIgnoreCase);
 

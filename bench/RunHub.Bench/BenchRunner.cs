@@ -48,6 +48,8 @@ public static class BenchRunner
             if (options.Runs("memory")) memory = await MemoryScenario.RunAsync(context);
             cancellationToken.ThrowIfCancellationRequested();
             if (options.Runs("hostile")) hostile.AddRange(await HostileBodyScenario.RunAsync(context));
+            cancellationToken.ThrowIfCancellationRequested();
+            if (options.Runs("input")) scenarios.Add(await InputCheckScenario.RunAsync(context));
         }
 
         var report = new BenchReport

@@ -39,14 +39,24 @@ public sealed class RunHubClient : IDisposable
         ServerHonoursIdempotencyKeys = _options.ServerHonoursIdempotencyKeys ?? _server.AssumedToHonourIdempotencyKeys;
     }
 
-    /// <summary>A client configured by <c>RH_API_KEY</c> and <c>RH_API_BASE_URL</c> (see <see cref="RunHubClientOptions.FromEnvironment"/>).</summary>
+    /// <summary>
+    /// A client configured by <c>RH_API_KEY</c> and <c>RH_API_BASE_URL</c> (see <see cref="RunHubClientOptions.FromEnvironment"/>).
+    /// Both are required: without a base URL the client does not guess a server (neither RunningHub's public site nor a
+    /// local one), so a key and files are never sent to a host the user did not name.
+    /// </summary>
     /// <param name="lookup">Reads a variable; the process environment by default.</param>
-    /// <exception cref="InvalidOperationException"><c>RH_API_KEY</c> is not set.</exception>
+    /// <exception cref="InvalidOperationException"><c>RH_API_KEY</c> or <c>RH_API_BASE_URL</c> is not set; the message names each one missing.</exception>
+    /// <exception cref="ArgumentException"><c>RH_API_BASE_URL</c> is not an absolute http(s) URL.</exception>
     public static RunHubClient FromEnvironment(Func<string, string?>? lookup = null)
     {
         var options = RunHubClientOptions.FromEnvironment(lookup);
-        if (string.IsNullOrWhiteSpace(options.ApiKey))
-            throw new InvalidOperationException($"Set {RunHubClientOptions.ApiKeyVariable} to your API key (and {RunHubClientOptions.BaseUrlVariable} for a server other than RunningHub).");
+        var missing = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.ApiKey)) missing.Add($"{RunHubClientOptions.ApiKeyVariable} to your API key");
+        if (string.IsNullOrWhiteSpace(options.BaseUrl))
+            missing.Add($"{RunHubClientOptions.BaseUrlVariable} to the server's API, e.g. {RunHubClientOptions.LocalRunHubBaseUrl} " +
+                $"(RunHub on this machine) or {RunHubClientOptions.RunningHubBaseUrl} (RunningHub)");
+        if (missing.Count > 0)
+            throw new InvalidOperationException($"Set {string.Join(", and ", missing)}. Nothing was sent anywhere.");
         return new RunHubClient(options);
     }
 
@@ -161,14 +171,21 @@ public sealed class RunHubClient : IDisposable
     /// <param name="progress">Told of every change while waiting.</param>
     /// <param name="wait">Overrides of the poll interval and the deadline of the wait.</param>
     /// <param name="cancellationToken">Cancels the run; a task already submitted goes on.</param>
-    /// <exception cref="RunHubException">A refusal, or the task failed (with its <see cref="RunHubException.TaskId"/>).</exception>
+    /// <exception cref="RunHubException">A refusal, or the task failed (with its <see cref="RunHubException.TaskId"/>), or a local
+    /// file is missing or unreadable (<see cref="RunHubErrorCodes.LocalFile"/>: every file is checked before anything is uploaded).</exception>
     /// <exception cref="RunHubTimeoutException">The wait's deadline passed; the task goes on, wait for it with its id.</exception>
     public async Task<RunHubTask> RunAsync(string endpoint, object parameters, IEnumerable<LocalFiles>? files = null,
         IProgress<TaskUpdate>? progress = null, WaitOptions? wait = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(endpoint);
         var body = SubmitBody.ToObject(parameters);
-        foreach (var group in files ?? [])
+        var groups = files?.ToList() ?? [];
+        // A missing file found after others were uploaded would leave them behind for nothing.
+        foreach (var group in groups)
+            foreach (var path in group.Paths)
+                if (!File.Exists(path))
+                    throw LocalFileProblem($"{group.FieldKey}: local file {path} does not exist; nothing was uploaded or submitted");
+        foreach (var group in groups)
         {
             var urls = new List<string>();
             foreach (var path in group.Paths)
@@ -182,15 +199,28 @@ public sealed class RunHubClient : IDisposable
     }
 
     /// <summary>Uploads a local file (<c>POST {base}/media/upload/binary</c>); use its <see cref="UploadedFile.DownloadUrl"/> in a media parameter.</summary>
-    /// <exception cref="IOException">The file cannot be read (e.g. <see cref="FileNotFoundException"/>).</exception>
-    /// <exception cref="RunHubException">The upload was refused (1008 too large, 1002 bad key) or failed in transport.</exception>
+    /// <exception cref="RunHubException">The file is missing or cannot be read (<see cref="RunHubErrorCodes.LocalFile"/>), or the upload
+    /// was refused (1008 too large, 1002 bad key) or failed in transport.</exception>
     public async Task<UploadedFile> UploadAsync(string path, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true);
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw LocalFileProblem(e is FileNotFoundException or DirectoryNotFoundException
+                ? $"local file {path} does not exist"
+                : $"local file {path} cannot be read: {e.Message}", e);
+        }
         await using (stream.ConfigureAwait(false))
             return await UploadAsync(stream, Path.GetFileName(path), cancellationToken).ConfigureAwait(false);
     }
+
+    private static RunHubException LocalFileProblem(string message, Exception? inner = null) =>
+        new(RunHubErrorCodes.LocalFile, message, innerException: inner);
 
     /// <summary>
     /// Uploads a stream as a file named <paramref name="fileName"/>. A seekable stream is rewound for each retry;
@@ -207,6 +237,9 @@ public sealed class RunHubClient : IDisposable
     /// Saves every result of a task into <paramref name="folder"/> (created if needed) as <c>{taskId}-{index}.{ext}</c>,
     /// the extension from the result's output type, else its URL, else the content type; text results as <c>.txt</c>.
     /// Result URLs are fetched without the API key. Returns the paths written, in result order.
+    /// The names come from the server, so they are checked before anything is written: a task id that is not letters,
+    /// digits, <c>-</c> and <c>_</c> (say <c>../x</c> or an absolute path) is a <see cref="RunHubException"/>
+    /// <see cref="RunHubErrorCodes.InvalidResponse"/>, and nothing is saved.
     /// </summary>
     public Task<IReadOnlyList<string>> DownloadResultsAsync(RunHubTask task, string folder, CancellationToken cancellationToken = default)
     {

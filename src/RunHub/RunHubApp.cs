@@ -26,7 +26,7 @@ public static class RunHubApp
     /// <exception cref="OptionsValidationException">A setting is invalid (each failure one plain line).</exception>
     /// <exception cref="StoreUnavailableException">The database cannot be opened.</exception>
     /// <exception cref="StorageConfigurationException">The file storage settings are incomplete or malformed.</exception>
-    /// <exception cref="CatalogFormatException">The catalog cannot be read.</exception>
+    /// <exception cref="CatalogFormatException">The catalog cannot be read, or a backend names an engine or settings this server cannot use.</exception>
     public static WebApplication Build(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? configureServices = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
@@ -51,6 +51,7 @@ public static class RunHubApp
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
+        app.Services.CheckCatalogBackends();
         if (role.ServesApi) app.MapApi().MapApiDocs();
         else app.MapHealth();
         app.MapObservability();

@@ -75,6 +75,18 @@ public sealed class MediaOptions
     /// <summary>Time allowed to fetch one input, headers and body.</summary>
     public int FetchTimeoutSeconds { get; set; } = 30;
 
+    /// <summary>Time allowed to fetch all the inputs of one task together (they are fetched one after another).</summary>
+    public double TaskFetchSeconds { get; set; } = 60;
+
+    /// <summary>
+    /// The slowest download of an input (or of a backend's result) that is kept going, in bytes per second averaged
+    /// over <see cref="RateWindowSeconds"/>; 0 turns the check off. A server must also start answering within one window.
+    /// </summary>
+    public long MinBytesPerSecond { get; set; } = 16 * 1024;
+
+    /// <summary>The window <see cref="MinBytesPerSecond"/> is averaged over, and the time a server has to start answering.</summary>
+    public double RateWindowSeconds { get; set; } = 10;
+
     public int MaxRedirects { get; set; } = 5;
 
     /// <summary>Images with more pixels than this are refused before they are decoded.</summary>
@@ -105,8 +117,14 @@ public sealed class ApiOptions
 
 public sealed class QueueOptions
 {
-    /// <summary>Tasks one node runs at once.</summary>
+    /// <summary>Tasks one node runs on its engines at once (engine slots).</summary>
     public int Workers { get; set; } = Math.Max(2, Environment.ProcessorCount * 2);
+
+    /// <summary>
+    /// Tasks one node may have fetching their inputs at once besides those on its engines: a task gives its engine slot
+    /// up while it fetches, so a slow input never keeps an engine idle (at most Workers + FetchingTasks tasks claimed).
+    /// </summary>
+    public int FetchingTasks { get; set; } = Math.Max(2, Environment.ProcessorCount * 2);
 
     /// <summary>How long a claimed task stays with its worker without a renewal.</summary>
     public double LeaseSeconds { get; set; } = 30;

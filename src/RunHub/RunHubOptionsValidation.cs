@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Net;
+using RunHub.Accounts;
 using Microsoft.Extensions.Options;
 using RunHub.Engines.ComfyUi;
 using RunHub.Engines.OpenAiImages;
@@ -64,6 +66,8 @@ public sealed class RunHubOptionsValidation : IValidateOptions<RunHubOptions>
         }
         if (o.KeyCacheSeconds < 0) yield return Setting("KeyCacheSeconds", $"is {o.KeyCacheSeconds}; use 0 (no cache) or more");
         if (o.BootstrapBalance < 0) yield return Setting("BootstrapBalance", $"is {o.BootstrapBalance}; use 0 or more CNY");
+        else if (!Money.TryParse(o.BootstrapBalance.ToString(CultureInfo.InvariantCulture), out _, out var balanceProblem))
+            yield return Setting("BootstrapBalance", $"is wrong: {balanceProblem}");
 
         if (o.Api.MaxJsonBodyKb < 1) yield return Setting("Api:MaxJsonBodyKb", $"is {o.Api.MaxJsonBodyKb}; use 1 or more, e.g. 2048");
         if (o.Api.MaxJsonDepth is < 2 or > 256) yield return Setting("Api:MaxJsonDepth", $"is {o.Api.MaxJsonDepth}; use 2 to 256, e.g. 32");
@@ -76,6 +80,7 @@ public sealed class RunHubOptionsValidation : IValidateOptions<RunHubOptions>
         }
 
         if (o.Queue.Workers < 1) yield return Setting("Queue:Workers", $"is {o.Queue.Workers}; use 1 or more");
+        if (o.Queue.FetchingTasks < 0) yield return Setting("Queue:FetchingTasks", $"is {o.Queue.FetchingTasks}; use 0 or more");
         if (!(o.Queue.LeaseSeconds > 0)) yield return Setting("Queue:LeaseSeconds", $"is {o.Queue.LeaseSeconds}; use more than 0 seconds, e.g. 30");
         if (o.Queue.PollMilliseconds < 1) yield return Setting("Queue:PollMilliseconds", $"is {o.Queue.PollMilliseconds}; use 1 or more, e.g. 1000");
         if (o.Queue.MaxAttempts < 1) yield return Setting("Queue:MaxAttempts", $"is {o.Queue.MaxAttempts}; use 1 or more");
@@ -90,6 +95,9 @@ public sealed class RunHubOptionsValidation : IValidateOptions<RunHubOptions>
             yield return Setting("Maintenance:BatchSize", $"is {o.Maintenance.BatchSize}; use 1 to 10000, e.g. 200");
 
         if (!(o.Media.FetchTimeoutSeconds > 0)) yield return Setting("Media:FetchTimeoutSeconds", $"is {o.Media.FetchTimeoutSeconds}; use more than 0");
+        if (!(o.Media.TaskFetchSeconds > 0)) yield return Setting("Media:TaskFetchSeconds", $"is {o.Media.TaskFetchSeconds}; use more than 0, e.g. 60");
+        if (o.Media.MinBytesPerSecond < 0) yield return Setting("Media:MinBytesPerSecond", $"is {o.Media.MinBytesPerSecond}; use 0 (no minimum) or more, e.g. 16384");
+        if (!(o.Media.RateWindowSeconds > 0)) yield return Setting("Media:RateWindowSeconds", $"is {o.Media.RateWindowSeconds}; use more than 0, e.g. 10");
         if (o.Media.MaxRedirects < 0) yield return Setting("Media:MaxRedirects", $"is {o.Media.MaxRedirects}; use 0 or more");
         if (o.Media.MaxImagePixels < 1) yield return Setting("Media:MaxImagePixels", $"is {o.Media.MaxImagePixels}; use 1 or more");
         if (o.Media.MaxUploadMb < 1) yield return Setting("Media:MaxUploadMb", $"is {o.Media.MaxUploadMb}; use 1 or more");

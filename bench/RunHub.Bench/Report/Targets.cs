@@ -1,4 +1,5 @@
 using System.Globalization;
+using RunHub.Bench.Scenarios;
 
 namespace RunHub.Bench.Report;
 
@@ -20,6 +21,9 @@ internal static class Targets
 
     /// <summary>Issue 11: bodies nobody pays for must not cost the server memory (it was 7 GB).</summary>
     public const double HostilePeakExtraMb = 100;
+
+    /// <summary>Issue 11: checking any input of at most 10 MB takes less than this much CPU.</summary>
+    public const double InputCheckCpuMs = 100;
 
     public static IReadOnlyList<TargetResult> Check(IReadOnlyList<ScenarioResult> scenarios, MemoryResult? memory, string store = "sqlite",
         IReadOnlyList<HostileLoadResult>? hostile = null)
@@ -47,6 +51,13 @@ internal static class Targets
             targets.Add(new(load.Name, F($"< {HostilePeakExtraMb} MB extra resident at the peak"),
                 F($"{Figures.Mb(load.PeakExtraBytes)} MB extra at the peak ({Figures.Mb(load.BeforeBytes)} → {Figures.Mb(load.PeakBytes)} MB; {load.Answered} answered, {load.Closed} closed)"),
                 load.PeakExtraBytes / 1048576.0 < HostilePeakExtraMb));
+        if (byName.TryGetValue("input-check", out var check))
+        {
+            var worst = check.Details.Where(d => d.Key.StartsWith("cpuMs ", StringComparison.Ordinal)).MaxBy(d => d.Value);
+            targets.Add(new("input-check", $"every crafted input of at most 10 MB checked in < {InputCheckCpuMs} ms of CPU",
+                F($"slowest {worst.Key["cpuMs ".Length..]}: {worst.Value:0.0} ms (median of {InputCheckScenario.Repeats}); max of all checks {check.Latency.Max:0.0} ms"),
+                check.Measured() && worst.Value < InputCheckCpuMs));
+        }
         return targets;
     }
 

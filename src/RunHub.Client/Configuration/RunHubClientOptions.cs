@@ -12,8 +12,11 @@ public sealed class RunHubClientOptions
     /// <summary>The environment variable holding the base URL (the name RunningHub's developer kit uses).</summary>
     public const string BaseUrlVariable = "RH_API_BASE_URL";
 
-    /// <summary>RunningHub's own API.</summary>
-    public const string DefaultBaseUrl = "https://www.runninghub.cn/openapi/v2";
+    /// <summary>RunningHub's own API, for <see cref="BaseUrl"/> when that is the server you mean.</summary>
+    public const string RunningHubBaseUrl = "https://www.runninghub.cn/openapi/v2";
+
+    /// <summary>A RunHub server on this machine (what <c>runhub serve</c> listens on), for <see cref="BaseUrl"/> when that is the server you mean.</summary>
+    public const string LocalRunHubBaseUrl = "http://127.0.0.1:5080/openapi/v2";
 
     /// <summary>
     /// The API key, sent as <c>Authorization: Bearer</c>. Every call needs it except <see cref="RunHubClient.ListModelsAsync"/>;
@@ -22,10 +25,11 @@ public sealed class RunHubClientOptions
     public string ApiKey { get; set; } = "";
 
     /// <summary>
-    /// The API's base URL, ending in <c>/openapi/v2</c> (e.g. <c>http://127.0.0.1:5080/openapi/v2</c>). A URL with
-    /// no path at all gets <c>/openapi/v2</c> appended.
+    /// The API's base URL, ending in <c>/openapi/v2</c> (e.g. <see cref="LocalRunHubBaseUrl"/> or <see cref="RunningHubBaseUrl"/>).
+    /// A URL with no path at all gets <c>/openapi/v2</c> appended. Required: there is no default, so your key and
+    /// files only ever go to a server you named (a client built without one throws <see cref="ArgumentException"/>).
     /// </summary>
-    public string BaseUrl { get; set; } = DefaultBaseUrl;
+    public string BaseUrl { get; set; } = "";
 
     /// <summary>Time between two polls of a wait (default 3 s).</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(3);
@@ -53,7 +57,7 @@ public sealed class RunHubClientOptions
     public bool? ServerHonoursIdempotencyKeys { get; set; }
 
     /// <summary>
-    /// Options from <c>RH_API_KEY</c> and <c>RH_API_BASE_URL</c> (the base URL defaults to RunningHub's).
+    /// Options from <c>RH_API_KEY</c> and <c>RH_API_BASE_URL</c>; what is not set stays empty (there is no default server).
     /// </summary>
     /// <param name="lookup">Reads a variable; <see cref="Environment.GetEnvironmentVariable(string)"/> by default (tests pass their own).</param>
     public static RunHubClientOptions FromEnvironment(Func<string, string?>? lookup = null)

@@ -7,8 +7,13 @@ internal sealed class ServerAddress
 
     public ServerAddress(string baseUrl)
     {
+        if (string.IsNullOrWhiteSpace(baseUrl))
+            throw new ArgumentException(
+                $"No server is named: set BaseUrl (or {RunHubClientOptions.BaseUrlVariable}), e.g. {RunHubClientOptions.LocalRunHubBaseUrl} for RunHub on this " +
+                $"machine or {RunHubClientOptions.RunningHubBaseUrl} for RunningHub. There is no default, so the key and files go only where you say.",
+                nameof(baseUrl));
         if (!Uri.TryCreate(baseUrl?.Trim(), UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
-            throw new ArgumentException($"The base URL must be an absolute http or https URL, like {RunHubClientOptions.DefaultBaseUrl}; got '{baseUrl}'.", nameof(baseUrl));
+            throw new ArgumentException($"The base URL must be an absolute http or https URL, like {RunHubClientOptions.LocalRunHubBaseUrl}; got '{baseUrl}'.", nameof(baseUrl));
         var path = uri.AbsolutePath.TrimEnd('/');
         // A bare host ("http://127.0.0.1:5080") is the commonest slip; the API always lives under /openapi/v2.
         if (path.Length == 0) path = ApiPath;

@@ -2,18 +2,29 @@ using System.Globalization;
 
 namespace RunHub.Client;
 
-/// <summary>Saves a task's results as files, with transient failures retried like API reads.</summary>
+/// <summary>
+/// Saves a task's results as files, with transient failures retried like API reads. File names are made from what
+/// the server sent (task id, output type), so each is checked first: a server, or anyone between it and the
+/// client, must not be able to write outside the folder the caller named.
+/// </summary>
 internal sealed class ResultDownloader(HttpClient http, RunHubClientOptions options, ServerAddress server)
 {
     public async Task<IReadOnlyList<string>> DownloadAsync(RunHubTask task, string folder, CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(folder);
-        var stem = task.TaskId.Length > 0 ? task.TaskId : "result";
+        var stem = task.TaskId.Length > 0 ? SafeFileNames.Stem(task.TaskId) : "result";
+        try
+        {
+            Directory.CreateDirectory(folder);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new RunHubException(RunHubErrorCodes.LocalFile, $"folder {folder} cannot be created: {e.Message}", task.TaskId, e);
+        }
         var paths = new List<string>();
         for (var index = 0; index < task.Results.Count; index++)
         {
             var result = task.Results[index];
-            var baseName = Path.Combine(folder, $"{stem}-{index.ToString(CultureInfo.InvariantCulture)}");
+            var baseName = SafeFileNames.Inside(folder, $"{stem}-{index.ToString(CultureInfo.InvariantCulture)}", stem);
             if (result.Url is null)
             {
                 if (result.Text is null) continue;
@@ -66,6 +77,19 @@ internal sealed class ResultDownloader(HttpClient http, RunHubClientOptions opti
         }
     }
 
+    /// <summary>A local failure, not a network one: retrying the download cannot help.</summary>
+    private static FileStream OpenForWriting(string path)
+    {
+        try
+        {
+            return new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 81920, useAsync: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new RunHubException(RunHubErrorCodes.LocalFile, $"{path} cannot be written: {e.Message}", innerException: e);
+        }
+    }
+
     /// <summary>Writes beside the target and renames, so a broken download never leaves a truncated file under the real name.</summary>
     private static async Task SaveAsync(HttpResponseMessage response, string path, CancellationToken cancellationToken)
     {
@@ -75,7 +99,7 @@ internal sealed class ResultDownloader(HttpClient http, RunHubClientOptions opti
             var source = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
             await using (source.ConfigureAwait(false))
             {
-                var target = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, 81920, useAsync: true);
+                var target = OpenForWriting(partial);
                 await using (target.ConfigureAwait(false))
                     await source.CopyToAsync(target, cancellationToken).ConfigureAwait(false);
             }

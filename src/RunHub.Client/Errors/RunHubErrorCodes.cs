@@ -80,6 +80,12 @@ public static class RunHubErrorCodes
     /// <summary>SDK code: a wait reached its deadline while the task was still running (<see cref="RunHubTimeoutException"/>).</summary>
     public const string WaitTimeout = "timeout";
 
+    /// <summary>
+    /// SDK code: a local file or folder named to the SDK cannot be used: an upload's file is missing or unreadable, or
+    /// a download's folder cannot be written. Not retryable: nothing was sent (or nothing more is).
+    /// </summary>
+    public const string LocalFile = "local-file";
+
     // RunningHub's table: these say "try again later"; everything else (validation, auth, balance, not found,
     // moderation, bad input) fails the same way on every attempt.
     private static readonly HashSet<string> RetryableCodes =

@@ -68,16 +68,35 @@ public sealed class AccountDirectory(Database database, TimeProvider clock, ApiK
             return await InsertKeyAsync(db, tx, accountId);
         });
 
-    /// <summary>Revokes a key given in full or by its masked hint. False when no live key matches.</summary>
-    public async Task<bool> RevokeKeyAsync(string keyOrHint)
+    /// <summary>
+    /// Revokes one live key, given in full or by its masked hint (as <c>keys list</c> shows it, or with fewer <c>*</c>),
+    /// optionally only within <paramref name="accountId"/>. A hint is not a key: when it matches more than one live key
+    /// (of any accounts, or of the one given), nothing is revoked and the matches are returned so the caller can name
+    /// the account or give the full key. Never revokes more than one key.
+    /// </summary>
+    public async Task<KeyRevocation> RevokeKeyAsync(string keyOrHint, string? accountId = null)
     {
-        await using var db = await database.OpenAsync();
-        var hashes = (await db.QueryAsync<string>(
-                "UPDATE api_keys SET revoked_at = @now WHERE (key_hash = @hash OR key_hint = @keyOrHint) AND revoked_at IS NULL RETURNING key_hash",
-                new { now = clock.NowMs(), hash = ApiKey.HasValidShape(keyOrHint) ? ApiKey.Hash(keyOrHint) : null, keyOrHint }))
-            .ToList();
-        foreach (var hash in hashes) keys?.Forget(hash);
-        return hashes.Count > 0;
+        var hash = ApiKey.HasValidShape(keyOrHint) ? ApiKey.Hash(keyOrHint) : null;
+        var hint = hash is null ? ApiKey.NormalizeHint(keyOrHint) : null;
+        if (hash is null && hint is null) return new KeyRevocation(false, []);
+        var outcome = await database.InTransactionAsync(async (db, tx) =>
+        {
+            var matches = (await db.QueryAsync<(string Hash, string Hint, string AccountId, long CreatedAt)>(
+                    """
+                    SELECT key_hash, key_hint, account_id, created_at FROM api_keys
+                    WHERE (key_hash = @hash OR key_hint = @hint) AND revoked_at IS NULL
+                      AND (@accountId IS NULL OR account_id = @accountId)
+                    ORDER BY created_at
+                    """, new { hash, hint, accountId }, tx))
+                .ToList();
+            if (matches.Count != 1) return (Hash: (string?)null, Matches: matches);
+            var revoked = await db.ExecuteAsync("UPDATE api_keys SET revoked_at = @now WHERE key_hash = @hash AND revoked_at IS NULL",
+                new { now = clock.NowMs(), hash = matches[0].Hash }, tx);
+            return (Hash: revoked == 1 ? matches[0].Hash : null, Matches: revoked == 1 ? matches : []);
+        });
+        if (outcome.Hash is { } revokedHash) keys?.Forget(revokedHash);
+        return new KeyRevocation(outcome.Hash is not null,
+            outcome.Matches.Select(m => new KeySummary(m.Hint, m.AccountId, m.CreatedAt, null)).ToList());
     }
 
     public async Task<IReadOnlyList<KeySummary>> ListKeysAsync(string? accountId = null)

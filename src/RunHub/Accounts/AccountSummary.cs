@@ -8,3 +8,13 @@ public sealed record KeySummary(string Hint, string AccountId, long CreatedAt, l
 }
 
 public sealed record CreatedAccount(string AccountId, string Name, string ApiKey, Money Balance);
+
+/// <summary>
+/// What <see cref="AccountDirectory.RevokeKeyAsync"/> did: <see cref="Revoked"/> with the one key it revoked in
+/// <see cref="Matches"/>, or not, with every live key that matched (none: nothing matched; several: the hint is
+/// ambiguous and nothing was revoked).
+/// </summary>
+public sealed record KeyRevocation(bool Revoked, IReadOnlyList<KeySummary> Matches)
+{
+    public bool Ambiguous => !Revoked && Matches.Count > 1;
+}

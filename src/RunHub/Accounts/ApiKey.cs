@@ -18,4 +18,18 @@ public static class ApiKey
 
     /// <summary>What listings show: enough to tell keys apart, not enough to use one.</summary>
     public static string Mask(string key) => key[..4] + new string('*', 24) + key[^4..];
+
+    /// <summary>
+    /// A masked key as people type it ("46eb****0634", any number of <c>*</c>) in the form <see cref="Mask"/> gives,
+    /// or null when <paramref name="text"/> is not a masked key.
+    /// </summary>
+    public static string? NormalizeHint(string text)
+    {
+        var stars = text.Length - 8;
+        if (stars < 1 || !IsHex(text.AsSpan(0, 4)) || !IsHex(text.AsSpan(text.Length - 4)) || text.AsSpan(4, stars).ContainsAnyExcept('*'))
+            return null;
+        return text[..4] + new string('*', 24) + text[^4..];
+    }
+
+    private static bool IsHex(ReadOnlySpan<char> text) => !text.ContainsAnyExcept("0123456789abcdef");
 }

@@ -13,14 +13,21 @@ namespace RunHub.Accounts;
 /// </summary>
 public static class WalletLedger
 {
+    /// <summary>Adds <paramref name="amount"/> to the wallet, never past <see cref="Money.Max"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The amount is not positive.</exception>
     /// <exception cref="KeyNotFoundException">There is no such account.</exception>
+    /// <exception cref="BalanceLimitException">The balance would pass <see cref="Money.Max"/>; nothing is written.</exception>
     public static async Task TopUpAsync(DbConnection db, DbTransaction tx, string accountId, Money amount, string? note, long now)
     {
         if (amount.Millis <= 0) throw new ArgumentOutOfRangeException(nameof(amount), "a top-up must be positive");
-        var rows = await db.ExecuteAsync("UPDATE accounts SET balance = balance + @amount WHERE id = @accountId",
-            new { amount = amount.Millis, accountId }, tx);
-        if (rows == 0) throw new KeyNotFoundException($"no account {accountId}");
+        if (amount > Money.Max) throw new BalanceLimitException(accountId, null, amount);
+        var rows = await db.ExecuteAsync("UPDATE accounts SET balance = balance + @amount WHERE id = @accountId AND balance <= @max - @amount",
+            new { amount = amount.Millis, accountId, max = Money.Max.Millis }, tx);
+        if (rows == 0)
+        {
+            var balance = await db.ExecuteScalarAsync<long?>("SELECT balance FROM accounts WHERE id = @accountId", new { accountId }, tx);
+            throw balance is null ? new KeyNotFoundException($"no account {accountId}") : new BalanceLimitException(accountId, new Money(balance.Value), amount);
+        }
         await InsertAsync(db, tx, accountId, null, "topup", amount.Millis, 0, note, now);
     }
 

@@ -51,12 +51,14 @@ internal readonly struct FieldReader
         {
             case null:
                 return null;
-            case { ValueKind: JsonValueKind.Number } v:
-                return v.GetDouble();
+            case { ValueKind: JsonValueKind.Number } v when v.TryGetDouble(out var number) && double.IsFinite(number):
+                return number;
             case { ValueKind: JsonValueKind.String } v when string.IsNullOrWhiteSpace(v.GetString()):
                 return null;
-            case { ValueKind: JsonValueKind.String } v when double.TryParse(v.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed):
+            case { ValueKind: JsonValueKind.String } v when double.TryParse(v.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) && double.IsFinite(parsed):
                 return parsed;
+            case { ValueKind: JsonValueKind.Number } v:
+                throw Error(name, $"{JsonValueText.Cap(v.GetRawText())} is too large a number");
             case { } v:
                 throw Error(name, $"expected a number, got {Kind(v)} {JsonValueText.Cap(v.GetRawText())}");
         }
@@ -72,6 +74,8 @@ internal readonly struct FieldReader
                 return d;
             case { ValueKind: JsonValueKind.String } v when decimal.TryParse(v.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed):
                 return parsed;
+            case { ValueKind: JsonValueKind.Number } v:
+                throw Error(name, $"{JsonValueText.Cap(v.GetRawText())} is too large a number");
             case { } v:
                 throw Error(name, $"expected a number, got {Kind(v)} {JsonValueText.Cap(v.GetRawText())}");
         }

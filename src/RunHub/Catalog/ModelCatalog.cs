@@ -65,7 +65,7 @@ public sealed class ModelCatalog
         var list = models.ToList();
         var duplicate = list.GroupBy(m => m.Endpoint, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
-            throw new CatalogFormatException($"endpoint \"{duplicate.Key}\" is listed more than once");
+            throw new CatalogFormatException($"endpoint \"{duplicate.Key}\" is listed more than once; keep one entry per endpoint");
         return new ModelCatalog(list);
     }
 

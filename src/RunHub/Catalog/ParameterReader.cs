@@ -14,9 +14,19 @@ internal static class ParameterReader
         var min = reader.Number("min");
         var max = reader.Number("max");
         if (min is not null && max is not null && min > max)
-            throw reader.Error("min", $"{JsonValueText.Number(min.Value)} is above max {JsonValueText.Number(max.Value)}");
+            throw reader.Error("min", $"{JsonValueText.Number(min.Value)} is above max {JsonValueText.Number(max.Value)}; lower min or raise max");
+        var minLength = NonNegative(reader, "minLength");
+        var maxLength = NonNegative(reader, "maxLength");
+        if (minLength is not null && maxLength is not null && minLength > maxLength)
+            throw reader.Error("minLength", $"{minLength} is above maxLength {maxLength}; lower minLength or raise maxLength");
+        var step = reader.Number("step");
+        if (step <= 0) throw reader.Error("step", $"{JsonValueText.Number(step.Value)} is not a step; give more than 0 or leave it out");
+        var maxSize = reader.Number("maxSize");
+        if (maxSize <= 0) throw reader.Error("maxSize", $"{JsonValueText.Number(maxSize.Value)} MB allows no file; give the largest file in MB (more than 0) or leave it out for 10 MB");
+        var maxInputNum = NonNegative(reader, "maxInputNum");
+        if (maxInputNum == 0) throw reader.Error("maxInputNum", "0 allows no value; give 1 or more, or leave it out for no limit");
 
-        return new ParameterSpec
+        var spec = new ParameterSpec
         {
             FieldKey = fieldKey,
             Type = type,
@@ -25,16 +35,30 @@ internal static class ParameterReader
             Description = reader.String("description"),
             DefaultValue = reader.Get("defaultValue")?.Clone(),
             Options = Options(reader),
-            MinLength = NonNegative(reader, "minLength"),
-            MaxLength = NonNegative(reader, "maxLength"),
+            MinLength = minLength,
+            MaxLength = maxLength,
             Min = min,
             Max = max,
-            Step = reader.Number("step"),
+            Step = step,
             Accept = Accept(reader),
-            MaxSizeMb = reader.Number("maxSize"),
+            MaxSizeMb = maxSize,
             MultipleInputs = reader.Bool("multipleInputs"),
-            MaxInputNum = NonNegative(reader, "maxInputNum"),
+            MaxInputNum = maxInputNum,
         };
+        CheckDefault(spec, reader);
+        return spec;
+    }
+
+    /// <summary>
+    /// A default RunHub fills in (<see cref="ParameterSpec.AppliedDefault"/>) must pass the parameter's own rules, or
+    /// every request that leaves the field out would run with a value no request may send.
+    /// </summary>
+    private static void CheckDefault(ParameterSpec spec, FieldReader reader)
+    {
+        if (spec.AppliedDefault is not { } value || value is { ValueKind: JsonValueKind.String } && value.GetString()!.Length == 0) return;
+        var errors = new List<string>();
+        if (!ParameterRules.Check(spec, value, errors, []))
+            throw reader.Error("defaultValue", $"{JsonValueText.Cap(value.GetRawText())} breaks the parameter's own rules ({string.Join("; ", errors)}); change the default or the rules");
     }
 
     private static ParameterType Type(FieldReader reader)

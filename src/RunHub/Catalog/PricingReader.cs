@@ -27,7 +27,7 @@ internal static class PricingReader
             var endpoint = entry.RequiredString("endpoint");
             entry = new FieldReader(item, $"{source}: price of \"{endpoint}\"");
             if (!seen.Add(endpoint))
-                throw new CatalogFormatException($"{source}: endpoint \"{endpoint}\" is priced more than once");
+                throw new CatalogFormatException($"{source}: endpoint \"{endpoint}\" is priced more than once; keep one price per endpoint");
             if (ReadOne(entry) is { } schedule) prices[endpoint] = schedule;
         }
         return prices;
@@ -78,18 +78,16 @@ internal static class PricingReader
     {
         var amount = reader.Decimal(field);
         if (amount is null) return null;
-        if (amount < 0) throw reader.Error(field, "a price cannot be negative");
+        if (amount < 0) throw reader.Error(field, $"{amount} is negative; a price is 0 (free) or more CNY");
+        if (amount > Money.MaxUnitPrice.ToDecimal())
+            throw reader.Error(field, $"{amount} is more than the largest unit price, {Money.MaxUnitPrice} CNY; check the decimal point");
         try
         {
             return Money.FromDecimal(amount.Value);
         }
         catch (FormatException)
         {
-            throw reader.Error(field, $"{amount} has more than three decimals");
-        }
-        catch (OverflowException)
-        {
-            throw reader.Error(field, $"{amount} is too large");
+            throw reader.Error(field, $"{amount} has more than three decimals; round it to 0.001 CNY");
         }
     }
 }

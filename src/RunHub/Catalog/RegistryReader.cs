@@ -23,7 +23,9 @@ public static class RegistryReader
     {
         var models = ReadFile(registryPath, ReadRegistry);
         if (pricingPath is null) return models;
-        return WithPrices(models, ReadFile(pricingPath, ReadPricing));
+        var prices = ReadFile(pricingPath, ReadPricing);
+        CheckRules(models, prices, Path.GetFileName(pricingPath));
+        return WithPrices(models, prices);
     }
 
     public static IReadOnlyList<ModelEntry> ReadRegistry(JsonElement root, string source)
@@ -38,7 +40,7 @@ public static class RegistryReader
         {
             var model = ReadModel(item, source, index++);
             if (!seen.Add(model.Endpoint))
-                throw new CatalogFormatException($"{source}: endpoint \"{model.Endpoint}\" is listed more than once");
+                throw new CatalogFormatException($"{source}: endpoint \"{model.Endpoint}\" is listed more than once; keep one entry per endpoint");
             models.Add(model);
         }
         return models;
@@ -55,6 +57,21 @@ public static class RegistryReader
     /// </summary>
     public static IReadOnlyList<ModelEntry> WithPrices(IReadOnlyList<ModelEntry> models, IReadOnlyDictionary<string, PriceSchedule> prices) =>
         models.Select(m => m with { Price = prices.TryGetValue(m.Endpoint, out var p) ? p.ForModel(m.Parameters) : null }).ToList();
+
+    /// <summary>A rule's <c>when</c> may only name the model's parameters: a misspelt one would never match, leaving the model unpriced.</summary>
+    private static void CheckRules(IReadOnlyList<ModelEntry> models, IReadOnlyDictionary<string, PriceSchedule> prices, string source)
+    {
+        foreach (var model in models)
+        {
+            if (!prices.TryGetValue(model.Endpoint, out var schedule)) continue;
+            for (var i = 0; i < schedule.Rules.Count; i++)
+                foreach (var field in schedule.Rules[i].When.Keys)
+                    if (!model.Parameters.Any(p => p.FieldKey == field))
+                        throw new CatalogFormatException(
+                            $"{source}: price of \"{model.Endpoint}\", rule #{i}, field \"when\": \"{field}\" is not a parameter of the model " +
+                            $"({string.Join(", ", model.Parameters.Select(p => p.FieldKey))}); name one of them");
+        }
+    }
 
     private static ModelEntry ReadModel(JsonElement item, string source, int index)
     {
@@ -116,6 +133,11 @@ public static class RegistryReader
         catch (UnauthorizedAccessException e)
         {
             throw new CatalogFormatException($"{path}: cannot be read: {e.Message}", e);
+        }
+        catch (Exception e) when (e is FormatException or OverflowException or InvalidOperationException or ArgumentException)
+        {
+            // A value no reader check foresaw: still one line naming the file, never a stack trace.
+            throw new CatalogFormatException($"{path}: cannot be loaded: {e.Message}", e);
         }
     }
 }

@@ -21,8 +21,8 @@ public static class AccountsCommand
         create.SetAction(async (parse, _) =>
         {
             var opening = Money.Zero;
-            if (parse.GetValue(balance) is { } text && !Money.TryParse(text, out opening))
-                return CommandOutput.UsageError($"--balance: '{text}' is not an amount such as 100 or 12.50");
+            if (parse.GetValue(balance) is { } text && !Money.TryParse(text, out opening, out var problem))
+                return CommandOutput.UsageError($"--balance: {problem}");
             var accountName = parse.GetValue(name)!;
             if (string.IsNullOrWhiteSpace(accountName)) return CommandOutput.UsageError("--name: an account needs a non-empty name");
             var (directory, database) = Directory(parse, data, verbose);
@@ -40,8 +40,9 @@ public static class AccountsCommand
         topup.SetAction(async (parse, _) =>
         {
             var text = parse.GetValue(amount)!;
-            if (!Money.TryParse(text, out var money) || money.Millis <= 0)
-                return CommandOutput.UsageError($"--amount: '{text}' is not a positive amount such as 100 or 12.50");
+            if (!Money.TryParse(text, out var money, out var problem))
+                return CommandOutput.UsageError($"--amount: {problem}");
+            if (money.Millis <= 0) return CommandOutput.UsageError($"--amount: '{text}' is not a positive amount such as 100 or 12.50");
             var id = parse.GetValue(accountId)!;
             try
             {
@@ -54,6 +55,10 @@ public static class AccountsCommand
             catch (KeyNotFoundException)
             {
                 return CommandOutput.Failure($"no account {id}");
+            }
+            catch (BalanceLimitException e)
+            {
+                return CommandOutput.Failure(e.Message);
             }
         });
 

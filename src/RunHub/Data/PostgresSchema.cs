@@ -157,6 +157,19 @@ internal static class PostgresSchema
         ALTER TABLE tasks ADD COLUMN lease_token TEXT;
         """,
         """
+        -- What each account's failed input fetches cost (SQLite's step 7).
+        CREATE TABLE input_fetch_failures (
+            id          BIGSERIAL PRIMARY KEY,
+            account_id  TEXT NOT NULL REFERENCES accounts(id),
+            task_id     TEXT NOT NULL,
+            fetch_ms    BIGINT NOT NULL,
+            bytes       BIGINT NOT NULL,
+            reason      TEXT NOT NULL,
+            created_at  BIGINT NOT NULL
+        );
+        CREATE INDEX input_fetch_failures_account ON input_fetch_failures(account_id, created_at);
+        """,
+        """
         -- Retention and the maintenance lease (as in SQLite's schema).
         ALTER TABLE tasks ADD COLUMN files_expired_at BIGINT;
         ALTER TABLE accounts ADD COLUMN retention_ms BIGINT CHECK (retention_ms > 0);

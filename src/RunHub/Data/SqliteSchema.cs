@@ -216,6 +216,20 @@ internal static class SqliteSchema
         ALTER TABLE tasks ADD COLUMN lease_token TEXT;
         """,
         """
+        -- What each account's failed input fetches cost (FailedFetches): how long the fetch held a worker and the bytes
+        -- it received. The task is refunded, so per-account limits count these instead.
+        CREATE TABLE input_fetch_failures (
+            id          INTEGER PRIMARY KEY AUTOINCREMENT,
+            account_id  TEXT NOT NULL REFERENCES accounts(id),
+            task_id     TEXT NOT NULL,
+            fetch_ms    INTEGER NOT NULL,
+            bytes       INTEGER NOT NULL,
+            reason      TEXT NOT NULL,
+            created_at  INTEGER NOT NULL
+        );
+        CREATE INDEX input_fetch_failures_account ON input_fetch_failures(account_id, created_at);
+        """,
+        """
         -- Retention: when a successful task's result files were deleted (the row and its ledger lines stay), an
         -- account's own retention (NULL: the server's RunHub:Retention:Days), and the uploads with their expiry
         -- (content-addressed keys shared by whoever uploads the same bytes: the latest expiry wins).

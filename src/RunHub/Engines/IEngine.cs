@@ -16,4 +16,12 @@ public interface IEngine
 
     /// <summary>Whether the backend answers at all (e.g. a ComfyUI server's <c>/system_stats</c>); used to take dead backends out of a pool.</summary>
     Task<bool> IsHealthyAsync(EngineBinding backend, CancellationToken cancellationToken) => Task.FromResult(true);
+
+    /// <summary>
+    /// Why this engine cannot serve <paramref name="backend"/> of <paramref name="model"/> as the catalog describes it
+    /// (one plain line naming the setting and what would be right), or null when it can. Checked once at start
+    /// (<see cref="CatalogBackendCheck"/>), so a catalog mistake stops the server instead of failing every task;
+    /// it must not reach the network or read secrets, which may be set only later.
+    /// </summary>
+    string? CheckBackend(ModelEntry model, EngineBinding backend) => null;
 }

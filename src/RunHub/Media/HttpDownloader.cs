@@ -5,10 +5,16 @@ namespace RunHub.Media;
 
 /// <summary>
 /// Downloads one http(s) input: follows redirects itself, checking each hop, and streams the body under the
-/// size limit. Connections go through <see cref="GuardedConnector"/>.
+/// size limit and the minimum transfer rate (<see cref="TransferRateGuard"/>: each hop must start answering within one
+/// window, the body must keep up the rate). Connections go through <see cref="GuardedConnector"/>.
 /// </summary>
-internal sealed class HttpDownloader(NetworkPolicy policy, HostResolver resolve, int maxRedirects) : IDisposable
+/// <param name="media">Redirects, the minimum rate and its window (<see cref="MediaOptions"/>).</param>
+/// <param name="time">The clock of the rate checks; the system's when not given.</param>
+internal sealed class HttpDownloader(NetworkPolicy policy, HostResolver resolve, MediaOptions media, TimeProvider? time = null) : IDisposable
 {
+    private readonly int _maxRedirects = media.MaxRedirects;
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
     private readonly HttpClient _http = new(GuardedConnector.CreateHandler(policy, resolve))
     {
         // InputFetcher owns the one deadline for the whole fetch.
@@ -18,17 +24,39 @@ internal sealed class HttpDownloader(NetworkPolicy policy, HostResolver resolve,
 
     public static bool IsHttp(Uri uri) => uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps;
 
-    public async Task<byte[]> DownloadAsync(Uri uri, SizeLimit limit, CancellationToken cancellationToken)
+    /// <param name="meter">Counts the body bytes received, also of a download that fails.</param>
+    /// <exception cref="FetchRefusedException">Refused, failed, too large or too slow; the message says which.</exception>
+    public async Task<byte[]> DownloadAsync(Uri uri, SizeLimit limit, CancellationToken cancellationToken, TransferMeter? meter = null)
+    {
+        using var guard = new TransferRateGuard(media.MinBytesPerSecond, TimeSpan.FromSeconds(media.RateWindowSeconds), _time, meter);
+        using var watched = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, guard.TooSlow);
+        try
+        {
+            return await DownloadAsync(uri, limit, guard, watched.Token);
+        }
+        catch (OperationCanceledException) when (guard.TooSlow.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new FetchRefusedException(guard.Reason);
+        }
+        catch (FetchRefusedException e) when (guard.TooSlow.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            // The cut surfaced as a broken connection; the rate is the reason.
+            throw new FetchRefusedException(guard.Reason, e);
+        }
+    }
+
+    private async Task<byte[]> DownloadAsync(Uri uri, SizeLimit limit, TransferRateGuard guard, CancellationToken cancellationToken)
     {
         var current = uri;
         for (var redirects = 0; ; redirects++)
         {
             RefuseLiteralAddress(current);
             using var response = await SendAsync(current, cancellationToken);
+            guard.Answered();
 
             if (IsRedirect(response.StatusCode) && response.Headers.Location is { } location)
             {
-                if (redirects >= maxRedirects) throw new FetchRefusedException($"too many redirects (more than {maxRedirects})");
+                if (redirects >= _maxRedirects) throw new FetchRefusedException($"too many redirects (more than {_maxRedirects})");
                 current = location.IsAbsoluteUri ? location : new Uri(current, location);
                 if (!IsHttp(current)) throw new FetchRefusedException($"redirected to a non-http URL ({current.Scheme}:)");
                 continue;
@@ -39,7 +67,7 @@ internal sealed class HttpDownloader(NetworkPolicy policy, HostResolver resolve,
             var length = response.Content.Headers.ContentLength;
             try
             {
-                await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+                await using var body = guard.Watch(await response.Content.ReadAsStreamAsync(cancellationToken));
                 return await limit.ReadAllAsync(body, length, cancellationToken);
             }
             catch (Exception e) when (e is IOException or HttpRequestException)

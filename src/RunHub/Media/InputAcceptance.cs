@@ -32,6 +32,7 @@ internal static class InputAcceptance
 
         if (format.Kind == MediaKind.Image)
         {
+            if (probed.Refusal is { } refusal) throw new FetchRefusedException(refusal);
             if (probed.Pixels is not { } pixels) throw new FetchRefusedException("not a readable image");
             if (pixels > maxImagePixels)
                 throw new FetchRefusedException(string.Create(CultureInfo.InvariantCulture,

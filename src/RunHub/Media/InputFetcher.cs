@@ -17,31 +17,74 @@ public sealed class InputFetcher : IDisposable
     private readonly IFileStore _store;
     private readonly HttpDownloader _downloader;
     private readonly FileLinks _links;
+    private readonly TimeProvider _time;
 
-    public InputFetcher(IOptions<RunHubOptions> options, IFileStore store)
-        : this(options.Value, store, GuardedConnector.ResolveWithDns)
+    /// <param name="time">The clock of the fetch deadlines and the minimum transfer rate; the system's when not given.</param>
+    public InputFetcher(IOptions<RunHubOptions> options, IFileStore store, TimeProvider? time = null)
+        : this(options.Value, store, GuardedConnector.ResolveWithDns, time: time)
     {
     }
 
-    internal InputFetcher(RunHubOptions options, IFileStore store, HostResolver resolve, FileLinks? links = null)
+    internal InputFetcher(RunHubOptions options, IFileStore store, HostResolver resolve, FileLinks? links = null, TimeProvider? time = null)
     {
         _options = options.Media;
         _store = store;
-        _downloader = new HttpDownloader(new NetworkPolicy(options.Media), resolve, options.Media.MaxRedirects);
+        _time = time ?? TimeProvider.System;
+        _downloader = new HttpDownloader(new NetworkPolicy(options.Media), resolve, options.Media, _time);
         _links = links ?? new FileLinks(options, store);
     }
 
+    /// <summary>
+    /// Fetches every input of one task, one after another, within <see cref="MediaOptions.TaskFetchSeconds"/> in all
+    /// (each also within <see cref="MediaOptions.FetchTimeoutSeconds"/>). The first failure ends the fetch.
+    /// </summary>
+    /// <exception cref="InputRejectedException">An input could not be fetched or is not acceptable, or time ran out; its
+    /// <see cref="InputRejectedException.Cost"/> says how long the whole fetch held the worker and how many bytes it received.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <param name="meter">Counts the bytes received (a new one when not given; the cost reads it either way).</param>
+    public async Task<IReadOnlyList<MediaInput>> FetchAllAsync(IReadOnlyList<(MediaReference Reference, ParameterSpec Spec)> references,
+        CancellationToken cancellationToken, TransferMeter? meter = null)
+    {
+        var started = _time.GetTimestamp();
+        meter ??= new TransferMeter();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(_options.TaskFetchSeconds), _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        var inputs = new List<MediaInput>(references.Count);
+        try
+        {
+            foreach (var (reference, spec) in references)
+                inputs.Add(await FetchAsync(reference, spec, linked.Token, meter));
+            return inputs;
+        }
+        catch (InputRejectedException e)
+        {
+            throw new InputRejectedException(e.Message, e.InnerException) { Cost = Cost(started, meter) };
+        }
+        catch (OperationCanceledException e) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            var seconds = _options.TaskFetchSeconds.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture);
+            throw new InputRejectedException($"the task's inputs were not all fetched within {seconds} s ({inputs.Count} of {references.Count} done)", e)
+            {
+                Cost = Cost(started, meter),
+            };
+        }
+    }
+
+    private FetchCost Cost(long started, TransferMeter meter) =>
+        new((long)_time.GetElapsedTime(started).TotalMilliseconds, meter.Bytes);
+
     /// <exception cref="InputRejectedException">The input could not be fetched or is not acceptable for <paramref name="spec"/>.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    public async Task<MediaInput> FetchAsync(MediaReference reference, ParameterSpec spec, CancellationToken cancellationToken)
+    /// <param name="meter">Counts the bytes received, for what a failed fetch cost.</param>
+    public async Task<MediaInput> FetchAsync(MediaReference reference, ParameterSpec spec, CancellationToken cancellationToken, TransferMeter? meter = null)
     {
         var subject = $"{reference.FieldKey}[{reference.Index}]";
         var seconds = Math.Max(1, _options.FetchTimeoutSeconds);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(TimeSpan.FromSeconds(seconds));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(seconds), _time);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
-            var data = await ReadAsync(reference.Url, SizeLimit.For(spec.MaxSizeMb), deadline.Token);
+            var data = await ReadAsync(reference.Url, SizeLimit.For(spec.MaxSizeMb), deadline.Token, meter);
             var (format, width, height) = InputAcceptance.Check(data, spec, _options.MaxImagePixels);
             return new MediaInput(reference.FieldKey, reference.Index, reference.Url, data, format.Name, format.ContentType, width, height);
         }
@@ -49,13 +92,13 @@ public sealed class InputFetcher : IDisposable
         {
             throw new InputRejectedException($"{subject}: {e.Message}", e.InnerException);
         }
-        catch (OperationCanceledException e) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException e) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             throw new InputRejectedException($"{subject}: timed out after {seconds} s", e);
         }
     }
 
-    private async Task<byte[]> ReadAsync(string url, SizeLimit limit, CancellationToken cancellationToken)
+    private async Task<byte[]> ReadAsync(string url, SizeLimit limit, CancellationToken cancellationToken, TransferMeter? meter)
     {
         if (DataUri.IsDataUri(url)) return DataUri.Decode(url, limit);
 
@@ -71,7 +114,7 @@ public sealed class InputFetcher : IDisposable
                 await using (stored)
                     return await limit.ReadAllAsync(stored.Content, stored.Length, cancellationToken);
         }
-        return await _downloader.DownloadAsync(uri, limit, cancellationToken);
+        return await _downloader.DownloadAsync(uri, limit, cancellationToken, meter);
     }
 
     public void Dispose() => _downloader.Dispose();

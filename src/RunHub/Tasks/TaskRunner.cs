@@ -26,6 +26,7 @@ public sealed class TaskRunner(
     ModelCatalog catalog,
     EngineDispatcher dispatcher,
     InputFetcher fetcher,
+    FailedFetches failedFetches,
     IFileStore files,
     IOptions<RunHubOptions> options,
     TimeProvider clock,
@@ -39,7 +40,9 @@ public sealed class TaskRunner(
 
     /// <summary>Runs the task of <paramref name="lease"/> to its recorded end; returns when nothing more will be written.</summary>
     /// <param name="stopping">This node is stopping: the run is cancelled and the task handed back to the queue.</param>
-    public async Task RunAsync(TaskLease lease, CancellationToken stopping)
+    /// <param name="slot">The worker loop's engine slot, held on entry: given up while the inputs are fetched and taken
+    /// again before the engine runs. Without one, the task runs without slot accounting.</param>
+    public async Task RunAsync(TaskLease lease, CancellationToken stopping, EngineSlot? slot = null)
     {
         var task = lease.Task;
         using var leaseLost = CancellationTokenSource.CreateLinkedTokenSource(stopping);
@@ -55,7 +58,7 @@ public sealed class TaskRunner(
             try
             {
                 // A task claimed again after its worker died may already have been asked to stop.
-                outcome = task.CancelRequestedAt is not null ? new RunOutcome.Cancelled() : await ExecuteAsync(task, progress, cancelled.Token);
+                outcome = task.CancelRequestedAt is not null ? new RunOutcome.Cancelled() : await ExecuteAsync(task, progress, slot, cancelled.Token);
             }
             catch (OperationCanceledException) when (leaseLost.IsCancellationRequested)
             {
@@ -135,7 +138,7 @@ public sealed class TaskRunner(
             logger.LogInformation("Task {TaskId} failed: {Code} {Message}", task.Id, failed.ErrorCode, failed.ErrorMessage);
     }
 
-    private async Task<RunOutcome> ExecuteAsync(TaskRecord task, IProgress<EngineProgress> progress, CancellationToken cancellationToken)
+    private async Task<RunOutcome> ExecuteAsync(TaskRecord task, IProgress<EngineProgress> progress, EngineSlot? slot, CancellationToken cancellationToken)
     {
         var max = options.Value.Queue.MaxAttempts;
         if (task.Attempts > max)
@@ -148,16 +151,23 @@ public sealed class TaskRunner(
         if (left <= TimeSpan.Zero) return TaskDeadlines.RunTimedOut(model);
 
         using var parameters = JsonDocument.Parse(task.Parameters);
-        var inputs = new List<MediaInput>();
-        try
+        var references = MediaReferences.Of(model, parameters.RootElement);
+        IReadOnlyList<MediaInput> inputs = [];
+        if (references.Count > 0)
         {
-            using var fetching = TaskTracing.StartStep("runhub.inputs.fetch", task.Id);
-            foreach (var (reference, spec) in MediaReferences.Of(model, parameters.RootElement))
-                inputs.Add(await fetcher.FetchAsync(reference, spec, cancellationToken));
-        }
-        catch (InputRejectedException e)
-        {
-            return new RunOutcome.Failed(RunHubErrorCodes.InputNotReadable, e.Message);
+            // Fetching waits on other servers, not on an engine: the slot goes to another task meanwhile.
+            slot?.Leave();
+            try
+            {
+                using var fetching = TaskTracing.StartStep("runhub.inputs.fetch", task.Id);
+                inputs = await fetcher.FetchAllAsync(references, cancellationToken);
+            }
+            catch (InputRejectedException e)
+            {
+                await RecordFailedFetchAsync(task, e);
+                return new RunOutcome.Failed(RunHubErrorCodes.InputNotReadable, e.Message);
+            }
+            if (slot is not null) await slot.EnterAsync(cancellationToken);
         }
 
         var values = parameters.RootElement.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.Clone());
@@ -193,6 +203,19 @@ public sealed class TaskRunner(
         return new RunOutcome.Succeeded(await StoreAsync(output, cancellationToken), usage);
     }
 
+    /// <summary>Notes what the failed fetch cost the account (never failing the task's outcome over it).</summary>
+    private async Task RecordFailedFetchAsync(TaskRecord task, InputRejectedException rejected)
+    {
+        try
+        {
+            await failedFetches.RecordAsync(task.AccountId, task.Id, rejected.Cost ?? new FetchCost(0, 0), rejected.Message);
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or StoreUnavailableException)
+        {
+            logger.LogWarning(e, "Task {TaskId}: the cost of its failed fetch could not be recorded", task.Id);
+        }
+    }
+
     /// <summary>Back to the queue until a backend has room — but never past the model's deadline, counted from the first start.</summary>
     private RunOutcome WaitForBackends(TaskRecord task, ModelEntry model, BackendsBusyException busy)
     {
@@ -210,14 +233,16 @@ public sealed class TaskRunner(
         for (var i = 0; i < output.Files.Count; i++)
         {
             var file = output.Files[i];
+            // Engines pass on what their backends said (a ComfyUI output's file name); only a plain extension names a file here.
+            var extension = FileKey.Extension(file.Extension) ?? "bin";
             if (file.Data is null)
             {
-                stored.Add(new StoredResult(null, file.Extension, file.Text));
+                stored.Add(new StoredResult(null, extension, file.Text));
                 continue;
             }
-            var key = $"{folder}/{i}.{file.Extension}";
+            var key = $"{folder}/{i}.{extension}";
             await files.PutAsync(key, file.Data, cancellationToken);
-            stored.Add(new StoredResult(key, file.Extension, file.Text));
+            stored.Add(new StoredResult(key, extension, file.Text));
         }
         return JsonSerializer.Serialize(stored, WireJson.Options);
     }

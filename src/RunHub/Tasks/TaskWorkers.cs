@@ -4,10 +4,13 @@ using Microsoft.Extensions.Options;
 namespace RunHub.Tasks;
 
 /// <summary>
-/// The worker role: <see cref="QueueOptions.Workers"/> loops that claim tasks and run them. Idle loops wake on a
-/// submit in this process at once, and otherwise poll for tasks of other processes and for lapsed leases.
+/// The worker role: <see cref="QueueOptions.Workers"/> + <see cref="QueueOptions.FetchingTasks"/> loops that claim tasks
+/// and run them. A loop claims only while it holds one of the <see cref="QueueOptions.Workers"/> engine slots
+/// (<see cref="EngineSlots"/>), and gives the slot up while its task fetches inputs, so engines keep running other
+/// tasks meanwhile. Idle loops wake on a submit in this process at once, and otherwise poll for tasks of other
+/// processes and for lapsed leases.
 /// </summary>
-public sealed class TaskWorkers(TaskQueue queue, TaskRunner runner, TaskSignal signal, IOptions<RunHubOptions> options,
+public sealed class TaskWorkers(TaskQueue queue, TaskRunner runner, TaskSignal signal, EngineSlots slots, IOptions<RunHubOptions> options,
     ILogger<TaskWorkers> logger) : BackgroundService
 {
     /// <summary>This process's name as a lease owner, for the operator (each claim is fenced by its own token).</summary>
@@ -15,8 +18,9 @@ public sealed class TaskWorkers(TaskQueue queue, TaskRunner runner, TaskSignal s
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var count = Math.Max(1, options.Value.Queue.Workers);
-        logger.LogInformation("Starting {Count} task workers as {Owner}", count, Owner);
+        var queueOptions = options.Value.Queue;
+        var count = Math.Max(1, queueOptions.Workers) + Math.Max(0, queueOptions.FetchingTasks);
+        logger.LogInformation("Starting {Count} task workers ({Engines} engine slots) as {Owner}", count, Math.Max(1, queueOptions.Workers), Owner);
         return Task.WhenAll(Enumerable.Range(0, count).Select(_ => Task.Run(() => LoopAsync(stoppingToken), CancellationToken.None)));
     }
 
@@ -25,17 +29,21 @@ public sealed class TaskWorkers(TaskQueue queue, TaskRunner runner, TaskSignal s
         var queueOptions = options.Value.Queue;
         var lease = TimeSpan.FromSeconds(queueOptions.LeaseSeconds);
         var poll = TimeSpan.FromMilliseconds(queueOptions.PollMilliseconds);
+        using var slot = slots.Open();
         while (!stopping.IsCancellationRequested)
         {
             try
             {
+                await slot.EnterAsync(stopping);
                 var claimed = await queue.ClaimAsync(Owner, lease, stopping);
                 if (claimed is null)
                 {
+                    slot.Leave();
                     await signal.WaitAsync(poll, stopping);
                     continue;
                 }
-                await runner.RunAsync(claimed, stopping);
+                await runner.RunAsync(claimed, stopping, slot);
+                slot.Leave();
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
@@ -44,6 +52,7 @@ public sealed class TaskWorkers(TaskQueue queue, TaskRunner runner, TaskSignal s
             catch (Exception e)
             {
                 // The database may be briefly unavailable; a claimed task's lease lapses and it runs again.
+                slot.Leave();
                 logger.LogError(e, "Task worker error; retrying after the poll interval");
                 try { await Task.Delay(poll, stopping); } catch (OperationCanceledException) { return; }
             }

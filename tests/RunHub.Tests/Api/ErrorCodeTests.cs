@@ -37,7 +37,7 @@ public sealed class ErrorCodeTests : IAsyncLifetime
     {
         var caller = await _server.NewCallerAsync();
         Assert.Equal("", (string)(await caller.SubmitAsync(Edit, ValidEdit))["errorCode"]!);
-        Assert.True(await _server.Accounts.RevokeKeyAsync(caller.ApiKey));
+        Assert.True((await _server.Accounts.RevokeKeyAsync(caller.ApiKey)).Revoked);
         AssertError(await caller.SubmitAsync(Edit, ValidEdit), "1002", "revoked");
     }
 

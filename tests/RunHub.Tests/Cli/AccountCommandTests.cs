@@ -77,4 +77,28 @@ public sealed class AccountCommandTests : IDisposable
         Assert.Single(keys, k => k.GetProperty("revoked").GetBoolean());
         Assert.Equal(1, (await Run("keys", "revoke", firstKey)).ExitCode);
     }
+
+    [Fact]
+    public async Task Revoking_a_masked_key_shared_by_two_accounts_revokes_nothing_and_lists_both()
+    {
+        var database = new RunHub.Data.SqliteDatabase(_data.Path);
+        var accounts = new RunHub.Accounts.AccountDirectory(database, TimeProvider.System);
+        var (keyA, accountA, keyB, accountB) = await Data.KeyRevocationTests.TwoAccountsSharingAHintAsync(accounts, database);
+
+        var (code, _, stderr) = await Run("keys", "revoke", "46eb****0634");
+
+        Assert.Equal(1, code);
+        Assert.Contains("matches 2 live keys", stderr);
+        Assert.Contains(accountA, stderr);
+        Assert.Contains(accountB, stderr);
+        Assert.Contains("--account", stderr);
+        Assert.NotNull(await accounts.AuthenticateAsync(keyA));
+        Assert.NotNull(await accounts.AuthenticateAsync(keyB));
+
+        var (revoked, stdout, _) = await Run("keys", "revoke", "46eb****0634", "--account", accountB, "--json");
+        Assert.Equal(0, revoked);
+        Assert.Equal(accountB, JsonDocument.Parse(stdout).RootElement.GetProperty("accountId").GetString());
+        Assert.Null(await accounts.AuthenticateAsync(keyB));
+        Assert.NotNull(await accounts.AuthenticateAsync(keyA));
+    }
 }

@@ -19,11 +19,35 @@ public sealed class ConstructionTests
     }
 
     [Fact]
-    public void Without_RH_API_BASE_URL_the_client_talks_to_RunningHub_and_does_not_rely_on_idempotency_keys()
+    public void Without_RH_API_BASE_URL_no_client_is_made_and_the_message_names_the_variable()
     {
-        using var client = RunHubClient.FromEnvironment(name => name == "RH_API_KEY" ? Key : null);
-        Assert.Equal("https://www.runninghub.cn/openapi/v2", client.BaseUrl);
-        Assert.False(client.ServerHonoursIdempotencyKeys);
+        // Issue 10 item 8: this used to pick RunningHub's public site and would have sent the key and files there.
+        var error = Assert.Throws<InvalidOperationException>(() => RunHubClient.FromEnvironment(name => name == "RH_API_KEY" ? Key : null));
+
+        Assert.Contains("RH_API_BASE_URL", error.Message);
+        Assert.Contains(RunHubClientOptions.LocalRunHubBaseUrl, error.Message);
+        Assert.DoesNotContain("RH_API_KEY", error.Message);
+    }
+
+    [Fact]
+    public void Options_without_a_base_url_make_no_client_and_say_how_to_name_one()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new RunHubClient(new RunHubClientOptions { ApiKey = Key }));
+
+        Assert.Contains("BaseUrl", error.Message);
+        Assert.Contains("RH_API_BASE_URL", error.Message);
+    }
+
+    [Fact]
+    public async Task AddRunHubClient_without_a_base_url_fails_when_the_client_is_made()
+    {
+        var services = new ServiceCollection();
+        services.AddRunHubClient(o => o.ApiKey = Key);
+        await using var provider = services.BuildServiceProvider();
+
+        var error = Assert.Throws<ArgumentException>(() => provider.GetRequiredService<RunHubClient>());
+
+        Assert.Contains("RH_API_BASE_URL", error.Message);
     }
 
     [Fact]
@@ -31,6 +55,7 @@ public sealed class ConstructionTests
     {
         var error = Assert.Throws<InvalidOperationException>(() => RunHubClient.FromEnvironment(_ => null));
         Assert.Contains("RH_API_KEY", error.Message);
+        Assert.Contains("RH_API_BASE_URL", error.Message);
     }
 
     [Theory]

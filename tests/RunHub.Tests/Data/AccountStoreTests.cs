@@ -16,9 +16,9 @@ public sealed class AccountStoreTests
         Assert.Equal(created.AccountId, await accounts.AuthenticateAsync(second));
         Assert.Equal(2, (await accounts.ListKeysAsync(created.AccountId)).Count);
 
-        Assert.True(await accounts.RevokeKeyAsync(ApiKey.Mask(second)));
+        Assert.True((await accounts.RevokeKeyAsync(ApiKey.Mask(second))).Revoked);
         Assert.Null(await accounts.AuthenticateAsync(second));
-        Assert.False(await accounts.RevokeKeyAsync(ApiKey.Mask(second)));
+        Assert.False((await accounts.RevokeKeyAsync(ApiKey.Mask(second))).Revoked);
         Assert.Equal(created.AccountId, await accounts.AuthenticateAsync(created.ApiKey));
 
         Assert.Equal(Money.FromDecimal(20m), await accounts.TopUpAsync(created.AccountId, Money.FromDecimal(7.5m)));

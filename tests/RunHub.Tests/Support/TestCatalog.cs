@@ -5,7 +5,8 @@ namespace RunHub.Tests.Support;
 /// <summary>Writes a catalog folder of text-to-image style models (prompt + aspectRatio, 0.03 CNY) for tests.</summary>
 public static class TestCatalog
 {
-    public static TempDirectory Write(params (string Endpoint, string Engine, int TimeoutSeconds)[] models)
+    /// <param name="models">Each model's endpoint, engine (null: none, so it is listed but not served) and deadline.</param>
+    public static TempDirectory Write(params (string Endpoint, string? Engine, int TimeoutSeconds)[] models)
     {
         var dir = new TempDirectory();
         var registry = new
@@ -14,7 +15,7 @@ public static class TestCatalog
             {
                 endpoint = m.Endpoint,
                 output_type = "image",
-                engine = new { name = m.Engine },
+                engine = m.Engine is null ? null : new { name = m.Engine },
                 timeoutSeconds = m.TimeoutSeconds,
                 @params = new object[]
                 {

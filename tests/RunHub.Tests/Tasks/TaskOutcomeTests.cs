@@ -29,9 +29,9 @@ public sealed class TaskOutcomeTests
     }
 
     [Fact]
-    public async Task A_model_whose_engine_this_server_lacks_is_1010_at_submit_with_no_charge()
+    public async Task A_model_without_an_engine_is_1010_at_submit_with_no_charge()
     {
-        using var catalog = TestCatalog.Write(("test/elsewhere", "no-such-engine", 600));
+        using var catalog = TestCatalog.Write(("test/elsewhere", null, 600));
         await using var server = await TestServer.StartAsync(new Dictionary<string, string?> { ["CatalogDir"] = catalog.Path });
         var caller = await server.NewCallerAsync(balance: 1m);
         var answer = await caller.SubmitAsync("test/elsewhere", new { prompt = "nobody can run this", aspectRatio = "1:1" });

@@ -11,9 +11,10 @@ internal sealed class ClientConnection
 {
     /// <summary>
     /// The terminal client defaults to the server <c>runhub serve</c> starts on this machine: the same program
-    /// serves and calls. The SDK's own default stays RunningHub's, which library users expect.
+    /// serves and calls, on the machine of the person typing. The SDK, built into programs that run anywhere, has no
+    /// default and needs the server named.
     /// </summary>
-    public const string LocalBaseUrl = "http://127.0.0.1:5080/openapi/v2";
+    public const string LocalBaseUrl = RunHubClientOptions.LocalRunHubBaseUrl;
 
     /// <summary>
     /// Sent by commands whose endpoint needs no key (<c>models</c>): the SDK always sends one, and a listing should
@@ -28,7 +29,7 @@ internal sealed class ClientConnection
 
     public Option<string?> BaseUrl { get; } = new("--base-url")
     {
-        Description = $"API base URL (default: ${RunHubClientOptions.BaseUrlVariable}, else {LocalBaseUrl}, a RunHub server on this machine; RunningHub is {RunHubClientOptions.DefaultBaseUrl})",
+        Description = $"API base URL (default: ${RunHubClientOptions.BaseUrlVariable}, else {LocalBaseUrl}, a RunHub server on this machine; RunningHub is {RunHubClientOptions.RunningHubBaseUrl})",
         HelpName = "URL",
     };
 

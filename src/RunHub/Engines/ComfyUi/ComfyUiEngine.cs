@@ -93,6 +93,26 @@ public sealed class ComfyUiEngine : IEngine, IDisposable
 
     public void Dispose() => _http.Dispose();
 
+    /// <summary>A catalog model's settings must read and its workflow file must load (a file edited later is read again when it changes).</summary>
+    public string? CheckBackend(ModelEntry model, EngineBinding backend)
+    {
+        ArgumentNullException.ThrowIfNull(backend);
+        try
+        {
+            var settings = ComfyUiSettings.Read(backend);
+            _templates.Load(Path.Combine(ModelCatalog.DirectoryOf(_options.Value), settings.Workflow));
+            return null;
+        }
+        catch (CatalogFormatException e)
+        {
+            return e.Message;
+        }
+        catch (WorkflowException e)
+        {
+            return e.Message;
+        }
+    }
+
     private ComfyUiSettings Settings(EngineJob job)
     {
         try

@@ -11,7 +11,9 @@ namespace RunHub.Engines.OpenAiImages;
 /// image and named by its actual format. The request is billed by now, so every failure here is final (1012), never
 /// a reason to send it again.
 /// </summary>
-internal sealed class ImagesResponseReader(HttpClient http)
+/// <param name="downloads">The guarded client of input fetches: image links come from the backend's answer, not from
+/// the operator, so they may not reach loopback, private or metadata addresses any more than a client's URL may.</param>
+internal sealed class ImagesResponseReader(HttpDownloader downloads)
 {
     public async Task<EngineOutput> ReadAsync(HttpResponseMessage response, OpenAiImagesSettings settings, CancellationToken cancellationToken)
     {
@@ -86,33 +88,29 @@ internal sealed class ImagesResponseReader(HttpClient http)
 
     /// <summary>
     /// The images API's URLs are the backend's own short-lived links (no key is sent to them); they are still bounded:
-    /// only http(s), at most <see cref="OpenAiImagesSettings.MaxImageBytes"/>, within <see cref="OpenAiImagesSettings.DownloadTimeout"/>.
+    /// only http(s), at most <see cref="OpenAiImagesSettings.MaxImageBytes"/>, within <see cref="OpenAiImagesSettings.DownloadTimeout"/>,
+    /// and through the SSRF guard (every hop's address checked; <c>RunHub:Media:AllowedNetworks</c> opens a private one).
     /// The URL is not repeated in messages: such links carry access signatures.
     /// </summary>
     private async Task<byte[]> DownloadAsync(string url, int index, OpenAiImagesSettings settings, CancellationToken cancellationToken)
     {
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || !HttpDownloader.IsHttp(uri))
             throw new EngineException(RunHubErrorCodes.UpstreamError, $"image #{index} of the image backend's answer has a URL that is not http(s)");
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(settings.DownloadTimeout);
         try
         {
-            using var response = await http.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
-            if (!response.IsSuccessStatusCode)
-                throw new EngineException(RunHubErrorCodes.UpstreamError, $"image #{index} could not be downloaded from {uri.Host}: HTTP {(int)response.StatusCode}");
-            await using var stream = await response.Content.ReadAsStreamAsync(timeout.Token);
-            return await BoundedBody.ReadAllAsync(stream, response.Content.Headers.ContentLength, settings.MaxImageBytes,
-                $"image #{index} at {uri.Host}", timeout.Token);
+            return await downloads.DownloadAsync(uri, new SizeLimit(settings.MaxImageBytes / (1024.0 * 1024)), timeout.Token);
+        }
+        catch (FetchRefusedException e)
+        {
+            throw new EngineException(RunHubErrorCodes.UpstreamError, $"image #{index} could not be downloaded from {uri.Host}: {e.Message}");
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             throw new EngineException(RunHubErrorCodes.UpstreamError,
                 $"image #{index} could not be downloaded from {uri.Host} within {settings.DownloadTimeout.TotalSeconds:0} s");
-        }
-        catch (Exception e) when (e is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
-        {
-            throw new EngineException(RunHubErrorCodes.UpstreamError, $"image #{index} could not be downloaded from {uri.Host}: {e.Message}");
         }
     }
 }

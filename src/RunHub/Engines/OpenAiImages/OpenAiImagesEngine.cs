@@ -1,6 +1,8 @@
 using RunHub.Client;
 using RunHub.Api;
+using Microsoft.Extensions.Options;
 using RunHub.Catalog;
+using RunHub.Media;
 
 namespace RunHub.Engines.OpenAiImages;
 
@@ -23,9 +25,12 @@ public sealed class OpenAiImagesEngine : IEngine, IDisposable
     private readonly HttpClient _http;
     private readonly ImagesApiCaller _caller;
     private readonly ImagesResponseReader _reader;
+    private readonly HttpDownloader _downloads;
 
-    public OpenAiImagesEngine(IConfiguration configuration, ILogger<OpenAiImagesEngine> logger, TimeProvider? time = null)
+    /// <param name="options">Its <c>Media</c> settings guard the downloads of image links (which networks they may reach).</param>
+    public OpenAiImagesEngine(IConfiguration configuration, IOptions<RunHubOptions> options, ILogger<OpenAiImagesEngine> logger, TimeProvider? time = null)
     {
+        ArgumentNullException.ThrowIfNull(options);
         _configuration = configuration;
         _logger = logger;
         _http = new HttpClient(new SocketsHttpHandler
@@ -41,7 +46,9 @@ public sealed class OpenAiImagesEngine : IEngine, IDisposable
             DefaultRequestHeaders = { { "User-Agent", "RunHub-openai-images/1.0" } },
         };
         _caller = new ImagesApiCaller(_http, logger, time ?? TimeProvider.System);
-        _reader = new ImagesResponseReader(_http);
+        // The backend's API is the operator's configuration and is called directly; links in its answers are not.
+        _downloads = new HttpDownloader(new NetworkPolicy(options.Value.Media), GuardedConnector.ResolveWithDns, options.Value.Media, time);
+        _reader = new ImagesResponseReader(_downloads);
     }
 
     public string Name => EngineName;
@@ -99,6 +106,21 @@ public sealed class OpenAiImagesEngine : IEngine, IDisposable
         }
     }
 
+    /// <summary>The settings must read; the API key is looked up only when a task runs (it may be set later).</summary>
+    public string? CheckBackend(ModelEntry model, EngineBinding backend)
+    {
+        ArgumentNullException.ThrowIfNull(backend);
+        try
+        {
+            OpenAiImagesSettings.Read(backend.Settings);
+            return null;
+        }
+        catch (EngineException e)
+        {
+            return e.Message;
+        }
+    }
+
     private string? ApiKey(OpenAiImagesSettings settings)
     {
         if (settings.ApiKeyEnv is null) return null;
@@ -112,5 +134,9 @@ public sealed class OpenAiImagesEngine : IEngine, IDisposable
         : _configuration[name] is { Length: > 0 } fromConfiguration ? fromConfiguration.Trim()
         : null;
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose()
+    {
+        _http.Dispose();
+        _downloads.Dispose();
+    }
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using RunHub.Client;
 using RunHub.Media;
 using RunHub.Files;
+using RunHub.Catalog;
 
 namespace RunHub.Engines.RunningHub;
 
@@ -38,7 +39,7 @@ public sealed class RunningHubEngine : IEngine, IDisposable
         // The upstream API is the operator's own configuration, so it is not held to the input fetch guard;
         // result URLs come from the upstream's answers and are (see UpstreamResults).
         _api = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
-        _downloads = new HttpDownloader(new NetworkPolicy(options.Media), GuardedConnector.ResolveWithDns, options.Media.MaxRedirects);
+        _downloads = new HttpDownloader(new NetworkPolicy(options.Media), GuardedConnector.ResolveWithDns, options.Media);
         _ownFiles = ownFiles;
         _environment = environment;
         _logger = logger;
@@ -46,6 +47,20 @@ public sealed class RunningHubEngine : IEngine, IDisposable
     }
 
     public string Name => EngineName;
+
+    /// <summary>Server and key variable must be named (by the backend or by configuration); the key itself is read per task.</summary>
+    public string? CheckBackend(ModelEntry model, EngineBinding backend)
+    {
+        try
+        {
+            RunningHubSettings.From(backend, _configured);
+            return null;
+        }
+        catch (EngineException e)
+        {
+            return e.Message;
+        }
+    }
 
     public async Task<EngineOutput> RunAsync(EngineJob job, CancellationToken cancellationToken)
     {

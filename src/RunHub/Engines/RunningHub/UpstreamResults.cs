@@ -1,5 +1,5 @@
-using System.Text.RegularExpressions;
 using RunHub.Client;
+using RunHub.Files;
 using RunHub.Media;
 
 namespace RunHub.Engines.RunningHub;
@@ -9,7 +9,7 @@ namespace RunHub.Engines.RunningHub;
 /// time, through the same guard against internal addresses as inputs, since the URLs come from outside) so the
 /// runner can store the bytes before the upstream links expire; text results stay text.
 /// </summary>
-internal sealed partial class UpstreamResults(HttpDownloader downloader, RunningHubSettings settings, UpstreamFailures failures)
+internal sealed class UpstreamResults(HttpDownloader downloader, RunningHubSettings settings, UpstreamFailures failures)
 {
     public async Task<IReadOnlyList<OutputFile>> DownloadAsync(RunHubTask task, CancellationToken cancellationToken)
     {
@@ -56,16 +56,10 @@ internal sealed partial class UpstreamResults(HttpDownloader downloader, Running
     internal static string ExtensionOf(TaskResult result)
     {
         foreach (var candidate in new[] { result.OutputType, UrlExtension(result.Url) })
-        {
-            var extension = candidate?.Trim().TrimStart('.').ToLowerInvariant();
-            if (extension is not null && SafeExtension().IsMatch(extension)) return extension == "jpeg" ? "jpg" : extension;
-        }
+            if (FileKey.Extension(candidate) is { } extension) return extension == "jpeg" ? "jpg" : extension;
         return "bin";
     }
 
     private static string? UrlExtension(string? url) =>
         Uri.TryCreate(url, UriKind.Absolute, out var uri) ? Path.GetExtension(uri.AbsolutePath) : null;
-
-    [GeneratedRegex("^[a-z0-9]{1,8}$")]
-    private static partial Regex SafeExtension();
 }

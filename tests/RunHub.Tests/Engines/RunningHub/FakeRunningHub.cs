@@ -185,7 +185,7 @@ internal sealed class FakeRunningHub : IAsyncDisposable
         {
             FakeOutcome.Text => new JsonArray(new JsonObject { ["url"] = null, ["outputType"] = "txt", ["text"] = "a caption from upstream" }),
             FakeOutcome.HugeResult => new JsonArray(new JsonObject { ["url"] = $"{Root}/cdn/huge/{id}.png", ["outputType"] = "png", ["text"] = null }),
-            _ => new JsonArray(new JsonObject { ["url"] = $"{Root}/cdn/results/{id}.png", ["outputType"] = "png", ["text"] = null }),
+            _ => new JsonArray(new JsonObject { ["url"] = script.ResultUrl ?? $"{Root}/cdn/results/{id}.png", ["outputType"] = "png", ["text"] = null }),
         };
         done["usage"] = new JsonObject { ["consumeMoney"] = "0.02", ["consumeCoins"] = null, ["taskCostTime"] = "3", ["thirdPartyConsumeMoney"] = "0.02" };
         await WriteJsonAsync(context, done);
@@ -325,6 +325,9 @@ internal sealed class FakeScript
     public string FailCode { get; init; } = "";
     public string FailMessage { get; init; } = "";
     public bool BusyAsHttp421 { get; init; }
+
+    /// <summary>Where a successful task's result is said to be (default: this fake's own /cdn/results/).</summary>
+    public string? ResultUrl { get; init; }
 
     /// <summary>Submits refused as busy before one is accepted.</summary>
     public int BusyRefusalsLeft;

@@ -14,14 +14,16 @@ internal sealed class Fetchers : IDisposable
     public LocalFileStore Store { get; }
 
     /// <summary>A fetcher; <paramref name="dns"/> stands in for DNS when given (host → addresses).</summary>
-    public InputFetcher Create(Action<MediaOptions>? configure = null, IReadOnlyDictionary<string, IPAddress[]>? dns = null, string? publicBaseUrl = null)
+    /// <param name="time">The clock of deadlines and the minimum rate (a FakeTimeProvider to move it by hand).</param>
+    public InputFetcher Create(Action<MediaOptions>? configure = null, IReadOnlyDictionary<string, IPAddress[]>? dns = null, string? publicBaseUrl = null,
+        TimeProvider? time = null)
     {
         var options = new RunHubOptions { PublicBaseUrl = publicBaseUrl };
         configure?.Invoke(options.Media);
         HostResolver resolve = dns is null
             ? (host, ct) => Dns.GetHostAddressesAsync(host, ct)
             : (host, _) => Task.FromResult(dns.TryGetValue(host, out var addresses) ? addresses : []);
-        var fetcher = new InputFetcher(options, Store, resolve);
+        var fetcher = new InputFetcher(options, Store, resolve, time: time);
         _made.Add(fetcher);
         return fetcher;
     }

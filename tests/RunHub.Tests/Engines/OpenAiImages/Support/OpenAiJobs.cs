@@ -21,8 +21,10 @@ internal static class OpenAiJobs
         Parameters = SandboxJobs.EditModel.Parameters.Where(p => p.FieldKey != "imageUrls").ToList(),
     };
 
-    public static OpenAiImagesEngine Engine(FakeOpenAiImages fake, CapturedLogs? logs = null, string? key = null) =>
+    /// <param name="guarded">Image links may not reach private addresses (the default of a server); else the fake's loopback links may be fetched.</param>
+    public static OpenAiImagesEngine Engine(FakeOpenAiImages fake, CapturedLogs? logs = null, string? key = null, bool guarded = false) =>
         new(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [KeyName] = key ?? fake.ApiKey }).Build(),
+            Microsoft.Extensions.Options.Options.Create(new RunHubOptions { Media = { AllowPrivateNetworks = !guarded } }),
             (logs ?? new CapturedLogs()).For<OpenAiImagesEngine>());
 
     /// <summary>A backend's settings: the fake, gpt-image-1.5, the test key, fast retries; plus any extra settings.</summary>
