@@ -10,6 +10,8 @@ using RunHub.Maintenance;
 using RunHub.Media;
 using RunHub.Observability;
 using RunHub.Tasks;
+using RunHub.Workflows;
+using RunHub.Workflows.Api;
 
 namespace RunHub;
 
@@ -26,7 +28,7 @@ public static class RunHubApp
     /// <exception cref="OptionsValidationException">A setting is invalid (each failure one plain line).</exception>
     /// <exception cref="StoreUnavailableException">The database cannot be opened.</exception>
     /// <exception cref="StorageConfigurationException">The file storage settings are incomplete or malformed.</exception>
-    /// <exception cref="CatalogFormatException">The catalog cannot be read, or a backend names an engine or settings this server cannot use.</exception>
+    /// <exception cref="CatalogFormatException">The catalog, or a workflow or app registration, cannot be read, or a backend names an engine or settings this server cannot use.</exception>
     public static WebApplication Build(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? configureServices = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
@@ -40,6 +42,7 @@ public static class RunHubApp
         builder.Services.AddDatabase(options);
         builder.Services.AddFileStorage(options, DataDirectory(options));
         builder.Services.AddModelCatalog(options);
+        builder.Services.AddWorkflows(options);
         builder.Services.AddAccounts(options);
         builder.Services.AddTasks(role);
         builder.Services.AddMaintenance();
@@ -52,7 +55,7 @@ public static class RunHubApp
 
         var app = builder.Build();
         app.Services.CheckCatalogBackends();
-        if (role.ServesApi) app.MapApi().MapApiDocs();
+        if (role.ServesApi) app.MapApi().MapWorkflowApi().MapApiDocs();
         else app.MapHealth();
         app.MapObservability();
         return app;

@@ -68,6 +68,70 @@ public static class RunHubErrorCodes
     /// <summary>Wallet balance too low.</summary>
     public const string InsufficientBalance = "812";
 
+    // RunningHub's workflow and AI-app API (v1: /task/openapi/..., the {code, msg, data} envelope; docs/api.md). There
+    // the code is a number and msg starts with RunningHub's name for it (WorkflowApiName), e.g. APIKEY_INVALID_NODE_INFO.
+
+    /// <summary>PARAMS_INVALID: a required field is missing or malformed (the message names it).</summary>
+    public const string ParamsInvalid = "301";
+
+    /// <summary>WORKFLOW_NOT_EXISTS: no workflow is registered under that id.</summary>
+    public const string WorkflowNotFound = "380";
+
+    /// <summary>TASK_CREATE_FAILED_BY_NOT_ENOUGH_WALLET: the wallet cannot cover the task's reservation.</summary>
+    public const string WalletTooLow = "416";
+
+    /// <summary>VALIDATE_PROMPT_FAILED: a caller's own workflow graph is not a usable API-format graph.</summary>
+    public const string WorkflowInvalid = "433";
+
+    /// <summary>APIKEY_UNAUTHORIZED: the API key is missing, invalid or revoked.</summary>
+    public const string ApiKeyUnauthorized = "802";
+
+    /// <summary>APIKEY_INVALID_NODE_INFO: a nodeInfoList entry does not fit the workflow (the message names node and field).</summary>
+    public const string InvalidNodeInfo = "803";
+
+    /// <summary>APIKEY_TASK_IS_RUNNING: <c>/task/openapi/outputs</c> of a task that is still running (not an error).</summary>
+    public const string TaskRunning = "804";
+
+    /// <summary>APIKEY_TASK_STATUS_ERROR: <c>/task/openapi/outputs</c> of a task that failed; <c>data.failedReason</c> says why.</summary>
+    public const string TaskFailed = "805";
+
+    /// <summary>APIKEY_TASK_NOT_FOUND: no such task of this key's account.</summary>
+    public const string TaskNotFoundV1 = "807";
+
+    /// <summary>APIKEY_UPLOAD_FAILED: the upload was not a usable file.</summary>
+    public const string UploadFailed = "808";
+
+    /// <summary>APIKEY_FILE_SIZE_EXCEEDED: the upload is larger than the server accepts.</summary>
+    public const string FileSizeExceeded = "809";
+
+    /// <summary>APIKEY_TASK_IS_QUEUED: <c>/task/openapi/outputs</c> of a task still waiting in the queue (not an error).</summary>
+    public const string TaskQueued = "813";
+
+    /// <summary>WEBAPP_NOT_EXISTS: no AI app is registered under that id.</summary>
+    public const string AppNotFound = "901";
+
+    private static readonly Dictionary<string, string> WorkflowApiNames = new()
+    {
+        [ParamsInvalid] = "PARAMS_INVALID",
+        [WorkflowNotFound] = "WORKFLOW_NOT_EXISTS",
+        [WalletTooLow] = "TASK_CREATE_FAILED_BY_NOT_ENOUGH_WALLET",
+        [QueueMaxed] = "TASK_QUEUE_MAXED",
+        [WorkflowInvalid] = "VALIDATE_PROMPT_FAILED",
+        [ApiKeyUnauthorized] = "APIKEY_UNAUTHORIZED",
+        [InvalidNodeInfo] = "APIKEY_INVALID_NODE_INFO",
+        [TaskRunning] = "APIKEY_TASK_IS_RUNNING",
+        [TaskFailed] = "APIKEY_TASK_STATUS_ERROR",
+        [TaskNotFoundV1] = "APIKEY_TASK_NOT_FOUND",
+        [UploadFailed] = "APIKEY_UPLOAD_FAILED",
+        [FileSizeExceeded] = "APIKEY_FILE_SIZE_EXCEEDED",
+        [InsufficientBalance] = "CORPAPIKEY_INSUFFICIENT_FUNDS",
+        [TaskQueued] = "APIKEY_TASK_IS_QUEUED",
+        [AppNotFound] = "WEBAPP_NOT_EXISTS",
+    };
+
+    /// <summary>RunningHub's name of a workflow-API code (<c>"803"</c> → <c>APIKEY_INVALID_NODE_INFO</c>), or null.</summary>
+    public static string? WorkflowApiName(string code) => WorkflowApiNames.GetValueOrDefault(code);
+
     /// <summary>
     /// SDK code: the request failed in transport (connection refused or reset, DNS failure, the per-request
     /// timeout). Retryable. On a submit the task may or may not exist (<see cref="RunHubException.OutcomeUnknown"/>).

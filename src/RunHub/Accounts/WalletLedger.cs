@@ -78,6 +78,17 @@ public static class WalletLedger
         return true;
     }
 
+    /// <summary>
+    /// Charges <paramref name="charged"/> of a task's hold of <paramref name="reserved"/> and gives the rest back (a task
+    /// billed by run time reserves the price of its longest run). Idempotent per task.
+    /// </summary>
+    public static async Task SettleAsync(DbConnection db, DbTransaction tx, string accountId, string taskId, Money reserved, Money charged, long now)
+    {
+        var charge = charged < reserved ? charged : reserved;
+        await SettleAsync(db, tx, accountId, taskId, charge, now);
+        if (charge < reserved) await ReleaseAsync(db, tx, accountId, taskId, reserved - charge, now);
+    }
+
     /// <summary>Gives the hold of a failed task back to the wallet. Idempotent per task.</summary>
     public static async Task ReleaseAsync(DbConnection db, DbTransaction tx, string accountId, string taskId, Money price, long now)
     {

@@ -9,8 +9,8 @@ namespace RunHub.Api;
 /// <c>GET|HEAD /files/{key}</c>: uploads and results, without a key, like RunningHub's CDN links, streamed from
 /// whichever store is configured. Keys hold a random or content-derived token, so a URL cannot be guessed;
 /// stored files never change, so they cache forever — until they expire (<see cref="FileRetention"/>). A file that
-/// is not there answers 404 with a JSON reason in its family's shape: an upload's as the upload call answers, a
-/// result's as a task object (errorCode 1004).
+/// is not there answers 404 with a JSON reason in its family's shape: an upload's as its upload call answers (v2
+/// <c>{code, message, data}</c>, v1 <c>{code, msg, data}</c>), a result's as a task object (errorCode 1004).
 /// </summary>
 public static class FilesEndpoint
 {
@@ -34,11 +34,13 @@ public static class FilesEndpoint
     /// </summary>
     private static IResult Missing(string key, RunHubOptions options)
     {
-        var upload = key.StartsWith("openapi/", StringComparison.Ordinal);
+        // Uploads of the v2 call are under openapi/, of the workflow API's (v1) under api/.
+        var v1Upload = key.StartsWith("api/", StringComparison.Ordinal);
+        var upload = v1Upload || key.StartsWith("openapi/", StringComparison.Ordinal);
         var message = $"file not found: {(upload ? "uploads" : "result files")} are kept for {options.Retention.Days:0.##} days " +
             $"after {(upload ? "they are uploaded" : "their task ends")} (some accounts keep them for another time); this one has expired " +
             "or never existed";
-        var shape = upload ? AnswerShape.Upload : AnswerShape.TaskObject;
+        var shape = v1Upload ? AnswerShape.Envelope : upload ? AnswerShape.Upload : AnswerShape.TaskObject;
         return Results.Json(AnswerShapes.Error(shape, RunHubErrorCodes.TaskNotFound, message), WireJson.Options, statusCode: StatusCodes.Status404NotFound);
     }
 

@@ -26,7 +26,12 @@ public sealed record TaskObject(
     public static TaskObject Error(string code, string message) => new("", "", code, ErrorMessages.Refusal(code, message), null, "", "", null);
 }
 
-public sealed record TaskResult(string? Url, string OutputType, string? Text);
+public sealed record TaskResult(string? Url, string OutputType, string? Text)
+{
+    /// <summary>The workflow node that produced the file (workflow and AI-app tasks); left out for a model's results.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? NodeId { get; init; }
+}
 
 /// <summary>What a task cost. Amounts and seconds are strings, as RunningHub sends them.</summary>
 public sealed record TaskUsage(string? ConsumeMoney, string? ConsumeCoins, string? TaskCostTime, string? ThirdPartyConsumeMoney);

@@ -64,26 +64,39 @@ public static class UploadEndpoint
         if (file.Length == 0) return Error(RunHubErrorCodes.InvalidParameters, "file: the file is empty");
         if (file.Length > limit) return TooLarge(options.Value);
 
-        // The form reader has buffered a large file on disk; it is hashed and stored from there, never held in memory whole.
-        var aborted = request.HttpContext.RequestAborted;
         await using var content = file.OpenReadStream();
-        var head = new byte[Math.Min(file.Length, HeadBytes)];
-        await content.ReadExactlyAsync(head, aborted);
-        content.Position = 0;
-        var hash = await SHA256.HashDataAsync(content, aborted);
-        content.Position = 0;
-
-        var format = MediaProbe.DetectFormat(head);
-        var extension = format?.Extension ?? SafeExtension(file.FileName) ?? "bin";
-        var name = $"openapi/{Convert.ToHexStringLower(hash)}.{extension}";
-        // Recorded first: the file is then never in the store without an expiry (FileRetention says why the order matters).
-        await retention.RecordUploadAsync(name, accountId, aborted);
-        await files.PutAsync(name, content, aborted);
+        var (name, format) = await StoreAsync(content, file.FileName, "openapi", accountId, files, retention, request.HttpContext.RequestAborted);
         return new Envelope(0, "success", new Uploaded(
             format?.UploadType ?? MediaFormat.UploadTypeOf(MediaKind.Other),
             links.UrlOf(name, BaseUrl.Of(request, options.Value)),
             name,
             file.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    /// <summary>
+    /// Stores an uploaded file under <c>{folder}/{sha256 of its content}.{extension}</c> (the extension of its detected
+    /// format, else of its name, else <c>bin</c>) and answers that key and the format detected, if any. The form
+    /// reader has buffered a large file on disk; it is hashed and stored from there, never held in memory whole.
+    /// </summary>
+    /// <param name="content">The file, seekable, from its start (the form reader's buffer, or a temporary file).</param>
+    /// <param name="fileName">The name the client gave, for its extension when the format is not recognised.</param>
+    /// <param name="accountId">The uploader, whose retention the upload's expiry follows (<see cref="FileRetention"/>).</param>
+    internal static async Task<(string Key, MediaFormat? Format)> StoreAsync(Stream content, string? fileName, string folder, string accountId,
+        IFileStore files, FileRetention retention, CancellationToken cancellationToken)
+    {
+        var head = new byte[Math.Min(content.Length, HeadBytes)];
+        await content.ReadExactlyAsync(head, cancellationToken);
+        content.Position = 0;
+        var hash = await SHA256.HashDataAsync(content, cancellationToken);
+        content.Position = 0;
+
+        var format = MediaProbe.DetectFormat(head);
+        var extension = format?.Extension ?? SafeExtension(fileName ?? "") ?? "bin";
+        var key = $"{folder}/{Convert.ToHexStringLower(hash)}.{extension}";
+        // Recorded first: the file is then never in the store without an expiry (FileRetention says why the order matters).
+        await retention.RecordUploadAsync(key, accountId, cancellationToken);
+        await files.PutAsync(key, content, cancellationToken);
+        return (key, format);
     }
 
     private static Envelope TooLarge(RunHubOptions options) =>

@@ -170,6 +170,13 @@ internal static class PostgresSchema
         CREATE INDEX input_fetch_failures_account ON input_fetch_failures(account_id, created_at);
         """,
         """
+        -- Tasks billed by run time (workflows): the charge settled, the backend's run time, a failed node's report.
+        ALTER TABLE tasks
+            ADD COLUMN charged  BIGINT,
+            ADD COLUMN cost_ms  BIGINT,
+            ADD COLUMN failure  TEXT;
+        """,
+        """
         -- Retention and the maintenance lease (as in SQLite's schema).
         ALTER TABLE tasks ADD COLUMN files_expired_at BIGINT;
         ALTER TABLE accounts ADD COLUMN retention_ms BIGINT CHECK (retention_ms > 0);

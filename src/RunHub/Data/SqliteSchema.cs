@@ -230,6 +230,14 @@ internal static class SqliteSchema
         CREATE INDEX input_fetch_failures_account ON input_fetch_failures(account_id, created_at);
         """,
         """
+        -- Tasks billed by run time (workflows): the charge settled (thousandths of CNY, at most the price reserved)
+        -- and how long the backend worked on the task (ms). A failed node's report (JSON) for the workflow API's
+        -- failedReason.
+        ALTER TABLE tasks ADD COLUMN charged INTEGER;
+        ALTER TABLE tasks ADD COLUMN cost_ms INTEGER;
+        ALTER TABLE tasks ADD COLUMN failure TEXT;
+        """,
+        """
         -- Retention: when a successful task's result files were deleted (the row and its ledger lines stay), an
         -- account's own retention (NULL: the server's RunHub:Retention:Days), and the uploads with their expiry
         -- (content-addressed keys shared by whoever uploads the same bytes: the latest expiry wins).

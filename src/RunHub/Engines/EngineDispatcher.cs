@@ -91,7 +91,7 @@ public sealed class EngineDispatcher(EngineRegistry engines, BackendPool pool, I
         if (last is not null)
             throw new EngineException(last.ErrorCode,
                 $"{model.Endpoint} failed on {report.Count} backend{(report.Count == 1 ? "" : "s")}: {string.Join("; ", report)}")
-            { NodeErrors = last.NodeErrors };
+            { NodeErrors = last.NodeErrors, ValidationError = last.ValidationError, Failure = last.Failure };
         throw new EngineException(RunHubErrorCodes.ServiceUnavailable,
             $"no backend of {model.Endpoint} is in service right now: {string.Join("; ", report)}");
     }

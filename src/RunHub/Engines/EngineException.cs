@@ -16,4 +16,16 @@ public sealed class EngineException(string errorCode, string message, bool retry
 
     /// <summary>The validation report of the backend (ComfyUI's <c>node_errors</c> shape), for <c>promptTips</c>.</summary>
     public string? NodeErrors { get; init; }
+
+    /// <summary>
+    /// The backend's own <c>error</c> object of that refusal (ComfyUI's <c>{type, message, details, extra_info}</c>, JSON),
+    /// for <c>promptTips</c>; null when it gave none.
+    /// </summary>
+    public string? ValidationError { get; init; }
+
+    /// <summary>
+    /// When a workflow node raised: <c>{"node_id", "node_type", "exception_type", "exception_message"}</c> JSON, for the
+    /// workflow API's <c>failedReason</c> (never the traceback).
+    /// </summary>
+    public string? Failure { get; init; }
 }

@@ -76,15 +76,31 @@ public sealed class InputFetcher : IDisposable
     /// <exception cref="InputRejectedException">The input could not be fetched or is not acceptable for <paramref name="spec"/>.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     /// <param name="meter">Counts the bytes received, for what a failed fetch cost.</param>
-    public async Task<MediaInput> FetchAsync(MediaReference reference, ParameterSpec spec, CancellationToken cancellationToken, TransferMeter? meter = null)
+    public Task<MediaInput> FetchAsync(MediaReference reference, ParameterSpec spec, CancellationToken cancellationToken, TransferMeter? meter = null) =>
+        FetchAsync(reference, spec, $"{reference.FieldKey}[{reference.Index}]", (limit, token) => ReadAsync(reference.Url, limit, token, meter), cancellationToken);
+
+    /// <summary>
+    /// A file stored in RunHub under <paramref name="key"/> (e.g. an upload's <c>api/…png</c>, as the workflow API's
+    /// uploads name them), checked like a fetched one; <see cref="MediaInput.SourceUrl"/> is the key.
+    /// </summary>
+    /// <exception cref="InputRejectedException">There is no such file, or it is not acceptable for <paramref name="spec"/>.</exception>
+    public Task<MediaInput> FetchStoredAsync(string fieldKey, string key, ParameterSpec spec, CancellationToken cancellationToken) =>
+        FetchAsync(new MediaReference(fieldKey, 0, key), spec, fieldKey, async (limit, token) =>
+        {
+            var stored = await _store.OpenReadAsync(key, token) ?? throw new FetchRefusedException($"no file {key} is stored on this server");
+            await using (stored)
+                return await limit.ReadAllAsync(stored.Content, stored.Length, token);
+        }, cancellationToken);
+
+    private async Task<MediaInput> FetchAsync(MediaReference reference, ParameterSpec spec, string subject,
+        Func<SizeLimit, CancellationToken, Task<byte[]>> read, CancellationToken cancellationToken)
     {
-        var subject = $"{reference.FieldKey}[{reference.Index}]";
         var seconds = Math.Max(1, _options.FetchTimeoutSeconds);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(seconds), _time);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
-            var data = await ReadAsync(reference.Url, SizeLimit.For(spec.MaxSizeMb), deadline.Token, meter);
+            var data = await read(SizeLimit.For(spec.MaxSizeMb), deadline.Token);
             var (format, width, height) = InputAcceptance.Check(data, spec, _options.MaxImagePixels);
             return new MediaInput(reference.FieldKey, reference.Index, reference.Url, data, format.Name, format.ContentType, width, height);
         }

@@ -4,31 +4,29 @@ using System.Text.Json.Nodes;
 namespace RunHub.Tasks;
 
 /// <summary>
-/// The <c>promptTips</c> string of the wire, in ComfyUI's validation shape (DESIGN.md §1): accepted for a task RunHub
-/// validated, or the backend's own <c>node_errors</c> when the backend refused the graph.
+/// The <c>promptTips</c> string of the wire, in the shape of ComfyUI's validation answer
+/// (<c>{result, error, outputs_to_execute, node_errors}</c>, DESIGN.md §1): accepted for a task RunHub validated, or
+/// the backend's own <c>error</c> and <c>node_errors</c> when the backend refused the graph.
 /// </summary>
 public static class PromptTips
 {
     // What ComfyUI answers for a graph that passed validation; RunHub validates before queueing, so it holds until a backend says otherwise.
     public const string Accepted = """{"result": true, "error": null, "outputs_to_execute": [], "node_errors": {}}""";
 
-    /// <summary>The refusal as promptTips, or null when the report is not a JSON object (it is then left out, not guessed at).</summary>
-    public static string? Refused(string nodeErrors, string message)
+    /// <summary>
+    /// The refusal as promptTips, or null when <paramref name="nodeErrors"/> is not a JSON object (it is then left out,
+    /// not guessed at).
+    /// </summary>
+    /// <param name="nodeErrors">The backend's <c>node_errors</c> object (JSON).</param>
+    /// <param name="message">RunHub's description of the refusal, the <c>details</c> when the backend gave no error object.</param>
+    /// <param name="error">The backend's own <c>error</c> object (JSON, e.g. ComfyUI's <c>{type, message, details, extra_info}</c>), or null.</param>
+    public static string? Refused(string nodeErrors, string message, string? error = null)
     {
-        JsonNode? errors;
-        try
-        {
-            errors = JsonNode.Parse(nodeErrors);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-        if (errors is not JsonObject) return null;
+        if (Parse(nodeErrors) is not JsonObject errors) return null;
         var tips = new JsonObject
         {
             ["result"] = false,
-            ["error"] = new JsonObject
+            ["error"] = Parse(error) as JsonObject ?? new JsonObject
             {
                 ["type"] = "prompt_outputs_failed_validation",
                 ["message"] = "Prompt outputs failed validation",
@@ -39,5 +37,18 @@ public static class PromptTips
             ["node_errors"] = errors,
         };
         return tips.ToJsonString();
+    }
+
+    private static JsonNode? Parse(string? json)
+    {
+        if (json is null) return null;
+        try
+        {
+            return JsonNode.Parse(json);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 }

@@ -20,7 +20,8 @@ public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal
         "id, account_id AS AccountId, endpoint, client_id AS ClientId, status, parameters, price, error_code AS ErrorCode, " +
         "error_message AS ErrorMessage, results, attempts, lease_owner AS LeaseOwner, lease_expires_at AS LeaseExpiresAt, " +
         "created_at AS CreatedAt, started_at AS StartedAt, finished_at AS FinishedAt, available_at AS AvailableAt, " +
-        "cancel_requested_at AS CancelRequestedAt, progress, prompt_tips AS PromptTips, backend_usage AS BackendUsage, trace_parent AS TraceParent";
+        "cancel_requested_at AS CancelRequestedAt, progress, prompt_tips AS PromptTips, backend_usage AS BackendUsage, trace_parent AS TraceParent, " +
+        "charged, cost_ms AS CostMs, failure";
 
     /// <summary>What <c>SELECT</c> lists for a <see cref="TaskRecord"/>, for the other task operations.</summary>
     internal const string RecordColumns = Columns;
@@ -180,8 +181,8 @@ public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal
     {
         var ending = outcome switch
         {
-            RunOutcome.Succeeded s => new Ending(TaskStatuses.Success, "", "", s.ResultsJson, null, s.BackendUsage),
-            RunOutcome.Failed f => new Ending(TaskStatuses.Failed, f.ErrorCode, f.ErrorMessage, null, f.PromptTips, null),
+            RunOutcome.Succeeded s => new Ending(TaskStatuses.Success, "", "", s.ResultsJson, null, s.BackendUsage) { Bill = s.Bill },
+            RunOutcome.Failed f => new Ending(TaskStatuses.Failed, f.ErrorCode, f.ErrorMessage, null, f.PromptTips, null) { Failure = f.NodeFailure },
             RunOutcome.Cancelled => new Ending(TaskStatuses.Cancel, "", "", null, null, null),
             _ => throw new ArgumentException($"{outcome.GetType().Name} does not end a task", nameof(outcome)),
         };
@@ -198,21 +199,28 @@ public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal
                     error_message = CASE WHEN cancel_requested_at IS NULL THEN @ErrorMessage ELSE @CancelMessage END,
                     results = CASE WHEN cancel_requested_at IS NULL THEN @Results ELSE NULL END,
                     prompt_tips = @PromptTips, backend_usage = @BackendUsage, progress = NULL,
+                    charged = CASE WHEN cancel_requested_at IS NULL THEN @Charged ELSE NULL END,
+                    cost_ms = CASE WHEN cancel_requested_at IS NULL THEN @CostMs ELSE NULL END, failure = @Failure,
                     finished_at = @now, lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL
                 WHERE {Held}
                 RETURNING status
                 """, new
                 {
                     ending.Status, ending.ErrorCode, ending.ErrorMessage, ending.Results, ending.PromptTips, ending.BackendUsage,
-                    CancelMessage = TaskCancellation.Message, now, task.Id, lease.Token,
+                    Charged = ending.Bill is { } bill ? Math.Min(bill.Charge.Millis, task.Price) : (long?)null, CostMs = ending.Bill?.CostMs,
+                    ending.Failure, CancelMessage = TaskCancellation.Message, now, task.Id, lease.Token,
                 }, tx);
             if (status is null) return null;
             var price = new Money(task.Price);
-            if (status == TaskStatuses.Success) await WalletLedger.SettleAsync(db, tx, task.AccountId, task.Id, price, now);
+            if (status == TaskStatuses.Success) await WalletLedger.SettleAsync(db, tx, task.AccountId, task.Id, price, ending.Bill?.Charge ?? price, now);
             else await WalletLedger.ReleaseAsync(db, tx, task.AccountId, task.Id, price, now);
             return status;
         });
     }
 
-    private sealed record Ending(string Status, string ErrorCode, string ErrorMessage, string? Results, string? PromptTips, string? BackendUsage);
+    private sealed record Ending(string Status, string ErrorCode, string ErrorMessage, string? Results, string? PromptTips, string? BackendUsage)
+    {
+        public RunBill? Bill { get; init; }
+        public string? Failure { get; init; }
+    }
 }

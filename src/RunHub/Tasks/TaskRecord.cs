@@ -34,7 +34,18 @@ public sealed record TaskRecord
     public string? BackendUsage { get; init; }
     /// <summary>The W3C traceparent of the submit request, when it was traced; a run of the task continues that trace.</summary>
     public string? TraceParent { get; init; }
+    /// <summary>For a task billed by run time, once SUCCESS: the charge settled in thousandths of CNY (at most <see cref="Price"/>).</summary>
+    public long? Charged { get; init; }
+    /// <summary>For a task billed by run time, once SUCCESS: how long the backend worked on it, in ms.</summary>
+    public long? CostMs { get; init; }
+    /// <summary>When a workflow node failed: its report (<c>{node_id, node_type, exception_type, exception_message}</c> JSON).</summary>
+    public string? Failure { get; init; }
 }
 
 /// <summary>One result as stored: a file key in the file store, or a text.</summary>
-public sealed record StoredResult(string? Key, string OutputType, string? Text);
+public sealed record StoredResult(string? Key, string OutputType, string? Text)
+{
+    /// <summary>The workflow node that produced it (ComfyUI), when known.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? NodeId { get; init; }
+}

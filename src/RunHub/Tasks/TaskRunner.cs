@@ -11,6 +11,7 @@ using RunHub.Media;
 using RunHub.Files;
 using RunHub.Data;
 using RunHub.Observability;
+using RunHub.Workflows;
 
 namespace RunHub.Tasks;
 
@@ -26,6 +27,7 @@ public sealed class TaskRunner(
     ModelCatalog catalog,
     EngineDispatcher dispatcher,
     InputFetcher fetcher,
+    WorkflowJobs workflows,
     FailedFetches failedFetches,
     IFileStore files,
     IOptions<RunHubOptions> options,
@@ -130,7 +132,8 @@ public sealed class TaskRunner(
         }
         var recorded = await lease.FinishAsync(outcome);
         var failure = outcome as RunOutcome.Failed;
-        if (recorded is not null) TaskMetrics.RecordFinished(task, recorded, catalog.Find(task.Endpoint)?.Engine?.Name, failure?.ErrorCode ?? "");
+        var engine = WorkflowTasks.IsWorkflowTask(task.Endpoint) ? Engines.ComfyUi.ComfyUiEngine.EngineName : catalog.Find(task.Endpoint)?.Engine?.Name;
+        if (recorded is not null) TaskMetrics.RecordFinished(task, recorded, engine, failure?.ErrorCode ?? "");
         if (recorded == TaskStatuses.Failed && failure is not null) Activity.Current.Failed(failure.ErrorCode, failure.ErrorMessage);
         if (recorded is null) logger.LogWarning("Task {TaskId} finished here after its lease passed to another worker; outcome dropped", task.Id);
         else if (recorded == TaskStatuses.Cancel) logger.LogInformation("Task {TaskId} cancelled at the caller's request", task.Id);
@@ -144,11 +147,75 @@ public sealed class TaskRunner(
         if (task.Attempts > max)
             return new RunOutcome.Failed(RunHubErrorCodes.InternalError, $"the task was started {max} times without finishing; giving up");
         if (TaskDeadlines.MissedStart(task, options.Value.Queue) is { } late) return late;
+        var (job, price, refusal) = await PrepareAsync(task, progress, slot, cancellationToken);
+        if (job is null) return refusal!;
+
+        // The run's deadline counts from the task's first start: a run again after a crash or a hand-back gets what is
+        // left. It is on the one clock, so tests can move past it instead of waiting for it.
+        var left = TaskDeadlines.RunTimeLeft(task, job.Model, clock);
+        if (left <= TimeSpan.Zero) return TaskDeadlines.RunTimedOut(job.Model);
+        using var timer = new CancellationTokenSource(left, clock);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
+        var ran = Stopwatch.StartNew();
+        EngineOutput output;
+        var running = dispatcher.RunAsync(job, deadline.Token);
+        try
+        {
+            // Only the deadline stops waiting for the engine early: a cancel or a shutdown waits for it to stop the
+            // backend's work, as a run always has.
+            output = await running.WaitAsync(timer.Token);
+        }
+        catch (OperationCanceledException) when (timer.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            // The engine was told to stop: it interrupts or cancels the backend's work, which takes a call or two. It
+            // gets a moment for that; an engine that does not stop is left behind, and the task ends all the same.
+            await TaskDeadlines.LetStopAsync(running, clock);
+            return TaskDeadlines.RunTimedOut(job.Model);
+        }
+        catch (BackendsBusyException e)
+        {
+            return WaitForBackends(task, job.Model, e);
+        }
+        catch (EngineException e)
+        {
+            return new RunOutcome.Failed(e.ErrorCode, e.Message, e.NodeErrors is { } nodeErrors ? PromptTips.Refused(nodeErrors, e.Message, e.ValidationError) : null, e.Failure);
+        }
+
+        var usage = output.BackendUsage is { Length: <= MaxBackendUsageChars } u ? u : null;
+        // Billed by run time: what the backend measured, else this run's own time on it.
+        var costMs = output.BackendMilliseconds ?? ran.ElapsedMilliseconds;
+        using var storing = TaskTracing.StartStep("runhub.results.store", task.Id);
+        return new RunOutcome.Succeeded(await StoreAsync(output, cancellationToken), usage)
+        {
+            Bill = price is null ? null : new RunBill(price.ChargeFor(costMs), costMs),
+        };
+    }
+
+    /// <summary>
+    /// The job a task runs: a catalog model's, with its media parameters fetched, or a workflow's
+    /// (<see cref="WorkflowJobs"/>, with the price it is billed by); or the failure that ends the task before any backend.
+    /// </summary>
+    /// <param name="slot">The engine slot of this worker, given up while inputs are fetched (fetching waits on other servers).</param>
+    private async Task<(EngineJob? Job, WorkflowPrice? Price, RunOutcome? Refusal)> PrepareAsync(TaskRecord task, IProgress<EngineProgress> progress,
+        EngineSlot? slot, CancellationToken cancellationToken)
+    {
+        if (WorkflowTasks.IsWorkflowTask(task.Endpoint))
+        {
+            WorkflowJobs.Prepared prepared;
+            slot?.Leave();
+            using (TaskTracing.StartStep("runhub.inputs.fetch", task.Id))
+                prepared = await workflows.PrepareAsync(task, cancellationToken);
+            if (prepared.Job is null)
+            {
+                if (prepared.Rejected is { } rejected) await RecordFailedFetchAsync(task, rejected);
+                return (null, null, new RunOutcome.Failed(prepared.ErrorCode!, prepared.Error!));
+            }
+            if (slot is not null) await slot.EnterAsync(cancellationToken);
+            return (prepared.Job with { Progress = progress }, prepared.Price, null);
+        }
+
         var model = catalog.Find(task.Endpoint);
-        if (model is null) return new RunOutcome.Failed(RunHubErrorCodes.ServiceUnavailable, $"{task.Endpoint} is no longer in this server's catalog");
-        // The run's deadline counts from the task's first start: a run again after a crash or a hand-back gets what is left.
-        var left = TaskDeadlines.RunTimeLeft(task, model, clock);
-        if (left <= TimeSpan.Zero) return TaskDeadlines.RunTimedOut(model);
+        if (model is null) return (null, null, new RunOutcome.Failed(RunHubErrorCodes.ServiceUnavailable, $"{task.Endpoint} is no longer in this server's catalog"));
 
         using var parameters = JsonDocument.Parse(task.Parameters);
         var references = MediaReferences.Of(model, parameters.RootElement);
@@ -165,42 +232,12 @@ public sealed class TaskRunner(
             catch (InputRejectedException e)
             {
                 await RecordFailedFetchAsync(task, e);
-                return new RunOutcome.Failed(RunHubErrorCodes.InputNotReadable, e.Message);
+                return (null, null, new RunOutcome.Failed(RunHubErrorCodes.InputNotReadable, e.Message));
             }
             if (slot is not null) await slot.EnterAsync(cancellationToken);
         }
-
         var values = parameters.RootElement.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.Clone());
-        // On the one clock, so tests can move past a deadline instead of waiting for it.
-        using var timer = new CancellationTokenSource(left, clock);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
-        EngineOutput output;
-        var running = dispatcher.RunAsync(new EngineJob(task.Id, model, values, inputs) { Progress = progress }, deadline.Token);
-        try
-        {
-            // Only the deadline stops waiting for the engine early: a cancel or a shutdown waits for it to stop the
-            // backend's work, as a run always has.
-            output = await running.WaitAsync(timer.Token);
-        }
-        catch (OperationCanceledException) when (timer.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            // The engine was told to stop: it interrupts or cancels the backend's work, which takes a call or two. It
-            // gets a moment for that; an engine that does not stop is left behind, and the task ends all the same.
-            await TaskDeadlines.LetStopAsync(running, clock);
-            return TaskDeadlines.RunTimedOut(model);
-        }
-        catch (BackendsBusyException e)
-        {
-            return WaitForBackends(task, model, e);
-        }
-        catch (EngineException e)
-        {
-            return new RunOutcome.Failed(e.ErrorCode, e.Message, e.NodeErrors is { } nodeErrors ? PromptTips.Refused(nodeErrors, e.Message) : null);
-        }
-
-        var usage = output.BackendUsage is { Length: <= MaxBackendUsageChars } u ? u : null;
-        using var storing = TaskTracing.StartStep("runhub.results.store", task.Id);
-        return new RunOutcome.Succeeded(await StoreAsync(output, cancellationToken), usage);
+        return (new EngineJob(task.Id, model, values, inputs) { Progress = progress }, null, null);
     }
 
     /// <summary>Notes what the failed fetch cost the account (never failing the task's outcome over it).</summary>
@@ -237,12 +274,12 @@ public sealed class TaskRunner(
             var extension = FileKey.Extension(file.Extension) ?? "bin";
             if (file.Data is null)
             {
-                stored.Add(new StoredResult(null, extension, file.Text));
+                stored.Add(new StoredResult(null, extension, file.Text) { NodeId = file.NodeId });
                 continue;
             }
             var key = $"{folder}/{i}.{extension}";
             await files.PutAsync(key, file.Data, cancellationToken);
-            stored.Add(new StoredResult(key, extension, file.Text));
+            stored.Add(new StoredResult(key, extension, file.Text) { NodeId = file.NodeId });
         }
         return JsonSerializer.Serialize(stored, WireJson.Options);
     }

@@ -11,5 +11,8 @@ internal static class ComfyUiFailures
     /// prompt on the server. The message names the node and the exception, never the traceback.
     /// </summary>
     public static EngineException Execution(ExecutionFailure failure) =>
-        new(failure.Interrupted ? RunHubErrorCodes.UpstreamError : RunHubErrorCodes.GenerationFailed, failure.Describe());
+        new(failure.Interrupted ? RunHubErrorCodes.UpstreamError : RunHubErrorCodes.GenerationFailed, failure.Describe())
+        {
+            Failure = failure.ToReport(),
+        };
 }

@@ -84,13 +84,31 @@ internal sealed record ExecutionFailure(string Kind, string? NodeId, string? Nod
 {
     public bool Interrupted => Kind == "execution_interrupted";
 
+    public string? ExceptionType { get; init; }
+    public string? ExceptionMessage { get; init; }
+
     public static ExecutionFailure Read(string kind, JsonElement data)
     {
         var type = HistoryEntry.Text(data, "exception_type");
         var text = HistoryEntry.Text(data, "exception_message")?.Trim();
         var message = type is null ? text : text is null ? type : $"{type}: {text}";
-        return new ExecutionFailure(kind, HistoryEntry.Text(data, "node_id"), HistoryEntry.Text(data, "node_type"), message);
+        return new ExecutionFailure(kind, HistoryEntry.Text(data, "node_id"), HistoryEntry.Text(data, "node_type"), message)
+        {
+            ExceptionType = type,
+            ExceptionMessage = text,
+        };
     }
+
+    /// <summary>The report for the workflow API's <c>failedReason</c>: where and what, capped, never the traceback.</summary>
+    public string ToReport() => new System.Text.Json.Nodes.JsonObject
+    {
+        ["node_id"] = NodeId,
+        ["node_type"] = NodeType,
+        ["exception_type"] = ExceptionType ?? (Interrupted ? "InterruptProcessingException" : null),
+        ["exception_message"] = Cap(ExceptionMessage ?? Describe(), 2000),
+    }.ToJsonString();
+
+    private static string Cap(string text, int limit) => text.Length > limit ? text[..limit] + "…" : text;
 
     public string Describe()
     {

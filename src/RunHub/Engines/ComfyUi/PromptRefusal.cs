@@ -8,7 +8,7 @@ namespace RunHub.Engines.ComfyUi;
 /// <summary>
 /// ComfyUI's answer to a graph it will not run (<c>POST /prompt</c> → 400 <c>{error: {type, message, details},
 /// node_errors: {id: {errors: [...], class_type, dependent_outputs}}}</c>). The same graph fails on every server,
-/// so it is never retried; <c>node_errors</c> is kept whole for the task's <c>promptTips</c>.
+/// so it is never retried; <c>error</c> and <c>node_errors</c> are kept whole for the task's <c>promptTips</c>.
 /// </summary>
 internal static class PromptRefusal
 {
@@ -28,16 +28,21 @@ internal static class PromptRefusal
             var root = document.RootElement;
             var message = new StringBuilder("ComfyUI refused the workflow");
             string? nodeErrors = null;
+            string? validationError = null;
             if (root.ValueKind == JsonValueKind.Object)
             {
-                if (root.TryGetProperty("error", out var error)) message.Append(": ").Append(Describe(error));
+                if (root.TryGetProperty("error", out var error))
+                {
+                    message.Append(": ").Append(Describe(error));
+                    if (error.ValueKind == JsonValueKind.Object) validationError = error.GetRawText();
+                }
                 if (root.TryGetProperty("node_errors", out var nodes) && nodes.ValueKind == JsonValueKind.Object)
                 {
                     nodeErrors = nodes.GetRawText();
                     foreach (var node in nodes.EnumerateObject()) message.Append("; ").Append(DescribeNode(node));
                 }
             }
-            return new EngineException(RunHubErrorCodes.UpstreamError, Cap(message.ToString(), 1000)) { NodeErrors = nodeErrors ?? "{}" };
+            return new EngineException(RunHubErrorCodes.UpstreamError, Cap(message.ToString(), 1000)) { NodeErrors = nodeErrors ?? "{}", ValidationError = validationError };
         }
     }
 

@@ -48,6 +48,13 @@ internal sealed class PromptWatcher(ComfyUiServer server, ComfyUiSettings settin
             if (await server.HistoryAsync(promptId, cancellationToken) is { } entry)
             {
                 _endedAt = _clock.Elapsed;
+                // It ran, even when no frame or poll caught it running (a short prompt, frames still unread): say so
+                // before it ends, without a start time to measure from.
+                if (!_started)
+                {
+                    _started = true;
+                    progress.Report(new EngineProgress(0, null, 0));
+                }
                 return entry;
             }
             if (!_ended) await CheckQueueAsync(cancellationToken);

@@ -46,6 +46,20 @@ internal sealed class WorkflowGraph
 
     public string? ClassOf(string nodeId) => (_nodes[nodeId] as JsonObject)?["class_type"]?.GetValue<string>();
 
+    /// <summary>The node ids, in the graph's order.</summary>
+    public IEnumerable<string> NodeIds => _nodes.Select(n => n.Key);
+
+    /// <summary>The names of a node's inputs (none for a node the graph lacks).</summary>
+    public IEnumerable<string> InputsOf(string nodeId) =>
+        _nodes[nodeId]?["inputs"] is JsonObject inputs ? inputs.Select(i => i.Key) : [];
+
+    /// <summary>Whether the node has that input, and its value (a link <c>["4", 0]</c>, a value, or null).</summary>
+    public bool TryGetInput(NodeInput input, out JsonNode? value)
+    {
+        value = null;
+        return _nodes[input.NodeId]?["inputs"] is JsonObject inputs && inputs.TryGetPropertyValue(input.FieldName, out value);
+    }
+
     public void Set(NodeInput input, JsonNode? value)
     {
         if (_nodes[input.NodeId]?["inputs"] is not JsonObject inputs)

@@ -132,6 +132,9 @@ public sealed class ComfyUiEngineTests : IAsyncLifetime
         Assert.False(error.Retryable);
         Assert.Contains("Cannot execute because node ImageStitchPro does not exist. (Node ID '#12')", error.Message);
         Assert.Equal("{}", error.NodeErrors);
+        using var validation = JsonDocument.Parse(error.ValidationError!);
+        Assert.Equal("invalid_prompt", validation.RootElement.GetProperty("type").GetString());
+        Assert.Equal("Node ID '#12'", validation.RootElement.GetProperty("details").GetString());
     }
 
     [ComfyFact]

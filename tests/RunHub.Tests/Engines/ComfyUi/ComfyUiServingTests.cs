@@ -92,6 +92,9 @@ public sealed class ComfyUiServingTests : IAsyncLifetime
         Assert.Contains("node 30 (ImageScale)", (string)done["errorMessage"]!);
         var tips = JsonNode.Parse((string)done["promptTips"]!)!;
         Assert.False((bool)tips["result"]!);
+        Assert.Equal("prompt_outputs_failed_validation", (string)tips["error"]!["type"]!);
+        // ComfyUI says nothing more when the node with the error is not an output node itself.
+        Assert.Equal("", (string)tips["error"]!["details"]!);
         Assert.Equal("ImageScale", (string)tips["node_errors"]!["30"]!["class_type"]!);
         Assert.Equal("required_input_missing", (string)tips["node_errors"]!["30"]!["errors"]![0]!["type"]!);
         Assert.Equal(1m, await caller.BalanceAsync());

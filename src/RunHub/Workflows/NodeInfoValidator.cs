@@ -1,0 +1,135 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using RunHub.Catalog;
+using RunHub.Client;
+using RunHub.Engines.ComfyUi;
+using RunHub.Files;
+
+namespace RunHub.Workflows;
+
+/// <summary>
+/// Checks a request's <c>nodeInfoList</c> (<c>[{"nodeId", "fieldName", "fieldValue"}]</c>) against the graph it is for,
+/// before anything is charged: every entry must name a node of the graph and an input of that node that holds a value
+/// (not a link), with a value of the input's kind; an app's entries must be inputs the app exposes, within their
+/// limits. A media input's value must be a file uploaded to this server or an http(s)/data URL. Inputs named
+/// <c>seed</c> or <c>noise_seed</c> the caller did not set get a random seed, as RunningHub does.
+/// </summary>
+public sealed class NodeInfoValidator(IFileStore files)
+{
+    public const int MaxEntries = 500;
+    private static readonly string[] SeedInputs = ["seed", "noise_seed"];
+
+    /// <summary>What the checked list sets, or the refusal: 301 for a list that is not one, 803 for entries that do not fit.</summary>
+    public sealed record Checked(IReadOnlyList<NodeValue> Values, IReadOnlyList<NodeMedia> Media, string? ErrorCode = null, string? Error = null)
+    {
+        public static Checked Refused(string code, string message) => new([], [], code, message);
+    }
+
+    internal async Task<Checked> CheckAsync(JsonElement? nodeInfoList, WorkflowDefinition workflow, WorkflowGraph graph, AppDefinition? app,
+        CancellationToken cancellationToken)
+    {
+        if (nodeInfoList is { ValueKind: not JsonValueKind.Array } notList)
+            return Checked.Refused(RunHubErrorCodes.ParamsInvalid, $"nodeInfoList: expected an array of {{nodeId, fieldName, fieldValue}}, got {FieldReader.Kind(notList)}");
+        var entries = nodeInfoList?.EnumerateArray().ToList() ?? [];
+        if (entries.Count > MaxEntries)
+            return Checked.Refused(RunHubErrorCodes.ParamsInvalid, $"nodeInfoList: {entries.Count} entries, more than the {MaxEntries} allowed");
+
+        var values = new List<NodeValue>();
+        var media = new List<NodeMedia>();
+        var problems = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var where = $"nodeInfoList[{i}]";
+            if (Entry(entries[i]) is not { } entry) return Checked.Refused(RunHubErrorCodes.ParamsInvalid, $"{where}: expected {{\"nodeId\", \"fieldName\", \"fieldValue\"}}");
+            var (input, given) = entry;
+            where += $" (node {input.NodeId}, field \"{input.FieldName}\")";
+            if (!seen.Add($"{input.NodeId}.{input.FieldName}"))
+            {
+                problems.Add($"{where}: given more than once");
+                continue;
+            }
+            var field = app?.Fields.FirstOrDefault(f => f.NodeId == input.NodeId && f.FieldName == input.FieldName);
+            if (app is not null && field is null)
+            {
+                problems.Add($"{where}: app {app.WebappId} does not let callers set it; it takes {string.Join(", ", app.Fields.Select(f => $"{f.Key} ({f.FieldType.ToString().ToUpperInvariant()})"))}");
+                continue;
+            }
+            if (Locate(graph, workflow, input) is { } missing)
+            {
+                problems.Add($"{where}: {missing}");
+                continue;
+            }
+            graph.TryGetInput(input, out var current);
+            var mediaType = field is { FieldType: ParameterType.Image or ParameterType.Video or ParameterType.Audio } ? field.FieldType
+                : field is null ? MediaInputs.Of(graph, workflow, input.NodeId, input.FieldName) : null;
+            if (mediaType is { } type)
+            {
+                var (source, problem) = await MediaSourceAsync(given, current, cancellationToken);
+                if (problem is not null) problems.Add($"{where}: {problem}");
+                else if (source is not null) media.Add(new NodeMedia(input.NodeId, input.FieldName, source, type));
+                continue;
+            }
+            var (value, wrong) = field is null ? FieldValues.ForInput(given, current) : FieldValues.ForAppField(given, field);
+            if (wrong is not null) problems.Add($"{where}: {wrong}");
+            else values.Add(new NodeValue(input.NodeId, input.FieldName, value));
+        }
+        if (problems.Count > 0) return Checked.Refused(RunHubErrorCodes.InvalidNodeInfo, string.Join("; ", problems));
+
+        values.AddRange(Seeds(graph, seen));
+        return new Checked(values, media);
+    }
+
+    private static (NodeInput Input, JsonElement Value)? Entry(JsonElement entry)
+    {
+        if (entry.ValueKind != JsonValueKind.Object) return null;
+        var nodeId = entry.TryGetProperty("nodeId", out var n) ? JsonValueText.Of(n) : null;
+        var fieldName = entry.TryGetProperty("fieldName", out var f) && f.ValueKind == JsonValueKind.String ? f.GetString() : null;
+        if (string.IsNullOrWhiteSpace(nodeId) || string.IsNullOrWhiteSpace(fieldName) || nodeId.Length > 64 || fieldName.Length > 200) return null;
+        return (new NodeInput(nodeId.Trim(), fieldName.Trim()), entry.TryGetProperty("fieldValue", out var value) ? value : default);
+    }
+
+    /// <summary>Null when the graph has that input as a value; else what is wrong, naming what there is.</summary>
+    private static string? Locate(WorkflowGraph graph, WorkflowDefinition workflow, NodeInput input)
+    {
+        if (!graph.Has(input.NodeId))
+        {
+            var ids = graph.NodeIds.Take(30).ToList();
+            return $"workflow {workflow.WorkflowId} has no node \"{JsonValueText.Cap(input.NodeId)}\"; its nodes: {string.Join(", ", ids)}{(graph.NodeIds.Count() > ids.Count ? ", …" : "")}";
+        }
+        if (!graph.TryGetInput(input, out var current))
+            return $"node {input.NodeId} ({graph.ClassOf(input.NodeId)}) has no field \"{JsonValueText.Cap(input.FieldName)}\"; its fields: {string.Join(", ", graph.InputsOf(input.NodeId))}";
+        if (WorkflowGraph.LinkSource(current) is { } source)
+            return $"it is a link from node {source}, not a value; it cannot be set";
+        return null;
+    }
+
+    /// <summary>The file to upload (a stored key or a URL), null to keep the workflow's own file, or why the value cannot be one.</summary>
+    private async Task<(string? Source, string? Problem)> MediaSourceAsync(JsonElement given, JsonNode? current, CancellationToken cancellationToken)
+    {
+        if (given.ValueKind != JsonValueKind.String || given.GetString() is not { Length: > 0 } value)
+            return (null, $"expected a file name from POST /task/openapi/upload or a URL, got {JsonValueText.Echo(given)}");
+        value = value.Trim();
+        if (current is JsonValue c && c.GetValueKind() == JsonValueKind.String && c.GetValue<string>() == value) return (null, null);
+        if (DataUriOrUrl(value)) return (value, null);
+        if (FileKey.IsValid(value) && await files.LengthAsync(value, cancellationToken) is not null) return (value, null);
+        return (null, $"{JsonValueText.Quote(value)} is neither a file uploaded to this server (POST /task/openapi/upload) nor an http(s) URL");
+    }
+
+    private static bool DataUriOrUrl(string value) =>
+        value.StartsWith("data:", StringComparison.OrdinalIgnoreCase)
+        || Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https";
+
+    /// <summary>A random seed for each seed input holding a number that the caller did not set (different every task).</summary>
+    private static IEnumerable<NodeValue> Seeds(WorkflowGraph graph, HashSet<string> set)
+    {
+        foreach (var nodeId in graph.NodeIds)
+            foreach (var name in SeedInputs)
+            {
+                if (set.Contains($"{nodeId}.{name}")) continue;
+                if (!graph.TryGetInput(new NodeInput(nodeId, name), out var current) || current is not JsonValue v || v.GetValueKind() != JsonValueKind.Number) continue;
+                // Below 2^32: seed inputs of some custom nodes stop there, ComfyUI's own take 64 bits.
+                yield return new NodeValue(nodeId, name, JsonValue.Create(Random.Shared.NextInt64(0, 1L << 32)));
+            }
+    }
+}

@@ -1,0 +1,109 @@
+using System.Text.Json;
+using RunHub.Catalog;
+using RunHub.Client;
+using RunHub.Engines;
+using RunHub.Engines.ComfyUi;
+using RunHub.Tasks;
+
+namespace RunHub.Workflows;
+
+/// <summary>
+/// Submits a workflow or AI-app run, for both API families (v1 <c>/task/openapi/create</c> and
+/// <c>/task/openapi/ai-app/run</c>, v2 <c>/openapi/v2/run/workflow|ai-app/{id}</c>): finds the workflow (and app),
+/// checks the <c>nodeInfoList</c> and a caller's own graph, then queues the task and reserves the price of the
+/// workflow's longest run — nothing is charged for a request that is refused.
+/// </summary>
+public sealed class WorkflowSubmitter(WorkflowCatalog catalog, NodeInfoValidator validator, TaskQueue queue, EngineRegistry engines)
+{
+    /// <summary>The largest graph of a caller's own (<c>workflow</c>) accepted, in characters.</summary>
+    public const int MaxOwnWorkflowChars = 2 * 1024 * 1024;
+
+    /// <param name="WorkflowId">Set for a workflow run; null for an app run (<paramref name="WebappId"/>).</param>
+    /// <param name="NodeInfoList">The request's <c>nodeInfoList</c>, or null when it sent none.</param>
+    /// <param name="OwnWorkflow">The request's <c>workflow</c> (a whole API-format graph as a string), or null.</param>
+    public sealed record Request(string AccountId, string? WorkflowId, string? WebappId, JsonElement? NodeInfoList, string? OwnWorkflow, string? WebhookUrl);
+
+    /// <summary>The queued task, or the refusal with its workflow-API code (301, 380, 416, 433, 803, 901, 1010).</summary>
+    public sealed record Result(TaskRecord? Task, string? ErrorCode = null, string? Error = null)
+    {
+        public static Result Refused(string code, string message) => new(null, code, message);
+    }
+
+    public async Task<Result> SubmitAsync(Request request, CancellationToken cancellationToken)
+    {
+        AppDefinition? app = null;
+        if (request.WebappId is { } webappId)
+        {
+            app = catalog.FindApp(webappId);
+            if (app is null) return Result.Refused(RunHubErrorCodes.AppNotFound, $"no AI app {Quote(webappId)} on this server");
+        }
+        var workflowId = app?.WorkflowId ?? request.WorkflowId;
+        if (string.IsNullOrWhiteSpace(workflowId)) return Result.Refused(RunHubErrorCodes.ParamsInvalid, "workflowId: required");
+        if (catalog.FindWorkflow(workflowId) is not { } workflow)
+            return Result.Refused(RunHubErrorCodes.WorkflowNotFound, $"no workflow {Quote(workflowId)} on this server");
+
+        var graph = workflow.Graph;
+        if (request.OwnWorkflow is { } own)
+        {
+            var (parsed, problem) = OwnGraph(own, workflow);
+            if (parsed is null) return Result.Refused(problem!.Value.Code, problem.Value.Message);
+            graph = parsed;
+        }
+        if (request.WebhookUrl is { Length: > 0 } webhook && !IsWebhookUrl(webhook))
+            return Result.Refused(RunHubErrorCodes.ParamsInvalid, $"webhookUrl: {Quote(webhook)} is not an absolute http or https URL of at most 2048 characters");
+
+        var checkedList = await validator.CheckAsync(request.NodeInfoList, workflow, graph, app, cancellationToken);
+        if (checkedList.ErrorCode is { } code) return Result.Refused(code, checkedList.Error!);
+
+        var model = workflow.AsModel();
+        if (!engines.CanServe(model))
+            return Result.Refused(RunHubErrorCodes.ServiceUnavailable, $"no engine on this server can run workflow {workflow.WorkflowId}");
+
+        var parameters = new WorkflowTaskParameters
+        {
+            WorkflowId = workflow.WorkflowId,
+            WebappId = app?.WebappId,
+            Values = checkedList.Values,
+            Media = checkedList.Media,
+            Workflow = request.OwnWorkflow,
+            PricePerSecond = workflow.Price.PerSecond,
+            MaxSeconds = workflow.Price.MaxSeconds,
+            WebhookUrl = string.IsNullOrEmpty(request.WebhookUrl) ? null : request.WebhookUrl,
+        };
+        var submitted = await queue.SubmitAsync(request.AccountId, WorkflowTasks.Endpoint(workflow.WorkflowId, app?.WebappId),
+            parameters.ToJson(), workflow.Price.Reservation);
+        return submitted.Outcome == SubmitOutcome.InsufficientBalance
+            ? Result.Refused(RunHubErrorCodes.WalletTooLow,
+                $"wallet balance too low: a run of workflow {workflow.WorkflowId} reserves {workflow.Price.Reservation} CNY ({workflow.Price}); what it does not use is given back")
+            : new Result(submitted.Task);
+    }
+
+    /// <summary>A caller's own graph: allowed by the registration, API format, and made of node classes the registered graph uses.</summary>
+    private static (WorkflowGraph? Graph, (string Code, string Message)? Problem) OwnGraph(string own, WorkflowDefinition workflow)
+    {
+        if (!workflow.AllowCustomWorkflow)
+            return (null, (RunHubErrorCodes.ParamsInvalid, $"workflow: workflow {workflow.WorkflowId} runs its registered graph only; send nodeInfoList to change its inputs"));
+        if (own.Length > MaxOwnWorkflowChars)
+            return (null, (RunHubErrorCodes.WorkflowInvalid, $"workflow: larger than {MaxOwnWorkflowChars / 1024 / 1024} MB"));
+        WorkflowGraph graph;
+        try
+        {
+            graph = WorkflowGraph.Parse(own, "workflow");
+        }
+        catch (WorkflowException e)
+        {
+            return (null, (RunHubErrorCodes.WorkflowInvalid, e.Message));
+        }
+        var allowed = workflow.Graph.NodeIds.Select(workflow.Graph.ClassOf).ToHashSet(StringComparer.Ordinal);
+        var foreign = graph.NodeIds.Select(graph.ClassOf).Where(c => !allowed.Contains(c)).Distinct().ToList();
+        return foreign.Count == 0
+            ? (graph, null)
+            : (null, (RunHubErrorCodes.WorkflowInvalid,
+                $"workflow: uses node classes workflow {workflow.WorkflowId} does not: {string.Join(", ", foreign.Take(10))}; a caller's own graph may use only the registered graph's node classes"));
+    }
+
+    private static bool IsWebhookUrl(string url) =>
+        url.Length <= 2048 && Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https";
+
+    private static string Quote(string text) => JsonValueText.Quote(text, 64);
+}
