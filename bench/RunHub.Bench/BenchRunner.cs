@@ -30,6 +30,7 @@ public static class BenchRunner
         var scenarios = new List<ScenarioResult>();
         MemoryResult? memory = null;
         var hostile = new List<HostileLoadResult>();
+        SandboxMemoryResult? sandboxMemory = null;
         await using (var context = new BenchContext(options, log))
         {
             context.Log($"RunHub benchmark: {machine.Cores} cores, {machine.Dotnet}, {machine.Build} build; server {options.ResolvedRunHubDll}");
@@ -49,6 +50,8 @@ public static class BenchRunner
             cancellationToken.ThrowIfCancellationRequested();
             if (options.Runs("hostile")) hostile.AddRange(await HostileBodyScenario.RunAsync(context));
             cancellationToken.ThrowIfCancellationRequested();
+            if (options.Runs("sandbox-memory")) sandboxMemory = await SandboxMemoryScenario.RunAsync(context);
+            cancellationToken.ThrowIfCancellationRequested();
             if (options.Runs("input")) scenarios.Add(await InputCheckScenario.RunAsync(context));
         }
 
@@ -61,8 +64,9 @@ public static class BenchRunner
             Settings = BenchSettings.Of(options),
             Scenarios = scenarios,
             Memory = memory,
+            SandboxMemory = sandboxMemory,
             Hostile = hostile,
-            Targets = Targets.Check(scenarios, memory, options.StoreName, hostile),
+            Targets = Targets.Check(scenarios, memory, options.StoreName, hostile, sandboxMemory),
             Notes = Notes(machine),
             TotalSeconds = clock.Elapsed.TotalSeconds,
         };

@@ -36,6 +36,16 @@ public sealed class RunHubOptions
     public List<CatalogImport> CatalogImports { get; set; } = [];
 
     /// <summary>
+    /// A RunningHub registry file served on top of the catalog folder and the imports (<c>runhub serve --catalog FILE</c>):
+    /// every model in it that names no engine runs on the sandbox, and a model its price list does not price (or prices
+    /// in a way RunHub cannot compute before the task runs) is served free. For offline development.
+    /// </summary>
+    public string? CatalogFile { get; set; }
+
+    /// <summary>The price list of <see cref="CatalogFile"/> (<c>--pricing FILE</c>); without it every model of the file is free.</summary>
+    public string? PricingFile { get; set; }
+
+    /// <summary>
     /// How long a live API key is trusted without a database read. A key revoked by another process (the
     /// <c>keys revoke</c> command, another node) stops working within this time; one revoked in this process, at once.
     /// 0 reads the database on every request.
@@ -62,6 +72,12 @@ public sealed class CatalogImport
     public string? Pricing { get; set; }
     /// <summary>When empty, imported models without an engine are listed but not served (1010).</summary>
     public string? Engine { get; set; }
+
+    /// <summary>
+    /// The price per task, in CNY, of imported models the price list does not price or prices in a way RunHub cannot
+    /// compute before the task runs. When unset, such models are listed but not served (1010).
+    /// </summary>
+    public decimal? UnpricedPrice { get; set; }
 }
 
 public sealed class MediaOptions
@@ -189,11 +205,37 @@ public sealed class RunningHubEngineOptions
 
 public sealed class SandboxOptions
 {
-    /// <summary>Simulated latency of each task, in milliseconds.</summary>
+    /// <summary>Simulated latency of each task, in milliseconds, on top of <see cref="Latency"/>.</summary>
     public int DelayMs { get; set; }
 
     /// <summary>Share of tasks (0 to 1) that fail with 1015, chosen by task id so a given task always fails the same way.</summary>
     public double FailureRate { get; set; }
+
+    /// <summary>
+    /// The latency model by family: an output type (<c>image</c>, <c>video</c>, <c>audio</c>, <c>string</c>, <c>3d</c>)
+    /// or an endpoint prefix (<c>kling-</c>, <c>rhart-video-s/</c>); the longest matching endpoint prefix wins, then
+    /// the output type. Empty (the default): no simulated latency.
+    /// </summary>
+    public Dictionary<string, SandboxLatency> Latency { get; set; } = [];
+
+    /// <summary>The folder holding <c>ffmpeg</c> and <c>ffprobe</c>; when empty, they are looked up on the PATH.</summary>
+    public string? FfmpegFolder { get; set; }
+
+    /// <summary>Most pixels one input image may be decoded to at once (4 bytes each): JPEG and WebP decode scaled down to fit; a larger PNG, GIF or BMP is refused (1013).</summary>
+    public long MaxDecodePixels { get; set; } = 4096L * 4096;
+}
+
+/// <summary>
+/// How long a sandbox task of one family takes, in milliseconds: <c>BaseMs</c>, plus <c>PerOutputMs</c> for each result
+/// after the first, plus <c>PerOutputSecondMs</c> per second of video or audio, plus <c>PerMegapixelMs</c> per million
+/// output pixels of an image result.
+/// </summary>
+public sealed class SandboxLatency
+{
+    public int BaseMs { get; set; }
+    public int PerOutputMs { get; set; }
+    public int PerOutputSecondMs { get; set; }
+    public int PerMegapixelMs { get; set; }
 }
 
 public sealed class StoreOptions

@@ -64,6 +64,14 @@ public sealed class RunHubOptionsValidation : IValidateOptions<RunHubOptions>
             if (!string.IsNullOrWhiteSpace(import.Engine) && !BuiltInEngines.Contains(import.Engine))
                 yield return Setting($"CatalogImports:{i}:Engine", $"is '{import.Engine}', not an engine; use one of {string.Join(", ", BuiltInEngines.Order())}");
         }
+        if (!string.IsNullOrWhiteSpace(o.CatalogFile) && !File.Exists(o.CatalogFile))
+            yield return Setting("CatalogFile", $"names '{o.CatalogFile}', which is not a file; give a RunningHub registry file (or --catalog FILE)");
+        if (!string.IsNullOrWhiteSpace(o.PricingFile) && !File.Exists(o.PricingFile))
+            yield return Setting("PricingFile", $"names '{o.PricingFile}', which is not a file; give a RunningHub price list (or --pricing FILE) or leave it empty");
+        if (!string.IsNullOrWhiteSpace(o.PricingFile) && string.IsNullOrWhiteSpace(o.CatalogFile))
+            yield return Setting("PricingFile", "is set without RunHub:CatalogFile; give the registry it prices (--catalog FILE)");
+        if (o.CatalogImports.Any(i => i.UnpricedPrice < 0))
+            yield return Setting("CatalogImports:N:UnpricedPrice", "is negative; use 0 (free) or more CNY, or leave it unset so unpriced models are not served");
         if (o.KeyCacheSeconds < 0) yield return Setting("KeyCacheSeconds", $"is {o.KeyCacheSeconds}; use 0 (no cache) or more");
         if (o.BootstrapBalance < 0) yield return Setting("BootstrapBalance", $"is {o.BootstrapBalance}; use 0 or more CNY");
         else if (!Money.TryParse(o.BootstrapBalance.ToString(CultureInfo.InvariantCulture), out _, out var balanceProblem))
@@ -113,6 +121,12 @@ public sealed class RunHubOptionsValidation : IValidateOptions<RunHubOptions>
         if (o.Engines.Sandbox.DelayMs < 0) yield return Setting("Engines:Sandbox:DelayMs", $"is {o.Engines.Sandbox.DelayMs}; use 0 or more");
         if (o.Engines.Sandbox.FailureRate is < 0 or > 1 || double.IsNaN(o.Engines.Sandbox.FailureRate))
             yield return Setting("Engines:Sandbox:FailureRate", $"is {o.Engines.Sandbox.FailureRate}; use a share from 0 to 1");
+        if (o.Engines.Sandbox.MaxDecodePixels < 1) yield return Setting("Engines:Sandbox:MaxDecodePixels", $"is {o.Engines.Sandbox.MaxDecodePixels}; use 1 or more, e.g. 16777216");
+        if (!string.IsNullOrWhiteSpace(o.Engines.Sandbox.FfmpegFolder) && !Directory.Exists(o.Engines.Sandbox.FfmpegFolder))
+            yield return Setting("Engines:Sandbox:FfmpegFolder", $"names '{o.Engines.Sandbox.FfmpegFolder}', which is not a folder; point it at the folder holding ffmpeg and ffprobe, or leave it empty to use the PATH");
+        foreach (var (family, latency) in o.Engines.Sandbox.Latency)
+            if (latency is null || latency.BaseMs < 0 || latency.PerOutputMs < 0 || latency.PerOutputSecondMs < 0 || latency.PerMegapixelMs < 0)
+                yield return Setting($"Engines:Sandbox:Latency:{family}", "has a negative (or no) time; use 0 or more milliseconds for BaseMs, PerOutputMs, PerOutputSecondMs and PerMegapixelMs");
     }
 
     /// <summary>"RunHub:Queue:LeaseSeconds (RunHub__Queue__LeaseSeconds) is 0; use ..."</summary>

@@ -16,6 +16,8 @@ public sealed record BenchReport
     public required IReadOnlyList<ScenarioResult> Scenarios { get; init; }
     /// <summary>Null when the memory group was not run (<c>--only</c>).</summary>
     public MemoryResult? Memory { get; init; }
+    /// <summary>Null when the sandbox-memory group was not run.</summary>
+    public SandboxMemoryResult? SandboxMemory { get; init; }
     /// <summary>What hostile loads cost (empty when the hostile group was not run).</summary>
     public IReadOnlyList<HostileLoadResult> Hostile { get; init; } = [];
     public required IReadOnlyList<TargetResult> Targets { get; init; }

@@ -44,6 +44,13 @@ internal static class MarkdownReport
             md.AppendLine();
         }
 
+        if (report.SandboxMemory is { } sandbox)
+        {
+            Line($"Sandbox under hostile images: {sandbox.Workers} workers ran {sandbox.Tasks} edits of a {sandbox.InputBytes / 1024} KB PNG of {sandbox.InputPixels / 1e6:0} megapixels ({sandbox.Ended} ended, {sandbox.Succeeded} succeeded, {sandbox.Seconds:0.0} s): {Figures.Mb(sandbox.BeforeBytes)} MB resident before, **peak {Figures.Mb(sandbox.PeakBytes)} MB**.");
+            foreach (var e in sandbox.ErrorMessages) Line($"- sandbox-memory error: `{e}`");
+            md.AppendLine();
+        }
+
         md.AppendLine("## Targets");
         md.AppendLine();
         foreach (var t in report.Targets) Line($"- **{t.Verdict}** {t.Scenario}: {t.Figure} — target {t.Target}");

@@ -18,6 +18,7 @@ internal static class Targets
     /// <summary>On PostgreSQL a claim is a round trip to another process, woken by LISTEN/NOTIFY (issue 5's target).</summary>
     public const double PostgresPickupP50Ms = 10;
     public const double MemoryPer100kMb = 100;
+    public const double SandboxPeakMb = 1024;
 
     /// <summary>Issue 11: bodies nobody pays for must not cost the server memory (it was 7 GB).</summary>
     public const double HostilePeakExtraMb = 100;
@@ -26,7 +27,7 @@ internal static class Targets
     public const double InputCheckCpuMs = 100;
 
     public static IReadOnlyList<TargetResult> Check(IReadOnlyList<ScenarioResult> scenarios, MemoryResult? memory, string store = "sqlite",
-        IReadOnlyList<HostileLoadResult>? hostile = null)
+        IReadOnlyList<HostileLoadResult>? hostile = null, SandboxMemoryResult? sandboxMemory = null)
     {
         var pickupP50 = store == "postgres" ? PostgresPickupP50Ms : PickupP50Ms;
         var byName = scenarios.ToDictionary(s => s.Name);
@@ -51,6 +52,10 @@ internal static class Targets
             targets.Add(new(load.Name, F($"< {HostilePeakExtraMb} MB extra resident at the peak"),
                 F($"{Figures.Mb(load.PeakExtraBytes)} MB extra at the peak ({Figures.Mb(load.BeforeBytes)} → {Figures.Mb(load.PeakBytes)} MB; {load.Answered} answered, {load.Closed} closed)"),
                 load.PeakExtraBytes / 1048576.0 < HostilePeakExtraMb));
+        if (sandboxMemory is { } sandbox)
+            targets.Add(new("sandbox-memory", F($"< {SandboxPeakMb:0} MB peak resident with {sandbox.Workers} workers on {SandboxMemoryScenario.Side}x{SandboxMemoryScenario.Side} PNGs, every task ended"),
+                F($"peak {Figures.Mb(sandbox.PeakBytes)} MB ({sandbox.Ended} of {sandbox.Tasks} ended, {sandbox.Succeeded} succeeded)"),
+                sandbox.Tasks > 0 && sandbox.Ended == sandbox.Tasks && sandbox.PeakBytes / 1048576.0 < SandboxPeakMb));
         if (byName.TryGetValue("input-check", out var check))
         {
             var worst = check.Details.Where(d => d.Key.StartsWith("cpuMs ", StringComparison.Ordinal)).MaxBy(d => d.Value);

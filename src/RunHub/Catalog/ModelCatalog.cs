@@ -1,3 +1,5 @@
+using RunHub.Accounts;
+
 namespace RunHub.Catalog;
 
 /// <summary>
@@ -39,7 +41,12 @@ public sealed class ModelCatalog
         var catalog = LoadDirectory(DirectoryOf(options));
         foreach (var import in options.CatalogImports)
             catalog = catalog.Import(Path.GetFullPath(import.Registry), import.Pricing is { Length: > 0 } p ? Path.GetFullPath(p) : null,
-                string.IsNullOrWhiteSpace(import.Engine) ? null : new EngineBinding(import.Engine));
+                string.IsNullOrWhiteSpace(import.Engine) ? null : new EngineBinding(import.Engine),
+                import.UnpricedPrice is { } unpriced ? Money.FromDecimal(unpriced) : null);
+        if (!string.IsNullOrWhiteSpace(options.CatalogFile))
+            catalog = catalog.Import(Path.GetFullPath(options.CatalogFile),
+                string.IsNullOrWhiteSpace(options.PricingFile) ? null : Path.GetFullPath(options.PricingFile),
+                new EngineBinding(Engines.Sandbox.SandboxEngine.EngineName), Money.Zero);
         return catalog;
     }
 
@@ -76,10 +83,17 @@ public sealed class ModelCatalog
     /// the registry gives no engine get <paramref name="engine"/> (say, the upstream
     /// <c>runninghub</c> engine); without one they are listed but not served.
     /// </summary>
-    public ModelCatalog Import(string registryPath, string? pricingPath = null, EngineBinding? engine = null)
+    /// <param name="unpricedPrice">The per-task price of models the price list does not price (or not computably); null leaves them unserved.</param>
+    public ModelCatalog Import(string registryPath, string? pricingPath = null, EngineBinding? engine = null, Money? unpricedPrice = null)
     {
-        var imported = RegistryReader.Read(registryPath, pricingPath);
-        return Merge(engine is null ? imported : imported.Select(m => m.Engine is null ? m with { Engine = engine } : m));
+        IEnumerable<ModelEntry> imported = RegistryReader.Read(registryPath, pricingPath);
+        if (engine is not null) imported = imported.Select(m => m.Engine is null ? m with { Engine = engine } : m);
+        if (unpricedPrice is { } price)
+            imported = imported.Select(m => m with
+            {
+                Price = m.Price is null ? PriceSchedule.Fixed(price, unitText: PriceSchedule.UnpricedUnitText) : m.Price with { Fallback = price },
+            });
+        return Merge(imported);
     }
 
     /// <summary>This catalog with these models added, later ones replacing earlier ones of the same endpoint.</summary>

@@ -33,8 +33,17 @@ public sealed record PriceSchedule
     /// <summary>The parameter that counts the units (seconds, images, text), once bound to a model.</summary>
     public string? QuantityField { get; init; }
 
+    /// <summary>
+    /// The per-task price of a request the schedule cannot price (no rule matches, or its units cannot be counted, as for
+    /// <c>duration: 0</c>, "as long as the input"): an import's <c>UnpricedPrice</c>. Null: such a request is refused.
+    /// </summary>
+    public Money? Fallback { get; init; }
+
     /// <summary>The model's applied defaults, so a quote of a request that omits a field prices what will run.</summary>
     public IReadOnlyDictionary<string, JsonElement> Defaults { get; init; } = new Dictionary<string, JsonElement>();
+
+    /// <summary>The unit shown for a model served at an operator's fallback price because its price list gives none RunHub can compute.</summary>
+    public const string UnpricedUnitText = "/次 (not in the price list)";
 
     public static PriceSchedule Fixed(Money price, PriceUnit? unit = null, string? unitText = null) =>
         new() { FixedPrice = price, Unit = unit ?? PriceUnit.PerCall, UnitText = unitText ?? "/次" };
@@ -79,10 +88,10 @@ public sealed record PriceSchedule
             : Defaults.TryGetValue(field, out var d) ? d : null;
 
         var unitPrice = FixedPrice ?? Rules.FirstOrDefault(r => r.Matches(Lookup))?.Price;
-        if (unitPrice is null) return null;
+        if (unitPrice is null) return Fallback;
 
         var units = Units(Lookup);
-        if (units is null) return null;
+        if (units is null) return Fallback;
         return unitPrice.Value * units.Value;
     }
 

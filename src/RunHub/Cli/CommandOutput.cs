@@ -25,7 +25,8 @@ public static class CommandOutput
 
     /// <summary>An error in the settings, the catalog or the store, which a plain message explains better than a stack trace.</summary>
     public static bool IsConfigurationProblem(Exception e) =>
-        e is OptionsValidationException or StoreUnavailableException or StorageConfigurationException or CatalogFormatException;
+        e is OptionsValidationException or StoreUnavailableException or StorageConfigurationException or CatalogFormatException
+            or Engines.Sandbox.SandboxToolsMissingException;
 
     /// <summary>Prints a configuration problem (<see cref="IsConfigurationProblem"/>): one line per failed setting.</summary>
     public static int Failure(Exception e)

@@ -5,7 +5,10 @@ using RunHub.Data;
 
 namespace RunHub.Cli;
 
-/// <summary><c>runhub serve [--urls URL] [--data DIR]</c>: the API and the task workers in one process.</summary>
+/// <summary>
+/// <c>runhub serve [--urls URL] [--data DIR] [--role ROLE] [--catalog FILE [--pricing FILE]]</c>: the API and the task
+/// workers in one process; <c>--catalog</c> serves a RunningHub registry file on the sandbox (<c>RunHub:CatalogFile</c>).
+/// </summary>
 public static class ServeCommand
 {
     public static Command Create()
@@ -14,13 +17,17 @@ public static class ServeCommand
         var data = new Option<string?>("--data") { Description = "Data folder for the database and files (default ./data)" };
         var role = new Option<string?>("--role") { Description = "all (default): API and task workers; api: the API only; worker: task workers only" };
         role.AcceptOnlyFromAmong("all", "api", "worker");
-        var command = new Command("serve", "Run the RunHub server (API and workers)") { urls, data, role };
+        var catalog = new Option<string?>("--catalog") { Description = "A RunningHub registry file (model-registry JSON) to serve on the sandbox engine" };
+        var pricing = new Option<string?>("--pricing") { Description = "The registry's price list (pricing JSON); models it does not price are free" };
+        var command = new Command("serve", "Run the RunHub server (API and workers)") { urls, data, role, catalog, pricing };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var settings = new Dictionary<string, string?>();
             if (parse.GetValue(urls) is { } u) settings["urls"] = u;
             if (parse.GetValue(data) is { } d) settings[$"{RunHubOptions.Section}:DataDir"] = d;
             if (parse.GetValue(role) is { } r) settings[$"{RunHubOptions.Section}:Role"] = r;
+            if (parse.GetValue(catalog) is { } c) settings[$"{RunHubOptions.Section}:CatalogFile"] = c;
+            if (parse.GetValue(pricing) is { } p) settings[$"{RunHubOptions.Section}:PricingFile"] = p;
             WebApplication built;
             try
             {

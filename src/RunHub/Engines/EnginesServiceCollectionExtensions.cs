@@ -9,12 +9,15 @@ public static class EnginesServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the built-in engines (sandbox, comfyui, openai-images, runninghub), the <see cref="EngineRegistry"/>
-    /// that finds them by name, and the <see cref="EngineDispatcher"/> that picks a backend and fails over.
+    /// that finds them by name, the <see cref="EngineDispatcher"/> that picks a backend and fails over, and the start-up
+    /// check that the sandbox's ffmpeg is there when the catalog has video or audio models on it.
     /// More engines can be added as further <see cref="IEngine"/> singletons.
     /// </summary>
     public static IServiceCollection AddEngines(this IServiceCollection services)
     {
-        services.AddSingleton<IEngine, SandboxEngine>();
+        services.AddSingleton<SandboxEngine>();
+        services.AddSingleton<IEngine>(s => s.GetRequiredService<SandboxEngine>());
+        services.AddHostedService<SandboxMediaToolsCheck>();
         services.AddSingleton<IEngine, ComfyUiEngine>();
         services.AddSingleton<IEngine, OpenAiImagesEngine>();
         services.AddSingleton<IEngine, RunningHubEngine>();

@@ -28,6 +28,7 @@ public sealed class BenchSmokeTests(ITestOutputHelper output)
                 Workers = 2,
                 MemoryTasks = 200,
                 PickupTasks = 20,
+                SandboxMemoryTasksPerWorker = 1,
                 HostileBodyMb = 8,
                 OutputDir = dir,
                 Command = "BenchSmokeTests",
@@ -39,6 +40,7 @@ public sealed class BenchSmokeTests(ITestOutputHelper output)
             var markdown = await File.ReadAllTextAsync(run.MarkdownPath);
             foreach (var name in Scenarios) Assert.Contains($"| {name} |", markdown);
             Assert.Contains("Memory of a `--role api` server", markdown);
+            Assert.Contains("Sandbox under hostile images", markdown);
             Assert.Contains("## Targets", markdown);
 
             using var json = JsonDocument.Parse(await File.ReadAllTextAsync(run.JsonPath));
@@ -47,7 +49,8 @@ public sealed class BenchSmokeTests(ITestOutputHelper output)
             Assert.Equal(JsonValueKind.Object, root.GetProperty("memory").ValueKind);
             Assert.Contains("| hostile load |", markdown);
             Assert.Equal(3, root.GetProperty("hostile").GetArrayLength());
-            Assert.Equal(["query", "query-rate", "submit", "e2e", "pickup", "memory", "bodies-status", "bodies-status-chunked", "bodies-submit", "input-check"],
+            Assert.Equal(JsonValueKind.Object, root.GetProperty("sandboxMemory").ValueKind);
+            Assert.Equal(["query", "query-rate", "submit", "e2e", "pickup", "memory", "bodies-status", "bodies-status-chunked", "bodies-submit", "sandbox-memory", "input-check"],
                 root.GetProperty("targets").EnumerateArray().Select(t => t.GetProperty("scenario").GetString()));
             Assert.True(root.GetProperty("machine").GetProperty("cores").GetInt32() > 0);
             Assert.Equal("BenchSmokeTests", root.GetProperty("command").GetString());

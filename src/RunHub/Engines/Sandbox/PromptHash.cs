@@ -16,6 +16,9 @@ internal sealed class PromptHash
 
     public static PromptHash Of(string prompt) => new(SHA256.HashData(Encoding.UTF8.GetBytes(prompt)));
 
+    /// <summary>A hash computed elsewhere (e.g. of the prompt and the seed together); 32 bytes.</summary>
+    public static PromptHash FromBytes(byte[] sha256) => new(sha256.Length == 32 ? sha256 : throw new ArgumentException("expected 32 bytes", nameof(sha256)));
+
     /// <summary>The <c>prompt</c> parameter's text; a missing prompt hashes like an empty one.</summary>
     public static PromptHash Of(IReadOnlyDictionary<string, JsonElement> parameters) =>
         Of(parameters.TryGetValue("prompt", out var value) ? TextOf(value) : "");
@@ -24,6 +27,9 @@ internal sealed class PromptHash
     public string HexPrefix => Convert.ToHexStringLower(_bytes, 0, 8);
 
     public HashSequence Sequence() => new(_bytes);
+
+    /// <summary>Copies the 32 hash bytes into <paramref name="target"/>.</summary>
+    public void CopyTo(Span<byte> target) => _bytes.CopyTo(target);
 
     private static string TextOf(JsonElement value) => value.ValueKind switch
     {

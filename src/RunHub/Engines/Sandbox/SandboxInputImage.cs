@@ -14,12 +14,14 @@ internal sealed class SandboxInputImage : IDisposable
     private readonly SKData _data;
     private readonly SKCodec _codec;
     private readonly string _name;
+    private readonly SandboxDecodeBudget _budget;
 
-    private SandboxInputImage(SKData data, SKCodec codec, string name)
+    private SandboxInputImage(SKData data, SKCodec codec, string name, SandboxDecodeBudget budget)
     {
         _data = data;
         _codec = codec;
         _name = name;
+        _budget = budget;
     }
 
     /// <summary>Width and height as the image is meant to be seen, after its EXIF orientation.</summary>
@@ -28,10 +30,14 @@ internal sealed class SandboxInputImage : IDisposable
         : _codec.Info.Size;
 
     /// <exception cref="EngineException">1013 when the bytes are not an image Skia can read.</exception>
-    public static SandboxInputImage Open(MediaInput input)
+    public static SandboxInputImage Open(MediaInput input, SandboxDecodeBudget budget) =>
+        Open(input.Data, $"{input.FieldKey}[{input.Index}]", budget);
+
+    /// <summary>Opens <paramref name="bytes"/>, named <paramref name="name"/> in error messages.</summary>
+    /// <exception cref="EngineException">1013 when the bytes are not an image Skia can read.</exception>
+    public static SandboxInputImage Open(byte[] bytes, string name, SandboxDecodeBudget budget)
     {
-        var name = $"{input.FieldKey}[{input.Index}]";
-        var data = SKData.CreateCopy(input.Data);
+        var data = SKData.CreateCopy(bytes);
         var codec = SKCodec.Create(data);
         if (codec is null || codec.Info.Width <= 0 || codec.Info.Height <= 0)
         {
@@ -39,7 +45,7 @@ internal sealed class SandboxInputImage : IDisposable
             data.Dispose();
             throw NotDecodable(name);
         }
-        return new SandboxInputImage(data, codec, name);
+        return new SandboxInputImage(data, codec, name, budget);
     }
 
     /// <summary>Draws the image as large as fits inside <paramref name="cell"/>, centred, aspect kept.</summary>
@@ -53,6 +59,7 @@ internal sealed class SandboxInputImage : IDisposable
 
         using var bitmap = Decode(fit);
         using var image = SKImage.FromBitmap(bitmap);
+        var strongDownscale = dest.Width < (SwapsAxes(_codec.EncodedOrigin) ? bitmap.Height : bitmap.Width) / 2f;
         var decodedUpright = SwapsAxes(_codec.EncodedOrigin) ? new SKSize(bitmap.Height, bitmap.Width) : new SKSize(bitmap.Width, bitmap.Height);
 
         canvas.Save();
@@ -61,8 +68,9 @@ internal sealed class SandboxInputImage : IDisposable
         canvas.Scale(dest.Width / decodedUpright.Width, dest.Height / decodedUpright.Height);
         var orientation = OrientationMatrix(_codec.EncodedOrigin, bitmap.Width, bitmap.Height);
         canvas.Concat(in orientation);
-        // Mipmaps keep a strong downscale (PNGs cannot be decoded smaller) from aliasing.
-        canvas.DrawImage(image, 0, 0, new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear));
+        // Mipmaps keep a strong downscale from aliasing; inputs decoded near their drawn size need none (and their
+        // third more memory).
+        canvas.DrawImage(image, 0, 0, new SKSamplingOptions(SKFilterMode.Linear, strongDownscale ? SKMipmapMode.Linear : SKMipmapMode.None));
         canvas.Restore();
     }
 
@@ -72,10 +80,25 @@ internal sealed class SandboxInputImage : IDisposable
         _data.Dispose();
     }
 
+    /// <summary>
+    /// The pixels at about <paramref name="scale"/> of the stored size, within the decode budget: JPEG and WebP decode
+    /// smaller directly; a format that cannot (PNG, GIF, BMP: this Skia build has no row-by-row PNG decoding) is decoded
+    /// whole when that fits the budget and refused when it does not, so a 143 KB PNG of 7000×7000 never costs a
+    /// worker its 196 MB of pixels.
+    /// </summary>
     private SKBitmap Decode(float scale)
     {
-        // JPEG and WebP decode directly at a smaller scale; other formats report their full size here.
         var size = scale < 1 ? _codec.GetScaledDimensions(scale) : _codec.Info.Size;
+        if ((long)size.Width * size.Height > _budget.MaxPixels) throw TooLarge();
+        return DecodeWhole(size);
+    }
+
+    private EngineException TooLarge() => new(RunHubErrorCodes.InputNotReadable,
+        $"{_name}: a {_codec.EncodedFormat.ToString().ToUpperInvariant()} of {_codec.Info.Width}x{_codec.Info.Height} is too large for the sandbox to decode within its budget of {_budget.MaxPixels} pixels per image " +
+        "(RunHub:Engines:Sandbox:MaxDecodePixels); send it as a JPEG or WebP, which are decoded at the size they are drawn, or smaller");
+
+    private SKBitmap DecodeWhole(SKSizeI size)
+    {
         // No colour space: pixels are taken as they are stored, which keeps output identical across hosts.
         var info = new SKImageInfo(size.Width, size.Height, SKColorType.Rgba8888, SKAlphaType.Premul);
         var bitmap = new SKBitmap();

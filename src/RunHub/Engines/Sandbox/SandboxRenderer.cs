@@ -7,19 +7,18 @@ namespace RunHub.Engines.Sandbox;
 /// Draws the sandbox picture: a gradient from the prompt hash, then either the input images laid side by
 /// side (each contained in an equal column) or, with no inputs, a pattern of stripes and circles placed
 /// from the hash; then the prompt's colour grade over everything. No text is drawn: the server has no fonts.
+/// Encoding (PNG, JPEG, WebP) is <see cref="SandboxImageFile"/>'s.
 /// </summary>
 internal static class SandboxRenderer
 {
-    // Fixed so that identical inputs give identical bytes; zlib level 6 is the usual size/speed balance.
-    private static readonly SKPngEncoderOptions PngOptions = new(SKPngEncoderFilterFlags.AllFilters, 6);
-
-    /// <returns>The encoded PNG, without metadata.</returns>
-    public static byte[] RenderPng(SKSizeI size, PromptHash prompt, IReadOnlyList<SandboxInputImage> inputs, CancellationToken cancellationToken)
+    /// <summary>The picture, opaque RGBA without a colour space; the caller disposes it.</summary>
+    public static SKBitmap Render(SKSizeI size, PromptHash prompt, IReadOnlyList<SandboxInputImage> inputs, CancellationToken cancellationToken)
     {
-        // Opaque, so the PNG is written as RGB, and no colour space, so nothing is converted on the way out.
-        using var bitmap = new SKBitmap(new SKImageInfo(size.Width, size.Height, SKColorType.Rgba8888, SKAlphaType.Opaque));
-        using (var canvas = new SKCanvas(bitmap))
+        // Opaque, so a PNG is written as RGB, and no colour space, so nothing is converted on the way out.
+        var bitmap = new SKBitmap(new SKImageInfo(size.Width, size.Height, SKColorType.Rgba8888, SKAlphaType.Opaque));
+        try
         {
+            using var canvas = new SKCanvas(bitmap);
             canvas.Clear(SKColors.Black);
             var sequence = prompt.Sequence();
             var grade = SandboxGrade.From(sequence);
@@ -35,13 +34,14 @@ internal static class SandboxRenderer
             else
                 DrawInputs(canvas, size, inputs, cancellationToken);
             canvas.Restore();
+            cancellationToken.ThrowIfCancellationRequested();
+            return bitmap;
         }
-
-        cancellationToken.ThrowIfCancellationRequested();
-        using var pixmap = bitmap.PeekPixels();
-        using var png = pixmap.Encode(PngOptions)
-            ?? throw new EngineException(RunHubErrorCodes.GenerationFailed, "sandbox: PNG encoding failed");
-        return png.ToArray();
+        catch
+        {
+            bitmap.Dispose();
+            throw;
+        }
     }
 
     private static void DrawGradient(SKCanvas canvas, SKSizeI size, HashSequence sequence)

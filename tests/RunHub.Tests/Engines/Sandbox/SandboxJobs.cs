@@ -27,6 +27,24 @@ internal static class SandboxJobs
     public static SandboxEngine Engine(int delayMs = 0, double failureRate = 0) =>
         new(Options.Create(new RunHubOptions { Engines = { Sandbox = { DelayMs = delayMs, FailureRate = failureRate } } }));
 
+    /// <summary>A model of this output type with these parameters (media parameters take one file each unless <c>multipleInputs</c>).</summary>
+    public static ModelEntry Model(string outputType, params ParameterSpec[] parameters) => new()
+    {
+        Endpoint = $"test-{outputType}/model",
+        OutputType = outputType,
+        Parameters = parameters,
+        Engine = new EngineBinding("sandbox"),
+    };
+
+    /// <summary>A job of <paramref name="model"/>; each input is (field, bytes, format such as PNG or MP4).</summary>
+    public static EngineJob Job(ModelEntry model, IReadOnlyDictionary<string, object> parameters, params (string Field, byte[] Data, string Format)[] inputs)
+    {
+        var json = parameters.ToDictionary(p => p.Key, p => JsonSerializer.SerializeToElement(p.Value));
+        var media = inputs.Select((input, i) => new MediaInput(input.Field, i, $"https://example.test/{input.Field}-{i}", input.Data, input.Format,
+            MediaFormat.Find(input.Format)?.ContentType ?? "application/octet-stream")).ToList();
+        return new EngineJob("2013508786110730241", model, json, media);
+    }
+
     public static EngineJob Job(string prompt, string aspectRatio, params byte[][] images) =>
         Job("2013508786110730241", new Dictionary<string, object> { ["prompt"] = prompt, ["aspectRatio"] = aspectRatio }, images);
 

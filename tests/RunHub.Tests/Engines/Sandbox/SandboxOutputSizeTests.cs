@@ -78,30 +78,78 @@ public sealed class SandboxOutputSizeTests
     }
 
     [Theory]
-    [InlineData("aspectRatio", "16:9")]
-    [InlineData("aspectRatio", "")]
+    [InlineData("aspectRatio", "wide")]
     [InlineData("size", "big")]
-    [InlineData("size", "100000*100000")]
-    public async Task Unknown_size_value_fails_with_1007(string key, string value)
+    public async Task Unreadable_size_value_fails_with_1007(string key, string value)
     {
         var job = SandboxJobs.Job("1", new Dictionary<string, object> { ["prompt"] = "a quiet harbour at dawn", [key] = value });
 
         var error = await Assert.ThrowsAsync<EngineException>(() => SandboxJobs.Engine().RunAsync(job, CancellationToken.None));
 
         Assert.Equal("1007", error.ErrorCode);
+        Assert.Contains(key, error.Message, StringComparison.Ordinal);
         Assert.False(error.Retryable);
     }
 
-    [Fact]
-    public async Task Missing_size_and_aspect_ratio_fails_with_1007_naming_both()
+    [Theory]
+    [InlineData("16:9", null, 1824, 1024)]
+    [InlineData("9:16", null, 1024, 1824)]
+    [InlineData("4:3", null, 1368, 1024)]
+    [InlineData("21:9", null, 2392, 1024)]
+    [InlineData("1:1", "2k", 2048, 2048)]
+    [InlineData("16:9", "1k", 1024, 576)]
+    [InlineData("16:9", "4k", 4096, 2304)]
+    [InlineData("3:4", "2k", 1536, 2048)]
+    [InlineData("1280x720", null, 1280, 720)]
+    public async Task Any_ratio_is_drawn_with_a_short_side_of_1024_or_the_resolutions_long_side(string ratio, string? resolution, int width, int height)
     {
-        var job = SandboxJobs.Job("1", new Dictionary<string, object> { ["prompt"] = "a quiet harbour at dawn" });
+        var parameters = new Dictionary<string, object> { ["prompt"] = "a quiet harbour at dawn", ["aspectRatio"] = ratio };
+        if (resolution is not null) parameters["resolution"] = resolution;
 
-        var error = await Assert.ThrowsAsync<EngineException>(() => SandboxJobs.Engine().RunAsync(job, CancellationToken.None));
+        var png = await SandboxJobs.Engine().RunPng(SandboxJobs.Job("1", parameters));
 
-        Assert.Equal("1007", error.ErrorCode);
-        Assert.Contains("aspectRatio", error.Message, StringComparison.Ordinal);
-        Assert.Contains("size", error.Message, StringComparison.Ordinal);
+        AssertSize(png, width, height);
+    }
+
+    [Fact]
+    public async Task Width_and_height_parameters_set_the_size_exactly()
+    {
+        var job = SandboxJobs.Job("1", new Dictionary<string, object> { ["prompt"] = "a quiet harbour at dawn", ["width"] = 640, ["height"] = 1200 });
+
+        AssertSize(await SandboxJobs.Engine().RunPng(job), 640, 1200);
+    }
+
+    [Theory]
+    [InlineData("scale", "2x", 200, 100)]
+    [InlineData("upscale", 4, 400, 200)]
+    [InlineData("shortEdgeSize", 500, 1000, 500)]
+    [InlineData("longEdgeSize", 300, 300, 150)]
+    public async Task Upscalers_scale_the_first_input(string key, object value, int width, int height)
+    {
+        var job = SandboxJobs.Job("1", new Dictionary<string, object> { ["prompt"] = "a quiet harbour at dawn", [key] = value },
+            TestImages.Png(100, 50, SKColors.Red));
+
+        AssertSize(await SandboxJobs.Engine().RunPng(job), width, height);
+    }
+
+    [Fact]
+    public async Task Without_a_size_parameter_the_first_inputs_size_is_kept_and_without_an_input_it_is_1024_square()
+    {
+        var plain = new Dictionary<string, object> { ["prompt"] = "a quiet harbour at dawn" };
+
+        AssertSize(await SandboxJobs.Engine().RunPng(SandboxJobs.Job("1", plain, TestImages.Png(300, 200, SKColors.Red))), 300, 200);
+        AssertSize(await SandboxJobs.Engine().RunPng(SandboxJobs.Job("1", plain)), 1024, 1024);
+    }
+
+    [Fact]
+    public async Task A_size_above_the_sandboxs_cap_is_drawn_smaller_with_its_aspect_and_says_so()
+    {
+        var job = SandboxJobs.Job("1", new Dictionary<string, object> { ["prompt"] = "a quiet harbour at dawn", ["width"] = 8192, ["height"] = 4096 });
+
+        var png = await SandboxJobs.Engine().RunPng(job);
+
+        AssertSize(png, 5792, 2896);
+        Assert.Contains("requested 8192x4096, rendered 5792x2896", PngChunks.TextEntries(png)["Comment"], StringComparison.Ordinal);
     }
 
     private static void AssertSize(byte[] png, int width, int height)
