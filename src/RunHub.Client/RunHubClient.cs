@@ -7,7 +7,7 @@ namespace RunHub.Client;
 /// query it, wait for it, upload inputs, download results, read the account and the model list. Thread-safe;
 /// one instance can serve a whole application.
 /// </summary>
-public sealed class RunHubClient : IDisposable
+public sealed partial class RunHubClient : IDisposable
 {
     private readonly HttpClient _http;
     private readonly bool _ownsHttp;
@@ -81,7 +81,12 @@ public sealed class RunHubClient : IDisposable
         return SubmitJsonAsync(endpoint, SubmitBody.Serialize(parameters), idempotencyKey, cancellationToken);
     }
 
-    private async Task<RunHubTask> SubmitJsonAsync(string endpoint, string json, string? idempotencyKey, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends a submit body. <paramref name="resendLostAnswer"/> is false for a submit the server does not deduplicate by
+    /// key (workflow runs): a lost answer is then reported (<see cref="RunHubException.OutcomeUnknown"/>), never resent.
+    /// </summary>
+    private async Task<RunHubTask> SubmitJsonAsync(string endpoint, string json, string? idempotencyKey, CancellationToken cancellationToken,
+        bool resendLostAnswer = true)
     {
         var key = string.IsNullOrWhiteSpace(idempotencyKey) ? Guid.NewGuid().ToString("D") : idempotencyKey;
         // Fail here rather than as a server refusal: keys are 1 to 255 printable ASCII characters without spaces.
@@ -98,7 +103,7 @@ public sealed class RunHubClient : IDisposable
                 return request;
             },
             ExpectsTask = true,
-            LostAnswerIsSafeToResend = ServerHonoursIdempotencyKeys,
+            LostAnswerIsSafeToResend = resendLostAnswer && ServerHonoursIdempotencyKeys,
             IsSubmit = true,
             IdempotencyKey = key,
         }, cancellationToken).ConfigureAwait(false);
@@ -193,9 +198,7 @@ public sealed class RunHubClient : IDisposable
             SubmitBody.Put(body, group, urls);
         }
         var task = await SubmitJsonAsync(endpoint, body.ToJsonString(), null, cancellationToken).ConfigureAwait(false);
-        if (!task.IsSuccess) return await WaitAsync(task.TaskId, progress, wait, cancellationToken).ConfigureAwait(false);
-        progress?.Report(new TaskUpdate(task.TaskId, task.Status, TimeSpan.Zero, task));
-        return task;
+        return await UntilDoneAsync(task, progress, wait, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Uploads a local file (<c>POST {base}/media/upload/binary</c>); use its <see cref="UploadedFile.DownloadUrl"/> in a media parameter.</summary>

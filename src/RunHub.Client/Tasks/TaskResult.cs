@@ -11,4 +11,7 @@ public sealed record TaskResult(string? Url, string? OutputType, string? Text, J
 {
     /// <summary>Whether this output is a text rather than a file.</summary>
     public bool IsText => Url is null && Text is not null;
+
+    /// <summary>The workflow node that produced this output (<c>nodeId</c> of a workflow or AI-app run's result), when the server says.</summary>
+    public string? NodeId => JsonText.Read(Raw, "nodeId");
 }

@@ -7,10 +7,11 @@ namespace RunHub.Api;
 
 /// <summary>
 /// <c>GET|HEAD /files/{key}</c>: uploads and results, without a key, like RunningHub's CDN links, streamed from
-/// whichever store is configured. Keys hold a random or content-derived token, so a URL cannot be guessed;
-/// stored files never change, so they cache forever — until they expire (<see cref="FileRetention"/>). A file that
-/// is not there answers 404 with a JSON reason in its family's shape: an upload's as its upload call answers (v2
-/// <c>{code, message, data}</c>, v1 <c>{code, msg, data}</c>), a result's as a task object (errorCode 1004).
+/// whichever store is configured. Keys hold a random token, so a URL cannot be guessed; stored files never change,
+/// so they cache forever — until they expire (<see cref="FileRetention"/>). Nothing served here can run as a page of
+/// the API's origin (<see cref="ServedFileHeaders"/>). A file that is not there answers 404 with a JSON reason in its
+/// family's shape: an upload's as its upload call answers (v2 <c>{code, message, data}</c>, v1 <c>{code, msg, data}</c>),
+/// a result's as a task object (errorCode 1004).
 /// </summary>
 public static class FilesEndpoint
 {
@@ -50,8 +51,8 @@ public static class FilesEndpoint
         {
             var response = httpContext.Response;
             response.Headers.CacheControl = "public, max-age=31536000, immutable";
-            response.Headers.XContentTypeOptions = "nosniff";
             var contentType = FileContentTypes.Of(key);
+            ServedFileHeaders.Apply(response, key);
             if (file is null)
             {
                 response.ContentType = contentType;

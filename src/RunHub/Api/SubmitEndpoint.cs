@@ -6,6 +6,7 @@ using RunHub.Accounts;
 using RunHub.Catalog;
 using RunHub.Engines;
 using RunHub.Files;
+using RunHub.Media;
 using RunHub.Tasks;
 
 namespace RunHub.Api;
@@ -17,7 +18,8 @@ namespace RunHub.Api;
 public static class SubmitEndpoint
 {
     public static async Task<TaskObject> Handle(string? endpoint, HttpRequest request, AccountDirectory accounts,
-        ModelCatalog catalog, EngineRegistry engines, TaskQueue queue, IOptions<RunHubOptions> options, FileLinks links, BodyLimits limits)
+        ModelCatalog catalog, EngineRegistry engines, TaskQueue queue, IOptions<RunHubOptions> options, FileLinks links, BodyLimits limits,
+        InlineInputs inlineInputs)
     {
         var key = BearerKey.From(request);
         if (key is null) return TaskObject.Error(RunHubErrorCodes.InvalidApiKey, BearerKey.MissingMessage);
@@ -38,7 +40,7 @@ public static class SubmitEndpoint
 
         var outcome = RequestValidator.Validate(model, document.RootElement);
         if (outcome.Request is not { } validated)
-            return TaskObject.Error(RunHubErrorCodes.InvalidParameters, string.Join("; ", outcome.Errors));
+            return TaskObject.Error(outcome.ErrorCode, outcome.ErrorMessage);
 
         if (!engines.CanServe(model))
             return TaskObject.Error(RunHubErrorCodes.ServiceUnavailable, $"no engine on this server can serve {model.Endpoint}");
@@ -47,15 +49,28 @@ public static class SubmitEndpoint
         if (model.Price.Quote(validated.Parameters) is not { } amount)
             return TaskObject.Error(RunHubErrorCodes.InvalidParameters, $"{model.Endpoint}: no price is defined for this combination of parameters");
 
-        var parameters = JsonSerializer.Serialize(validated.Parameters, WireJson.Options);
         IdempotencyKey? idempotency = null;
         if (request.Headers[IdempotencyKey.Header].ToString() is { Length: > 0 } keyText)
         {
-            idempotency = IdempotencyKey.From(keyText, model.Endpoint, parameters, out var keyError);
+            // The request as the client sent it, inline inputs and all: the same request again is the same request.
+            idempotency = IdempotencyKey.From(keyText, model.Endpoint, JsonSerializer.Serialize(validated.Parameters, WireJson.Options), out var keyError);
             if (idempotency is null) return TaskObject.Error(RunHubErrorCodes.InvalidParameters, keyError!);
         }
 
-        var submitted = await queue.SubmitAsync(accountId, model.Endpoint, parameters, amount, idempotency);
+        var (inline, refusal) = await inlineInputs.StoreAsync(validated, BaseUrl.Of(request, options.Value), request.HttpContext.RequestAborted);
+        if (inline is null) return TaskObject.Error(RunHubErrorCodes.InvalidParameters, refusal!);
+        var parameters = JsonSerializer.Serialize(inline.Parameters, WireJson.Options);
+        SubmitResult submitted;
+        try
+        {
+            submitted = await queue.SubmitAsync(accountId, model.Endpoint, parameters, amount, idempotency);
+        }
+        catch
+        {
+            await inlineInputs.DiscardAsync(inline.Keys);
+            throw;
+        }
+        if (submitted.Outcome != SubmitOutcome.Created) await inlineInputs.DiscardAsync(inline.Keys);
         switch (submitted.Outcome)
         {
             case SubmitOutcome.InsufficientBalance:

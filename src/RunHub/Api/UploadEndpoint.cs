@@ -9,8 +9,11 @@ using RunHub.Files;
 namespace RunHub.Api;
 
 /// <summary>
-/// <c>POST /openapi/v2/media/upload/binary</c> (multipart field <c>file</c>): stores the file under a name derived
-/// from its content and answers with a <c>download_url</c> usable in any media parameter.
+/// <c>POST /openapi/v2/media/upload/binary</c> (multipart field <c>file</c>): takes only what RunningHub's upload takes
+/// (images, audio, video and zip archives, known by their content: <see cref="MediaFormat.Uploadable"/>; anything else
+/// is refused with 1007), stores it under a fresh random name (128 bits, per upload: a URL reveals nothing about the
+/// file and cannot be guessed, so nobody can test whether some file was uploaded) with the extension of its sniffed
+/// format, never the client's, and answers with a <c>download_url</c> usable in any media parameter.
 /// </summary>
 public static class UploadEndpoint
 {
@@ -65,35 +68,37 @@ public static class UploadEndpoint
         if (file.Length > limit) return TooLarge(options.Value);
 
         await using var content = file.OpenReadStream();
-        var (name, format) = await StoreAsync(content, file.FileName, "openapi", accountId, files, retention, request.HttpContext.RequestAborted);
+        if (await StoreAsync(content, "openapi", accountId, files, retention, request.HttpContext.RequestAborted) is not { } stored)
+            return Error(RunHubErrorCodes.InvalidParameters, NotMedia);
+        var (name, format) = stored;
         return new Envelope(0, "success", new Uploaded(
-            format?.UploadType ?? MediaFormat.UploadTypeOf(MediaKind.Other),
+            format.UploadType,
             links.UrlOf(name, BaseUrl.Of(request, options.Value)),
             name,
             file.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)));
     }
 
+    /// <summary>Why a file that is not <see cref="MediaFormat.Uploadable"/> is refused.</summary>
+    internal const string NotMedia =
+        "file: not an image, audio, video or zip file (RunHub knows a file by its content, not its name or declared type)";
+
     /// <summary>
-    /// Stores an uploaded file under <c>{folder}/{sha256 of its content}.{extension}</c> (the extension of its detected
-    /// format, else of its name, else <c>bin</c>) and answers that key and the format detected, if any. The form
-    /// reader has buffered a large file on disk; it is hashed and stored from there, never held in memory whole.
+    /// Stores an uploaded file under <c>{folder}/{32 random hex digits}.{extension of its sniffed format}</c>, a new name
+    /// for every upload even of the same bytes, and answers that key and the format; or null, storing nothing, when
+    /// the content is not <see cref="MediaFormat.Uploadable"/>. The form reader has buffered a large file on disk; it is
+    /// stored from there, never held in memory whole.
     /// </summary>
     /// <param name="content">The file, seekable, from its start (the form reader's buffer, or a temporary file).</param>
-    /// <param name="fileName">The name the client gave, for its extension when the format is not recognised.</param>
     /// <param name="accountId">The uploader, whose retention the upload's expiry follows (<see cref="FileRetention"/>).</param>
-    internal static async Task<(string Key, MediaFormat? Format)> StoreAsync(Stream content, string? fileName, string folder, string accountId,
-        IFileStore files, FileRetention retention, CancellationToken cancellationToken)
+    internal static async Task<(string Key, MediaFormat Format)?> StoreAsync(Stream content, string folder, string accountId, IFileStore files,
+        FileRetention retention, CancellationToken cancellationToken)
     {
         var head = new byte[Math.Min(content.Length, HeadBytes)];
         await content.ReadExactlyAsync(head, cancellationToken);
         content.Position = 0;
-        var hash = await SHA256.HashDataAsync(content, cancellationToken);
-        content.Position = 0;
-
-        var format = MediaProbe.DetectFormat(head);
-        var extension = format?.Extension ?? SafeExtension(fileName ?? "") ?? "bin";
-        var key = $"{folder}/{Convert.ToHexStringLower(hash)}.{extension}";
-        // Recorded first: the file is then never in the store without an expiry (FileRetention says why the order matters).
+        if (MediaProbe.DetectFormat(head) is not { Uploadable: true } format) return null;
+        var key = $"{folder}/{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))}.{format.Extension}";
+        // Recorded first: the file is then never in the store without an expiry.
         await retention.RecordUploadAsync(key, accountId, cancellationToken);
         await files.PutAsync(key, content, cancellationToken);
         return (key, format);
@@ -103,10 +108,4 @@ public static class UploadEndpoint
         Error(RunHubErrorCodes.FileTooLarge, $"file: larger than the {options.Media.MaxUploadMb} MB this server accepts");
 
     internal static Envelope Error(string code, string message) => new(int.Parse(code), ErrorMessages.Refusal(code, message), null);
-
-    private static string? SafeExtension(string fileName)
-    {
-        var extension = Path.GetExtension(fileName).TrimStart('.').ToLowerInvariant();
-        return extension.Length is > 0 and <= 8 && extension.All(char.IsAsciiLetterOrDigit) ? extension : null;
-    }
 }

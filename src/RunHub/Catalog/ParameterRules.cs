@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using RunHub.Media;
 
 namespace RunHub.Catalog;
 
@@ -11,14 +12,16 @@ internal static class ParameterRules
 {
     private const int ListedOptions = 20;
 
-    public static bool Check(ParameterSpec spec, JsonElement value, List<string> errors, List<MediaReference> media) => spec.Type switch
+    /// <param name="oversized">Gets the fields (<c>imageUrls[0]</c>) whose inline <c>data:</c> file is larger than the
+    /// parameter's <c>maxSize</c>; their messages are in <paramref name="errors"/> too.</param>
+    public static bool Check(ParameterSpec spec, JsonElement value, List<string> errors, List<MediaReference> media, List<string>? oversized = null) => spec.Type switch
     {
         ParameterType.String => CheckString(spec, value, errors),
         ParameterType.List => CheckList(spec, value, errors),
         ParameterType.Boolean => CheckBoolean(spec, value, errors),
         ParameterType.Int => CheckNumber(spec, value, errors, integral: true),
         ParameterType.Float => CheckNumber(spec, value, errors, integral: false),
-        _ => CheckMedia(spec, value, errors, media),
+        _ => CheckMedia(spec, value, errors, media, oversized),
     };
 
     private static bool CheckString(ParameterSpec spec, JsonElement value, List<string> errors)
@@ -80,10 +83,11 @@ internal static class ParameterRules
 
     /// <summary>
     /// A URL or, for a multiple-input field, a list of them (a lone string is one file). Formats
-    /// (<c>accept</c>) and sizes (<c>maxSize</c>) are checked when the file is fetched, since a URL
-    /// need not carry an extension and its size is unknown until it is read.
+    /// (<c>accept</c>) and sizes (<c>maxSize</c>) of URLs are checked when the file is fetched, since a URL
+    /// need not carry an extension and its size is unknown until it is read; an inline <c>data:</c> file's size is
+    /// known here, and one larger than <c>maxSize</c> is refused now (issue 11: it was stored, then failed for free).
     /// </summary>
-    private static bool CheckMedia(ParameterSpec spec, JsonElement value, List<string> errors, List<MediaReference> media)
+    private static bool CheckMedia(ParameterSpec spec, JsonElement value, List<string> errors, List<MediaReference> media, List<string>? oversized)
     {
         List<JsonElement> items;
         if (value.ValueKind == JsonValueKind.Array)
@@ -106,6 +110,11 @@ internal static class ParameterRules
                 Fail(errors, $"{name}: expected a URL string");
             else if (!IsFetchable(items[i].GetString()!))
                 Fail(errors, $"{name}: {JsonValueText.Echo(items[i])} is not an http(s) URL or a data: URI");
+            else if (InlineTooLarge(spec, items[i].GetString()!) is { } tooLarge)
+            {
+                Fail(errors, $"{name}: {tooLarge}");
+                oversized?.Add(name);
+            }
             else
                 found.Add(new MediaReference(spec.FieldKey, i, items[i].GetString()!));
         }
@@ -122,6 +131,17 @@ internal static class ParameterRules
             return Fail(errors, $"{spec.FieldKey}: {count} {what} given, at most {spec.MaxInputNum} allowed");
         return true;
     }
+
+    /// <summary>Why an inline file is too large for <paramref name="spec"/>, or null when it is not inline or fits.</summary>
+    private static string? InlineTooLarge(ParameterSpec spec, string url)
+    {
+        if (DataUri.DecodedLength(url) is not { } length) return null;
+        var limit = SizeLimit.For(spec.MaxSizeMb);
+        return length <= limit.Bytes ? null
+            : $"the inline file is {Megabytes(length)} MB, more than the {Megabytes(limit.Bytes)} MB this parameter takes";
+    }
+
+    private static string Megabytes(long bytes) => (bytes / 1024.0 / 1024).ToString("0.##", CultureInfo.InvariantCulture);
 
     /// <summary>Whether the input fetcher can be asked for it; which hosts it may reach is the fetcher's (SSRF) decision.</summary>
     private static bool IsFetchable(string url)

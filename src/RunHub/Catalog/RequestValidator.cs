@@ -1,4 +1,5 @@
 using System.Text.Json;
+using RunHub.Client;
 
 namespace RunHub.Catalog;
 
@@ -32,6 +33,7 @@ public static class RequestValidator
 
         var parameters = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         var media = new List<MediaReference>();
+        var oversized = new List<string>();
         foreach (var spec in model.Parameters)
         {
             if (!given.TryGetValue(spec.FieldKey, out var value) || IsUnset(value))
@@ -44,12 +46,12 @@ public static class RequestValidator
                 else if (spec.Required) errors.Add($"{spec.FieldKey}: required");
                 continue;
             }
-            if (ParameterRules.Check(spec, value, errors, media))
+            if (ParameterRules.Check(spec, value, errors, media, oversized))
                 parameters[spec.FieldKey] = value.Clone();
         }
 
         return errors.Count > 0
-            ? ValidationOutcome.Invalid(errors)
+            ? ValidationOutcome.Invalid(errors, oversized.Count > 0 ? RunHubErrorCodes.FileTooLarge : RunHubErrorCodes.InvalidParameters)
             : ValidationOutcome.Valid(new ValidatedRequest(model, parameters, media));
     }
 

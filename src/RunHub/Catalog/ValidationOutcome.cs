@@ -1,15 +1,23 @@
 using System.Diagnostics.CodeAnalysis;
+using RunHub.Client;
 
 namespace RunHub.Catalog;
 
 /// <summary>The result of checking a request body against a model: the validated request, or every problem found.</summary>
 public sealed class ValidationOutcome
 {
-    private ValidationOutcome(ValidatedRequest? request, IReadOnlyList<string> errors)
+    private ValidationOutcome(ValidatedRequest? request, IReadOnlyList<string> errors, string errorCode = RunHubErrorCodes.InvalidParameters)
     {
         Request = request;
         Errors = errors;
+        ErrorCode = errorCode;
     }
+
+    /// <summary>
+    /// The code to refuse with: <see cref="RunHubErrorCodes.FileTooLarge"/> (1008) when an inline <c>data:</c> file is
+    /// larger than its parameter's <c>maxSize</c>, else <see cref="RunHubErrorCodes.InvalidParameters"/> (1007).
+    /// </summary>
+    public string ErrorCode { get; }
 
     public ValidatedRequest? Request { get; }
 
@@ -24,6 +32,6 @@ public sealed class ValidationOutcome
 
     public static ValidationOutcome Valid(ValidatedRequest request) => new(request, []);
 
-    public static ValidationOutcome Invalid(IReadOnlyList<string> errors) =>
-        errors.Count == 0 ? throw new ArgumentException("an invalid outcome needs at least one error", nameof(errors)) : new(null, errors);
+    public static ValidationOutcome Invalid(IReadOnlyList<string> errors, string errorCode = RunHubErrorCodes.InvalidParameters) =>
+        errors.Count == 0 ? throw new ArgumentException("an invalid outcome needs at least one error", nameof(errors)) : new(null, errors, errorCode);
 }

@@ -1,10 +1,11 @@
 using System.CommandLine;
 using RunHub.Cli.Client;
+using RunHub.Cli.Registrations;
 
 namespace RunHub.Cli;
 
 /// <summary>
-/// The <c>runhub</c> command: serve, accounts, keys on this machine's server; run, query, upload, models, balance
+/// The <c>runhub</c> command: serve, accounts, keys, workflows, apps on this machine's server; run, workflow run, query, upload, models, balance
 /// as a client of any RunHub or RunningHub server.
 /// </summary>
 public static class RunHubCommandLine
@@ -20,7 +21,10 @@ public static class RunHubCommandLine
             ServeCommand.Create(),
             AccountsCommand.Create(data, json, verbose),
             KeysCommand.Create(data, json, verbose),
+            WorkflowsCommand.Create(),
+            AppsCommand.Create(),
             RunCommand.Create(connection),
+            WorkflowRunCommand.Create(connection),
             QueryCommand.Create(connection),
             CancelCommand.Create(connection),
             TasksCommand.Create(connection),

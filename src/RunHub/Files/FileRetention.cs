@@ -10,8 +10,7 @@ namespace RunHub.Files;
 /// <summary>
 /// How long stored files live (docs/retention.md). A successful task's result files are kept for the retention of
 /// its account (<c>accounts.retention_ms</c>, else <see cref="RetentionOptions.Days"/>) after the task ended; an
-/// upload for the uploader's retention after it was last uploaded (uploads are named by their content, so the same
-/// bytes uploaded again, by anyone, keep them longer). The maintenance job then deletes the files from the store:
+/// upload for the uploader's retention after it was uploaded (a key uploaded again keeps the later expiry). The maintenance job then deletes the files from the store:
 /// the task keeps its row, status and ledger lines, and is marked with when its files went (<c>files_expired_at</c>).
 /// </summary>
 public sealed class FileRetention(Database database, IFileStore files, IOptions<RunHubOptions> options, TimeProvider clock,

@@ -80,11 +80,11 @@ public sealed class S3FileStore : IFileStore, IDisposable
         }
     }
 
-    /// <summary>Deletes the object; S3 answers a delete of a missing key with success too.</summary>
     public async Task DeleteAsync(string key, CancellationToken cancellationToken)
     {
-        if (!FileKey.IsValid(key)) return;
-        await _client.DeleteObjectAsync(new DeleteObjectRequest { BucketName = Settings.Bucket, Key = key }, cancellationToken);
+        // S3 answers a delete of a missing object with success too.
+        if (FileKey.IsValid(key))
+            await _client.DeleteObjectAsync(new DeleteObjectRequest { BucketName = Settings.Bucket, Key = key }, cancellationToken);
     }
 
     /// <summary>A GET URL of the object that works without credentials until <paramref name="lifetime"/> has passed.</summary>

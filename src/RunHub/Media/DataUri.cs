@@ -11,6 +11,45 @@ internal static class DataUri
 {
     public static bool IsDataUri(string url) => url.StartsWith("data:", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// How many bytes <paramref name="url"/> decodes to (bytes), counted without decoding: for base64 three per four
+    /// significant characters less the padding (a <c>%XX</c> escape is one character, whitespace none), otherwise
+    /// one per character or escape (UTF-8 bytes for characters outside ASCII). Null when it is not a data: URL.
+    /// </summary>
+    public static long? DecodedLength(string url)
+    {
+        var comma = url.IndexOf(',', StringComparison.Ordinal);
+        if (!IsDataUri(url) || comma < 0) return null;
+        var payload = url.AsSpan(comma + 1);
+        if (url.AsSpan(5, comma - 5).EndsWith(";base64", StringComparison.OrdinalIgnoreCase))
+        {
+            long significant = 0, padding = 0;
+            for (var i = 0; i < payload.Length; i++)
+            {
+                var c = payload[i];
+                if (c == '%' && i + 2 < payload.Length)
+                {
+                    c = payload.Slice(i + 1, 2).Equals("3D", StringComparison.OrdinalIgnoreCase) ? '=' : 'A';
+                    i += 2;
+                }
+                if (c is ' ' or '\t' or '\r' or '\n') continue;
+                significant++;
+                padding = c == '=' ? padding + 1 : 0;
+            }
+            return Math.Max(0, significant / 4 * 3 - Math.Min(padding, 2));
+        }
+        long bytes = 0;
+        for (var i = 0; i < payload.Length; i++)
+        {
+            if (payload[i] == '%' && i + 2 < payload.Length) i += 2;
+            else if (char.IsHighSurrogate(payload[i])) { bytes += 3; i++; }
+            else if (payload[i] >= 0x800) bytes += 2;
+            else if (payload[i] >= 0x80) bytes += 1;
+            bytes++;
+        }
+        return bytes;
+    }
+
     public static byte[] Decode(string url, SizeLimit limit)
     {
         var comma = url.IndexOf(',', StringComparison.Ordinal);

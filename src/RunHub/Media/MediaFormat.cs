@@ -36,9 +36,16 @@ public sealed record MediaFormat(string Name, string Extension, string ContentTy
     public static readonly MediaFormat M4a = new("M4A", "m4a", "audio/mp4", MediaKind.Audio);
     public static readonly MediaFormat Aac = new("AAC", "aac", "audio/aac", MediaKind.Audio);
     public static readonly MediaFormat Glb = new("GLB", "glb", "model/gltf-binary", MediaKind.Other);
+    public static readonly MediaFormat Zip = new("ZIP", "zip", "application/zip", MediaKind.Other);
 
     public static IReadOnlyList<MediaFormat> All { get; } =
-        [Png, Jpg, Webp, Gif, Bmp, Tiff, Heic, Avif, Mp4, Mov, Webm, Mkv, Avi, Mp3, Wav, Flac, Ogg, M4a, Aac, Glb];
+        [Png, Jpg, Webp, Gif, Bmp, Tiff, Heic, Avif, Mp4, Mov, Webm, Mkv, Avi, Mp3, Wav, Flac, Ogg, M4a, Aac, Glb, Zip];
+
+    /// <summary>
+    /// Whether <c>/openapi/v2/media/upload/binary</c> takes a file of this format: the kinds RunningHub's upload takes
+    /// (images, audio, video, zip archives), and nothing a browser could run as a page or a script.
+    /// </summary>
+    public bool Uploadable => Kind is MediaKind.Image or MediaKind.Audio or MediaKind.Video || this == Zip;
 
     /// <summary>The upload response's <c>type</c>: image, video, audio or other.</summary>
     public string UploadType => UploadTypeOf(Kind);

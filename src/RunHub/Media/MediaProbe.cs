@@ -44,6 +44,8 @@ public static class MediaProbe
         if (data.StartsWith("fLaC"u8)) return MediaFormat.Flac;
         if (data.StartsWith("OggS"u8)) return MediaFormat.Ogg;
         if (data.StartsWith("glTF"u8)) return MediaFormat.Glb;
+        // A zip archive's first local file header, or the end record of an empty archive.
+        if (data.StartsWith("PK\u0003\u0004"u8) || data.StartsWith("PK\u0005\u0006"u8)) return MediaFormat.Zip;
         if (data.StartsWith("ID3"u8)) return MediaFormat.Mp3;
         if (data.StartsWith((ReadOnlySpan<byte>)[0x1A, 0x45, 0xDF, 0xA3])) return MatroskaFlavour(data);
         if (data.Length >= 12 && data.StartsWith("RIFF"u8)) return RiffFlavour(data[8..12]);

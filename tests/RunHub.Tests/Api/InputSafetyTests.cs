@@ -60,14 +60,15 @@ public sealed class InputSafetyTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_data_uri_of_an_unaccepted_format_fails_with_1013_naming_the_format()
+    public async Task A_data_uri_of_an_unaccepted_format_is_refused_at_submit_with_1007_naming_the_format()
     {
+        // An inline input is at hand at the submit, so it is checked there (issue 11 item 2), not fetched and failed later.
         var caller = await _server.NewCallerAsync(balance: 1m);
         var gif = "data:image/gif;base64," + Convert.ToBase64String("GIF89a\u0001\u0000\u0001\u0000\u0000\u0000\u0000;"u8.ToArray());
-        var submitted = await caller.SubmitAsync("rhart-image-g-1.5/edit", new { prompt = "a gif is not accepted", imageUrls = new[] { gif }, aspectRatio = "1:1" });
-        var done = await caller.WaitAsync((string)submitted["taskId"]!);
-        Assert.Equal("1013", (string)done["errorCode"]!);
-        Assert.Contains("GIF", (string)done["errorMessage"]!);
+        var refused = await caller.SubmitAsync("rhart-image-g-1.5/edit", new { prompt = "a gif is not accepted", imageUrls = new[] { gif }, aspectRatio = "1:1" });
+        Assert.Equal("1007", (string)refused["errorCode"]!);
+        Assert.Contains("imageUrls[0]: GIF is not an accepted format", (string)refused["errorMessage"]!);
+        Assert.Equal("", (string)refused["taskId"]!);
         Assert.Equal(1m, await caller.BalanceAsync());
     }
 }

@@ -21,7 +21,7 @@ public sealed class UploadTests : IAsyncLifetime
         Assert.Equal("success", (string)answer["message"]!);
         var data = answer["data"]!;
         Assert.Equal("image", (string)data["type"]!);
-        Assert.Matches("^openapi/[0-9a-f]{64}\\.png$", (string)data["fileName"]!);
+        Assert.Matches("^openapi/[0-9a-f]{32}\\.png$", (string)data["fileName"]!);
         Assert.Equal(png.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), (string)data["size"]!);
 
         using var download = await new HttpClient().GetAsync((string)data["download_url"]!);

@@ -50,7 +50,7 @@ public sealed class RunFlowTests : IAsyncLifetime
         var uploaded = await client.UploadAsync(stream, "any-name.png");
 
         Assert.StartsWith(_server.BaseUrl + "/files/openapi/", uploaded.DownloadUrl);
-        Assert.Matches("^openapi/[0-9a-f]{64}\\.png$", uploaded.FileName);
+        Assert.Matches("^openapi/[0-9a-f]{32}\\.png$", uploaded.FileName);
         Assert.Equal("image", uploaded.Type);
         Assert.Equal(png.Length, uploaded.Size);
         Assert.Equal(png, await _server.Http.GetByteArrayAsync(uploaded.DownloadUrl));

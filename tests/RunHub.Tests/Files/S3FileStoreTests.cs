@@ -65,6 +65,18 @@ public sealed class S3FileStoreTests : IDisposable
     }
 
     [S3Fact]
+    public async Task A_deleted_file_is_gone_and_deleting_a_missing_one_is_no_error()
+    {
+        var key = NewKey("png");
+        await Store.PutAsync(key, TestImages.Png(3, 3), default);
+
+        await Store.DeleteAsync(key, default);
+        await Store.DeleteAsync(key, default);
+
+        Assert.Null(await Store.OpenReadAsync(key, default));
+    }
+
+    [S3Fact]
     public async Task An_invalid_key_is_refused_on_put_and_not_found_on_read()
     {
         await Assert.ThrowsAsync<ArgumentException>(() => Store.PutAsync("../escape.png", new byte[] { 1 }, default));

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using RunHub.Maintenance;
@@ -54,10 +53,10 @@ public sealed class RetentionServer : IAsyncDisposable
         return ((string)done["taskId"]!, (string)done["results"]![0]!["url"]!);
     }
 
-    /// <summary>Uploads bytes no other test has (uploads are named by their content, and the S3 bucket is shared).</summary>
-    public static async Task<string> UploadAsync(ApiCaller caller, byte[]? content = null)
+    /// <summary>Uploads a small picture (every upload gets a name of its own).</summary>
+    public static async Task<string> UploadAsync(ApiCaller caller)
     {
-        var uploaded = await caller.UploadAsync(content ?? RandomNumberGenerator.GetBytes(256), "notes.txt", "text/plain");
+        var uploaded = await caller.UploadAsync(TestImages.Png(8, 8), "picture.png", "image/png");
         Assert.Equal(0, (int)uploaded["code"]!);
         return (string)uploaded["data"]!["download_url"]!;
     }

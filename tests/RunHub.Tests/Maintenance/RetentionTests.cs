@@ -87,26 +87,6 @@ public sealed class RetentionTests
         Assert.Null(await retention.DaysAsync(usual.AccountId));
     }
 
-    [Theory, SqliteStore, PostgresStore]
-    public async Task Uploading_the_same_bytes_again_keeps_the_upload_for_a_new_retention(StoreKind kind)
-    {
-        await using var run = await RetentionServer.StartAsync(kind);
-        var first = await run.Server.NewCallerAsync(1m, "first");
-        var second = await run.Server.NewCallerAsync(1m, "second");
-        var content = System.Security.Cryptography.RandomNumberGenerator.GetBytes(300);
-        var url = await RetentionServer.UploadAsync(first, content);
-
-        run.Clock.Advance(TimeSpan.FromDays(5));
-        Assert.Equal(url, await RetentionServer.UploadAsync(second, content));
-        run.Clock.Advance(TimeSpan.FromDays(3));
-        await run.RunMaintenanceAsync();
-        Assert.Equal(HttpStatusCode.OK, (await run.GetAsync(url)).Status);
-
-        run.Clock.Advance(TimeSpan.FromDays(5));
-        await run.RunMaintenanceAsync();
-        Assert.Equal(HttpStatusCode.NotFound, (await run.GetAsync(url)).Status);
-    }
-
     [Fact]
     public async Task The_maintenance_loop_deletes_expired_files_by_itself_every_interval()
     {

@@ -24,7 +24,8 @@ public class MediaFormatTests
     [InlineData("mp3", "audio/mpeg", "audio")]
     [InlineData("wav", "audio/wav", "audio")]
     [InlineData("glb", "model/gltf-binary", "other")]
-    [InlineData("zip", "application/octet-stream", "other")]
+    [InlineData("zip", "application/zip", "other")]
+    [InlineData("exe", "application/octet-stream", "other")]
     public void Extensions_map_to_a_content_type_and_an_upload_type(string extension, string contentType, string uploadType)
     {
         Assert.Equal(contentType, MediaFormat.ContentTypeOf(extension));

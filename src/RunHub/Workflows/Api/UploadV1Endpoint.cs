@@ -10,8 +10,9 @@ namespace RunHub.Workflows.Api;
 
 /// <summary>
 /// <c>POST /task/openapi/upload</c>, multipart: <c>file</c>, <c>apiKey</c> (or a Bearer header) and <c>fileType</c>
-/// (<c>input</c>, <c>image</c>, <c>video</c>, <c>audio</c>). Stores the file and answers
-/// <c>{code: 0, data: {fileName: "api/&lt;sha256&gt;.png", fileType}}</c>: that <c>fileName</c> is what a
+/// (<c>input</c>, <c>image</c>, <c>video</c>, <c>audio</c>). Takes only images, audio, video and zip archives, known by
+/// their content (as <see cref="UploadEndpoint"/>), stores the file under a new random name and answers
+/// <c>{code: 0, data: {fileName: "api/&lt;32 random hex digits&gt;.png", fileType}}</c>: that <c>fileName</c> is what a
 /// <c>nodeInfoList</c> entry of a LoadImage (or video, audio) node takes as its <c>fieldValue</c>.
 /// The key is in the form, so the form is read part by part: the body may grow past the server's small default limit
 /// to the upload limit only once a key has been checked (RunningHub's clients send <c>apiKey</c> before the file); a
@@ -42,7 +43,6 @@ public static class UploadV1Endpoint
             return WorkflowApiAnswer.Error(RunHubErrorCodes.ParamsInvalid, "file: send multipart/form-data with the file in a field named 'file' and the key in 'apiKey'");
 
         var fileType = "input";
-        string? fileName = null;
         await using var file = new FileStream(Path.Combine(Path.GetTempPath(), "runhub-upload-" + Guid.NewGuid().ToString("N")), FileMode.CreateNew,
             FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
         var hasFile = false;
@@ -57,7 +57,6 @@ public static class UploadV1Endpoint
                 {
                     if (name != "file" || hasFile) continue;
                     hasFile = true;
-                    fileName = HeaderUtilities.RemoveQuotes(disposition.FileName).Value;
                     await section.Body.CopyToAsync(file, aborted);
                     if (file.Length > limits.Upload - 64 * 1024) return TooLarge(options.Value);
                     continue;
@@ -91,8 +90,9 @@ public static class UploadV1Endpoint
         if (!hasFile) return WorkflowApiAnswer.Error(RunHubErrorCodes.ParamsInvalid, "file: required (multipart field 'file')");
         if (file.Length == 0) return WorkflowApiAnswer.Error(RunHubErrorCodes.UploadFailed, "file: the file is empty");
         file.Position = 0;
-        var (key, _) = await UploadEndpoint.StoreAsync(file, fileName, "api", accountId, files, retention, aborted);
-        return Envelope<object>.Success(new Uploaded(key, fileType));
+        if (await UploadEndpoint.StoreAsync(file, "api", accountId, files, retention, aborted) is not { } stored)
+            return WorkflowApiAnswer.Error(RunHubErrorCodes.ParamsInvalid, UploadEndpoint.NotMedia);
+        return Envelope<object>.Success(new Uploaded(stored.Key, fileType));
     }
 
     /// <summary>A form field's text, at most <see cref="MaxFieldChars"/> characters (the rest is not read).</summary>

@@ -6,6 +6,7 @@ namespace RunHub.Tests.Client.Support;
 /// </summary>
 internal sealed class LoseFirstSubmitAnswer : DelegatingHandler
 {
+    private readonly string _submitPath = "/rhart-image-g-1.5/text-to-image";
     private int _lost;
 
     public List<string?> SubmitKeys { get; } = [];
@@ -14,9 +15,13 @@ internal sealed class LoseFirstSubmitAnswer : DelegatingHandler
 
     public LoseFirstSubmitAnswer(HttpMessageHandler inner) : base(inner) { }
 
+    /// <param name="inner">The real transport.</param>
+    /// <param name="submitPath">The end of the submit's path, e.g. <c>/run/workflow/ID</c> (text-to-image's by default).</param>
+    public LoseFirstSubmitAnswer(HttpMessageHandler inner, string submitPath) : base(inner) => _submitPath = submitPath;
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        var isSubmit = request.RequestUri!.AbsolutePath.EndsWith("/rhart-image-g-1.5/text-to-image", StringComparison.Ordinal);
+        var isSubmit = request.RequestUri!.AbsolutePath.EndsWith(_submitPath, StringComparison.Ordinal);
         if (isSubmit)
             lock (SubmitKeys) SubmitKeys.Add(request.Headers.TryGetValues("Idempotency-Key", out var keys) ? keys.Single() : null);
         var response = await base.SendAsync(request, cancellationToken);
