@@ -50,6 +50,8 @@ public static class BenchRunner
             cancellationToken.ThrowIfCancellationRequested();
             if (options.Runs("hostile")) hostile.AddRange(await HostileBodyScenario.RunAsync(context));
             cancellationToken.ThrowIfCancellationRequested();
+            if (options.Runs("uploads")) hostile.Add(await UploadMemoryScenario.RunAsync(context));
+            cancellationToken.ThrowIfCancellationRequested();
             if (options.Runs("sandbox-memory")) sandboxMemory = await SandboxMemoryScenario.RunAsync(context);
             cancellationToken.ThrowIfCancellationRequested();
             if (options.Runs("input")) scenarios.Add(await InputCheckScenario.RunAsync(context));

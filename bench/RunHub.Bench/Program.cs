@@ -9,6 +9,7 @@ var workers = new Option<int>("--workers") { Description = "Server task workers 
 var tasks = new Option<int>("--tasks") { Description = "Queued tasks for the memory scenario", DefaultValueFactory = _ => 100_000 };
 var pickupTasks = new Option<int>("--pickup-tasks") { Description = "At most this many one-at-a-time tasks in the pickup scenario", DefaultValueFactory = _ => 1000 };
 var hostileMb = new Option<int>("--hostile-mb") { Description = "Size of each body the hostile group sends, in MB", DefaultValueFactory = _ => 100 };
+var uploadMb = new Option<int>("--upload-mb") { Description = "Size of each file the uploads group's 20 clients upload at once, in MB", DefaultValueFactory = _ => 30 };
 var output = new Option<string?>("--out") { Description = "Folder for the Markdown and JSON reports (default bench/results/)" };
 var only = new Option<string[]>("--only")
 {
@@ -23,7 +24,7 @@ var runhub = new Option<string?>("--runhub") { Description = "Path of runhub.dll
 
 var root = new RootCommand("RunHub benchmark: the platform's cost per request against a no-op baseline, the queue against the engine alone")
 {
-    duration, warmup, settle, concurrency, workers, tasks, pickupTasks, hostileMb, output, runhub, postgres, only,
+    duration, warmup, settle, concurrency, workers, tasks, pickupTasks, hostileMb, uploadMb, output, runhub, postgres, only,
 };
 root.SetAction(async (parse, cancellationToken) =>
 {
@@ -37,6 +38,7 @@ root.SetAction(async (parse, cancellationToken) =>
         MemoryTasks = parse.GetValue(tasks),
         PickupTasks = parse.GetValue(pickupTasks),
         HostileBodyMb = parse.GetValue(hostileMb),
+        UploadMb = parse.GetValue(uploadMb),
         OutputDir = parse.GetValue(output),
         RunHubDll = parse.GetValue(runhub),
         Postgres = parse.GetValue(postgres),

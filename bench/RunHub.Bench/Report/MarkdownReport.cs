@@ -37,7 +37,7 @@ internal static class MarkdownReport
 
         if (report.Hostile.Count > 0)
         {
-            md.AppendLine("| hostile load | resident before | peak | after | answered | closed | sent |");
+            md.AppendLine("| load (hostile, or large uploads) | resident before | peak | after | answered | closed | sent |");
             md.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
             foreach (var h in report.Hostile)
                 Line($"| {h.Name}: {h.Load} | {Figures.Mb(h.BeforeBytes)} MB | {Figures.Mb(h.PeakBytes)} MB | {Figures.Mb(h.AfterBytes)} MB | {h.Answered} | {h.Closed} | {Figures.Mb(h.BytesSent)} MB |");

@@ -11,7 +11,7 @@ internal static class Targets
 {
     public const double QueryShare = 0.50;
     public const double QueryP99Ms = 5;
-    public const double SubmitShare = 0.25;
+    public const double SubmitShare = 0.30;
     public const double EndToEndShare = 0.80;
     public const double PickupP50Ms = 5;
 
@@ -19,6 +19,12 @@ internal static class Targets
     public const double PostgresPickupP50Ms = 10;
     public const double MemoryPer100kMb = 100;
     public const double SandboxPeakMb = 1024;
+
+    /// <summary>Issue 12: PostgreSQL's query rate against SQLite's, both measured in the same run.</summary>
+    public const double PostgresQueryShareOfSqlite = 0.40;
+
+    /// <summary>Issue 12: submits per second on PostgreSQL from as many accounts as clients.</summary>
+    public const double PostgresSpreadSubmitsPerSecond = 1500;
 
     /// <summary>Issue 11: bodies nobody pays for must not cost the server memory (it was 7 GB).</summary>
     public const double HostilePeakExtraMb = 100;
@@ -37,6 +43,15 @@ internal static class Targets
             targets.Add(new("query-rate", $"p99 < {QueryP99Ms} ms at half of query's maximum",
                 F($"p99 {atRate.Latency.P99:0.00} ms at {atRate.Rate:N0} req/s"), atRate.Measured() && atRate.Latency.P99 < QueryP99Ms));
         if (byName.TryGetValue("submit", out var submit)) targets.Add(Share(submit, SubmitShare, "the baseline's requests/s"));
+        if (store == "postgres" && byName.TryGetValue("query", out var pgQuery) && byName.TryGetValue("query-sqlite", out var liteQuery))
+        {
+            var share = liteQuery.Rate > 0 ? pgQuery.Rate / liteQuery.Rate : 0;
+            targets.Add(new("query (PostgreSQL)", F($"≥ {Figures.Percent(PostgresQueryShareOfSqlite)} of SQLite's query rate in the same run"),
+                F($"{Figures.Percent(share)} ({pgQuery.Rate:N0} against {liteQuery.Rate:N0} req/s)"), pgQuery.Measured() && share >= PostgresQueryShareOfSqlite));
+        }
+        if (store == "postgres" && byName.TryGetValue("submit-accounts", out var spread))
+            targets.Add(new("submit-accounts", F($"≥ {PostgresSpreadSubmitsPerSecond:N0} submits/s from many accounts"),
+                F($"{spread.Rate:N0} req/s (p99 {spread.Latency.P99:0.0} ms)"), spread.Measured() && spread.Rate >= PostgresSpreadSubmitsPerSecond));
         if (byName.TryGetValue("e2e", out var e2e)) targets.Add(Share(e2e, EndToEndShare, "the sandbox engine's standalone tasks/s"));
         if (byName.TryGetValue("pickup", out var pickup))
             targets.Add(new("pickup", $"p50 < {pickupP50} ms on an idle server",

@@ -16,15 +16,34 @@ internal static class ApiScenarios
 
     public static async Task<IReadOnlyList<ScenarioResult>> RunAsync(BenchContext context)
     {
+        var results = new List<ScenarioResult>();
+        // On PostgreSQL the query rate is judged against SQLite's on the same machine in the same run.
+        if (context.Options.StoreName != "sqlite") results.Add(await SqliteQueryReferenceAsync(context));
+        results.AddRange(await RunOnStoreAsync(context));
+        return results;
+    }
+
+    private static async Task<ScenarioResult> SqliteQueryReferenceAsync(BenchContext context)
+    {
+        var options = context.Options;
+        await using var database = new SqliteBenchDatabase(context.NewDataDir("api-sqlite"));
+        var (server, client, queryBody) = await StartWithOneTaskAsync(context, database);
+        await using var running = server;
+        using var owned = client;
+        context.Log($"query-sqlite: the query row on SQLite, the reference for PostgreSQL's, {options.Concurrency} clients");
+        var reference = Result("query-sqlite", "the query row against a server on SQLite (the embedded default), as PostgreSQL's reference",
+            RoundTrip, await Closed(server, options, () => client.QueryAsync(queryBody)), options);
+        context.Log(Line(reference));
+        return reference;
+    }
+
+    private static async Task<IReadOnlyList<ScenarioResult>> RunOnStoreAsync(BenchContext context)
+    {
         var options = context.Options;
         await using var database = await context.NewDatabaseAsync("api");
-        var account = database.CreateAccount("bench", BenchAccount.HugeBalance);
-        await using var server = await context.StartServerAsync(database, "api");
-        using var client = new BenchClient(server.BaseUrl, account.ApiKey, options.Concurrency);
-
-        var (taskId, error) = await client.SubmitAsync(BenchRequests.SubmitBody);
-        if (taskId is null) throw new InvalidOperationException($"the setup submit failed: {error}\n{server.OutputTail}");
-        var queryBody = BenchRequests.QueryBody(taskId);
+        var (server, client, queryBody) = await StartWithOneTaskAsync(context, database);
+        await using var running = server;
+        using var owned = client;
 
         context.Log($"baseline: GET /healthz, {options.Concurrency} clients");
         var baseline = Result("baseline", "GET /healthz of the same server: routing and HTTP only, the floor any endpoint pays", RoundTrip,
@@ -63,7 +82,46 @@ internal static class ApiScenarios
             $"POST the seed edit (a {BenchRequests.Png.Length}-byte PNG data: URI) to a --role api server: key check + validate + price + reserve + enqueue",
             RoundTrip, submitted, options).ComparedTo(baseline);
         context.Log(Line(submit));
-        return [baseline, query, queryRate, submit];
+
+        // Many wallets at once: on PostgreSQL one wallet's row lock serialises its submits, so a deployment's rate
+        // is that of its many accounts submitting together.
+        var accounts = Enumerable.Range(0, options.Concurrency)
+            .Select(i => database.CreateAccount($"bench-{i.ToString(CultureInfo.InvariantCulture)}", BenchAccount.HugeBalance)).ToList();
+        var callers = accounts.Select(a => new BenchClient(server.BaseUrl, a.ApiKey, 2)).ToList();
+        try
+        {
+            context.Log($"submit-accounts: the same submit from {accounts.Count} accounts, one client each");
+            var next = -1;
+            var spread = await Closed(server, options, async () =>
+            {
+                var caller = callers[(int)((uint)Interlocked.Increment(ref next) % (uint)callers.Count)];
+                var (id, refusal) = await caller.SubmitAsync(BenchRequests.SubmitBody);
+                return id is null ? CallResult.Failed(refusal!) : CallResult.Success;
+            });
+            var submitAccounts = Result("submit-accounts",
+                $"the submit row's request from {accounts.Count.ToString(CultureInfo.InvariantCulture)} accounts at once (each its own key and wallet)",
+                RoundTrip, spread, options).ComparedTo(baseline);
+            context.Log(Line(submitAccounts));
+            return [baseline, query, queryRate, submit, submitAccounts];
+        }
+        finally
+        {
+            foreach (var caller in callers) caller.Dispose();
+        }
+    }
+
+    /// <summary>A <c>--role api</c> server on <paramref name="database"/> with one account, its client, and the query of one queued task.</summary>
+    private static async Task<(RunHubServer Server, BenchClient Client, byte[] QueryBody)> StartWithOneTaskAsync(BenchContext context, BenchDatabase database)
+    {
+        var account = database.CreateAccount("bench", BenchAccount.HugeBalance);
+        var server = await context.StartServerAsync(database, "api");
+        var client = new BenchClient(server.BaseUrl, account.ApiKey, context.Options.Concurrency);
+        var (taskId, error) = await client.SubmitAsync(BenchRequests.SubmitBody);
+        if (taskId is not null) return (server, client, BenchRequests.QueryBody(taskId));
+        var tail = server.OutputTail;
+        client.Dispose();
+        await server.DisposeAsync();
+        throw new InvalidOperationException($"the setup submit failed: {error}\n{tail}");
     }
 
     private static Task<MeasuredRun> Closed(RunHubServer server, BenchOptions options, Func<Task<CallResult>> call) =>

@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
+using RunHub.Bench.Load;
 using RunHub.Bench.Report;
 using RunHub.Bench.Servers;
 
@@ -42,21 +42,10 @@ internal static class HostileBodyScenario
 
     private static async Task<HostileLoadResult> FloodAsync(RunHubServer server, string name, string path, bool chunked, long bodyBytes)
     {
-        var before = server.ResidentBytes();
-        var peak = before;
-        using var stop = new CancellationTokenSource();
-        var sampler = Task.Run(async () =>
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                peak = Math.Max(peak, server.ResidentBytes());
-                try { await Task.Delay(10, stop.Token); } catch (OperationCanceledException) { }
-            }
-        });
         using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false, MaxConnectionsPerServer = Clients }) { Timeout = TimeSpan.FromSeconds(60) };
         long sent = 0;
         int answered = 0, closed = 0;
-        await Task.WhenAll(Enumerable.Range(0, Clients).Select(async _ =>
+        var (before, peak, after) = await ResidentPeak.AroundAsync(server, () => Task.WhenAll(Enumerable.Range(0, Clients).Select(async _ =>
         {
             using var content = new FillerContent(bodyBytes, chunked);
             using var request = new HttpRequestMessage(HttpMethod.Post, server.BaseUrl + path) { Content = content };
@@ -71,17 +60,13 @@ internal static class HostileBodyScenario
                 Interlocked.Increment(ref closed);
             }
             Interlocked.Add(ref sent, content.Written);
-        }));
-        await Task.Delay(500);
-        var after = server.ResidentBytes();
-        await stop.CancelAsync();
-        await sampler;
+        })));
         return new HostileLoadResult
         {
             Name = name,
             Load = $"{Clients} clients at once, {bodyBytes / 1048576} MB bodies without a key, to {path}{(chunked ? ", chunked" : "")}",
             BeforeBytes = before,
-            PeakBytes = Math.Max(peak, after),
+            PeakBytes = peak,
             AfterBytes = after,
             Requests = Clients,
             Answered = answered,

@@ -62,7 +62,8 @@ internal sealed class RunHubServer : IAsyncDisposable
         var server = new RunHubServer(Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start"), baseUrl, dataDir);
         try
         {
-            await server.WaitHealthyAsync(TimeSpan.FromSeconds(60));
+            // A bound on a server that never comes up, not a timing: a fresh process on a saturated machine took a minute.
+            await server.WaitHealthyAsync(TimeSpan.FromSeconds(240));
             return server;
         }
         catch

@@ -1,5 +1,6 @@
 using Dapper;
 using System.Data.Common;
+using RunHub.Data;
 
 namespace RunHub.Accounts;
 
@@ -34,8 +35,8 @@ public static class WalletLedger
     /// <summary>Holds the price of a task. False when the wallet cannot cover it (nothing is written then).</summary>
     public static async Task<bool> TryReserveAsync(DbConnection db, DbTransaction tx, string accountId, string taskId, Money price, long now)
     {
-        var rows = await db.ExecuteAsync("UPDATE accounts SET balance = balance - @price WHERE id = @accountId AND balance >= @price",
-            new { price = price.Millis, accountId }, tx);
+        var rows = await db.ExecuteCompiledAsync(tx, "UPDATE accounts SET balance = balance - @price WHERE id = @accountId AND balance >= @price",
+            ("price", price.Millis), ("accountId", accountId));
         if (rows == 0) return false;
         await InsertAsync(db, tx, accountId, taskId, "reserve", -price.Millis, price.Millis, null, now);
         return true;
@@ -102,6 +103,7 @@ public static class WalletLedger
         // ON CONFLICT DO NOTHING meets the unique (task, kind) index: a second settle or release of a task writes nothing.
         var sql = "INSERT INTO ledger (account_id, task_id, kind, amount, held, note, created_at) VALUES (@accountId, @taskId, @kind, @amount, @held, @note, @now)" +
             (onceOnly ? " ON CONFLICT DO NOTHING" : "");
-        return await db.ExecuteAsync(sql, new { accountId, taskId, kind, amount, held, note, now }, tx) == 1;
+        return await db.ExecuteCompiledAsync(tx, sql, ("accountId", accountId), ("taskId", taskId), ("kind", kind), ("amount", amount),
+            ("held", held), ("note", note), ("now", now)) == 1;
     }
 }

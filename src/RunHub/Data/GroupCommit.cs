@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Threading.Channels;
 using Dapper;
+using Microsoft.Data.Sqlite;
 
 namespace RunHub.Data;
 
@@ -22,6 +23,7 @@ public sealed class GroupCommit : IAsyncDisposable
     private readonly Database _database;
     private readonly Channel<IOperation> _queue = Channel.CreateUnbounded<IOperation>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _loop;
+    private DbConnection? _writer;
 
     public GroupCommit(Database database)
     {
@@ -58,15 +60,15 @@ public sealed class GroupCommit : IAsyncDisposable
         var succeeded = new List<IOperation>(batch.Count);
         try
         {
-            await using var db = await _database.OpenAsync();
+            var db = _writer ??= await OpenWriterAsync();
             await using var tx = await db.BeginTransactionAsync();
             foreach (var operation in batch)
             {
-                await db.ExecuteAsync("SAVEPOINT operation", transaction: tx);
+                await db.ExecuteCompiledAsync(tx, "SAVEPOINT operation");
                 try
                 {
                     await operation.ExecuteAsync(db, tx);
-                    await db.ExecuteAsync("RELEASE operation", transaction: tx);
+                    await db.ExecuteCompiledAsync(tx, "RELEASE operation");
                     succeeded.Add(operation);
                 }
                 catch (Exception e)
@@ -79,17 +81,37 @@ public sealed class GroupCommit : IAsyncDisposable
         }
         catch (Exception e)
         {
-            // Nothing of the batch was committed; operations that already failed alone keep their own error.
+            // Nothing of the batch was committed; operations that already failed alone keep their own error. The
+            // next batch starts on a fresh connection, whatever state this failure left this one in.
             foreach (var operation in batch) operation.Fail(e);
+            await CloseWriterAsync();
             return;
         }
         foreach (var operation in succeeded) operation.Complete();
+    }
+
+    /// <summary>
+    /// The connection every batch runs on, kept open between batches so that the submit's statements stay compiled
+    /// (<see cref="CompiledStatements"/>). An idle open connection holds no lock: other writers are not held up.
+    /// </summary>
+    private async Task<DbConnection> OpenWriterAsync()
+    {
+        var db = await _database.OpenAsync();
+        if (db is SqliteConnection sqlite) CompiledStatements.KeepCompiled(sqlite);
+        return db;
+    }
+
+    private async ValueTask CloseWriterAsync()
+    {
+        if (_writer is { } writer) await writer.DisposeAsync();
+        _writer = null;
     }
 
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();
         await _loop;
+        await CloseWriterAsync();
     }
 
     private interface IOperation

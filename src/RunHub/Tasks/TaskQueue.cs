@@ -71,11 +71,13 @@ public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal
         }
         if (!await WalletLedger.TryReserveAsync(db, tx, task.AccountId, task.Id, price, task.CreatedAt))
             return new SubmitResult(SubmitOutcome.InsufficientBalance, null);
-        await db.ExecuteAsync(
+        await db.ExecuteCompiledAsync(tx,
             """
             INSERT INTO tasks (id, account_id, endpoint, client_id, status, parameters, price, created_at, trace_parent)
             VALUES (@Id, @AccountId, @Endpoint, @ClientId, @Status, @Parameters, @Price, @CreatedAt, @TraceParent)
-            """, task, tx);
+            """, ("Id", task.Id), ("AccountId", task.AccountId), ("Endpoint", task.Endpoint), ("ClientId", task.ClientId),
+            ("Status", task.Status), ("Parameters", task.Parameters), ("Price", task.Price), ("CreatedAt", task.CreatedAt),
+            ("TraceParent", task.TraceParent));
         if (idempotency is not null)
             await db.ExecuteAsync(
                 """

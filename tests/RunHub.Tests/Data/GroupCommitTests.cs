@@ -28,4 +28,43 @@ public sealed class GroupCommitTests
         Assert.Equal(199, check.ExecuteScalar<long>("SELECT count(*) FROM items"));
         Assert.Equal(0, check.ExecuteScalar<long>("SELECT count(*) FROM items WHERE n = 77"));
     }
+
+    [Theory, SqliteStore, PostgresStore]
+    public async Task Compiled_statements_rebind_every_value_and_null_on_each_run(StoreKind kind)
+    {
+        using var store = new TestStore(kind);
+        var database = store.Database;
+        using (var db = database.Open()) db.Execute("CREATE TABLE notes (n INTEGER PRIMARY KEY, note TEXT)");
+        await using var commits = new GroupCommit(database);
+
+        // The same statement text many times on the group commit's kept connection: each run binds its own values.
+        await Task.WhenAll(Enumerable.Range(1, 50).Select(n => commits.RunAsync((db, tx) =>
+            db.ExecuteCompiledAsync(tx, "INSERT INTO notes (n, note) VALUES (@n, @note)", ("n", n), ("note", n % 2 == 0 ? $"even {n}" : null)))));
+
+        using var check = database.Open();
+        var rows = check.Query<(long N, string? Note)>("SELECT n, note FROM notes ORDER BY n").ToList();
+        Assert.Equal(Enumerable.Range(1, 50).Select(n => (long)n), rows.Select(r => r.N));
+        Assert.All(rows, r => Assert.Equal(r.N % 2 == 0 ? $"even {r.N}" : null, r.Note));
+    }
+
+    [Fact]
+    public async Task A_batch_that_breaks_its_connection_leaves_the_next_batch_a_working_one()
+    {
+        using var store = new TestStore(StoreKind.Sqlite);
+        var database = store.Database;
+        using (var db = database.Open()) db.Execute("CREATE TABLE items (n INTEGER PRIMARY KEY)");
+        await using var commits = new GroupCommit(database);
+        await commits.RunAsync((db, tx) => db.ExecuteCompiledAsync(tx, "INSERT INTO items (n) VALUES (@n)", ("n", 1)));
+
+        // Closing the kept connection under the batch fails the whole batch, not the ones after it.
+        await Assert.ThrowsAnyAsync<Exception>(() => commits.RunAsync<int>(async (db, tx) =>
+        {
+            await db.CloseAsync();
+            return 0;
+        }));
+        await commits.RunAsync((db, tx) => db.ExecuteCompiledAsync(tx, "INSERT INTO items (n) VALUES (@n)", ("n", 2)));
+
+        using var check = database.Open();
+        Assert.Equal([1L, 2L], check.Query<long>("SELECT n FROM items ORDER BY n"));
+    }
 }

@@ -213,8 +213,9 @@ public sealed class WorkflowRunTests : IAsyncLifetime
         var v1 = new V1Caller(await server.NewCallerAsync(balance: 1m));
         var image = (string)(await v1.UploadAsync(Photo(), "photo.png"))["data"]!["fileName"]!;
         // Long enough for the run to queue behind it, short enough to end on its own: only then is it certain that
-        // nothing interrupted it (0.3.45-0.3.56 interrupt whatever runs, whichever prompt_id /interrupt names).
-        var other = await comfy.QueueOtherClientsPromptAsync(steps: 60, secondsPerStep: 0.1);
+        // nothing interrupted it (0.3.45-0.3.56 interrupt whatever runs, whichever prompt_id /interrupt names). Its
+        // 20 s of wall-clock steps outlast the submit and the cancel even on a saturated machine (6 s did not).
+        var other = await comfy.QueueOtherClientsPromptAsync(steps: 200, secondsPerStep: 0.1);
         await comfy.UntilRunningAsync(other);
 
         var taskId = (string)(await v1.CreateAsync(WorkflowFolder.WorkflowId, new[] { Entry("10", "image", image) }))["data"]!["taskId"]!;

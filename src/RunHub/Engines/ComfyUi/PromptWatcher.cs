@@ -47,10 +47,6 @@ internal sealed class PromptWatcher(ComfyUiServer server, ComfyUiSettings settin
 
             if (await server.HistoryAsync(promptId, cancellationToken) is { } entry)
             {
-                // A short prompt can start and end between two looks (the poll a queue move triggers may find it done
-                // before its execution_start frame is read): it ran, so its progress says so before it ends. Its run
-                // time stays unknown here (RunMilliseconds null): it was not seen starting.
-                if (!_started) progress.Report(new EngineProgress(0, null, 0));
                 _endedAt = _clock.Elapsed;
                 // It ran, even when no frame or poll caught it running (a short prompt, frames still unread): say so
                 // before it ends, without a start time to measure from.
