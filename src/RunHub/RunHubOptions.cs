@@ -23,7 +23,11 @@ public sealed class RunHubOptions
     /// </summary>
     public string LogFormat { get; set; } = "text";
 
-    /// <summary>Base of the URLs handed out for results and uploads; when empty, taken from each request.</summary>
+    /// <summary>
+    /// Base of the URLs handed out for results and uploads (e.g. <c>https://api.example.com</c>). When empty: what a
+    /// trusted proxy forwarded (<c>Api:TrustedProxies</c>), else the address each request arrived at; never the request's
+    /// Host header.
+    /// </summary>
     public string? PublicBaseUrl { get; set; }
 
     /// <summary>Folder holding the model catalog; when empty, the <c>catalog</c> folder shipped beside the program.</summary>
@@ -63,6 +67,7 @@ public sealed class RunHubOptions
     public EnginesOptions Engines { get; set; } = new();
     public RetentionOptions Retention { get; set; } = new();
     public MaintenanceOptions Maintenance { get; set; } = new();
+    public Webhooks.WebhookOptions Webhooks { get; set; } = new();
 }
 
 /// <summary>A registry file in RunningHub's format, its optional price list, and the engine for its models that name none.</summary>
@@ -125,10 +130,24 @@ public sealed class ApiOptions
     public int MaxJsonDepth { get; set; } = 32;
 
     /// <summary>
+    /// Refuse submit fields the model does not declare (1007), a field given twice, and numbers for text parameters,
+    /// as RunHub once did. Off by default: RunningHub lets them through, and its own clients send such fields
+    /// (<c>appCode</c>).
+    /// </summary>
+    public bool StrictParameters { get; set; }
+
+    /// <summary>
     /// Origins a browser app may call the API from (CORS), e.g. <c>https://app.example.com</c>; <c>*</c> allows any
     /// origin (safe: the API uses Bearer keys, never cookies). Empty: no cross-origin calls.
     /// </summary>
     public List<string> CorsOrigins { get; set; } = [];
+
+    /// <summary>
+    /// Addresses or networks (CIDR) of reverse proxies whose <c>Forwarded</c> / <c>X-Forwarded-Proto</c>,
+    /// <c>X-Forwarded-Host</c> and <c>X-Forwarded-Prefix</c> headers are believed when links are built (and
+    /// <c>PublicBaseUrl</c> is not set). Empty: forwarded headers are ignored.
+    /// </summary>
+    public List<string> TrustedProxies { get; set; } = [];
 }
 
 public sealed class QueueOptions

@@ -108,6 +108,20 @@ public sealed class AccountDirectory(Database database, TimeProvider clock, ApiK
         return rows.Select(r => new KeySummary(r.Hint, r.AccountId, r.CreatedAt, r.RevokedAt)).ToList();
     }
 
+    /// <summary>
+    /// An account's keys, live and revoked, oldest first, with their names and when they were last used (as far as
+    /// <see cref="KeyUsage"/> has written it: within about a minute). Keys themselves are never stored, only hints.
+    /// </summary>
+    public async Task<IReadOnlyList<KeyDetails>> KeysOfAsync(string accountId, CancellationToken cancellationToken)
+    {
+        await using var db = database.Open();
+        var rows = await db.QueryAsync<KeyDetails>(new CommandDefinition(
+            "SELECT key_hint AS Hint, name AS Name, created_at AS CreatedAt, revoked_at AS RevokedAt, last_used_at AS LastUsedAt " +
+            "FROM api_keys WHERE account_id = @accountId ORDER BY created_at, key_hint",
+            new { accountId }, cancellationToken: cancellationToken));
+        return rows.ToList();
+    }
+
     /// <summary>The account a live key belongs to, or null for an unknown or revoked key or a disabled account.</summary>
     public async ValueTask<string?> AuthenticateAsync(string? key) => Observability.LogScope.SetAccount(await KeyOwnerAsync(key));
 

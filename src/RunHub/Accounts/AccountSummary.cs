@@ -7,6 +7,12 @@ public sealed record KeySummary(string Hint, string AccountId, long CreatedAt, l
     public bool Revoked => RevokedAt is not null;
 }
 
+/// <summary>One key of an account as its owner may see it: the masked hint, never the key. Times are Unix ms.</summary>
+public sealed record KeyDetails(string Hint, string? Name, long CreatedAt, long? RevokedAt, long? LastUsedAt)
+{
+    public bool Revoked => RevokedAt is not null;
+}
+
 public sealed record CreatedAccount(string AccountId, string Name, string ApiKey, Money Balance);
 
 /// <summary>

@@ -13,6 +13,9 @@ namespace RunHub.Api;
 /// </summary>
 public static class AccountStatusEndpoint
 {
+    /// <summary>The kind of key RunningHub reports (<c>apiType</c>, <c>apiKeyType</c>): RunHub's keys share the server's workers.</summary>
+    public const string ApiType = "SHARED";
+
     public sealed record AccountStatus(string RemainMoney, string Currency, string RemainCoins, string CurrentTaskCounts, string ApiType);
 
     public static async Task<object> Handle(HttpRequest request, AccountDirectory accounts, TaskQueue queue, BodyLimits limits)
@@ -36,6 +39,6 @@ public static class AccountStatusEndpoint
 
         var active = await queue.CountActiveAsync(account.Id);
         return Envelope<AccountStatus>.Success(new AccountStatus(account.Balance.ToString(), "CNY", "0",
-            active.ToString(System.Globalization.CultureInfo.InvariantCulture), "SHARED"));
+            active.ToString(System.Globalization.CultureInfo.InvariantCulture), ApiType));
     }
 }

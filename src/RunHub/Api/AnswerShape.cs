@@ -16,7 +16,8 @@ public enum AnswerShape
 
     /// <summary>
     /// <c>{code, msg, data}</c> (<see cref="Envelope{T}"/>): the workflow API (<c>/task/openapi/</c>, <c>/api/openapi/</c>,
-    /// <c>/api/webapp/</c>, <c>/uc/openapi/</c>) and the v2 account calls (<c>/openapi/v2/api-key/</c>, <c>/openapi/v2/queue/</c>).
+    /// <c>/api/webapp/</c>, <c>/uc/openapi/</c>), the v2 account calls (<c>/openapi/v2/api-key/</c>, <c>/openapi/v2/queue/</c>)
+    /// and RunHub's task list (<c>/openapi/v2/tasks</c>).
     /// </summary>
     Envelope,
 
@@ -28,7 +29,7 @@ public enum AnswerShape
 public static class AnswerShapes
 {
     private static readonly string[] EnvelopePrefixes =
-        ["/openapi/v2/api-key", "/openapi/v2/queue", "/task/openapi", "/api/openapi", "/api/webapp", "/uc/openapi"];
+        ["/openapi/v2/api-key", "/openapi/v2/queue", "/openapi/v2/tasks", "/task/openapi", "/api/openapi", "/api/webapp", "/uc/openapi"];
 
     public static AnswerShape Of(PathString path)
     {

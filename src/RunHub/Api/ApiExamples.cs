@@ -50,4 +50,14 @@ public static class ApiExamples
 
     public static Envelope<AccountStatusEndpoint.AccountStatus> AccountStatusAnswer { get; } =
         Envelope<AccountStatusEndpoint.AccountStatus>.Success(new AccountStatusEndpoint.AccountStatus("9.94", "CNY", "0", "2", "SHARED"));
+
+    public static PricePreviewEndpoint.PricePreview PricePreview { get; } =
+        new(0.03m, "CNY", false, false, "¥0.03/次", "CNY 0.03/call", "0", "0");
+
+    public static Envelope<IReadOnlyList<ApiKeyListEndpoint.ApiKeyItem>> ApiKeyList { get; } =
+        Envelope<IReadOnlyList<ApiKeyListEndpoint.ApiKeyItem>>.Success([
+            new ApiKeyListEndpoint.ApiKeyItem("46eb****0634", "default", 1, null, null, false, null, null, "2026-01-01T12:00:00Z", "2026-01-02T08:30:00Z")]);
+
+    public static Envelope<QueueStatusEndpoint.QueueStatus> QueueStatusAnswer { get; } =
+        Envelope<QueueStatusEndpoint.QueueStatus>.Success(new QueueStatusEndpoint.QueueStatus(AccountStatusEndpoint.ApiType, 4, "1", "2", "3"));
 }

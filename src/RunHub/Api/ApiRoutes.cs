@@ -86,6 +86,31 @@ public static class ApiRoutes
             .Refuses(RunHubErrorCodes.InvalidApiKey, "missing, invalid or revoked key")
             .Refuses(RunHubErrorCodes.InvalidParameters, "no multipart field `file`, or it is empty")
             .Refuses(RunHubErrorCodes.FileTooLarge, "larger than `RunHub:Media:MaxUploadMb` (100 MB by default)");
+        v2.MapPost("/price-preview/{**endpoint}", PricePreviewEndpoint.Handle)
+            .StandardModelApi("pricePreview", "Preview a task's price", "What a submit of this body to `endpoint` would cost, " +
+                "checked exactly as the submit is (key, model, schema, engine, price), without charging or queueing anything. " +
+                "Answered flat with RunningHub's fields; `estimatedPrice` is the whole task's price in CNY, `priceText` the unit " +
+                "price. RunHub has no free calls (`freeLimit` false). A refusal is the task object with the submit's code.")
+            .JsonBody(EditRequest, "The seed model's request, as its submit would send it")
+            .Answers(PricePreview)
+            .Refuses(RunHubErrorCodes.UnknownEndpoint, "no model at this endpoint")
+            .Refuses(RunHubErrorCodes.InvalidApiKey, "missing, invalid or revoked key")
+            .Refuses(RunHubErrorCodes.InvalidParameters, "the body breaks the model's schema, or no price rule matches it")
+            .Refuses(RunHubErrorCodes.FileTooLarge, "the body is larger than the model's limit")
+            .Refuses(RunHubErrorCodes.ServiceUnavailable, "no engine on this server serves the model, or it has no price");
+        v2.MapGet("/api-key/list", ApiKeyListEndpoint.Handle)
+            .StandardModelApi("listApiKeys", "List your API keys", "The keys of the key's account, masked (`key` is a hint such " +
+                "as `46eb****0634`: RunHub stores no key it could show again), in the `{code, msg, data}` envelope. `status` is 1 " +
+                "for a live key, 0 for a revoked one; RunHub has no per-key quota or expiry, so `quotaLimit`, `quotaUsed`, " +
+                "`expireAt` and `expireInMinute` are null. `lastUsedAt` (RunHub extension) is exact to about a minute.")
+            .Answers(ApiKeyList)
+            .Refuses(RunHubErrorCodes.InvalidApiKey, "missing, invalid or revoked key");
+        v2.MapGet("/queue/status", QueueStatusEndpoint.Handle)
+            .StandardModelApi("queueStatus", "Your queue", "The account's running and queued tasks (strings, counted in the " +
+                "database, every node's) and how many may run at once (`concurrentLimit`, a number: until per-account limits " +
+                "exist, a node's task workers, `RunHub:Queue:Workers`), in the `{code, msg, data}` envelope.")
+            .Answers(QueueStatusAnswer)
+            .Refuses(RunHubErrorCodes.InvalidApiKey, "missing, invalid or revoked key");
         v2.Map(RoutePatternFactory.Parse("/{**endpoint}", null, new { endpoint = new ModelPathConstraint() }), SubmitEndpoint.Handle)
             .WithMetadata(new HttpMethodMetadata([HttpMethods.Post]))
             .StandardModelApi("submitTask", "Submit a task", "Runs the model at `endpoint` (1 to 3 path segments, e.g. " +
@@ -99,6 +124,7 @@ public static class ApiRoutes
             .Refuses(RunHubErrorCodes.InvalidApiKey, "missing, invalid or revoked key")
             .Refuses(RunHubErrorCodes.InvalidParameters, "the body breaks the model's schema (the message names each field and rule), " +
                 "or an `Idempotency-Key` was used with another request")
+            .Refuses(RunHubErrorCodes.FileTooLarge, "the body is larger than the model's limit (2 MB plus room for its inline inputs)")
             .Refuses(RunHubErrorCodes.ServiceUnavailable, "no engine on this server serves the model, or it has no price")
             .Refuses(RunHubErrorCodes.InsufficientBalance, "the wallet cannot cover the price");
         app.MapPost("/uc/openapi/accountStatus", AccountStatusEndpoint.Handle)

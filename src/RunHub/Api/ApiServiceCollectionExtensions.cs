@@ -24,6 +24,8 @@ public static class ApiServiceCollectionExtensions
         builder.Services.ConfigureHttpJsonOptions(j => j.SerializerOptions.PropertyNamingPolicy = WireJson.Options.PropertyNamingPolicy);
         builder.Services.AddApiCors(options.Api);
         builder.Services.AddSingleton<BodyLimits>();
+        builder.Services.AddSingleton<ModelRequests>();
+        builder.Services.AddSingleton<RouteMethods>();
         builder.Services.AddSingleton<ModelsEndpoint>();
         return builder;
     }

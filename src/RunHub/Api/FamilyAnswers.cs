@@ -40,7 +40,13 @@ public static class FamilyAnswers
                 response.StatusCode = StatusCodes.Status204NoContent;
                 return;
             }
-            await AnswerShapes.WriteErrorAsync(context, RunHubErrorCodes.UnknownEndpoint, $"no API call at {Shorten(context.Request.Path.Value)}");
+            // A catch-all of another method can hide that the path exists: ask the route table.
+            var methods = context.RequestServices.GetRequiredService<RouteMethods>().For(context.Request.Path);
+            if (methods.Count > 0)
+                await AnswerShapes.WriteErrorAsync(context, RunHubErrorCodes.MethodNotSupported,
+                    $"{context.Request.Method} is not supported here; use {string.Join(", ", methods)}");
+            else
+                await AnswerShapes.WriteErrorAsync(context, RunHubErrorCodes.UnknownEndpoint, $"no API call at {Shorten(context.Request.Path.Value)}");
         }
     });
 

@@ -54,8 +54,23 @@ public static class JsonBody
         if (JsonTextCheck.FindProblem(body.Span, maxDepth) is { } problem)
             return Parsed.Refused(RunHubErrorCodes.InvalidParameters, problem);
         // The check above has walked every token, so this parse cannot fail; the document keeps the buffer without copying it.
-        return new Parsed(JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = maxDepth + 1 }), null, null);
+        var document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = maxDepth + 1 });
+        // Every body of RunningHub's API is an object: an array or a bare value is refused here, once for every endpoint,
+        // rather than answered as if the object's first field were missing.
+        var kind = document.RootElement.ValueKind;
+        if (kind == JsonValueKind.Object) return new Parsed(document, null, null);
+        document.Dispose();
+        return Parsed.Refused(RunHubErrorCodes.InvalidParameters, $"body: {KindName(kind)}; expected a JSON object");
     }
+
+    private static string KindName(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Array => "a JSON array",
+        JsonValueKind.String => "a JSON string",
+        JsonValueKind.Number => "a JSON number",
+        JsonValueKind.True or JsonValueKind.False => "a JSON boolean",
+        _ => "JSON null",
+    };
 
     private static Parsed TooLarge(long limit) =>
         Parsed.Refused(RunHubErrorCodes.FileTooLarge, $"body: larger than the {Size(limit)} this endpoint accepts");

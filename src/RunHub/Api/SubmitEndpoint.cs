@@ -2,9 +2,7 @@ using RunHub.Wire;
 using RunHub.Client;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
-using RunHub.Accounts;
 using RunHub.Catalog;
-using RunHub.Engines;
 using RunHub.Files;
 using RunHub.Media;
 using RunHub.Tasks;
@@ -17,37 +15,12 @@ namespace RunHub.Api;
 /// </summary>
 public static class SubmitEndpoint
 {
-    public static async Task<TaskObject> Handle(string? endpoint, HttpRequest request, AccountDirectory accounts,
-        ModelCatalog catalog, EngineRegistry engines, TaskQueue queue, IOptions<RunHubOptions> options, FileLinks links, BodyLimits limits,
-        InlineInputs inlineInputs)
+    public static async Task<TaskObject> Handle(string? endpoint, HttpRequest request, ModelRequests requests, TaskQueue queue,
+        IOptions<RunHubOptions> options, FileLinks links, InlineInputs inlineInputs)
     {
-        var key = BearerKey.From(request);
-        if (key is null) return TaskObject.Error(RunHubErrorCodes.InvalidApiKey, BearerKey.MissingMessage);
-        var accountId = await accounts.AuthenticateAsync(key);
-        if (accountId is null) return TaskObject.Error(RunHubErrorCodes.InvalidApiKey, BearerKey.InvalidMessage);
-
-        endpoint = endpoint?.Trim('/') ?? "";
-        var segments = endpoint.Split('/');
-        var model = segments.Length is >= 1 and <= 3 && endpoint.Length > 0 ? catalog.Find(endpoint) : null;
-        if (model is null)
-            return TaskObject.Error(RunHubErrorCodes.UnknownEndpoint, endpoint.Length == 0
-                ? "no endpoint given: POST /openapi/v2/{model endpoint}"
-                : $"unknown endpoint '{Shorten(endpoint)}'");
-
-        var body = await limits.ReadAsync(request, limits.Submit(model));
-        if (body.Error is not null) return TaskObject.Error(body.ErrorCode!, body.Error);
-        using var document = body.Document!;
-
-        var outcome = RequestValidator.Validate(model, document.RootElement);
-        if (outcome.Request is not { } validated)
-            return TaskObject.Error(outcome.ErrorCode, outcome.ErrorMessage);
-
-        if (!engines.CanServe(model))
-            return TaskObject.Error(RunHubErrorCodes.ServiceUnavailable, $"no engine on this server can serve {model.Endpoint}");
-        if (model.Price is null)
-            return TaskObject.Error(RunHubErrorCodes.ServiceUnavailable, $"{model.Endpoint} has no price on this server, so it cannot be run");
-        if (model.Price.Quote(validated.Parameters) is not { } amount)
-            return TaskObject.Error(RunHubErrorCodes.InvalidParameters, $"{model.Endpoint}: no price is defined for this combination of parameters");
+        var (checkedRequest, refusal) = await requests.ReadAsync(endpoint, request);
+        if (checkedRequest is null) return refusal!;
+        var (accountId, _, model, validated, amount, _) = checkedRequest;
 
         IdempotencyKey? idempotency = null;
         if (request.Headers[IdempotencyKey.Header].ToString() is { Length: > 0 } keyText)
@@ -57,13 +30,14 @@ public static class SubmitEndpoint
             if (idempotency is null) return TaskObject.Error(RunHubErrorCodes.InvalidParameters, keyError!);
         }
 
-        var (inline, refusal) = await inlineInputs.StoreAsync(validated, BaseUrl.Of(request, options.Value), request.HttpContext.RequestAborted);
-        if (inline is null) return TaskObject.Error(RunHubErrorCodes.InvalidParameters, refusal!);
+        var context = new SubmitContext(checkedRequest.WebhookUrl, BaseUrl.Of(request, options.Value), checkedRequest.KeyHash);
+        var (inline, inlineRefusal) = await inlineInputs.StoreAsync(validated, BaseUrl.Of(request, options.Value), request.HttpContext.RequestAborted);
+        if (inline is null) return TaskObject.Error(RunHubErrorCodes.InvalidParameters, inlineRefusal!);
         var parameters = JsonSerializer.Serialize(inline.Parameters, WireJson.Options);
         SubmitResult submitted;
         try
         {
-            submitted = await queue.SubmitAsync(accountId, model.Endpoint, parameters, amount, idempotency);
+            submitted = await queue.SubmitAsync(accountId, model.Endpoint, parameters, amount, idempotency, context);
         }
         catch
         {
@@ -85,5 +59,5 @@ public static class SubmitEndpoint
         return TaskObjectMapper.ToWire(submitted.Task!, BaseUrl.FileUrls(request, options.Value, links));
     }
 
-    private static string Shorten(string text) => text.Length <= 80 ? text : text[..80] + "…";
+    private static string Shorten(string text) => JsonValueText.Cap(text, 80);
 }

@@ -1,18 +1,21 @@
 using System.Net;
 using System.Text;
+using Microsoft.Extensions.Options;
+using RunHub.Api;
 
 namespace RunHub.ApiDocs;
 
 /// <summary>
 /// <c>GET /</c>: a small page for a person who opens the server's address in a browser — what this is, and links to
 /// the API reference, the OpenAPI document, the web console (only when this server maps <c>/console</c>) and the
-/// health check. Static HTML without scripts, under a policy that allows none.
+/// health check. Static HTML without scripts, under a policy that allows none. The address it names is the base of
+/// RunHub's links (<see cref="BaseUrl"/>), never the request's <c>Host</c> header.
 /// </summary>
 public static class FrontPage
 {
     public const string ConsolePath = "/console";
 
-    public static IResult Handle(HttpContext context, EndpointDataSource endpoints)
+    public static IResult Handle(HttpContext context, EndpointDataSource endpoints, IOptions<RunHubOptions> options)
     {
         var hasConsole = endpoints.Endpoints.OfType<RouteEndpoint>()
             .Any(e => ("/" + (e.RoutePattern.RawText ?? "").TrimStart('/')).StartsWith(ConsolePath, StringComparison.Ordinal));
@@ -31,7 +34,7 @@ public static class FrontPage
             <body>
             <h1>RunHub</h1>
             <p>A self-hosted server of RunningHub's model API. Point a RunningHub client at
-            <code>{{WebUtility.HtmlEncode(context.Request.Scheme + "://" + context.Request.Host)}}/openapi/v2</code> with an API key.</p>
+            <code>{{WebUtility.HtmlEncode(BaseUrl.Of(context.Request, options.Value))}}/openapi/v2</code> with an API key.</p>
             <ul>
             {{links}}</ul>
             </body>

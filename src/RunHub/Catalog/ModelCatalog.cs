@@ -19,7 +19,7 @@ public sealed class ModelCatalog
     private ModelCatalog(IReadOnlyList<ModelEntry> models)
     {
         Models = models;
-        _byEndpoint = models.ToDictionary(m => m.Endpoint, StringComparer.Ordinal);
+        _byEndpoint = models.SelectMany(m => m.Names.Select(name => (name, m))).ToDictionary(x => x.name, x => x.m, StringComparer.Ordinal);
     }
 
     public static ModelCatalog Empty { get; } = new([]);
@@ -27,7 +27,7 @@ public sealed class ModelCatalog
     /// <summary>In catalog order: the folder's models first, then what imports added.</summary>
     public IReadOnlyList<ModelEntry> Models { get; }
 
-    /// <summary>Endpoints are compared exactly (ordinal, case-sensitive), as RunningHub's paths are.</summary>
+    /// <summary>The model with this endpoint or alias. Names are compared exactly (ordinal, case-sensitive), as RunningHub's paths are.</summary>
     public ModelEntry? Find(string endpoint) => _byEndpoint.GetValueOrDefault(endpoint);
 
     /// <summary>The folder holding the model catalog: <c>RunHub:CatalogDir</c>, else the <c>catalog</c> folder shipped beside the program.</summary>
@@ -66,13 +66,13 @@ public sealed class ModelCatalog
         return FromModels(RegistryReader.Read(models, File.Exists(pricing) ? pricing : null));
     }
 
-    /// <summary>A catalog of these models; an endpoint given twice is an error.</summary>
+    /// <summary>A catalog of these models; a name (endpoint or alias) given twice is an error.</summary>
     public static ModelCatalog FromModels(IEnumerable<ModelEntry> models)
     {
         var list = models.ToList();
-        var duplicate = list.GroupBy(m => m.Endpoint, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        var duplicate = list.SelectMany(m => m.Names).GroupBy(n => n, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
-            throw new CatalogFormatException($"endpoint \"{duplicate.Key}\" is listed more than once; keep one entry per endpoint");
+            throw new CatalogFormatException($"endpoint \"{duplicate.Key}\" is listed more than once (as an endpoint or an alias); keep one entry per endpoint");
         return new ModelCatalog(list);
     }
 
@@ -96,23 +96,35 @@ public sealed class ModelCatalog
         return Merge(imported);
     }
 
-    /// <summary>This catalog with these models added, later ones replacing earlier ones of the same endpoint.</summary>
+    /// <summary>
+    /// This catalog with these models added. A model replaces the one of the same endpoint, in its place, keeping that
+    /// one's aliases. A model that shares a name with a catalog model only through an alias is that model renamed
+    /// (RunningHub's <c>edit-[Deprecated]</c> for the shipped <c>edit</c>): with no engine of its own it only adds its
+    /// names to the catalog model, which keeps serving; with one, it replaces it and keeps its other names. Other models
+    /// are appended.
+    /// </summary>
+    /// <exception cref="CatalogFormatException">A name would then belong to two models.</exception>
     public ModelCatalog Merge(IEnumerable<ModelEntry> models)
     {
         var merged = Models.ToList();
-        var position = merged.Select((m, i) => (m.Endpoint, i)).ToDictionary(x => x.Endpoint, x => x.i, StringComparer.Ordinal);
         foreach (var model in models)
         {
-            if (position.TryGetValue(model.Endpoint, out var at))
+            var names = model.Names.ToHashSet(StringComparer.Ordinal);
+            var at = merged.FindIndex(m => m.Endpoint == model.Endpoint);
+            if (at < 0) at = merged.FindIndex(m => m.Names.Any(names.Contains));
+            if (at < 0)
             {
-                merged[at] = model;
-            }
-            else
-            {
-                position[model.Endpoint] = merged.Count;
                 merged.Add(model);
+                continue;
             }
+            var existing = merged[at];
+            merged[at] = existing.Endpoint != model.Endpoint && model.Engines.Count == 0
+                ? existing with { Aliases = WithNames(existing.Aliases, model.Names, existing.Endpoint) }
+                : model with { Aliases = WithNames(model.Aliases, existing.Names, model.Endpoint) };
         }
-        return new ModelCatalog(merged);
+        return FromModels(merged);
     }
+
+    private static IReadOnlyList<string> WithNames(IReadOnlyList<string> aliases, IEnumerable<string> more, string endpoint) =>
+        aliases.Concat(more).Where(n => n != endpoint).Distinct(StringComparer.Ordinal).ToList();
 }

@@ -3,8 +3,17 @@ namespace RunHub.Catalog;
 /// <summary>A model as data: endpoint, output type, parameter schema, price and the backends that serve it.</summary>
 public sealed record ModelEntry
 {
-    /// <summary>1 to 3 path segments, e.g. <c>rhart-image-g-1.5/edit</c>.</summary>
+    /// <summary>1 to 3 path segments, e.g. <c>rhart-image-g-1.5/edit</c>. Tasks of the model are recorded under it.</summary>
     public required string Endpoint { get; init; }
+
+    /// <summary>
+    /// Other endpoints a request may name the model by (RunHub extension), e.g. the name RunningHub gave it after a
+    /// rename: <c>rhart-image-g-1.5/edit-[Deprecated]</c>. Each is unique in its catalog, as endpoints are.
+    /// </summary>
+    public IReadOnlyList<string> Aliases { get; init; } = [];
+
+    /// <summary>The endpoint, then the aliases.</summary>
+    public IEnumerable<string> Names => Aliases.Prepend(Endpoint);
     public string? DisplayName { get; init; }
     public string? Category { get; init; }
     /// <summary>image, video, audio, string or 3d, as in the registry.</summary>

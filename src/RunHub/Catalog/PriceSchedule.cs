@@ -83,17 +83,29 @@ public sealed record PriceSchedule
     /// </summary>
     public Money? Quote(IReadOnlyDictionary<string, JsonElement> parameters)
     {
-        JsonElement? Lookup(string field) =>
-            parameters.TryGetValue(field, out var v) && v.ValueKind != JsonValueKind.Null ? v
-            : Defaults.TryGetValue(field, out var d) ? d : null;
-
-        var unitPrice = FixedPrice ?? Rules.FirstOrDefault(r => r.Matches(Lookup))?.Price;
-        if (unitPrice is null) return Fallback;
-
-        var units = Units(Lookup);
+        if (UnitPrice(parameters) is not { } unitPrice) return Fallback;
+        var units = Units(field => Value(parameters, field));
         if (units is null) return Fallback;
-        return unitPrice.Value * units.Value;
+        return unitPrice * units.Value;
     }
+
+    /// <summary>The price of one unit for these parameters (the fixed price, or the first matching rule's), or null when no rule matches.</summary>
+    public Money? UnitPrice(IReadOnlyDictionary<string, JsonElement> parameters) =>
+        FixedPrice ?? Rules.FirstOrDefault(r => r.Matches(field => Value(parameters, field)))?.Price;
+
+    /// <summary>The request's value of a field, else the model's default.</summary>
+    private JsonElement? Value(IReadOnlyDictionary<string, JsonElement> parameters, string field) =>
+        parameters.TryGetValue(field, out var v) && v.ValueKind != JsonValueKind.Null ? v
+        : Defaults.TryGetValue(field, out var d) ? d : null;
+
+    /// <summary>The unit in English, as RunningHub's <c>priceTextEn</c> words it: "/call", "/second", "/5 seconds", "/image", "/1000 characters".</summary>
+    public string UnitTextEn => Unit.Kind switch
+    {
+        PriceUnitKind.PerSecond => Unit.BlockSize == 1 ? "/second" : $"/{Unit.BlockSize} seconds",
+        PriceUnitKind.PerImage => "/image",
+        PriceUnitKind.PerCharacters => $"/{Unit.BlockSize} characters",
+        _ => "/call",
+    };
 
     private long? Units(Func<string, JsonElement?> lookup)
     {

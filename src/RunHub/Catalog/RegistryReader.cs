@@ -7,7 +7,10 @@ namespace RunHub.Catalog;
 /// category, display_name, params: [...]}]}</c>) into <see cref="ModelEntry"/> records, and its
 /// pricing format into <see cref="PriceSchedule"/>s attached by endpoint. RunHub's own catalog is
 /// the same format plus optional fields per model: <c>engine</c> (<c>{"name", "settings"}</c>) or <c>engines</c>
-/// (an ordered list of them, see <see cref="EngineListReader"/>), and <c>timeoutSeconds</c>.
+/// (an ordered list of them, see <see cref="EngineListReader"/>), <c>timeoutSeconds</c>, and <c>aliases</c> (other
+/// endpoints the model answers to). A model RunningHub marked as renamed (<c>edit-[Deprecated]</c>,
+/// <c>image-to-video-pro-deprecated</c>) also answers to its former name, unless the registry has a model of that name:
+/// clients written before the rename still call it so.
 /// </summary>
 public static class RegistryReader
 {
@@ -39,12 +42,24 @@ public static class RegistryReader
         foreach (var item in list.EnumerateArray())
         {
             var model = ReadModel(item, source, index++);
-            if (!seen.Add(model.Endpoint))
-                throw new CatalogFormatException($"{source}: endpoint \"{model.Endpoint}\" is listed more than once; keep one entry per endpoint");
+            foreach (var name in model.Names)
+                if (!seen.Add(name))
+                    throw new CatalogFormatException($"{source}: endpoint \"{name}\" is listed more than once (as an endpoint or an alias); keep one entry per endpoint");
             models.Add(model);
         }
-        return models;
+        return models.Select(m => FormerName(m) is { } former && !seen.Contains(former) ? m with { Aliases = [.. m.Aliases, former] } : m).ToList();
     }
+
+    /// <summary>The name a model RunningHub marked as renamed had before: <c>a/edit</c> for <c>a/edit-[Deprecated]</c>.</summary>
+    public static string? FormerName(ModelEntry model)
+    {
+        foreach (var mark in DeprecationMarks)
+            if (model.Endpoint.EndsWith(mark, StringComparison.OrdinalIgnoreCase) && model.Endpoint.Length > mark.Length)
+                return model.Endpoint[..^mark.Length];
+        return null;
+    }
+
+    private static readonly string[] DeprecationMarks = ["-[Deprecated]", "-deprecated"];
 
     /// <summary>The computable prices by endpoint; see <see cref="PricingReader.Read"/> for what is left out.</summary>
     public static IReadOnlyDictionary<string, PriceSchedule> ReadPricing(JsonElement root, string source) =>
@@ -93,9 +108,20 @@ public static class RegistryReader
         var timeout = reader.Number("timeoutSeconds");
         if (timeout is <= 0 or > 7 * 24 * 3600) throw reader.Error("timeoutSeconds", $"{timeout} is not between 0 and a week");
 
+        var aliases = new List<string>();
+        foreach (var alias in reader.Array("aliases")?.EnumerateArray().ToList() ?? [])
+        {
+            if (alias.ValueKind != JsonValueKind.String) throw reader.Error("aliases", "expected a list of endpoint strings");
+            CheckEndpoint(reader, alias.GetString()!);
+            if (alias.GetString() == endpoint || aliases.Contains(alias.GetString()!))
+                throw reader.Error("aliases", $"{JsonValueText.Quote(alias.GetString()!)} is given twice");
+            aliases.Add(alias.GetString()!);
+        }
+
         return new ModelEntry
         {
             Endpoint = endpoint,
+            Aliases = aliases,
             DisplayName = reader.String("display_name") ?? reader.String("name_en"),
             Category = reader.String("category"),
             OutputType = reader.RequiredString("output_type"),

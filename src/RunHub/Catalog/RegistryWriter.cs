@@ -30,6 +30,7 @@ public static class RegistryWriter
             ["params"] = new JsonArray(model.Parameters.Select(p => (JsonNode)Parameter(p)).ToArray()),
             ["pricing"] = model.Price is null ? null : Price(model.Price),
         };
+        if (model.Aliases.Count > 0) node["aliases"] = new JsonArray(model.Aliases.Select(a => (JsonNode)JsonValue.Create(a)!).ToArray());
         if (withEngines)
         {
             // Written expanded (one backend per server), which reads back to the same list.

@@ -10,25 +10,39 @@ namespace RunHub.Catalog;
 public static class RequestValidator
 {
     /// <summary>
-    /// Accepted and ignored: RunningHub clients send a webhook URL with their parameters, and
-    /// refusing it would break them. RunHub does not deliver webhooks yet; clients poll.
+    /// Not a model parameter: where RunHub POSTs the task's end (checked and stored by the submit, docs/webhooks.md).
     /// </summary>
     public const string WebhookField = "webhookUrl";
 
-    public static ValidationOutcome Validate(ModelEntry model, JsonElement body)
+    /// <param name="strict">
+    /// Refuse what RunningHub lets through: fields the model does not declare, a field given twice, a number or
+    /// boolean for a STRING parameter. Off for the API (<c>RunHub:Api:StrictParameters</c>): RunningHub ignores unknown
+    /// fields (its own ComfyUI nodes add <c>appCode</c> to every submit), and JSON readers keep a repeated field's last
+    /// value. On for the <c>runhub</c> command, where a misspelt <c>-p</c> name is a mistake worth saying.
+    /// </param>
+    public static ValidationOutcome Validate(ModelEntry model, JsonElement body, bool strict)
     {
         if (body.ValueKind != JsonValueKind.Object)
             return ValidationOutcome.Invalid(["body: expected a JSON object"]);
 
         var errors = new List<string>();
+        var ignored = new List<string>();
         var known = model.Parameters.Select(p => p.FieldKey).ToHashSet(StringComparer.Ordinal);
         var given = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         foreach (var property in body.EnumerateObject())
         {
             var name = JsonValueText.Cap(property.Name);
             if (property.NameEquals(WebhookField)) continue;
-            if (!known.Contains(property.Name)) errors.Add($"{name}: not a parameter of {model.Endpoint}");
-            else if (!given.TryAdd(property.Name, property.Value)) errors.Add($"{name}: given more than once");
+            if (!known.Contains(property.Name))
+            {
+                if (strict) errors.Add($"{name}: not a parameter of {model.Endpoint}");
+                else if (!ignored.Contains(name)) ignored.Add(name);
+            }
+            else if (!given.TryAdd(property.Name, property.Value))
+            {
+                if (strict) errors.Add($"{name}: given more than once");
+                else given[property.Name] = property.Value;
+            }
         }
 
         var parameters = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
@@ -46,14 +60,24 @@ public static class RequestValidator
                 else if (spec.Required) errors.Add($"{spec.FieldKey}: required");
                 continue;
             }
+            if (!strict && spec.Type == ParameterType.String && AsText(value) is { } text) value = text;
             if (ParameterRules.Check(spec, value, errors, media, oversized))
                 parameters[spec.FieldKey] = value.Clone();
         }
 
         return errors.Count > 0
             ? ValidationOutcome.Invalid(errors, oversized.Count > 0 ? RunHubErrorCodes.FileTooLarge : RunHubErrorCodes.InvalidParameters)
-            : ValidationOutcome.Valid(new ValidatedRequest(model, parameters, media));
+            : ValidationOutcome.Valid(new ValidatedRequest(model, parameters, media), ignored);
     }
+
+    /// <summary>
+    /// A number or boolean given for a STRING parameter, as the string of its JSON text (a seed of 42 is "42"), as
+    /// RunningHub's Java backend reads it; null for any other value.
+    /// </summary>
+    private static JsonElement? AsText(JsonElement value) =>
+        value.ValueKind is JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False
+            ? JsonSerializer.SerializeToElement(JsonValueText.Of(value))
+            : null;
 
     /// <summary>
     /// Null and "" mean "not given" for every type: form-built clients send empty strings for the

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Options;
 using RunHub.Data;
 
 namespace RunHub.Cli;
@@ -39,15 +40,16 @@ public static class ServeCommand
             }
             await using var app = built;
             if (await StartupProblems.StartAsync(app, cancellationToken) is { } problem) return CommandOutput.Failure(problem);
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
-                ?? RunHubApp.DefaultUrls;
+            var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
+            var address = addresses.FirstOrDefault() ?? RunHubApp.DefaultUrls;
             var first = await RunHubApp.BootstrapAsync(app);
             var output = Console.Out;
-            output.WriteLine($"RunHub is listening on {address}");
+            output.WriteLine($"RunHub is listening on {string.Join(", ", addresses.DefaultIfEmpty(address))}");
             var database = app.Services.GetRequiredService<Database>();
             output.WriteLine(database is SqliteDatabase { IsNew: true } created
                 ? $"Created a new data folder: {Path.GetDirectoryName(created.Path)} (database {created.Path})"
                 : $"Database: {database.Description}");
+            LinkBaseNotice.Write(app.Services.GetRequiredService<IOptions<RunHubOptions>>().Value, addresses, output, Console.Error);
             if (first is not null) FirstStart.Print(output, first, address);
             await app.WaitForShutdownAsync(cancellationToken);
             return 0;

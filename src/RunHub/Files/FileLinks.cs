@@ -14,6 +14,7 @@ public sealed class FileLinks
     private readonly S3FileStore? _s3;
     private readonly string[] _filePaths;
     private readonly Uri? _publicBase;
+    private readonly Uri? _runHubBase;
 
     public FileLinks(IOptions<RunHubOptions> options, IFileStore store)
         : this(options.Value, store)
@@ -26,6 +27,7 @@ public sealed class FileLinks
         _mode = _s3?.Settings.Urls ?? FileUrlMode.Proxy;
         _publicBase = _s3?.Settings.PublicBaseUrl is { } publicBase ? new Uri(publicBase + "/") : null;
         var basePath = Uri.TryCreate(options.PublicBaseUrl, UriKind.Absolute, out var baseUri) ? baseUri.AbsolutePath.TrimEnd('/') : "";
+        _runHubBase = baseUri is null ? null : new Uri(baseUri.GetLeftPart(UriPartial.Authority) + basePath + FilesPath);
         _filePaths = basePath.Length == 0 ? [FilesPath] : [FilesPath, basePath + FilesPath];
     }
 
@@ -56,6 +58,16 @@ public sealed class FileLinks
         if (_s3 is not null && Under(uri, _s3.ObjectUrlBase) is { } objectKey) return objectKey;
         return null;
     }
+
+    /// <summary>
+    /// Whether a URL <see cref="KeyOf"/> recognises is certainly RunHub's own, not only shaped like one: under
+    /// <c>RunHub:PublicBaseUrl</c>, the bucket's public base URL or the bucket itself. A <c>/files/</c> URL on another
+    /// host may be another server's.
+    /// </summary>
+    public bool IsOwn(Uri uri) =>
+        (_runHubBase is not null && Under(uri, _runHubBase) is not null)
+        || (_publicBase is not null && Under(uri, _publicBase) is not null)
+        || (_s3 is not null && Under(uri, _s3.ObjectUrlBase) is not null);
 
     private static string? Under(Uri uri, Uri root) =>
         Uri.Compare(uri, root, UriComponents.SchemeAndServer, UriFormat.UriEscaped, StringComparison.OrdinalIgnoreCase) == 0

@@ -41,7 +41,7 @@ internal static class GuardedConnector
         var addresses = LiteralAddress(host) is { } literal ? [literal] : await ResolveAsync(resolve, host, cancellationToken);
 
         foreach (var address in addresses)
-            if (policy.Refusal(address, host) is { } refusal) throw new FetchRefusedException(refusal + NotFetched);
+            if (policy.Refusal(address, host) is { } refusal) throw new FetchRefusedException(refusal + NotFetched) { AddressRefused = true };
 
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try

@@ -81,7 +81,7 @@ internal sealed class HttpDownloader(NetworkPolicy policy, HostResolver resolve,
     private void RefuseLiteralAddress(Uri uri)
     {
         if (GuardedConnector.LiteralAddress(uri.IdnHost) is { } address && policy.Refusal(address) is { } refusal)
-            throw new FetchRefusedException(refusal + GuardedConnector.NotFetched);
+            throw new FetchRefusedException(refusal + GuardedConnector.NotFetched) { AddressRefused = true };
     }
 
     private async Task<HttpResponseMessage> SendAsync(Uri uri, CancellationToken cancellationToken)

@@ -122,16 +122,32 @@ public sealed class InputFetcher : IDisposable
         if (!HttpDownloader.IsHttp(uri))
             throw new FetchRefusedException($"only http, https and data URLs are fetched, not {uri.Scheme}:");
 
-        // A key that is not stored falls through to an ordinary fetch (the URL may be someone else's after all).
         if (_links.KeyOf(uri) is { } key)
         {
             var stored = await _store.OpenReadAsync(key, cancellationToken);
             if (stored is not null)
                 await using (stored)
                     return await limit.ReadAllAsync(stored.Content, stored.Length, cancellationToken);
+            // Not stored. On RunHub's own base URL or bucket, the file is gone; elsewhere the URL may be another
+            // server's, so it is fetched like any other, except where the network policy forbids it (a RunHub on a
+            // loopback or private address, like this one): then it too is one of ours that is gone.
+            if (_links.IsOwn(uri)) throw Missing(key);
+            try
+            {
+                return await _downloader.DownloadAsync(uri, limit, cancellationToken, meter);
+            }
+            catch (FetchRefusedException e) when (e.AddressRefused)
+            {
+                throw Missing(key);
+            }
         }
         return await _downloader.DownloadAsync(uri, limit, cancellationToken, meter);
     }
+
+    /// <summary>Why a URL of RunHub's own names no stored file: an upload (or result) that never existed or has expired.</summary>
+    private static FetchRefusedException Missing(string key) => new(key.StartsWith("results/", StringComparison.Ordinal)
+        ? $"the file {key} does not exist on this server or has expired"
+        : $"the upload {key} does not exist on this server or has expired; upload the file again");
 
     public void Dispose() => _downloader.Dispose();
 }

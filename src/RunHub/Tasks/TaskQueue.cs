@@ -14,14 +14,16 @@ namespace RunHub.Tasks;
 /// by its lease's token, so a run that lost its task cannot renew, report, or overwrite the outcome, and the money
 /// moves in the same transaction as the state change. Times are Unix milliseconds from the one clock.
 /// </summary>
-public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal signal, TimeProvider clock)
+/// <param name="ended">Told after a task's end is committed with a webhook to send (the webhook senders' wake-up), or null.</param>
+public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal signal, TimeProvider clock, TaskEndSignal? ended = null)
 {
     private const string Columns =
         "id, account_id AS AccountId, endpoint, client_id AS ClientId, status, parameters, price, error_code AS ErrorCode, " +
         "error_message AS ErrorMessage, results, attempts, lease_owner AS LeaseOwner, lease_expires_at AS LeaseExpiresAt, " +
         "created_at AS CreatedAt, started_at AS StartedAt, finished_at AS FinishedAt, available_at AS AvailableAt, " +
         "cancel_requested_at AS CancelRequestedAt, progress, prompt_tips AS PromptTips, backend_usage AS BackendUsage, trace_parent AS TraceParent, " +
-        "charged, cost_ms AS CostMs, failure";
+        "charged, cost_ms AS CostMs, failure, " +
+        "webhook_url AS WebhookUrl, base_url AS BaseUrl, key_hash AS KeyHash";
 
     /// <summary>What <c>SELECT</c> lists for a <see cref="TaskRecord"/>, for the other task operations.</summary>
     internal const string RecordColumns = Columns;
@@ -40,7 +42,9 @@ public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal
     /// that arrive at the same moment (<see cref="GroupCommit"/>). With an idempotency key already used by this account
     /// within its lifetime, nothing is written: the same request gets its earlier task back, a different one a conflict.
     /// </summary>
-    public async Task<SubmitResult> SubmitAsync(string accountId, string endpoint, string parameters, Money price, IdempotencyKey? idempotency = null)
+    /// <param name="context">The webhook URL, base URL and key the task is stored with; null for none.</param>
+    public async Task<SubmitResult> SubmitAsync(string accountId, string endpoint, string parameters, Money price, IdempotencyKey? idempotency = null,
+        SubmitContext? context = null)
     {
         var task = new TaskRecord
         {
@@ -53,6 +57,9 @@ public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal
             Price = price.Millis,
             CreatedAt = clock.NowMs(),
             TraceParent = TaskTracing.CurrentParent(),
+            WebhookUrl = context?.WebhookUrl,
+            BaseUrl = context?.WebhookUrl is null ? null : context.BaseUrl,
+            KeyHash = context?.KeyHash,
         };
         var result = await commits.RunAsync((db, tx) => InsertAsync(db, tx, task, price, idempotency));
         if (result.Outcome == SubmitOutcome.Created) signal.Pulse();
@@ -73,11 +80,13 @@ public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal
             return new SubmitResult(SubmitOutcome.InsufficientBalance, null);
         await db.ExecuteCompiledAsync(tx,
             """
-            INSERT INTO tasks (id, account_id, endpoint, client_id, status, parameters, price, created_at, trace_parent)
-            VALUES (@Id, @AccountId, @Endpoint, @ClientId, @Status, @Parameters, @Price, @CreatedAt, @TraceParent)
+            INSERT INTO tasks (id, account_id, endpoint, client_id, status, parameters, price, created_at, trace_parent,
+                webhook_url, base_url, key_hash)
+            VALUES (@Id, @AccountId, @Endpoint, @ClientId, @Status, @Parameters, @Price, @CreatedAt, @TraceParent,
+                @WebhookUrl, @BaseUrl, @KeyHash)
             """, ("Id", task.Id), ("AccountId", task.AccountId), ("Endpoint", task.Endpoint), ("ClientId", task.ClientId),
             ("Status", task.Status), ("Parameters", task.Parameters), ("Price", task.Price), ("CreatedAt", task.CreatedAt),
-            ("TraceParent", task.TraceParent));
+            ("TraceParent", task.TraceParent), ("WebhookUrl", task.WebhookUrl), ("BaseUrl", task.BaseUrl), ("KeyHash", task.KeyHash));
         if (idempotency is not null)
             await db.ExecuteAsync(
                 """
@@ -179,7 +188,7 @@ public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal
             return rows == 1;
         });
 
-    internal Task<string?> FinishAsync(TaskLease lease, RunOutcome outcome)
+    internal async Task<string?> FinishAsync(TaskLease lease, RunOutcome outcome)
     {
         var ending = outcome switch
         {
@@ -189,7 +198,7 @@ public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal
             _ => throw new ArgumentException($"{outcome.GetType().Name} does not end a task", nameof(outcome)),
         };
         var task = lease.Task;
-        return database.InTransactionAsync(async (db, tx) =>
+        var recorded = await database.InTransactionAsync(async (db, tx) =>
         {
             var now = clock.NowMs();
             // A cancel request wins over whatever the run produced: the caller was told the task is being cancelled.
@@ -216,8 +225,12 @@ public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal
             var price = new Money(task.Price);
             if (status == TaskStatuses.Success) await WalletLedger.SettleAsync(db, tx, task.AccountId, task.Id, price, ending.Bill?.Charge ?? price, now);
             else await WalletLedger.ReleaseAsync(db, tx, task.AccountId, task.Id, price, now);
+            // The webhook's delivery is committed with the end, or neither is (docs/webhooks.md).
+            await Webhooks.WebhookOutbox.EnqueueAsync(db, tx, task, now);
             return status;
         });
+        if (recorded is not null && task.WebhookUrl is not null) ended?.Pulse();
+        return recorded;
     }
 
     private sealed record Ending(string Status, string ErrorCode, string ErrorMessage, string? Results, string? PromptTips, string? BackendUsage)

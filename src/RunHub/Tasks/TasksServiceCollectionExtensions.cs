@@ -11,10 +11,12 @@ public static class TasksServiceCollectionExtensions
     public static IServiceCollection AddTasks(this IServiceCollection services, ServerRole role)
     {
         services.AddSingleton<TaskSignal>();
+        services.AddSingleton<TaskEndSignal>();
         services.AddSingleton<TaskQueue>();
         services.AddSingleton<TaskRunner>();
         services.AddSingleton<TaskCancellation>();
         services.AddSingleton<TaskListing>();
+        services.AddSingleton<TaskCounts>();
         services.AddSingleton<FailedFetches>();
         services.AddSingleton<EngineSlots>();
         if (!role.RunsTasks) return services;

@@ -43,7 +43,7 @@ public sealed class ModelsEndpointTests : IAsyncLifetime
         Assert.Equal(shipped.Parameters, edit.Parameters, ParameterComparer.Instance);
 
         using var bad = JsonDocument.Parse("""{"prompt": "abcd", "imageUrls": ["https://e.com/a.png"], "aspectRatio": "2:3"}""");
-        Assert.Contains("prompt: length 4 is below the minimum of 5", RequestValidator.Validate(edit, bad.RootElement).Errors);
+        Assert.Contains("prompt: length 4 is below the minimum of 5", RequestValidator.Validate(edit, bad.RootElement, strict: false).Errors);
     }
 
     private sealed class ParameterComparer : IEqualityComparer<ParameterSpec>

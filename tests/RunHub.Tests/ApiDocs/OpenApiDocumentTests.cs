@@ -180,4 +180,15 @@ public sealed class OpenApiDocumentTests : IAsyncLifetime
         Assert.DoesNotContain("<script", page);
         Assert.Contains("default-src 'none'", response.Headers.GetValues("Content-Security-Policy").Single());
     }
+
+    [Fact]
+    public async Task The_front_page_names_the_servers_own_address_whatever_host_the_request_names()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/");
+        request.Headers.Host = "evil.example";
+        using var response = await _server.Http.SendAsync(request);
+        var page = await response.Content.ReadAsStringAsync();
+        Assert.Contains($"<code>{_server.BaseUrl}/openapi/v2</code>", page);
+        Assert.DoesNotContain("evil.example", page);
+    }
 }

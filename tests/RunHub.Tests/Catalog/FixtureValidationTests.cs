@@ -8,7 +8,8 @@ public class FixtureValidationTests
 {
     private const string Image = "https://example.com/a.png";
 
-    private static ValidationOutcome Validate(string endpoint, string body) => RequestValidator.Validate(Model(endpoint), Json(body));
+    private static ValidationOutcome Validate(string endpoint, string body, bool strict = false) =>
+        RequestValidator.Validate(Model(endpoint), Json(body), strict);
 
     private static string SingleError(ValidationOutcome outcome)
     {
@@ -191,7 +192,7 @@ public class FixtureValidationTests
         var model = Model("rhart-image-g-1.5-official/image-to-image");
         Assert.NotNull(model.Parameters.Single(p => p.FieldKey == "prompt").DefaultValue);
 
-        var outcome = RequestValidator.Validate(model, Json($$"""{"imageUrls": ["{{Image}}"]}"""));
+        var outcome = RequestValidator.Validate(model, Json($$"""{"imageUrls": ["{{Image}}"]}"""), strict: false);
 
         Assert.Equal("prompt: required", SingleError(outcome));
     }
@@ -207,11 +208,33 @@ public class FixtureValidationTests
     }
 
     [Fact]
-    public void Unknown_field_is_refused_naming_the_model()
+    public void Unknown_field_is_refused_naming_the_model_in_strict_mode()
     {
-        var outcome = Validate("hitem3d-portrait-v15/image-to-3d", $$"""{"imageUrl": "{{Image}}", "foo": 1}""");
+        var outcome = Validate("hitem3d-portrait-v15/image-to-3d", $$"""{"imageUrl": "{{Image}}", "foo": 1}""", strict: true);
 
         Assert.Equal("foo: not a parameter of hitem3d-portrait-v15/image-to-3d", SingleError(outcome));
+    }
+
+    [Fact]
+    public void Unknown_fields_are_ignored_and_named_as_runninghub_ignores_them()
+    {
+        var outcome = Validate("hitem3d-portrait-v15/image-to-3d", $$$"""{"imageUrl": "{{{Image}}}", "appCode": "comfyui_rh_openapi", "foo": {"x": 1}}""");
+
+        Assert.True(outcome.IsValid, outcome.ErrorMessage);
+        Assert.Equal(["appCode", "foo"], outcome.IgnoredFields);
+        Assert.DoesNotContain("appCode", outcome.Request.Parameters.Keys);
+        Assert.DoesNotContain("foo", outcome.Request.Parameters.Keys);
+    }
+
+    [Fact]
+    public void A_field_given_twice_keeps_its_last_value_unless_strict()
+    {
+        const string body = """{"imageUrl": "https://a.example/1.png", "requestType": "mesh", "requestType": "both"}""";
+        var outcome = Validate("hitem3d-portrait-v15/image-to-3d", body);
+
+        Assert.True(outcome.IsValid, outcome.ErrorMessage);
+        Assert.Equal("both", outcome.Request.Parameters["requestType"].GetString());
+        Assert.Equal("requestType: given more than once", SingleError(Validate("hitem3d-portrait-v15/image-to-3d", body, strict: true)));
     }
 
     [Fact]
@@ -226,7 +249,7 @@ public class FixtureValidationTests
     [Fact]
     public void All_errors_are_reported_together()
     {
-        var outcome = Validate("hitem3d-portrait-v15/image-to-3d", """{"requestType": "texture", "face": 1, "foo": true}""");
+        var outcome = Validate("hitem3d-portrait-v15/image-to-3d", """{"requestType": "texture", "face": 1, "foo": true}""", strict: true);
 
         Assert.False(outcome.IsValid);
         Assert.Equal(

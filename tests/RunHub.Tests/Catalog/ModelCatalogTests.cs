@@ -62,14 +62,59 @@ public sealed class ModelCatalogTests : IDisposable
     }
 
     [Fact]
-    public void Import_of_the_public_registry_adds_its_models_after_the_shipped_ones()
+    public void Import_of_the_public_registry_adds_its_models_after_the_shipped_ones_and_maps_the_renamed_seeds_onto_them()
     {
         var catalog = ModelCatalog.LoadDirectory(RepoPaths.Catalog).Import(RegistryPath, PricingPath);
 
-        Assert.Equal(301, catalog.Models.Count);
+        // 299 registry models; its two renamed seed models (edit-[Deprecated], text-to-image-[Deprecated]) are the shipped two.
+        Assert.Equal(299, catalog.Models.Count);
         Assert.Equal("rhart-image-g-1.5/edit", catalog.Models[0].Endpoint);
+        Assert.Equal("sandbox", catalog.Find("rhart-image-g-1.5/edit-[Deprecated]")!.Engine!.Name);
+        Assert.Same(catalog.Find("rhart-image-g-1.5/edit"), catalog.Find("rhart-image-g-1.5/edit-[Deprecated]"));
         Assert.Null(catalog.Find("alibaba/wan-2.7/reference-to-video")!.Engine);
         Assert.NotNull(catalog.Find("alibaba/wan-2.7/reference-to-video"));
+    }
+
+    [Fact]
+    public void A_registry_maps_a_model_marked_deprecated_to_its_former_name_unless_it_has_a_model_of_that_name()
+    {
+        Write("renamed.json", """
+            {"models": [
+                {"endpoint": "a/edit-[Deprecated]", "output_type": "image"},
+                {"endpoint": "b/video-pro-deprecated", "output_type": "video"},
+                {"endpoint": "c/old-deprecated", "output_type": "video"}, {"endpoint": "c/old", "output_type": "video"}]}
+            """);
+
+        var catalog = ModelCatalog.Empty.Import(Path.Combine(_dir, "renamed.json"));
+
+        Assert.Equal("a/edit-[Deprecated]", catalog.Find("a/edit")!.Endpoint);
+        Assert.Equal("b/video-pro-deprecated", catalog.Find("b/video-pro")!.Endpoint);
+        Assert.Equal("c/old", catalog.Find("c/old")!.Endpoint);
+        Assert.Empty(catalog.Find("c/old-deprecated")!.Aliases);
+    }
+
+    [Fact]
+    public void A_renamed_import_with_an_engine_replaces_the_catalog_model_and_keeps_its_old_name()
+    {
+        var shipped = ModelCatalog.LoadDirectory(RepoPaths.Catalog);
+        var upstream = Model("rhart-image-g-1.5/edit-[Deprecated]") with { Aliases = ["rhart-image-g-1.5/edit"], Engine = new EngineBinding("runninghub") };
+
+        var catalog = shipped.Merge([upstream]);
+
+        Assert.Equal(2, catalog.Models.Count);
+        Assert.Equal("runninghub", catalog.Find("rhart-image-g-1.5/edit")!.Engine!.Name);
+        Assert.Equal("rhart-image-g-1.5/edit-[Deprecated]", catalog.Find("rhart-image-g-1.5/edit")!.Endpoint);
+    }
+
+    [Fact]
+    public void Aliases_are_read_from_the_catalog_and_may_not_name_another_model()
+    {
+        Write(ModelCatalog.ModelsFile, """{"models": [{"endpoint": "a/b", "output_type": "image", "aliases": ["a/b-v1", "legacy"]}]}""");
+        Assert.Equal(["a/b-v1", "legacy"], ModelCatalog.LoadDirectory(_dir).Find("legacy")!.Aliases);
+
+        Write(ModelCatalog.ModelsFile, """{"models": [{"endpoint": "a/b", "output_type": "image", "aliases": ["c/d"]}, {"endpoint": "c/d", "output_type": "image"}]}""");
+        var error = Assert.Throws<CatalogFormatException>(() => ModelCatalog.LoadDirectory(_dir));
+        Assert.Contains("\"c/d\" is listed more than once", error.Message);
     }
 
     [Fact]

@@ -33,7 +33,7 @@ public class RegistryWideValidationTests
         var failures = new List<string>();
         foreach (var model in Models)
         {
-            var outcome = RequestValidator.Validate(model, Json(MinimalBody(model).ToJsonString()));
+            var outcome = RequestValidator.Validate(model, Json(MinimalBody(model).ToJsonString()), strict: true);
             if (!outcome.IsValid)
             {
                 failures.Add($"{model.Endpoint}: {outcome.ErrorMessage}");
@@ -53,7 +53,7 @@ public class RegistryWideValidationTests
         {
             var expected = model.Parameters.Where(p => p.Required && p.AppliedDefault is null).Select(p => $"{p.FieldKey}: required").ToList();
 
-            var outcome = RequestValidator.Validate(model, Json("{}"));
+            var outcome = RequestValidator.Validate(model, Json("{}"), strict: true);
 
             Assert.Equal(expected, outcome.Errors);
         }

@@ -13,7 +13,8 @@ public class ShippedCatalogTests
 
     private static readonly ModelCatalog Catalog = ModelCatalog.LoadDirectory(RepoPaths.Catalog);
 
-    private static ValidationOutcome Validate(string endpoint, string body) => RequestValidator.Validate(Catalog.Find(endpoint)!, Json(body));
+    private static ValidationOutcome Validate(string endpoint, string body, bool strict = false) =>
+        RequestValidator.Validate(Catalog.Find(endpoint)!, Json(body), strict);
 
     private static string EditBody(string prompt = "\"a sudden explosion\"", string images = OneImage, string aspect = "\"2:3\"") =>
         $$"""{"prompt": {{prompt}}, "imageUrls": {{images}}, "aspectRatio": {{aspect}}}""";
@@ -59,7 +60,15 @@ public class ShippedCatalogTests
         Assert.NotNull(Catalog.Find(Edit));
         Assert.Null(Catalog.Find("rhart-image-g-1.5/Edit"));
         Assert.Null(Catalog.Find("rhart-image-g-1.5/edit/"));
-        Assert.Null(Catalog.Find("rhart-image-g-1.5/edit-[Deprecated]"));
+        Assert.Null(Catalog.Find("rhart-image-g-1.5/edit-[deprecated]"));
+    }
+
+    [Fact]
+    public void The_seed_models_answer_to_the_names_runninghub_renamed_them_to()
+    {
+        Assert.Same(Catalog.Find(Edit), Catalog.Find("rhart-image-g-1.5/edit-[Deprecated]"));
+        Assert.Same(Catalog.Find(TextToImage), Catalog.Find("rhart-image-g-1.5/text-to-image-[Deprecated]"));
+        Assert.Equal(Edit, Catalog.Find("rhart-image-g-1.5/edit-[Deprecated]")!.Endpoint);
     }
 
     [Fact]
@@ -141,11 +150,28 @@ public class ShippedCatalogTests
     }
 
     [Fact]
-    public void Text_to_image_takes_no_images()
+    public void A_number_for_a_text_parameter_is_taken_as_its_text_unless_strict()
     {
-        var outcome = Validate(TextToImage, $$"""{"prompt": "a quiet lake", "aspectRatio": "1:1", "imageUrls": {{OneImage}}}""");
+        const string body = """{"prompt": 1234567, "aspectRatio": "1:1"}""";
+        var outcome = Validate(TextToImage, body);
 
-        Assert.Equal(["imageUrls: not a parameter of rhart-image-g-1.5/text-to-image"], outcome.Errors);
+        Assert.True(outcome.IsValid, outcome.ErrorMessage);
+        Assert.Equal(System.Text.Json.JsonValueKind.String, outcome.Request.Parameters["prompt"].ValueKind);
+        Assert.Equal("1234567", outcome.Request.Parameters["prompt"].GetString());
+        Assert.Equal(["prompt: expected a string"], Validate(TextToImage, body, strict: true).Errors);
+    }
+
+    [Fact]
+    public void Text_to_image_takes_no_images_it_ignores_them_or_refuses_them_in_strict_mode()
+    {
+        var body = $$"""{"prompt": "a quiet lake", "aspectRatio": "1:1", "imageUrls": {{OneImage}}}""";
+        var outcome = Validate(TextToImage, body);
+        Assert.True(outcome.IsValid, outcome.ErrorMessage);
+        Assert.False(outcome.Request.Parameters.ContainsKey("imageUrls"));
+        Assert.Empty(outcome.Request.Media);
+        Assert.Equal(["imageUrls"], outcome.IgnoredFields);
+
+        Assert.Equal(["imageUrls: not a parameter of rhart-image-g-1.5/text-to-image"], Validate(TextToImage, body, strict: true).Errors);
     }
 
     [Theory]

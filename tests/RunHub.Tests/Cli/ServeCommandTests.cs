@@ -13,7 +13,7 @@ public sealed class ServeCommandTests
         string key;
         await using (var server = await ServerProcess.StartAsync(dataDir))
         {
-            var output = await WaitForOutputAsync(server, "curl");
+            var output = await server.WaitForOutputAsync("curl");
             key = Regex.Match(output, "shown only this once: ([0-9a-f]{32})").Groups[1].Value;
             Assert.Equal(32, key.Length);
             Assert.Contains($"curl -s -X POST {server.BaseUrl}/openapi/v2/", output);
@@ -40,7 +40,7 @@ public sealed class ServeCommandTests
         }
         await using (var again = await ServerProcess.StartAsync(dataDir))
         {
-            await WaitForOutputAsync(again, "listening");
+            await again.WaitForOutputAsync("listening");
             Assert.DoesNotContain(key, again.Output);
             Assert.DoesNotContain("shown only this once", again.Output);
             Assert.Contains($"Database: SQLite {Path.Combine(Path.GetFullPath(dataDir), "runhub.db")}", again.Output);
@@ -61,16 +61,5 @@ public sealed class ServeCommandTests
         // The host's own report of the failed start, with its stack trace, is held back (it goes to the debug log).
         Assert.DoesNotContain("   at ", stdout + stderr);
         Assert.DoesNotContain("Hosting failed to start", stdout);
-    }
-
-    private static async Task<string> WaitForOutputAsync(ServerProcess server, string text)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (!server.Output.Contains(text, StringComparison.Ordinal))
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"'{text}' never printed:\n{server.Output}");
-            await Task.Delay(50);
-        }
-        return server.Output;
     }
 }

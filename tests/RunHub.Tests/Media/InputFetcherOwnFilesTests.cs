@@ -39,11 +39,24 @@ public class InputFetcherOwnFilesTests : IDisposable
     }
 
     [Fact]
-    public async Task A_file_url_whose_key_is_not_stored_is_fetched_like_any_other_url()
+    public async Task A_missing_upload_on_a_loopback_runhub_is_said_not_to_exist()
     {
         var message = await _fetchers.Create().FetchAsync(TestMedia.Reference("http://127.0.0.1:9/files/openapi/missing.png"), TestMedia.ImageSpec(), default).RejectedAsync();
 
-        Assert.Equal("imageUrls[0]: 127.0.0.1 is a loopback address; private addresses are not fetched", message);
+        Assert.Equal("imageUrls[0]: the upload openapi/missing.png does not exist on this server or has expired; upload the file again", message);
+    }
+
+    [Fact]
+    public async Task A_missing_file_under_the_public_base_url_is_said_not_to_exist_without_a_fetch()
+    {
+        // The host does not resolve: a fetch would have said so.
+        var fetcher = _fetchers.Create(publicBaseUrl: "https://runhub.example.test/gateway/");
+
+        var upload = await fetcher.FetchAsync(TestMedia.Reference("https://runhub.example.test/gateway/files/openapi/gone.png"), TestMedia.ImageSpec(), default).RejectedAsync();
+        var result = await fetcher.FetchAsync(TestMedia.Reference("https://runhub.example.test/gateway/files/results/abc/0.png"), TestMedia.ImageSpec(), default).RejectedAsync();
+
+        Assert.Equal("imageUrls[0]: the upload openapi/gone.png does not exist on this server or has expired; upload the file again", upload);
+        Assert.Equal("imageUrls[0]: the file results/abc/0.png does not exist on this server or has expired", result);
     }
 
     [Fact]

@@ -69,6 +69,18 @@ public sealed class ServerProcess : IAsyncDisposable
         throw new TimeoutException("runhub serve did not become healthy:\n" + server.Output);
     }
 
+    /// <summary>Waits (polling the output, at most 10 s) until the server has printed <paramref name="text"/>; returns all its output.</summary>
+    public async Task<string> WaitForOutputAsync(string text)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!Output.Contains(text, StringComparison.Ordinal))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"'{text}' never printed:\n{Output}");
+            await Task.Delay(50);
+        }
+        return Output;
+    }
+
     /// <summary>Runs a runhub command to its end and returns its exit code and output.</summary>
     public static async Task<(int ExitCode, string StdOut, string StdErr)> RunAsync(IEnumerable<string> args, IDictionary<string, string>? environment = null)
     {

@@ -19,22 +19,19 @@ namespace RunHub.Tests.Workflows;
 public sealed class PublishedClientFlowTests : IAsyncLifetime
 {
     private const string UserAgent = "ComfyUI-RH-APICall-Node/1.0";
+    private WorkflowServer _workflow = null!;
     private ComfyServer _comfy = null!;
-    private TempDirectory _catalog = null!;
     private TestServer _server = null!;
 
     public async Task InitializeAsync()
     {
-        _comfy = await TestComfyUi.ServerAsync();
-        await _comfy.ResetAsync();
-        _catalog = WorkflowFolder.Create(_comfy.Url);
-        _server = await TestServer.StartAsync(new Dictionary<string, string?> { ["CatalogDir"] = _catalog.Path });
+        _workflow = await WorkflowServer.StartAsync();
+        (_comfy, _, _server) = _workflow;
     }
 
     public async Task DisposeAsync()
     {
-        await _server.DisposeAsync();
-        _catalog.Dispose();
+        await _workflow.DisposeAsync();
     }
 
     [ComfyFact]

@@ -11,22 +11,20 @@ namespace RunHub.Tests.Workflows;
 [Collection(ComfyUiCollection.Name)]
 public sealed class WorkflowRunTests : IAsyncLifetime
 {
+    private WorkflowServer _workflow = null!;
     private ComfyServer _comfy = null!;
     private TempDirectory _catalog = null!;
     private TestServer _server = null!;
 
     public async Task InitializeAsync()
     {
-        _comfy = await TestComfyUi.ServerAsync();
-        await _comfy.ResetAsync();
-        _catalog = WorkflowFolder.Create(_comfy.Url);
-        _server = await TestServer.StartAsync(new Dictionary<string, string?> { ["CatalogDir"] = _catalog.Path });
+        _workflow = await WorkflowServer.StartAsync();
+        (_comfy, _catalog, _server) = _workflow;
     }
 
     public async Task DisposeAsync()
     {
-        await _server.DisposeAsync();
-        _catalog.Dispose();
+        await _workflow.DisposeAsync();
     }
 
     private static byte[] Photo(int width = 64, int height = 48) =>

@@ -56,7 +56,7 @@ internal sealed class RunRequest
         if (model is null) return problems;
 
         using var body = System.Text.Json.JsonDocument.Parse(Body(model, Placeholder).ToJsonString());
-        return [.. problems, .. RequestValidator.Validate(model, body.RootElement).Errors];
+        return [.. problems, .. RequestValidator.Validate(model, body.RootElement, strict: true).Errors];
     }
 
     /// <summary>The submit body, with each file replaced by <paramref name="urlOf"/>(path).</summary>

@@ -67,8 +67,6 @@ public static class RunEndpoints
         var body = await limits.ReadAsync(request, limits.Json);
         if (body.Error is not null) return TaskObject.Error(body.ErrorCode!, body.Error);
         using var document = body.Document!;
-        if (document.RootElement.ValueKind != JsonValueKind.Object)
-            return TaskObject.Error(RunHubErrorCodes.InvalidParameters, "body: expected a JSON object with nodeInfoList");
         var (runRequest, problem) = Read(document.RootElement, accountId, workflowId?.Trim(), webappId?.Trim());
         if (problem is not null) return TaskObject.Error(RunHubErrorCodes.InvalidParameters, problem);
 

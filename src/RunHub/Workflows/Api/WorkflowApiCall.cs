@@ -35,11 +35,6 @@ public sealed record WorkflowApiCall(string AccountId, JsonDocument Body) : IDis
         var body = await limits.ReadAsync(request, limit);
         if (body.Error is not null) return (null, WorkflowApiAnswer.Error(RunHubErrorCodes.ParamsInvalid, body.Error));
         var document = body.Document!;
-        if (document.RootElement.ValueKind != JsonValueKind.Object)
-        {
-            document.Dispose();
-            return (null, WorkflowApiAnswer.Error(RunHubErrorCodes.ParamsInvalid, "body: expected a JSON object"));
-        }
         var key = KeyOf(document.RootElement) ?? BearerKey.From(request);
         var (accountId, refusal) = await AuthenticateAsync(key, accounts);
         if (refusal is not null)

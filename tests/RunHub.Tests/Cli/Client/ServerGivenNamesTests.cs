@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Http;
-using RunHub.Tests.Media.Support;
 using RunHub.Tests.Support;
 
 namespace RunHub.Tests.Cli.Client;
@@ -14,28 +12,6 @@ public sealed class ServerGivenNamesTests : IDisposable
 
     public void Dispose() => _root.Dispose();
 
-    /// <summary>A server that takes any submit, answers it SUCCESS at once with <paramref name="taskId"/>, and serves the result.</summary>
-    private static Task<LoopbackServer> HostileServerAsync(string taskId) => LoopbackServer.StartAsync(async context =>
-    {
-        if (context.Request.Path.StartsWithSegments("/files"))
-        {
-            context.Response.ContentType = "image/png";
-            await context.Response.Body.WriteAsync(TestImages.Png(8, 8));
-            return;
-        }
-        if (context.Request.Path.Value!.EndsWith("/models", StringComparison.Ordinal))
-        {
-            context.Response.StatusCode = StatusCodes.Status404NotFound;
-            return;
-        }
-        context.Response.ContentType = "application/json";
-        await context.Response.WriteAsJsonAsync(new
-        {
-            taskId, status = "SUCCESS", errorCode = "", errorMessage = "",
-            results = new[] { new { url = "/files/r/0.png", outputType = "png", text = (string?)null } },
-        });
-    });
-
     [Theory]
     [InlineData("../x")]
     [InlineData("../../escaped")]
@@ -45,7 +21,7 @@ public sealed class ServerGivenNamesTests : IDisposable
     [InlineData(".hidden")]
     public async Task Run_refuses_a_task_id_that_would_name_a_path_and_writes_nothing(string taskId)
     {
-        await using var hostile = await HostileServerAsync(taskId);
+        await using var hostile = await HostileTaskServer.StartAsync(taskId);
         var output = Directory.CreateDirectory(Path.Combine(_root.Path, "a", "b", "out")).FullName;
         var before = AllFiles();
 
@@ -62,7 +38,7 @@ public sealed class ServerGivenNamesTests : IDisposable
     [Fact]
     public async Task Run_saves_under_an_ordinary_task_id_inside_the_folder()
     {
-        await using var server = await HostileServerAsync("2013508786110730241");
+        await using var server = await HostileTaskServer.StartAsync("2013508786110730241");
         var output = Directory.CreateDirectory(Path.Combine(_root.Path, "out")).FullName;
 
         var (code, stdout, stderr) = await new ClientCli(server.Url("/openapi/v2"), new string('a', 32)).Run(

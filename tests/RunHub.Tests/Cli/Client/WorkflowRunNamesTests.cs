@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Http;
-using RunHub.Tests.Media.Support;
 using RunHub.Tests.Support;
 
 namespace RunHub.Tests.Cli.Client;
@@ -14,23 +12,6 @@ public sealed class WorkflowRunNamesTests : IDisposable
 
     public void Dispose() => _root.Dispose();
 
-    /// <summary>A server that takes any run, answers it SUCCESS at once with <paramref name="taskId"/>, and serves the output.</summary>
-    private static Task<LoopbackServer> HostileServerAsync(string taskId) => LoopbackServer.StartAsync(async context =>
-    {
-        if (context.Request.Path.StartsWithSegments("/files"))
-        {
-            context.Response.ContentType = "image/png";
-            await context.Response.Body.WriteAsync(TestImages.Png(8, 8));
-            return;
-        }
-        context.Response.ContentType = "application/json";
-        await context.Response.WriteAsJsonAsync(new
-        {
-            taskId, status = "SUCCESS", errorCode = "", errorMessage = "",
-            results = new[] { new { url = "/files/r/0.png", outputType = "png", text = (string?)null, nodeId = "9" } },
-        });
-    });
-
     [Theory]
     [InlineData("../x")]
     [InlineData("/tmp/runhub-hostile-workflow")]
@@ -38,7 +19,7 @@ public sealed class WorkflowRunNamesTests : IDisposable
     [InlineData(".hidden")]
     public async Task Workflow_run_refuses_a_task_id_that_would_name_a_path_and_writes_nothing(string taskId)
     {
-        await using var hostile = await HostileServerAsync(taskId);
+        await using var hostile = await HostileTaskServer.StartAsync(taskId);
         var output = Directory.CreateDirectory(Path.Combine(_root.Path, "a", "b", "out")).FullName;
         var before = AllFiles();
 

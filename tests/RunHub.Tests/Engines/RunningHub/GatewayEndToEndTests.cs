@@ -139,6 +139,15 @@ public sealed class GatewayEndToEndTests : IAsyncLifetime
             using var http = new HttpClient();
             Assert.Equal(_fake.ResultImage, await http.GetByteArrayAsync((string)done["results"]![0]!["url"]!));
             Assert.Equal(1m - 0.189m, await caller.BalanceAsync());
+
+            // The registry's renamed seed replaced the shipped one: a client calling it by either name reaches the
+            // upstream under the name RunningHub gives it today.
+            foreach (var name in new[] { "rhart-image-g-1.5/text-to-image", "rhart-image-g-1.5/text-to-image-[Deprecated]" })
+            {
+                var seed = await caller.WaitAsync((string)(await caller.SubmitAsync(name, new { prompt = "A lighthouse at dawn", aspectRatio = "1:1" }))["taskId"]!);
+                Assert.Equal("SUCCESS", (string)seed["status"]!);
+                Assert.Equal("rhart-image-g-1.5/text-to-image-[Deprecated]", _fake.Submits.Last().Endpoint);
+            }
         }
         finally
         {

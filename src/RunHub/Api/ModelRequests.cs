@@ -1,0 +1,66 @@
+using Microsoft.Extensions.Options;
+using RunHub.Accounts;
+using RunHub.Catalog;
+using RunHub.Client;
+using RunHub.Engines;
+using RunHub.Media;
+using RunHub.Webhooks;
+
+namespace RunHub.Api;
+
+/// <summary>
+/// A request to run a model that passed every check before money moves: whose it is (the account and the SHA-256 hex of
+/// the key that sent it), the model, the validated parameters, their price, and the checked <c>webhookUrl</c> (null when
+/// none was given; docs/webhooks.md).
+/// </summary>
+public sealed record ModelRequest(string AccountId, string KeyHash, ModelEntry Model, ValidatedRequest Validated, Money Price, string? WebhookUrl);
+
+/// <summary>
+/// What a submit and a price preview of <c>/openapi/v2/{endpoint}</c> check, in this order, so both refuse the same
+/// request the same way: the key (before any of the body is read), the model (its endpoint or one of its aliases), the
+/// body within the model's limit (<see cref="BodyLimits.Submit"/>), the parameters against its schema, the
+/// <c>webhookUrl</c> (<see cref="WebhookUrl.Problem"/>), an engine that can serve it, and its price. Fields the model does not declare are ignored and named in the debug log, unless
+/// <c>RunHub:Api:StrictParameters</c> refuses them.
+/// </summary>
+public sealed class ModelRequests(AccountDirectory accounts, ModelCatalog catalog, EngineRegistry engines, BodyLimits limits,
+    IOptions<RunHubOptions> options, ILogger<ModelRequests> logger)
+{
+    /// <summary>The checked request, or (with it null) the refusal to answer with, in the task object's shape.</summary>
+    /// <exception cref="OperationCanceledException">The client went away while the body was read.</exception>
+    public async Task<(ModelRequest? Request, TaskObject? Refusal)> ReadAsync(string? endpoint, HttpRequest request)
+    {
+        var key = BearerKey.From(request);
+        if (key is null) return Refused(RunHubErrorCodes.InvalidApiKey, BearerKey.MissingMessage);
+        var accountId = await accounts.AuthenticateAsync(key);
+        if (accountId is null) return Refused(RunHubErrorCodes.InvalidApiKey, BearerKey.InvalidMessage);
+
+        endpoint = endpoint?.Trim('/') ?? "";
+        var model = endpoint.Length > 0 && endpoint.Split('/').Length <= 3 ? catalog.Find(endpoint) : null;
+        if (model is null)
+            return Refused(RunHubErrorCodes.UnknownEndpoint, endpoint.Length == 0
+                ? "no endpoint given: POST /openapi/v2/{model endpoint}"
+                : $"unknown endpoint '{JsonValueText.Cap(endpoint, 80)}'");
+
+        var body = await limits.ReadAsync(request, limits.Submit(model));
+        if (body.Error is not null) return Refused(body.ErrorCode!, body.Error);
+        using var document = body.Document!;
+
+        var outcome = RequestValidator.Validate(model, document.RootElement, options.Value.Api.StrictParameters);
+        if (outcome.Request is not { } validated) return Refused(outcome.ErrorCode, outcome.ErrorMessage);
+        if (outcome.IgnoredFields.Count > 0)
+            logger.LogDebug("A request for {Endpoint} named fields the model does not declare, ignored: {Fields}",
+                model.Endpoint, string.Join(", ", outcome.IgnoredFields));
+        var (webhookUrl, webhookProblem) = WebhookUrl.Read(document.RootElement, new NetworkPolicy(options.Value.Media));
+        if (webhookProblem is not null) return Refused(RunHubErrorCodes.InvalidParameters, webhookProblem);
+
+        if (!engines.CanServe(model))
+            return Refused(RunHubErrorCodes.ServiceUnavailable, $"no engine on this server can serve {model.Endpoint}");
+        if (model.Price is null)
+            return Refused(RunHubErrorCodes.ServiceUnavailable, $"{model.Endpoint} has no price on this server, so it cannot be run");
+        if (model.Price.Quote(validated.Parameters) is not { } amount)
+            return Refused(RunHubErrorCodes.InvalidParameters, $"{model.Endpoint}: no price is defined for this combination of parameters");
+        return (new ModelRequest(accountId, ApiKey.Hash(key), model, validated, amount, webhookUrl), null);
+    }
+
+    private static (ModelRequest?, TaskObject?) Refused(string code, string message) => (null, TaskObject.Error(code, message));
+}
