@@ -10,16 +10,18 @@ namespace RunHub.Tasks;
 /// <summary>
 /// Fails the queued tasks that no worker started within their start deadline (<see cref="QueueOptions.StartDeadlineSeconds"/>):
 /// FAILED with 1006 and their charge released, in one transaction per batch. Run by the maintenance job, so a task
-/// stuck behind a full queue (or with no worker at all) ends instead of waiting for ever.
+/// stuck behind a full queue (or with no worker at all) ends instead of waiting for ever. Like every task end, each
+/// one's webhook delivery is written into the outbox in that transaction (docs/webhooks.md).
 /// </summary>
-public sealed class OverdueTasks(Database database, IOptions<RunHubOptions> options, TimeProvider clock, ILogger<OverdueTasks> logger)
+public sealed class OverdueTasks(Database database, IOptions<RunHubOptions> options, TimeProvider clock, ILogger<OverdueTasks> logger,
+    TaskEndSignal? ended = null)
 {
     /// <summary>Fails up to <paramref name="batchSize"/> overdue queued tasks; how many it failed.</summary>
     public async Task<int> FailBatchAsync(int batchSize, CancellationToken cancellationToken)
     {
         var queue = options.Value.Queue;
         var failure = TaskDeadlines.StartTimedOut(queue);
-        var ended = await database.InTransactionAsync(async (db, tx) =>
+        var failed = await database.InTransactionAsync(async (db, tx) =>
         {
             var now = clock.NowMs();
             // Ids are time-ordered, so the oldest queued tasks come first and the overdue ones are a prefix.
@@ -31,14 +33,19 @@ public sealed class OverdueTasks(Database database, IOptions<RunHubOptions> opti
                     AND status = 'QUEUED' AND started_at IS NULL
                 RETURNING {TaskQueue.RecordColumns}
                 """, new { failure.ErrorCode, failure.ErrorMessage, now, cutoff = now - TaskDeadlines.StartDeadlineMs(queue), batchSize }, tx)).ToList();
-            foreach (var task in tasks) await WalletLedger.ReleaseAsync(db, tx, task.AccountId, task.Id, new Money(task.Price), now);
+            foreach (var task in tasks)
+            {
+                await WalletLedger.ReleaseAsync(db, tx, task.AccountId, task.Id, new Money(task.Price), now);
+                await Webhooks.WebhookOutbox.EnqueueAsync(db, tx, task, now);
+            }
             return tasks;
         }, cancellationToken);
-        foreach (var task in ended)
+        foreach (var task in failed)
         {
             TaskMetrics.RecordFinished(task, TaskStatuses.Failed, null, RunHubErrorCodes.TaskTimedOut);
             logger.LogInformation("Task {TaskId} failed: it waited in the queue past its start deadline", task.Id);
         }
-        return ended.Count;
+        if (failed.Any(task => task.WebhookUrl is not null)) ended?.Pulse();
+        return failed.Count;
     }
 }

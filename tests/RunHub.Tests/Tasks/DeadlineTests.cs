@@ -6,6 +6,7 @@ using RunHub.Maintenance;
 using RunHub.Tests.Data;
 using RunHub.Tests.Engines.Dispatch;
 using RunHub.Tests.Support;
+using RunHub.Tests.Webhooks;
 
 namespace RunHub.Tests.Tasks;
 
@@ -95,6 +96,31 @@ public sealed class DeadlineTests
     }
 
     [Theory, SqliteStore, PostgresStore]
+    public async Task A_task_failed_by_the_start_deadline_sweep_posts_its_TASK_END_webhook(StoreKind kind)
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var run = await DeadlineServer.StartAsync(kind, new ScriptedEngine(), new()
+        {
+            ["Role"] = "api",
+            ["Media:AllowPrivateNetworks"] = "true",
+            ["Webhooks:PollMilliseconds"] = "50",
+        });
+        var (caller, taskId) = await run.SubmitAsync(webhookUrl: receiver.Url);
+        run.Clock.Advance(TimeSpan.FromSeconds(601));
+
+        var sweep = await run.Server.Services.GetRequiredService<MaintenanceJob>().RunOnceAsync();
+        Assert.Equal(1, sweep!.OverdueTasks);
+        var received = await receiver.NextAsync();
+
+        var body = JsonNode.Parse(received.Body)!.AsObject();
+        Assert.Equal(("TASK_END", taskId), ((string)body["event"]!, (string)body["taskId"]!));
+        var eventData = JsonNode.Parse((string)body["eventData"]!)!.AsObject();
+        Assert.Equal(("FAILED", "1006"), ((string)eventData["status"]!, (string)eventData["errorCode"]!));
+        Assert.Contains("start deadline of 600 s", (string)eventData["errorMessage"]!);
+        Assert.Equal(1m, await caller.BalanceAsync());
+    }
+
+    [Theory, SqliteStore, PostgresStore]
     public async Task A_worker_that_claims_a_task_past_its_start_deadline_fails_it_1006_without_running_it(StoreKind kind)
     {
         var engine = new ScriptedEngine();
@@ -168,11 +194,11 @@ internal sealed class DeadlineServer : IAsyncDisposable
         });
     }
 
-    /// <summary>Submits a task as <paramref name="caller"/>, or as a new account with 1 CNY.</summary>
-    public async Task<(ApiCaller Caller, string TaskId)> SubmitAsync(ApiCaller? caller = null)
+    /// <summary>Submits a task as <paramref name="caller"/>, or as a new account with 1 CNY; with a webhook URL when given.</summary>
+    public async Task<(ApiCaller Caller, string TaskId)> SubmitAsync(ApiCaller? caller = null, string? webhookUrl = null)
     {
         caller ??= await Server.NewCallerAsync(1m);
-        var submitted = await caller.SubmitAsync(DispatchCatalog.Endpoint, new { prompt = "a scripted picture", aspectRatio = "1:1" });
+        var submitted = await caller.SubmitAsync(DispatchCatalog.Endpoint, new { prompt = "a scripted picture", aspectRatio = "1:1", webhookUrl });
         Assert.Equal("", (string)submitted["errorCode"]!);
         return (caller, (string)submitted["taskId"]!);
     }
