@@ -67,6 +67,7 @@ public sealed class RunHubOptions
     public EnginesOptions Engines { get; set; } = new();
     public RetentionOptions Retention { get; set; } = new();
     public MaintenanceOptions Maintenance { get; set; } = new();
+    public WebConsole.WebConsoleOptions WebConsole { get; set; } = new();
     public Webhooks.WebhookOptions Webhooks { get; set; } = new();
 }
 
