@@ -6,9 +6,11 @@ using RunHub.Catalog;
 using RunHub.Data;
 using RunHub.Engines;
 using RunHub.Files;
+using RunHub.Maintenance;
 using RunHub.Media;
 using RunHub.Observability;
 using RunHub.Tasks;
+using RunHub.WebConsole;
 using RunHub.Webhooks;
 using RunHub.Workflows;
 using RunHub.Workflows.Api;
@@ -45,11 +47,13 @@ public static class RunHubApp
         builder.Services.AddWorkflows(options);
         builder.Services.AddAccounts(options);
         builder.Services.AddTasks(role);
+        builder.Services.AddMaintenance();
         builder.Services.AddEngines();
         builder.Services.AddMediaFetching();
         builder.Services.AddWebhooks();
         builder.AddApi(options);
         builder.Services.AddApiDocs();
+        if (role.ServesApi && options.WebConsole.Enabled) builder.Services.AddWebConsole(options);
         builder.AddObservability(options);
         configureServices?.Invoke(builder.Services);
 
@@ -57,6 +61,7 @@ public static class RunHubApp
         app.Services.CheckCatalogBackends();
         if (role.ServesApi) app.MapApi().MapWorkflowApi().MapWebhooks().MapApiDocs();
         else app.MapHealth();
+        if (role.ServesApi && options.WebConsole.Enabled) app.MapWebConsole();
         app.MapObservability();
         return app;
     }
