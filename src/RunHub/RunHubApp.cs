@@ -6,6 +6,7 @@ using RunHub.Catalog;
 using RunHub.Data;
 using RunHub.Engines;
 using RunHub.Files;
+using RunHub.Maintenance;
 using RunHub.Media;
 using RunHub.Observability;
 using RunHub.Tasks;
@@ -46,6 +47,7 @@ public static class RunHubApp
         builder.Services.AddWorkflows(options);
         builder.Services.AddAccounts(options);
         builder.Services.AddTasks(role);
+        builder.Services.AddMaintenance();
         builder.Services.AddEngines();
         builder.Services.AddMediaFetching();
         builder.Services.AddWebhooks();
