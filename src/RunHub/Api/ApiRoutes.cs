@@ -124,7 +124,10 @@ public static class ApiRoutes
                 "or an `Idempotency-Key` was used with another request")
             .Refuses(RunHubErrorCodes.FileTooLarge, "the body is larger than the model's limit (2 MB plus room for its inline inputs)")
             .Refuses(RunHubErrorCodes.ServiceUnavailable, "no engine on this server serves the model, or it has no price")
-            .Refuses(RunHubErrorCodes.InsufficientBalance, "the wallet cannot cover the price");
+            .Refuses(RunHubErrorCodes.InsufficientBalance, "the wallet cannot cover the price")
+            .Refuses(RunHubErrorCodes.SystemBusy, "the account has as many tasks waiting as it may (`RunHub:Limits:MaxQueuedPerAccount`)")
+            .Refuses(RunHubErrorCodes.ConcurrencyLimit, "in refusal mode only (`RunHub:Limits:RefuseOverConcurrency`): the account has as many " +
+                "tasks queued or running as it may run at once; otherwise such tasks wait QUEUED");
         app.MapPost("/uc/openapi/accountStatus", AccountStatusEndpoint.Handle)
             .AccountApi("accountStatus", "Account status", "The wallet (`remainMoney`: what it can still spend, reserved prices " +
                 "of unfinished tasks excluded) and `currentTaskCounts` (the account's queued and running tasks).")

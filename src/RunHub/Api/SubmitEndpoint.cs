@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using RunHub.Catalog;
 using RunHub.Files;
+using RunHub.Limits;
 using RunHub.Media;
 using RunHub.Tasks;
 
@@ -48,6 +49,10 @@ public static class SubmitEndpoint
         {
             case SubmitOutcome.InsufficientBalance:
                 return TaskObject.Error(RunHubErrorCodes.InsufficientBalance, $"wallet balance too low: this task costs {amount} CNY");
+            case SubmitOutcome.QueueFull:
+                return TaskObject.Error(RunHubErrorCodes.SystemBusy, QueueAdmission.Message(submitted.Outcome, options.Value.Limits)!);
+            case SubmitOutcome.ConcurrencyLimit:
+                return TaskObject.Error(RunHubErrorCodes.ConcurrencyLimit, QueueAdmission.Message(submitted.Outcome, options.Value.Limits)!);
             case SubmitOutcome.KeyReused:
                 return TaskObject.Error(RunHubErrorCodes.InvalidParameters,
                     $"{IdempotencyKey.Header} '{Shorten(idempotency!.Key)}' was already used with a different request; use a new key for a new request");

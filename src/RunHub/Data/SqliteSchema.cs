@@ -237,6 +237,35 @@ internal static class SqliteSchema
         ALTER TABLE tasks ADD COLUMN cost_ms INTEGER;
         ALTER TABLE tasks ADD COLUMN failure TEXT;
         """,
+        """
+        -- Each account's share of the queue (docs/limits.md): its QUEUED and RUNNING tasks, kept by the triggers below
+        -- in the transaction of every change, so the running limit and the queued limit read one row; and when a worker
+        -- last took one of its tasks (served_seq, a claim counter), so workers take the accounts in turn.
+        CREATE TABLE account_queues (
+            account_id  TEXT PRIMARY KEY REFERENCES accounts(id),
+            queued      INTEGER NOT NULL DEFAULT 0,
+            running     INTEGER NOT NULL DEFAULT 0,
+            served_seq  INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX account_queues_waiting ON account_queues(served_seq, account_id) WHERE queued > 0;
+        CREATE INDEX account_queues_served ON account_queues(served_seq);
+        INSERT INTO account_queues (account_id, queued, running)
+        SELECT account_id, sum(status = 'QUEUED'), sum(status = 'RUNNING') FROM tasks WHERE status IN ('QUEUED', 'RUNNING') GROUP BY account_id;
+        CREATE TRIGGER tasks_queue_insert AFTER INSERT ON tasks BEGIN
+            INSERT INTO account_queues (account_id, queued, running) VALUES (new.account_id, new.status = 'QUEUED', new.status = 'RUNNING')
+            ON CONFLICT (account_id) DO UPDATE SET queued = queued + excluded.queued, running = running + excluded.running;
+        END;
+        CREATE TRIGGER tasks_queue_status AFTER UPDATE OF status ON tasks WHEN old.status <> new.status BEGIN
+            UPDATE account_queues SET
+                queued = queued - (old.status = 'QUEUED') + (new.status = 'QUEUED'),
+                running = running - (old.status = 'RUNNING') + (new.status = 'RUNNING')
+            WHERE account_id = new.account_id;
+        END;
+        CREATE TRIGGER tasks_queue_delete AFTER DELETE ON tasks WHEN old.status IN ('QUEUED', 'RUNNING') BEGIN
+            UPDATE account_queues SET queued = queued - (old.status = 'QUEUED'), running = running - (old.status = 'RUNNING')
+            WHERE account_id = old.account_id;
+        END;
+        """,
     ];
 
     /// <param name="upTo">Apply steps up to this version only (tests of a migration start from an older schema).</param>

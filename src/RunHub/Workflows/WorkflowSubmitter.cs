@@ -3,6 +3,7 @@ using RunHub.Catalog;
 using RunHub.Client;
 using RunHub.Engines;
 using RunHub.Engines.ComfyUi;
+using RunHub.Limits;
 using RunHub.Tasks;
 
 namespace RunHub.Workflows;
@@ -13,7 +14,7 @@ namespace RunHub.Workflows;
 /// checks the <c>nodeInfoList</c> and a caller's own graph, then queues the task and reserves the price of the
 /// workflow's longest run — nothing is charged for a request that is refused.
 /// </summary>
-public sealed class WorkflowSubmitter(WorkflowCatalog catalog, NodeInfoValidator validator, TaskQueue queue, EngineRegistry engines)
+public sealed class WorkflowSubmitter(WorkflowCatalog catalog, NodeInfoValidator validator, TaskQueue queue, EngineRegistry engines, LimitsOptions limits)
 {
     /// <summary>The largest graph of a caller's own (<c>workflow</c>) accepted, in characters.</summary>
     public const int MaxOwnWorkflowChars = 2 * 1024 * 1024;
@@ -23,7 +24,7 @@ public sealed class WorkflowSubmitter(WorkflowCatalog catalog, NodeInfoValidator
     /// <param name="OwnWorkflow">The request's <c>workflow</c> (a whole API-format graph as a string), or null.</param>
     public sealed record Request(string AccountId, string? WorkflowId, string? WebappId, JsonElement? NodeInfoList, string? OwnWorkflow, string? WebhookUrl);
 
-    /// <summary>The queued task, or the refusal with its workflow-API code (301, 380, 416, 433, 803, 901, 1010).</summary>
+    /// <summary>The queued task, or the refusal with its workflow-API code (301, 380, 416, 421, 433, 803, 901, 1010, 1011).</summary>
     public sealed record Result(TaskRecord? Task, string? ErrorCode = null, string? Error = null)
     {
         public static Result Refused(string code, string message) => new(null, code, message);
@@ -72,10 +73,15 @@ public sealed class WorkflowSubmitter(WorkflowCatalog catalog, NodeInfoValidator
         };
         var submitted = await queue.SubmitAsync(request.AccountId, WorkflowTasks.Endpoint(workflow.WorkflowId, app?.WebappId),
             parameters.ToJson(), workflow.Price.Reservation);
-        return submitted.Outcome == SubmitOutcome.InsufficientBalance
-            ? Result.Refused(RunHubErrorCodes.WalletTooLow,
-                $"wallet balance too low: a run of workflow {workflow.WorkflowId} reserves {workflow.Price.Reservation} CNY ({workflow.Price}); what it does not use is given back")
-            : new Result(submitted.Task);
+        return submitted.Outcome switch
+        {
+            SubmitOutcome.InsufficientBalance => Result.Refused(RunHubErrorCodes.WalletTooLow,
+                $"wallet balance too low: a run of workflow {workflow.WorkflowId} reserves {workflow.Price.Reservation} CNY ({workflow.Price}); what it does not use is given back"),
+            // The v1 family answers both with its TASK_QUEUE_MAXED (421); the v2 family with 1011 and 1520.
+            SubmitOutcome.QueueFull => Result.Refused(RunHubErrorCodes.SystemBusy, QueueAdmission.Message(submitted.Outcome, limits)!),
+            SubmitOutcome.ConcurrencyLimit => Result.Refused(RunHubErrorCodes.QueueMaxed, QueueAdmission.Message(submitted.Outcome, limits)!),
+            _ => new Result(submitted.Task),
+        };
     }
 
     /// <summary>A caller's own graph: allowed by the registration, API format, and made of node classes the registered graph uses.</summary>
