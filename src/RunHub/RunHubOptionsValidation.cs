@@ -95,6 +95,7 @@ public sealed class RunHubOptionsValidation : IValidateOptions<RunHubOptions>
         if (o.Queue.MaxAttempts < 1) yield return Setting("Queue:MaxAttempts", $"is {o.Queue.MaxAttempts}; use 1 or more");
 
         var limits = o.Limits;
+        if (limits.RequestsPerMinute < 0) yield return Setting("Limits:RequestsPerMinute", $"is {limits.RequestsPerMinute}; use 0 (no limit) or more");
         if (limits.MaxRunningPerAccount < 0) yield return Setting("Limits:MaxRunningPerAccount", $"is {limits.MaxRunningPerAccount}; use 0 (no limit) or more");
         if (limits.MaxQueuedPerAccount < 0) yield return Setting("Limits:MaxQueuedPerAccount", $"is {limits.MaxQueuedPerAccount}; use 0 (no limit) or more");
         if (limits.RefuseOverConcurrency && limits.MaxRunningPerAccount == 0)

@@ -7,11 +7,15 @@ using RunHub.Engines;
 namespace RunHub.Api;
 
 /// <summary>A request to run a model that passed every check before money moves: whose it is, the model, the validated parameters and their price.</summary>
-public sealed record ModelRequest(string AccountId, ModelEntry Model, ValidatedRequest Validated, Money Price);
+public sealed record ModelRequest(string AccountId, ModelEntry Model, ValidatedRequest Validated, Money Price)
+{
+    /// <summary>The key that asked, with its own options (its spend cap applies to the submit).</summary>
+    public required KeyAccess Key { get; init; }
+}
 
 /// <summary>
 /// What a submit and a price preview of <c>/openapi/v2/{endpoint}</c> check, in this order, so both refuse the same
-/// request the same way: the key (before any of the body is read), the model (its endpoint or one of its aliases), the
+/// request the same way: the key (before any of the body is read), the model and the key's allow-list of models (its endpoint or one of its aliases), the
 /// body within the model's limit (<see cref="BodyLimits.Submit"/>), the parameters against its schema, an engine that
 /// can serve it, and its price. Fields the model does not declare are ignored and named in the debug log, unless
 /// <c>RunHub:Api:StrictParameters</c> refuses them.
@@ -25,8 +29,8 @@ public sealed class ModelRequests(AccountDirectory accounts, ModelCatalog catalo
     {
         var key = BearerKey.From(request);
         if (key is null) return Refused(RunHubErrorCodes.InvalidApiKey, BearerKey.MissingMessage);
-        var accountId = await accounts.AuthenticateAsync(key);
-        if (accountId is null) return Refused(RunHubErrorCodes.InvalidApiKey, BearerKey.InvalidMessage);
+        var access = await accounts.AuthenticateKeyAsync(key);
+        if (access is null) return Refused(RunHubErrorCodes.InvalidApiKey, BearerKey.InvalidMessage);
 
         endpoint = endpoint?.Trim('/') ?? "";
         var model = endpoint.Length > 0 && endpoint.Split('/').Length <= 3 ? catalog.Find(endpoint) : null;
@@ -34,6 +38,9 @@ public sealed class ModelRequests(AccountDirectory accounts, ModelCatalog catalo
             return Refused(RunHubErrorCodes.UnknownEndpoint, endpoint.Length == 0
                 ? "no endpoint given: POST /openapi/v2/{model endpoint}"
                 : $"unknown endpoint '{JsonValueText.Cap(endpoint, 80)}'");
+        if (!access.Policy.Allows(model.Endpoint))
+            return Refused(RunHubErrorCodes.ModelNotAllowed,
+                $"this key may not use {model.Endpoint}; it may use {string.Join(", ", access.Policy.AllowedModels!)} (runhub keys limits)");
 
         var body = await limits.ReadAsync(request, limits.Submit(model));
         if (body.Error is not null) return Refused(body.ErrorCode!, body.Error);
@@ -51,7 +58,7 @@ public sealed class ModelRequests(AccountDirectory accounts, ModelCatalog catalo
             return Refused(RunHubErrorCodes.ServiceUnavailable, $"{model.Endpoint} has no price on this server, so it cannot be run");
         if (model.Price.Quote(validated.Parameters) is not { } amount)
             return Refused(RunHubErrorCodes.InvalidParameters, $"{model.Endpoint}: no price is defined for this combination of parameters");
-        return (new ModelRequest(accountId, model, validated, amount), null);
+        return (new ModelRequest(access.AccountId, model, validated, amount) { Key = access }, null);
     }
 
     private static (ModelRequest?, TaskObject?) Refused(string code, string message) => (null, TaskObject.Error(code, message));

@@ -8,8 +8,8 @@ namespace RunHub.Api;
 
 /// <summary>
 /// <c>POST /openapi/v2/query {"taskId": "..."}</c>: the task object, for the key's own tasks only. A QUEUED task's
-/// carries its place among its account's waiting tasks as <c>progress.queuePosition</c> (RunHub extension; 1: the next
-/// of them to start; docs/limits.md).
+/// carries its place among its account's waiting tasks as <c>queuePosition</c> (RunHub extension; 1: the next of them
+/// to start; docs/limits.md).
 /// </summary>
 public static class QueryEndpoint
 {
@@ -20,9 +20,6 @@ public static class QueryEndpoint
 
         var task = await queue.FindAsync(accountId, taskId);
         if (task is null) return TaskObject.Error(RunHubErrorCodes.TaskNotFound, $"task {TaskIdField.Shorten(taskId)} not found");
-        var answer = TaskObjectMapper.ToWire(task, BaseUrl.FileUrls(request, options.Value, links));
-        return await queue.QueuePositionAsync(task) is { } position
-            ? answer with { Progress = new ProgressReport(null, null, (int)Math.Min(int.MaxValue, position)) }
-            : answer;
+        return TaskObjectMapper.ToWire(task, BaseUrl.FileUrls(request, options.Value, links)) with { QueuePosition = await queue.QueuePositionAsync(task) };
     }
 }

@@ -37,7 +37,9 @@ public static class SubmitEndpoint
         SubmitResult submitted;
         try
         {
-            submitted = await queue.SubmitAsync(accountId, model.Endpoint, parameters, amount, idempotency);
+            var key = checkedRequest.Key;
+            submitted = await queue.SubmitAsync(accountId, model.Endpoint, parameters, amount, idempotency,
+                key.Policy.SpendCap is null ? null : key.KeyHash);
         }
         catch
         {
@@ -49,6 +51,9 @@ public static class SubmitEndpoint
         {
             case SubmitOutcome.InsufficientBalance:
                 return TaskObject.Error(RunHubErrorCodes.InsufficientBalance, $"wallet balance too low: this task costs {amount} CNY");
+            case SubmitOutcome.SpendCapReached:
+                return TaskObject.Error(RunHubErrorCodes.InsufficientBalance,
+                    $"this key's spend cap of {new Money(checkedRequest.Key.Policy.SpendCap ?? 0)} CNY is reached: this task costs {amount} CNY (runhub keys limits shows and sets the cap)");
             case SubmitOutcome.QueueFull:
                 return TaskObject.Error(RunHubErrorCodes.SystemBusy, QueueAdmission.Message(submitted.Outcome, options.Value.Limits)!);
             case SubmitOutcome.ConcurrencyLimit:

@@ -222,6 +222,25 @@ internal static class PostgresSchema
         CREATE TRIGGER tasks_queue_delete AFTER DELETE ON tasks REFERENCING OLD TABLE AS old_rows
             FOR EACH STATEMENT EXECUTE FUNCTION runhub_count_queue();
         """,
+        """
+        -- Each key's own options, the capped keys' charges and the request windows, as in SQLite's schema.
+        ALTER TABLE api_keys
+            ADD COLUMN requests_per_minute  BIGINT,
+            ADD COLUMN spend_cap            BIGINT,
+            ADD COLUMN spent                BIGINT NOT NULL DEFAULT 0,
+            ADD COLUMN expires_at           BIGINT,
+            ADD COLUMN allowed_models       TEXT;
+        CREATE TABLE key_charges (
+            task_id   TEXT PRIMARY KEY REFERENCES tasks(id),
+            key_hash  TEXT NOT NULL
+        );
+        CREATE TABLE rate_windows (
+            key_hash      TEXT NOT NULL,
+            window_start  BIGINT NOT NULL,
+            used          BIGINT NOT NULL,
+            PRIMARY KEY (key_hash, window_start)
+        );
+        """,
     ];
 
     /// <summary>How many steps there are; the SQLite schema must have as many (a test holds the two in step).</summary>

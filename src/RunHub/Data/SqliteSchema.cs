@@ -266,6 +266,27 @@ internal static class SqliteSchema
             WHERE account_id = old.account_id;
         END;
         """,
+        """
+        -- Each key's own options (docs/limits.md; runhub keys limits): requests per minute, a spend cap (thousandths of
+        -- CNY) against what the key's tasks cost since it was set (spent), an expiry (Unix ms) and a model allow-list (a
+        -- JSON array of endpoints). key_charges: which capped key reserved a task's price, so its release gives it back.
+        ALTER TABLE api_keys ADD COLUMN requests_per_minute INTEGER;
+        ALTER TABLE api_keys ADD COLUMN spend_cap INTEGER;
+        ALTER TABLE api_keys ADD COLUMN spent INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE api_keys ADD COLUMN expires_at INTEGER;
+        ALTER TABLE api_keys ADD COLUMN allowed_models TEXT;
+        CREATE TABLE key_charges (
+            task_id   TEXT PRIMARY KEY REFERENCES tasks(id),
+            key_hash  TEXT NOT NULL
+        );
+        -- Requests per key and minute (fixed windows), counted for every node: a node takes a share of a window at a time.
+        CREATE TABLE rate_windows (
+            key_hash      TEXT NOT NULL,
+            window_start  INTEGER NOT NULL,
+            used          INTEGER NOT NULL,
+            PRIMARY KEY (key_hash, window_start)
+        );
+        """,
     ];
 
     /// <param name="upTo">Apply steps up to this version only (tests of a migration start from an older schema).</param>

@@ -7,6 +7,12 @@ namespace RunHub.Limits;
 public sealed class LimitsOptions
 {
     /// <summary>
+    /// Requests a key may make per minute (fixed one-minute windows of the clock, counted in the database for every
+    /// node), unless the key has its own rate (<c>runhub keys limits</c>); beyond it, 1003. 0: no limit.
+    /// </summary>
+    public int RequestsPerMinute { get; set; }
+
+    /// <summary>
     /// Tasks of one account that run at once, on all nodes together; the account's other tasks wait QUEUED (or are
     /// refused, with <see cref="RefuseOverConcurrency"/>). 0: no limit.
     /// </summary>

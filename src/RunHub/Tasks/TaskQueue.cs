@@ -67,7 +67,9 @@ public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal
     /// that arrive at the same moment (<see cref="GroupCommit"/>). With an idempotency key already used by this account
     /// within its lifetime, nothing is written: the same request gets its earlier task back, a different one a conflict.
     /// </summary>
-    public async Task<SubmitResult> SubmitAsync(string accountId, string endpoint, string parameters, Money price, IdempotencyKey? idempotency = null)
+    /// <param name="cappedKeyHash">The submitting key's hash when it has a spend cap (<see cref="KeySpending"/>), else null.</param>
+    public async Task<SubmitResult> SubmitAsync(string accountId, string endpoint, string parameters, Money price, IdempotencyKey? idempotency = null,
+        string? cappedKeyHash = null)
     {
         var task = new TaskRecord
         {
@@ -84,7 +86,7 @@ public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal
         SubmitResult result;
         try
         {
-            result = await commits.RunAsync((db, tx) => InsertAsync(db, tx, task, price, idempotency));
+            result = await commits.RunAsync((db, tx) => InsertAsync(db, tx, task, price, idempotency, cappedKeyHash));
         }
         catch (SubmitRefusedException refused)
         {
@@ -99,11 +101,12 @@ public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal
     /// <summary>
     /// Writes the task first: the trigger that counts the account's queue then holds its row, so the queue limits are
     /// read exactly (no other node's submit can take the last place meanwhile), and every transaction that touches an
-    /// account's queue and wallet takes them in the same order (queue, then wallet) so none can deadlock another. A
+    /// account's queue, wallet and key takes them in the same order (queue, wallet, key) so none can deadlock another. A
     /// refusal after that throws <see cref="SubmitRefusedException"/>, which rolls the submit's writes back (its
     /// savepoint in a group commit, its transaction otherwise).
     /// </summary>
-    private async Task<SubmitResult> InsertAsync(DbConnection db, DbTransaction tx, TaskRecord task, Money price, IdempotencyKey? idempotency)
+    private async Task<SubmitResult> InsertAsync(DbConnection db, DbTransaction tx, TaskRecord task, Money price, IdempotencyKey? idempotency,
+        string? cappedKeyHash)
     {
         if (idempotency is not null)
         {
@@ -121,6 +124,8 @@ public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal
         await QueueAdmission.CheckAsync(db, tx, task.AccountId, _limits);
         if (!await WalletLedger.TryReserveAsync(db, tx, task.AccountId, task.Id, price, task.CreatedAt))
             throw new SubmitRefusedException(SubmitOutcome.InsufficientBalance);
+        if (cappedKeyHash is not null && !await KeySpending.TryChargeAsync(db, tx, cappedKeyHash, task.Id, price))
+            throw new SubmitRefusedException(SubmitOutcome.SpendCapReached);
         if (idempotency is not null)
             await db.ExecuteAsync(
                 """

@@ -10,7 +10,7 @@ namespace RunHub.Tests.Bench;
 /// </summary>
 public sealed class BenchSmokeTests(ITestOutputHelper output)
 {
-    private static readonly string[] Scenarios = ["baseline", "query", "query-rate", "submit", "submit-accounts", "engine", "e2e", "pickup", "input-check"];
+    private static readonly string[] Scenarios = ["baseline", "query", "query-rate", "submit", "submit-accounts", "submit-limits", "engine", "e2e", "pickup", "input-check"];
 
     [Fact]
     public async Task A_tiny_run_writes_a_table_and_json_with_every_scenario()
@@ -51,7 +51,7 @@ public sealed class BenchSmokeTests(ITestOutputHelper output)
             Assert.Contains("| load (hostile, or large uploads) |", markdown);
             Assert.Equal(4, root.GetProperty("hostile").GetArrayLength());
             Assert.Equal(JsonValueKind.Object, root.GetProperty("sandboxMemory").ValueKind);
-            Assert.Equal(["query", "query-rate", "submit", "e2e", "pickup", "memory", "bodies-status", "bodies-status-chunked", "bodies-submit", "uploads", "sandbox-memory", "input-check"],
+            Assert.Equal(["query", "query-rate", "submit", "submit-limits", "e2e", "pickup", "memory", "bodies-status", "bodies-status-chunked", "bodies-submit", "uploads", "sandbox-memory", "input-check"],
                 root.GetProperty("targets").EnumerateArray().Select(t => t.GetProperty("scenario").GetString()));
             Assert.True(root.GetProperty("machine").GetProperty("cores").GetInt32() > 0);
             Assert.Equal("BenchSmokeTests", root.GetProperty("command").GetString());

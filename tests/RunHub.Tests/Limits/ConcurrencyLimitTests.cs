@@ -36,9 +36,11 @@ public sealed class ConcurrencyLimitTests
 
         // Four idle workers, one running place: the other two wait, in order, never refused.
         var queried = await caller.QueryAsync(third);
-        Assert.Equal(("QUEUED", "", 2), ((string)queried["status"]!, (string)queried["errorCode"]!, (int)queried["progress"]!["queuePosition"]!));
-        Assert.Equal(1, (int)(await caller.QueryAsync(second))["progress"]!["queuePosition"]!);
-        Assert.Equal("RUNNING", (string)(await caller.QueryAsync(first))["status"]!);
+        Assert.Equal(("QUEUED", "", 2), ((string)queried["status"]!, (string)queried["errorCode"]!, (int)queried["queuePosition"]!));
+        Assert.Equal(1, (int)(await caller.QueryAsync(second))["queuePosition"]!);
+        var running = await caller.QueryAsync(first);
+        Assert.Equal("RUNNING", (string)running["status"]!);
+        Assert.Null(running["queuePosition"]);
         var status = (await QueueStatusAsync(dispatch.Server, caller.ApiKey))["data"]!;
         Assert.Equal(("SHARED", 1, "1", "2", "3"), ((string)status["apiKeyType"]!, (int)status["concurrentLimit"]!,
             (string)status["runningCount"]!, (string)status["queuedCount"]!, (string)status["totalCurrentTasks"]!));
@@ -121,7 +123,7 @@ public sealed class ConcurrencyLimitTests
             var status = (await QueueStatusAsync(server, caller.ApiKey))["data"]!;
             Assert.Equal(("2", "2"), ((string)status["runningCount"]!, (string)status["queuedCount"]!));
         }
-        Assert.Equal(1, (int)(await onSecond.QueryAsync(ids[2]))["progress"]!["queuePosition"]!);
+        Assert.Equal(1, (int)(await onSecond.QueryAsync(ids[2]))["queuePosition"]!);
         Assert.Equal(2, engine.Runs.Count);
 
         release.SetResult(ScriptedEngine.Success());
