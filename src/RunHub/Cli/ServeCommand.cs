@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
+using RunHub.Catalog;
 using RunHub.Data;
 
 namespace RunHub.Cli;
@@ -49,11 +50,22 @@ public static class ServeCommand
             output.WriteLine(database is SqliteDatabase { IsNew: true } created
                 ? $"Created a new data folder: {Path.GetDirectoryName(created.Path)} (database {created.Path})"
                 : $"Database: {database.Description}");
+            output.WriteLine(CatalogLine(app.Services.GetRequiredService<ModelCatalog>(), app.Services.GetRequiredService<IOptions<RunHubOptions>>().Value));
             LinkBaseNotice.Write(app.Services.GetRequiredService<IOptions<RunHubOptions>>().Value, addresses, output, Console.Error);
             if (first is not null) FirstStart.Print(output, first, address);
             await app.WaitForShutdownAsync(cancellationToken);
             return 0;
         });
         return command;
+    }
+
+    /// <summary><c>Catalog: 3 models from /opt/runhub/catalog</c>, naming the folder and each registry imported into it.</summary>
+    private static string CatalogLine(ModelCatalog catalog, RunHubOptions options)
+    {
+        var sources = new List<string> { ModelCatalog.DirectoryOf(options) };
+        sources.AddRange(options.CatalogImports.Select(i => Path.GetFullPath(i.Registry)));
+        if (!string.IsNullOrWhiteSpace(options.CatalogFile)) sources.Add(Path.GetFullPath(options.CatalogFile));
+        var count = catalog.Models.Count;
+        return $"Catalog: {count} model{(count == 1 ? "" : "s")} from {string.Join(" + ", sources)}";
     }
 }

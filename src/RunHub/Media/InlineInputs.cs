@@ -40,12 +40,10 @@ public sealed class InlineInputs(IFileStore files, FileLinks links, IOptions<Run
             foreach (var reference in inline)
             {
                 var spec = request.Model.Parameters.First(p => p.FieldKey == reference.FieldKey);
-                MediaFormat format;
-                byte[] data;
+                string key;
                 try
                 {
-                    data = DataUri.Decode(reference.Url, SizeLimit.For(spec.MaxSizeMb));
-                    format = InputAcceptance.Check(data, spec, options.Value.Media.MaxImagePixels).Format;
+                    key = await StoreOneAsync(reference.Url, spec, cancellationToken);
                 }
                 catch (FetchRefusedException e)
                 {
@@ -55,8 +53,6 @@ public sealed class InlineInputs(IFileStore files, FileLinks links, IOptions<Run
                         : reference.FieldKey;
                     return (null, $"{name}: {e.Message}");
                 }
-                var key = $"{Folder}/{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))}.{format.Extension}";
-                await files.PutAsync(key, data, cancellationToken);
                 keys.Add(key);
                 urls[(reference.FieldKey, reference.Index)] = links.UrlOf(key, runHubBaseUrl);
             }
@@ -77,6 +73,22 @@ public sealed class InlineInputs(IFileStore files, FileLinks links, IOptions<Run
                 : JsonSerializer.SerializeToElement(urls[(field, 0)]);
         }
         return (new Stored(parameters, keys), null);
+    }
+
+    /// <summary>
+    /// Decodes one <c>data:</c> URL, checks it as an input of <paramref name="spec"/> (its size against
+    /// <c>maxSize</c> in MB, its format against <c>accept</c>, its pixels against <c>Media:MaxImagePixels</c>) and
+    /// stores it; answers the stored file's key, <c>inputs/{32 random hex digits}.{extension of the sniffed format}</c>.
+    /// </summary>
+    /// <exception cref="FetchRefusedException">The URL is not base64 data, is larger than the parameter takes, or is
+    /// not a file the parameter accepts; its message says which, without the field's name.</exception>
+    public async Task<string> StoreOneAsync(string dataUri, ParameterSpec spec, CancellationToken cancellationToken)
+    {
+        var data = DataUri.Decode(dataUri, SizeLimit.For(spec.MaxSizeMb));
+        var format = InputAcceptance.Check(data, spec, options.Value.Media.MaxImagePixels).Format;
+        var key = $"{Folder}/{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))}.{format.Extension}";
+        await files.PutAsync(key, data, cancellationToken);
+        return key;
     }
 
     /// <summary>Removes stored inline inputs no task will read (the submit was refused or replayed).</summary>

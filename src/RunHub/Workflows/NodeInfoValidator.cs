@@ -4,6 +4,8 @@ using RunHub.Catalog;
 using RunHub.Client;
 using RunHub.Engines.ComfyUi;
 using RunHub.Files;
+using RunHub.Media;
+using Microsoft.Extensions.Options;
 
 namespace RunHub.Workflows;
 
@@ -11,17 +13,25 @@ namespace RunHub.Workflows;
 /// Checks a request's <c>nodeInfoList</c> (<c>[{"nodeId", "fieldName", "fieldValue"}]</c>) against the graph it is for,
 /// before anything is charged: every entry must name a node of the graph and an input of that node that holds a value
 /// (not a link), with a value of the input's kind; an app's entries must be inputs the app exposes, within their
-/// limits. A media input's value must be a file uploaded to this server or an http(s)/data URL. Inputs named
-/// <c>seed</c> or <c>noise_seed</c> the caller did not set get a random seed, as RunningHub does.
+/// limits. A media input's value must be a file uploaded to this server or an http(s)/data URL; a <c>data:</c> URL is
+/// checked (kind, format, pixels, at most <c>Media:MaxUploadMb</c>) and stored as an input file at once
+/// (<see cref="InlineInputs"/>), so the task row holds its key, never the data. Inputs named <c>seed</c> or
+/// <c>noise_seed</c> the caller did not set get a random seed, as RunningHub does.
 /// </summary>
-public sealed class NodeInfoValidator(IFileStore files)
+public sealed class NodeInfoValidator(IFileStore files, InlineInputs inlineInputs, IOptions<RunHubOptions> options)
 {
     public const int MaxEntries = 500;
     private static readonly string[] SeedInputs = ["seed", "noise_seed"];
 
-    /// <summary>What the checked list sets, or the refusal: 301 for a list that is not one, 803 for entries that do not fit.</summary>
+    /// <summary>
+    /// What the checked list sets, or the refusal: 301 for a list that is not one, 803 for entries that do not fit.
+    /// <see cref="StoredInputs"/> are the keys of the inline inputs stored for it: the caller discards them
+    /// (<see cref="InlineInputs.DiscardAsync"/>) when the run is not queued. A refusal leaves nothing stored.
+    /// </summary>
     public sealed record Checked(IReadOnlyList<NodeValue> Values, IReadOnlyList<NodeMedia> Media, string? ErrorCode = null, string? Error = null)
     {
+        public IReadOnlyList<string> StoredInputs { get; init; } = [];
+
         public static Checked Refused(string code, string message) => new([], [], code, message);
     }
 
@@ -38,6 +48,26 @@ public sealed class NodeInfoValidator(IFileStore files)
         var media = new List<NodeMedia>();
         var problems = new List<string>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        var stored = new List<string>();
+        try
+        {
+            var result = await CheckEntriesAsync(entries, workflow, graph, app, values, media, problems, seen, stored, cancellationToken);
+            if (result is not null || problems.Count > 0) await inlineInputs.DiscardAsync(stored);
+            return result ?? (problems.Count > 0
+                ? Checked.Refused(RunHubErrorCodes.InvalidNodeInfo, string.Join("; ", problems))
+                : new Checked([.. values, .. Seeds(graph, seen)], media) { StoredInputs = stored });
+        }
+        catch
+        {
+            await inlineInputs.DiscardAsync(stored);
+            throw;
+        }
+    }
+
+    /// <summary>Checks each entry into the lists given; answers a refusal that stops the check at once, else null.</summary>
+    private async Task<Checked?> CheckEntriesAsync(List<JsonElement> entries, WorkflowDefinition workflow, WorkflowGraph graph, AppDefinition? app,
+        List<NodeValue> values, List<NodeMedia> media, List<string> problems, HashSet<string> seen, List<string> stored, CancellationToken cancellationToken)
+    {
         for (var i = 0; i < entries.Count; i++)
         {
             var where = $"nodeInfoList[{i}]";
@@ -66,6 +96,8 @@ public sealed class NodeInfoValidator(IFileStore files)
             if (mediaType is { } type)
             {
                 var (source, problem) = await MediaSourceAsync(given, current, cancellationToken);
+                if (problem is null && source is { } inline && DataUri.IsDataUri(inline))
+                    (source, problem) = await StoreInlineAsync(inline, $"{input.NodeId}.{input.FieldName}", type, stored, cancellationToken);
                 if (problem is not null) problems.Add($"{where}: {problem}");
                 else if (source is not null) media.Add(new NodeMedia(input.NodeId, input.FieldName, source, type));
                 continue;
@@ -74,10 +106,24 @@ public sealed class NodeInfoValidator(IFileStore files)
             if (wrong is not null) problems.Add($"{where}: {wrong}");
             else values.Add(new NodeValue(input.NodeId, input.FieldName, value));
         }
-        if (problems.Count > 0) return Checked.Refused(RunHubErrorCodes.InvalidNodeInfo, string.Join("; ", problems));
+        return null;
+    }
 
-        values.AddRange(Seeds(graph, seen));
-        return new Checked(values, media);
+    /// <summary>Stores one inline input as an input file; answers its key, or why it cannot be used (with nothing stored).</summary>
+    private async Task<(string? Key, string? Problem)> StoreInlineAsync(string dataUri, string name, ParameterType type, List<string> stored,
+        CancellationToken cancellationToken)
+    {
+        var spec = new ParameterSpec { FieldKey = name, Type = type, MaxSizeMb = options.Value.Media.MaxUploadMb };
+        try
+        {
+            var key = await inlineInputs.StoreOneAsync(dataUri, spec, cancellationToken);
+            stored.Add(key);
+            return (key, null);
+        }
+        catch (FetchRefusedException e)
+        {
+            return (null, e.Message);
+        }
     }
 
     private static (NodeInput Input, JsonElement Value)? Entry(JsonElement entry)

@@ -4,6 +4,7 @@ using RunHub.Client;
 using RunHub.Engines;
 using RunHub.Engines.ComfyUi;
 using RunHub.Limits;
+using RunHub.Media;
 using RunHub.Tasks;
 
 namespace RunHub.Workflows;
@@ -14,7 +15,8 @@ namespace RunHub.Workflows;
 /// checks the <c>nodeInfoList</c> and a caller's own graph, then queues the task and reserves the price of the
 /// workflow's longest run — nothing is charged for a request that is refused.
 /// </summary>
-public sealed class WorkflowSubmitter(WorkflowCatalog catalog, NodeInfoValidator validator, TaskQueue queue, EngineRegistry engines, LimitsOptions limits)
+public sealed class WorkflowSubmitter(WorkflowCatalog catalog, NodeInfoValidator validator, TaskQueue queue, EngineRegistry engines,
+    InlineInputs inlineInputs, LimitsOptions limits)
 {
     /// <summary>The largest graph of a caller's own (<c>workflow</c>) accepted, in characters.</summary>
     public const int MaxOwnWorkflowChars = 2 * 1024 * 1024;
@@ -58,7 +60,10 @@ public sealed class WorkflowSubmitter(WorkflowCatalog catalog, NodeInfoValidator
 
         var model = workflow.AsModel();
         if (!engines.CanServe(model))
+        {
+            await inlineInputs.DiscardAsync(checkedList.StoredInputs);
             return Result.Refused(RunHubErrorCodes.ServiceUnavailable, $"no engine on this server can run workflow {workflow.WorkflowId}");
+        }
 
         var parameters = new WorkflowTaskParameters
         {
@@ -71,8 +76,18 @@ public sealed class WorkflowSubmitter(WorkflowCatalog catalog, NodeInfoValidator
             MaxSeconds = workflow.Price.MaxSeconds,
             WebhookUrl = string.IsNullOrEmpty(request.WebhookUrl) ? null : request.WebhookUrl,
         };
-        var submitted = await queue.SubmitAsync(request.AccountId, WorkflowTasks.Endpoint(workflow.WorkflowId, app?.WebappId),
-            parameters.ToJson(), workflow.Price.Reservation);
+        SubmitResult submitted;
+        try
+        {
+            submitted = await queue.SubmitAsync(request.AccountId, WorkflowTasks.Endpoint(workflow.WorkflowId, app?.WebappId),
+                parameters.ToJson(), workflow.Price.Reservation);
+        }
+        catch
+        {
+            await inlineInputs.DiscardAsync(checkedList.StoredInputs);
+            throw;
+        }
+        if (submitted.Outcome != SubmitOutcome.Created) await inlineInputs.DiscardAsync(checkedList.StoredInputs);
         return submitted.Outcome switch
         {
             SubmitOutcome.InsufficientBalance => Result.Refused(RunHubErrorCodes.WalletTooLow,

@@ -41,8 +41,9 @@ public sealed record WorkflowTaskParameters
 public sealed record NodeValue(string NodeId, string FieldName, JsonNode? Value);
 
 /// <summary>
-/// A media file for one node input: <see cref="Source"/> is the key of a file uploaded to RunHub (<c>api/…png</c>)
-/// or an http(s) or data URL; it is fetched and uploaded to the ComfyUI server when the task runs.
+/// A media file for one node input: <see cref="Source"/> is the key of a file uploaded to RunHub (<c>api/…png</c>), of
+/// an inline <c>data:</c> input stored at submit (<c>inputs/…png</c>), or an http(s) URL (tasks queued before inline
+/// inputs were stored may still hold a data URL); it is fetched and uploaded to the ComfyUI server when the task runs.
 /// </summary>
 public sealed record NodeMedia(string NodeId, string FieldName, string Source,
     [property: JsonConverter(typeof(JsonStringEnumConverter<ParameterType>))] ParameterType Type)

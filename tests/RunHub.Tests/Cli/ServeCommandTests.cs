@@ -44,6 +44,8 @@ public sealed class ServeCommandTests
             Assert.DoesNotContain(key, again.Output);
             Assert.DoesNotContain("shown only this once", again.Output);
             Assert.Contains($"Database: SQLite {Path.Combine(Path.GetFullPath(dataDir), "runhub.db")}", again.Output);
+            // How many models it serves, and from where (the catalog folder shipped beside the program).
+            Assert.Matches(@"Catalog: [1-9][0-9]* models? from \S*catalog", again.Output);
         }
     }
 

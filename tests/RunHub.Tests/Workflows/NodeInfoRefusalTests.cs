@@ -9,22 +9,15 @@ namespace RunHub.Tests.Workflows;
 /// </summary>
 public sealed class NodeInfoRefusalTests : IAsyncLifetime
 {
-    private TempDirectory _catalog = null!;
-    private TestServer _server = null!;
-    private V1Caller _v1 = null!;
+    private OfflineWorkflowServer _offline = null!;
 
-    public async Task InitializeAsync()
-    {
-        _catalog = WorkflowFolder.Create("http://127.0.0.1:9");
-        _server = await TestServer.StartAsync(new Dictionary<string, string?> { ["CatalogDir"] = _catalog.Path });
-        _v1 = new V1Caller(await _server.NewCallerAsync(balance: 1m));
-    }
+    public async Task InitializeAsync() => _offline = await OfflineWorkflowServer.StartAsync();
 
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _catalog.Dispose();
-    }
+    public async Task DisposeAsync() => await _offline.DisposeAsync();
+
+    private TestServer Server => _offline.Server;
+
+    private V1Caller V1 => _offline.V1;
 
     private static object Entry(string nodeId, string fieldName, object? fieldValue) => new { nodeId, fieldName, fieldValue };
 
@@ -33,14 +26,14 @@ public sealed class NodeInfoRefusalTests : IAsyncLifetime
         var answer = await call();
         Assert.Equal(code, (int)answer["code"]!);
         Assert.Null(answer["data"]);
-        Assert.Equal(1m, await _v1.Caller.BalanceAsync());
+        Assert.Equal(1m, await V1.Caller.BalanceAsync());
         return answer;
     }
 
     [Fact]
     public async Task A_node_the_workflow_lacks_is_803_naming_it_and_listing_the_nodes()
     {
-        var answer = await RefusedAsync(() => _v1.CreateAsync(WorkflowFolder.WorkflowId, new[] { Entry("99", "text", "x") }), 803);
+        var answer = await RefusedAsync(() => V1.CreateAsync(WorkflowFolder.WorkflowId, new[] { Entry("99", "text", "x") }), 803);
 
         Assert.Equal("APIKEY_INVALID_NODE_INFO: nodeInfoList[0] (node 99, field \"text\"): workflow 1904136902449209346 has no node \"99\"; its nodes: 10, 20, 40, 50, 60, 70",
             (string)answer["msg"]!);
@@ -49,7 +42,7 @@ public sealed class NodeInfoRefusalTests : IAsyncLifetime
     [Fact]
     public async Task A_field_the_node_lacks_is_803_naming_node_and_field_and_listing_its_fields()
     {
-        var answer = await RefusedAsync(() => _v1.CreateAsync(WorkflowFolder.WorkflowId, new[] { Entry("20", "scale", "2") }), 803);
+        var answer = await RefusedAsync(() => V1.CreateAsync(WorkflowFolder.WorkflowId, new[] { Entry("20", "scale", "2") }), 803);
 
         Assert.Contains("node 20 (ImageScaleBy) has no field \"scale\"; its fields: image, upscale_method, scale_by", (string)answer["msg"]!);
     }
@@ -57,7 +50,7 @@ public sealed class NodeInfoRefusalTests : IAsyncLifetime
     [Fact]
     public async Task A_link_cannot_be_set_and_a_value_of_the_wrong_kind_is_refused_each_named()
     {
-        var answer = await RefusedAsync(() => _v1.CreateAsync(WorkflowFolder.WorkflowId, new[]
+        var answer = await RefusedAsync(() => V1.CreateAsync(WorkflowFolder.WorkflowId, new[]
         {
             Entry("20", "image", "x"), Entry("20", "scale_by", "twice"), Entry("40", "steps", true),
         }), 803);
@@ -71,7 +64,7 @@ public sealed class NodeInfoRefusalTests : IAsyncLifetime
     [Fact]
     public async Task A_media_value_that_is_neither_an_upload_here_nor_a_url_is_803()
     {
-        var answer = await RefusedAsync(() => _v1.CreateAsync(WorkflowFolder.WorkflowId, new[] { Entry("10", "image", "api/0000.png") }), 803);
+        var answer = await RefusedAsync(() => V1.CreateAsync(WorkflowFolder.WorkflowId, new[] { Entry("10", "image", "api/0000.png") }), 803);
 
         Assert.Contains("(node 10, field \"image\"): \"api/0000.png\" is neither a file uploaded to this server (POST /task/openapi/upload) nor an http(s) URL",
             (string)answer["msg"]!);
@@ -80,7 +73,7 @@ public sealed class NodeInfoRefusalTests : IAsyncLifetime
     [Fact]
     public async Task An_app_takes_only_the_inputs_it_exposes_within_their_limits()
     {
-        var answer = await RefusedAsync(() => _v1.RunAppAsync(WorkflowFolder.WebappId, new[]
+        var answer = await RefusedAsync(() => V1.RunAppAsync(WorkflowFolder.WebappId, new[]
         {
             Entry("40", "steps", "3"), Entry("20", "scale_by", "5"), Entry("20", "upscale_method", "lanczos"), Entry("70", "value", new string('x', 101)),
         }), 803);
@@ -95,19 +88,19 @@ public sealed class NodeInfoRefusalTests : IAsyncLifetime
     [Fact]
     public async Task Unknown_workflows_and_apps_and_keys_get_their_own_codes()
     {
-        Assert.Equal("WORKFLOW_NOT_EXISTS: no workflow \"42\" on this server", (string)(await RefusedAsync(() => _v1.CreateAsync("42"), 380))["msg"]!);
-        Assert.StartsWith("WEBAPP_NOT_EXISTS:", (string)(await RefusedAsync(() => _v1.RunAppAsync("42", Array.Empty<object>()), 901))["msg"]!);
-        Assert.StartsWith("PARAMS_INVALID: workflowId: required", (string)(await RefusedAsync(() => _v1.PostAsync("/task/openapi/create", new { }), 301))["msg"]!);
-        Assert.StartsWith("APIKEY_UNAUTHORIZED:", (string)(await RefusedAsync(() => _v1.PostAsync("/task/openapi/create",
+        Assert.Equal("WORKFLOW_NOT_EXISTS: no workflow \"42\" on this server", (string)(await RefusedAsync(() => V1.CreateAsync("42"), 380))["msg"]!);
+        Assert.StartsWith("WEBAPP_NOT_EXISTS:", (string)(await RefusedAsync(() => V1.RunAppAsync("42", Array.Empty<object>()), 901))["msg"]!);
+        Assert.StartsWith("PARAMS_INVALID: workflowId: required", (string)(await RefusedAsync(() => V1.PostAsync("/task/openapi/create", new { }), 301))["msg"]!);
+        Assert.StartsWith("APIKEY_UNAUTHORIZED:", (string)(await RefusedAsync(() => V1.PostAsync("/task/openapi/create",
             new { apiKey = "0123456789abcdef0123456789abcdef", workflowId = WorkflowFolder.WorkflowId }), 802))["msg"]!);
         Assert.StartsWith("PARAMS_INVALID: nodeInfoList: expected an array", (string)(await RefusedAsync(() =>
-            _v1.PostAsync("/task/openapi/create", new { workflowId = WorkflowFolder.WorkflowId, nodeInfoList = "10" }), 301))["msg"]!);
+            V1.PostAsync("/task/openapi/create", new { workflowId = WorkflowFolder.WorkflowId, nodeInfoList = "10" }), 301))["msg"]!);
     }
 
     [Fact]
     public async Task A_callers_own_graph_is_refused_unless_the_registration_allows_it()
     {
-        var answer = await RefusedAsync(() => _v1.CreateAsync(WorkflowFolder.WorkflowId, more: new { workflow = "{}" }), 301);
+        var answer = await RefusedAsync(() => V1.CreateAsync(WorkflowFolder.WorkflowId, more: new { workflow = "{}" }), 301);
 
         Assert.Contains("workflow 1904136902449209346 runs its registered graph only", (string)answer["msg"]!);
     }
@@ -115,7 +108,7 @@ public sealed class NodeInfoRefusalTests : IAsyncLifetime
     [Fact]
     public async Task The_v2_run_routes_refuse_with_the_flat_task_object_and_the_workflow_codes()
     {
-        var caller = _v1.Caller;
+        var caller = V1.Caller;
         var badNode = await caller.SubmitAsync("run/workflow/" + WorkflowFolder.WorkflowId, new { nodeInfoList = new[] { Entry("99", "text", "x") } });
         var noApp = await caller.SubmitAsync("run/ai-app/42", new { nodeInfoList = Array.Empty<object>() });
 
@@ -129,7 +122,7 @@ public sealed class NodeInfoRefusalTests : IAsyncLifetime
     [Fact]
     public async Task A_wallet_that_cannot_cover_the_longest_run_is_416_and_nothing_is_queued()
     {
-        var poor = new V1Caller(await _server.NewCallerAsync(balance: 0.5m));
+        var poor = new V1Caller(await Server.NewCallerAsync(balance: 0.5m));
 
         var answer = await poor.CreateAsync(WorkflowFolder.WorkflowId);
 
