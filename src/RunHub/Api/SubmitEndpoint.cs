@@ -2,6 +2,7 @@ using RunHub.Wire;
 using RunHub.Client;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using RunHub.Accounts;
 using RunHub.Catalog;
 using RunHub.Files;
 using RunHub.Limits;
