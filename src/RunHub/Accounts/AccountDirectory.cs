@@ -116,7 +116,8 @@ public sealed class AccountDirectory(Database database, TimeProvider clock, ApiK
     {
         await using var db = database.Open();
         var rows = await db.QueryAsync<KeyDetails>(new CommandDefinition(
-            "SELECT key_hint AS Hint, name AS Name, created_at AS CreatedAt, revoked_at AS RevokedAt, last_used_at AS LastUsedAt " +
+            "SELECT key_hint AS Hint, name AS Name, created_at AS CreatedAt, revoked_at AS RevokedAt, last_used_at AS LastUsedAt, " +
+            "spend_cap AS SpendCap, spent AS Spent, expires_at AS ExpiresAt " +
             "FROM api_keys WHERE account_id = @accountId ORDER BY created_at, key_hint",
             new { accountId }, cancellationToken: cancellationToken));
         return rows.ToList();

@@ -79,6 +79,14 @@ public sealed class KeyLimitTests
         Assert.Equal((30L, "12.50", "0.00", "2031-01-31T00:00:00Z"),
             ((long)shown["requestsPerMinute"]!, (string)shown["spendCap"]!, (string)shown["spent"]!, (string)shown["expiresAt"]!));
         Assert.Equal(["rhart-image-g-1.5/edit", "rhart-image-g-1.5/text-to-image"], shown["allowedModels"]!.AsArray().Select(m => (string)m!));
+        // The key's own list shows the cap and the expiry in RunningHub's fields.
+        using (var list = new HttpRequestMessage(HttpMethod.Get, "/openapi/v2/api-key/list"))
+        {
+            list.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", caller.ApiKey);
+            var item = (await caller.SendAsync(list))["data"]![0]!;
+            Assert.Equal((12.5m, 0m, "2031-01-31T00:00:00Z", 1), ((decimal)item["quotaLimit"]!, (decimal)item["quotaUsed"]!, (string)item["expireAt"]!, (int)item["status"]!));
+            Assert.True((int)item["expireInMinute"]! > 0);
+        }
 
         var masked = ApiKey.Mask(caller.ApiKey);
         var cleared = await ServerProcess.RunAsync(["keys", "limits", masked, "--spend-cap", "none", "--models", "all", "--data", server.DataDir]);
