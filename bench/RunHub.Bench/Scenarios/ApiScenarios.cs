@@ -83,6 +83,17 @@ internal static class ApiScenarios
             RoundTrip, submitted, options).ComparedTo(baseline);
         context.Log(Line(submit));
 
+        context.Log($"submit-url: the same submit with an https image URL instead of inline data, {options.Concurrency} clients");
+        var submittedWithUrl = await Closed(server, options, async () =>
+        {
+            var (id, refusal) = await client.SubmitAsync(BenchRequests.SubmitBodyWithUrl);
+            return id is null ? CallResult.Failed(refusal!) : CallResult.Success;
+        });
+        var submitUrl = Result("submit-url",
+            "the submit row's request with its image as an https URL (fetched only when the task runs): no inline input stored as a file",
+            RoundTrip, submittedWithUrl, options).ComparedTo(baseline);
+        context.Log(Line(submitUrl));
+
         // Many wallets at once: on PostgreSQL one wallet's row lock serialises its submits, so a deployment's rate
         // is that of its many accounts submitting together.
         var accounts = Enumerable.Range(0, options.Concurrency)
@@ -104,7 +115,7 @@ internal static class ApiScenarios
             context.Log(Line(submitAccounts));
             var submitLimits = (await SubmitWithLimitsAsync(context)).ComparedTo(submit);
             context.Log(Line(submitLimits));
-            return [baseline, query, queryRate, submit, submitAccounts, submitLimits];
+            return [baseline, query, queryRate, submit, submitUrl, submitAccounts, submitLimits];
         }
         finally
         {

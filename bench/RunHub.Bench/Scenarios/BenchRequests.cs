@@ -23,6 +23,16 @@ internal static class BenchRequests
         aspectRatio = AspectRatio,
     });
 
+    /// <summary>The same request with its image as an https URL, as RunningHub's documented edit sends it: nothing is
+    /// stored at submit (the URL is fetched when the task runs), so beside <see cref="SubmitBody"/> it shows what storing
+    /// an inline input as a file costs.</summary>
+    public static byte[] SubmitBodyWithUrl { get; } = JsonSerializer.SerializeToUtf8Bytes(new
+    {
+        prompt = Prompt,
+        imageUrls = new[] { "https://example.com/bench/input.png" },
+        aspectRatio = AspectRatio,
+    });
+
     public static byte[] QueryBody(string taskId) => Encoding.UTF8.GetBytes($"{{\"taskId\":\"{taskId}\"}}");
 
     private static byte[] MakePng(int width, int height)

@@ -1,0 +1,84 @@
+using RunHub.Files;
+using RunHub.Tests.Support;
+
+namespace RunHub.Tests.Files;
+
+public sealed class LocalFileStoreTests : IDisposable
+{
+    private readonly TempDirectory _root = new();
+    private readonly LocalFileStore _store;
+
+    public LocalFileStoreTests() => _store = new LocalFileStore(_root.Path);
+
+    public void Dispose() => _root.Dispose();
+
+    private async Task<byte[]> ReadAsync(string key)
+    {
+        var stored = await _store.OpenReadAsync(key, default);
+        Assert.NotNull(stored);
+        await using var stream = stored.Content;
+        using var copy = new MemoryStream();
+        await stream.CopyToAsync(copy);
+        return copy.ToArray();
+    }
+
+    private string[] FilesOnDisk() => Directory.GetFiles(_root.Path, "*", SearchOption.AllDirectories);
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1000)]
+    [InlineData(3 * 1024 * 1024)] // above the one-call write: written asynchronously
+    public async Task Bytes_put_under_a_new_folder_read_back_whole_with_no_temporary_file_left(int length)
+    {
+        var data = new byte[length];
+        Random.Shared.NextBytes(data);
+
+        await _store.PutAsync("inputs/new-folder/a.png", data, default);
+
+        Assert.Equal(data, await ReadAsync("inputs/new-folder/a.png"));
+        Assert.Equal(length, await _store.LengthAsync("inputs/new-folder/a.png", default));
+        Assert.Single(FilesOnDisk());
+    }
+
+    [Fact]
+    public async Task A_second_put_under_the_same_key_replaces_the_file_whole()
+    {
+        await _store.PutAsync("results/t/0.txt", "first, longer text"u8.ToArray(), default);
+        await _store.PutAsync("results/t/0.txt", "second"u8.ToArray(), default);
+
+        Assert.Equal("second"u8.ToArray(), await ReadAsync("results/t/0.txt"));
+        Assert.Single(FilesOnDisk());
+    }
+
+    [Fact]
+    public async Task A_stream_that_fails_midway_leaves_nothing_under_the_key_or_beside_it()
+    {
+        var failing = new FailingStream(bytesBeforeFailure: 100_000);
+
+        await Assert.ThrowsAsync<IOException>(() => _store.PutAsync("uploads/broken.wav", failing, default));
+
+        Assert.Null(await _store.LengthAsync("uploads/broken.wav", default));
+        Assert.Empty(FilesOnDisk());
+    }
+
+    [Fact]
+    public async Task A_cancelled_put_leaves_nothing_behind()
+    {
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _store.PutAsync("inputs/c.png", new byte[4 * 1024 * 1024], cancelled.Token));
+
+        Assert.Empty(FilesOnDisk());
+    }
+
+    /// <summary>A readable, seekable stream that gives some bytes and then fails, as a dropped upload does.</summary>
+    private sealed class FailingStream(int bytesBeforeFailure) : MemoryStream(new byte[bytesBeforeFailure * 2])
+    {
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            Position >= bytesBeforeFailure ? throw new IOException("the client went away") : base.ReadAsync(buffer, cancellationToken);
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+    }
+}
