@@ -10,6 +10,7 @@ using RunHub.Limits;
 using RunHub.Media;
 using RunHub.Observability;
 using RunHub.Tasks;
+using RunHub.Webhooks;
 using RunHub.Workflows;
 using RunHub.Workflows.Api;
 
@@ -48,6 +49,7 @@ public static class RunHubApp
         builder.Services.AddLimits();
         builder.Services.AddEngines();
         builder.Services.AddMediaFetching();
+        builder.Services.AddWebhooks();
         builder.AddApi(options);
         builder.Services.AddApiDocs();
         builder.AddObservability(options);
@@ -55,7 +57,7 @@ public static class RunHubApp
 
         var app = builder.Build();
         app.Services.CheckCatalogBackends();
-        if (role.ServesApi) app.MapApi().MapWorkflowApi().MapApiDocs();
+        if (role.ServesApi) app.MapApi().MapWorkflowApi().MapWebhooks().MapApiDocs();
         else app.MapHealth();
         app.MapObservability();
         return app;

@@ -115,6 +115,15 @@ public sealed class RunHubOptionsValidation : IValidateOptions<RunHubOptions>
                 yield return Setting($"Media:AllowedNetworks:{i}", $"is '{network}', not a network; use CIDR notation such as 10.1.2.0/24");
         }
 
+        var webhooks = o.Webhooks;
+        if (!Durations.TryParseList(webhooks.RetrySchedule, out _, out var scheduleProblem))
+            yield return Setting("Webhooks:RetrySchedule", $"is '{webhooks.RetrySchedule}': {scheduleProblem}; use waits such as 5s 5m 30m 2h");
+        if (!(webhooks.TimeoutSeconds > 0) || webhooks.TimeoutSeconds > 300)
+            yield return Setting("Webhooks:TimeoutSeconds", $"is {webhooks.TimeoutSeconds}; use more than 0 and at most 300, e.g. 15");
+        if (webhooks.Senders < 1) yield return Setting("Webhooks:Senders", $"is {webhooks.Senders}; use 1 or more");
+        if (webhooks.PollMilliseconds < 1) yield return Setting("Webhooks:PollMilliseconds", $"is {webhooks.PollMilliseconds}; use 1 or more, e.g. 1000");
+        if (!(webhooks.SecretGraceHours >= 0)) yield return Setting("Webhooks:SecretGraceHours", $"is {webhooks.SecretGraceHours}; use 0 or more, e.g. 24");
+
         if (o.Engines.MaxAttempts < 1) yield return Setting("Engines:MaxAttempts", $"is {o.Engines.MaxAttempts}; use 1 or more");
         if (o.Engines.CooldownSeconds < 0) yield return Setting("Engines:CooldownSeconds", $"is {o.Engines.CooldownSeconds}; use 0 or more");
         if (o.Engines.Sandbox.DelayMs < 0) yield return Setting("Engines:Sandbox:DelayMs", $"is {o.Engines.Sandbox.DelayMs}; use 0 or more");

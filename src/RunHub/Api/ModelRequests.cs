@@ -3,21 +3,28 @@ using RunHub.Accounts;
 using RunHub.Catalog;
 using RunHub.Client;
 using RunHub.Engines;
+using RunHub.Media;
+using RunHub.Webhooks;
 
 namespace RunHub.Api;
 
-/// <summary>A request to run a model that passed every check before money moves: whose it is, the model, the validated parameters and their price.</summary>
-public sealed record ModelRequest(string AccountId, ModelEntry Model, ValidatedRequest Validated, Money Price)
+/// <summary>
+/// A request to run a model that passed every check before money moves: whose it is (the account and the SHA-256 hex of
+/// the key that sent it), the model, the validated parameters, their price, and the checked <c>webhookUrl</c> (null when
+/// none was given; docs/webhooks.md).
+/// </summary>
+public sealed record ModelRequest(string AccountId, string KeyHash, ModelEntry Model, ValidatedRequest Validated, Money Price, string? WebhookUrl)
 {
-    /// <summary>The key that asked, with its own options (its spend cap applies to the submit).</summary>
-    public required KeyAccess Key { get; init; }
+    /// <summary>The key's own options (<c>runhub keys limits</c>): its spend cap applies to the submit.</summary>
+    public KeyPolicy KeyPolicy { get; init; } = KeyPolicy.None;
 }
 
 /// <summary>
 /// What a submit and a price preview of <c>/openapi/v2/{endpoint}</c> check, in this order, so both refuse the same
-/// request the same way: the key (before any of the body is read), the model and the key's allow-list of models (its endpoint or one of its aliases), the
-/// body within the model's limit (<see cref="BodyLimits.Submit"/>), the parameters against its schema, an engine that
-/// can serve it, and its price. Fields the model does not declare are ignored and named in the debug log, unless
+/// request the same way: the key (before any of the body is read), the model (its endpoint or one of its aliases) and
+/// the key's allow-list of models, the body within the model's limit (<see cref="BodyLimits.Submit"/>), the parameters
+/// against its schema, the <c>webhookUrl</c> (<see cref="WebhookUrl.Problem"/>), an engine that can serve it, and its
+/// price. Fields the model does not declare are ignored and named in the debug log, unless
 /// <c>RunHub:Api:StrictParameters</c> refuses them.
 /// </summary>
 public sealed class ModelRequests(AccountDirectory accounts, ModelCatalog catalog, EngineRegistry engines, BodyLimits limits,
@@ -51,6 +58,8 @@ public sealed class ModelRequests(AccountDirectory accounts, ModelCatalog catalo
         if (outcome.IgnoredFields.Count > 0)
             logger.LogDebug("A request for {Endpoint} named fields the model does not declare, ignored: {Fields}",
                 model.Endpoint, string.Join(", ", outcome.IgnoredFields));
+        var (webhookUrl, webhookProblem) = WebhookUrl.Read(document.RootElement, new NetworkPolicy(options.Value.Media));
+        if (webhookProblem is not null) return Refused(RunHubErrorCodes.InvalidParameters, webhookProblem);
 
         if (!engines.CanServe(model))
             return Refused(RunHubErrorCodes.ServiceUnavailable, $"no engine on this server can serve {model.Endpoint}");
@@ -58,7 +67,7 @@ public sealed class ModelRequests(AccountDirectory accounts, ModelCatalog catalo
             return Refused(RunHubErrorCodes.ServiceUnavailable, $"{model.Endpoint} has no price on this server, so it cannot be run");
         if (model.Price.Quote(validated.Parameters) is not { } amount)
             return Refused(RunHubErrorCodes.InvalidParameters, $"{model.Endpoint}: no price is defined for this combination of parameters");
-        return (new ModelRequest(access.AccountId, model, validated, amount) { Key = access }, null);
+        return (new ModelRequest(access.AccountId, access.KeyHash, model, validated, amount, webhookUrl) { KeyPolicy = access.Policy }, null);
     }
 
     private static (ModelRequest?, TaskObject?) Refused(string code, string message) => (null, TaskObject.Error(code, message));

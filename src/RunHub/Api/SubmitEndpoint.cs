@@ -22,7 +22,7 @@ public static class SubmitEndpoint
     {
         var (checkedRequest, refusal) = await requests.ReadAsync(endpoint, request);
         if (checkedRequest is null) return refusal!;
-        var (accountId, model, validated, amount) = checkedRequest;
+        var (accountId, _, model, validated, amount, _) = checkedRequest;
 
         IdempotencyKey? idempotency = null;
         if (request.Headers[IdempotencyKey.Header].ToString() is { Length: > 0 } keyText)
@@ -32,15 +32,15 @@ public static class SubmitEndpoint
             if (idempotency is null) return TaskObject.Error(RunHubErrorCodes.InvalidParameters, keyError!);
         }
 
+        var context = new SubmitContext(checkedRequest.WebhookUrl, BaseUrl.Of(request, options.Value), checkedRequest.KeyHash,
+            SpendCapped: checkedRequest.KeyPolicy.SpendCap is not null);
         var (inline, inlineRefusal) = await inlineInputs.StoreAsync(validated, BaseUrl.Of(request, options.Value), request.HttpContext.RequestAborted);
         if (inline is null) return TaskObject.Error(RunHubErrorCodes.InvalidParameters, inlineRefusal!);
         var parameters = JsonSerializer.Serialize(inline.Parameters, WireJson.Options);
         SubmitResult submitted;
         try
         {
-            var key = checkedRequest.Key;
-            submitted = await queue.SubmitAsync(accountId, model.Endpoint, parameters, amount, idempotency,
-                key.Policy.SpendCap is null ? null : key.KeyHash);
+            submitted = await queue.SubmitAsync(accountId, model.Endpoint, parameters, amount, idempotency, context);
         }
         catch
         {
@@ -54,7 +54,7 @@ public static class SubmitEndpoint
                 return TaskObject.Error(RunHubErrorCodes.InsufficientBalance, $"wallet balance too low: this task costs {amount} CNY");
             case SubmitOutcome.SpendCapReached:
                 return TaskObject.Error(RunHubErrorCodes.InsufficientBalance,
-                    $"this key's spend cap of {new Money(checkedRequest.Key.Policy.SpendCap ?? 0)} CNY is reached: this task costs {amount} CNY (runhub keys limits shows and sets the cap)");
+                    $"this key's spend cap of {new Money(checkedRequest.KeyPolicy.SpendCap ?? 0)} CNY is reached: this task costs {amount} CNY (runhub keys limits shows and sets the cap)");
             case SubmitOutcome.QueueFull:
                 return TaskObject.Error(RunHubErrorCodes.SystemBusy, QueueAdmission.Message(submitted.Outcome, options.Value.Limits)!);
             case SubmitOutcome.ConcurrencyLimit:

@@ -10,8 +10,7 @@ namespace RunHub.Catalog;
 public static class RequestValidator
 {
     /// <summary>
-    /// Accepted and ignored: RunningHub clients send a webhook URL with their parameters, and
-    /// refusing it would break them. RunHub does not deliver webhooks yet; clients poll.
+    /// Not a model parameter: where RunHub POSTs the task's end (checked and stored by the submit, docs/webhooks.md).
     /// </summary>
     public const string WebhookField = "webhookUrl";
 

@@ -177,6 +177,34 @@ internal static class PostgresSchema
             ADD COLUMN failure  TEXT;
         """,
         """
+        -- Webhooks (SQLite's step 9).
+        ALTER TABLE tasks
+            ADD COLUMN webhook_url  TEXT,
+            ADD COLUMN base_url     TEXT,
+            ADD COLUMN key_hash     TEXT;
+        ALTER TABLE accounts
+            ADD COLUMN webhook_secret            TEXT,
+            ADD COLUMN webhook_secret_old        TEXT,
+            ADD COLUMN webhook_secret_old_until  BIGINT;
+        CREATE TABLE webhook_deliveries (
+            id                TEXT PRIMARY KEY,
+            task_id           TEXT NOT NULL REFERENCES tasks(id),
+            account_id        TEXT NOT NULL REFERENCES accounts(id),
+            url               TEXT NOT NULL,
+            status            TEXT NOT NULL CHECK (status IN ('PENDING', 'SUCCESS', 'FAILED')),
+            attempts          BIGINT NOT NULL DEFAULT 0,
+            next_attempt_at   BIGINT,
+            lease_token       TEXT,
+            response_status   BIGINT,
+            response          TEXT,
+            created_at        BIGINT NOT NULL,
+            updated_at        BIGINT NOT NULL
+        );
+        CREATE INDEX webhook_deliveries_due ON webhook_deliveries(next_attempt_at) WHERE status = 'PENDING';
+        CREATE INDEX webhook_deliveries_task ON webhook_deliveries(task_id);
+        CREATE INDEX webhook_deliveries_account ON webhook_deliveries(account_id, id);
+        """,
+        """
         -- Each account's share of the queue, as in SQLite's schema (the counting trigger in PL/pgSQL).
         CREATE TABLE account_queues (
             account_id  TEXT PRIMARY KEY REFERENCES accounts(id),

@@ -238,6 +238,37 @@ internal static class SqliteSchema
         ALTER TABLE tasks ADD COLUMN failure TEXT;
         """,
         """
+        -- Webhooks (docs/webhooks.md). A task keeps the webhook URL it was submitted with, the base URL its client
+        -- reached RunHub by (for the result links the webhook carries), and the key that submitted it.
+        ALTER TABLE tasks ADD COLUMN webhook_url TEXT;
+        ALTER TABLE tasks ADD COLUMN base_url TEXT;
+        ALTER TABLE tasks ADD COLUMN key_hash TEXT;
+        -- An account's webhook signing secret (whsec_...), and the one it replaced, which still signs until old_until.
+        ALTER TABLE accounts ADD COLUMN webhook_secret TEXT;
+        ALTER TABLE accounts ADD COLUMN webhook_secret_old TEXT;
+        ALTER TABLE accounts ADD COLUMN webhook_secret_old_until INTEGER;
+        -- The outbox of webhook deliveries: written in the transaction that ends the task, sent by any node. A sender
+        -- claims a due row by moving next_attempt_at past its send (the claim is its lease: a sender that dies leaves
+        -- the row due again) under a token of its own that fences what it records.
+        CREATE TABLE webhook_deliveries (
+            id                TEXT PRIMARY KEY,
+            task_id           TEXT NOT NULL REFERENCES tasks(id),
+            account_id        TEXT NOT NULL REFERENCES accounts(id),
+            url               TEXT NOT NULL,
+            status            TEXT NOT NULL CHECK (status IN ('PENDING', 'SUCCESS', 'FAILED')),
+            attempts          INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at   INTEGER,
+            lease_token       TEXT,
+            response_status   INTEGER,
+            response          TEXT,
+            created_at        INTEGER NOT NULL,
+            updated_at        INTEGER NOT NULL
+        );
+        CREATE INDEX webhook_deliveries_due ON webhook_deliveries(next_attempt_at) WHERE status = 'PENDING';
+        CREATE INDEX webhook_deliveries_task ON webhook_deliveries(task_id);
+        CREATE INDEX webhook_deliveries_account ON webhook_deliveries(account_id, id);
+        """,
+        """
         -- Each account's share of the queue (docs/limits.md): its QUEUED and RUNNING tasks, kept by the triggers below
         -- in the transaction of every change, so the running limit and the queued limit read one row; and when a worker
         -- last took one of its tasks (served_seq, a claim counter), so workers take the accounts in turn.

@@ -8,7 +8,8 @@ namespace RunHub.Observability;
 /// The queue as gauges, read from the database when metrics are collected (a scrape, an OTLP export): tasks
 /// <c>QUEUED</c> and <c>RUNNING</c> (<c>runhub.queue.depth</c> by <c>runhub.task.status</c>) and the age of the
 /// oldest queued task (<c>runhub.queue.oldest_age</c>, seconds; 0 when none waits). The database is the queue of
-/// every node, so each node reports the same numbers: aggregate them with <c>max</c>, not <c>sum</c>.
+/// every node, so each node reports the same numbers: aggregate them with <c>max</c>, not <c>sum</c>. Webhook
+/// deliveries waiting to be sent or sent again (<c>runhub.webhook.pending</c>) are read the same way.
 /// </summary>
 public sealed class QueueGauges
 {
@@ -27,6 +28,8 @@ public sealed class QueueGauges
         var meter = meters.Create(RunHubTelemetry.Name);
         meter.CreateObservableGauge("runhub.queue.depth", Depth, "{task}", "Tasks waiting (QUEUED) and running (RUNNING), on every node together.");
         meter.CreateObservableGauge("runhub.queue.oldest_age", OldestAge, "s", "Age of the oldest QUEUED task; 0 when none waits.");
+        meter.CreateObservableGauge("runhub.webhook.pending", PendingWebhooks, "{delivery}",
+            "Webhook deliveries not yet delivered or given up (due now, being sent, or waiting for a retry), on every node together.");
     }
 
     // Properties, not a positional record: on an empty result SQLite reports no column types to match a constructor by.
@@ -54,18 +57,26 @@ public sealed class QueueGauges
         yield return new Measurement<double>(oldest is { } ms ? Math.Max(0, _time.GetUtcNow().ToUnixTimeMilliseconds() - ms) / 1000.0 : 0);
     }
 
-    private List<Row>? Read()
+    private IEnumerable<Measurement<long>> PendingWebhooks()
+    {
+        var count = Read<long?>(db => db.ExecuteScalar<long>("SELECT count(*) FROM webhook_deliveries WHERE status = 'PENDING'"));
+        if (count is { } value) yield return new Measurement<long>(value);
+    }
+
+    private List<Row>? Read() => Read(db => db.Query<Row>(Sql).ToList());
+
+    private T? Read<T>(Func<System.Data.Common.DbConnection, T> query)
     {
         try
         {
             using var db = _database.Open();
-            return db.Query<Row>(Sql).ToList();
+            return query(db);
         }
         catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or TimeoutException)
         {
             // No number is better than a wrong one; the scrape goes on with the other metrics.
             _logger.LogDebug(e, "Queue gauges: the database could not be read");
-            return null;
+            return default;
         }
     }
 }

@@ -9,7 +9,8 @@ namespace RunHub.Tasks;
 /// released; a RUNNING one is flagged, and its worker — on whichever node — sees the flag at its next lease
 /// renewal, stops the engine and ends the task CANCEL. A finished task is left as it is.
 /// </summary>
-public sealed class TaskCancellation(Database database, TimeProvider clock)
+/// <param name="ended">Told when a cancel committed a webhook delivery (the senders' wake-up), or null.</param>
+public sealed class TaskCancellation(Database database, TimeProvider clock, TaskEndSignal? ended = null)
 {
     /// <summary>The errorMessage of a cancelled task (its errorCode stays empty: nothing went wrong).</summary>
     public const string Message = "cancelled at the caller's request";
@@ -19,6 +20,7 @@ public sealed class TaskCancellation(Database database, TimeProvider clock)
     {
         var result = await database.InTransactionAsync((db, tx) => CancelOrFlagAsync(db, tx, accountId, taskId));
         if (result.Outcome == CancelOutcome.Cancelled) Observability.TaskMetrics.RecordFinished(result.Task!, TaskStatuses.Cancel, null, "");
+        if (result.Outcome == CancelOutcome.Cancelled && result.Task!.WebhookUrl is not null) ended?.Pulse();
         return result;
     }
 
@@ -35,6 +37,7 @@ public sealed class TaskCancellation(Database database, TimeProvider clock)
         if (cancelled is not null)
         {
             await WalletLedger.ReleaseAsync(db, tx, accountId, taskId, new Money(cancelled.Price), now);
+            await Webhooks.WebhookOutbox.EnqueueAsync(db, tx, cancelled, now);
             return new CancelResult(CancelOutcome.Cancelled, cancelled);
         }
         var flagged = await db.QuerySingleOrDefaultAsync<TaskRecord>(

@@ -16,8 +16,10 @@ namespace RunHub.Tasks;
 /// moves in the same transaction as the state change. Times are Unix milliseconds from the one clock. Workers take
 /// the accounts in turn, each account's running tasks held to its limit (docs/limits.md).
 /// </summary>
+/// <param name="ended">Told after a task's end is committed with a webhook to send (the webhook senders' wake-up), or null.</param>
 /// <param name="limits">The accounts' running and queued limits; null for none.</param>
-public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal signal, TimeProvider clock, LimitsOptions? limits = null)
+public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal signal, TimeProvider clock, TaskEndSignal? ended = null,
+    LimitsOptions? limits = null)
 {
     private readonly LimitsOptions _limits = limits ?? new LimitsOptions();
 
@@ -26,7 +28,8 @@ public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal
         "error_message AS ErrorMessage, results, attempts, lease_owner AS LeaseOwner, lease_expires_at AS LeaseExpiresAt, " +
         "created_at AS CreatedAt, started_at AS StartedAt, finished_at AS FinishedAt, available_at AS AvailableAt, " +
         "cancel_requested_at AS CancelRequestedAt, progress, prompt_tips AS PromptTips, backend_usage AS BackendUsage, trace_parent AS TraceParent, " +
-        "charged, cost_ms AS CostMs, failure";
+        "charged, cost_ms AS CostMs, failure, " +
+        "webhook_url AS WebhookUrl, base_url AS BaseUrl, key_hash AS KeyHash";
 
     /// <summary>What <c>SELECT</c> lists for a <see cref="TaskRecord"/>, for the other task operations.</summary>
     internal const string RecordColumns = Columns;
@@ -67,9 +70,10 @@ public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal
     /// that arrive at the same moment (<see cref="GroupCommit"/>). With an idempotency key already used by this account
     /// within its lifetime, nothing is written: the same request gets its earlier task back, a different one a conflict.
     /// </summary>
-    /// <param name="cappedKeyHash">The submitting key's hash when it has a spend cap (<see cref="KeySpending"/>), else null.</param>
+    /// <param name="context">The webhook URL, base URL and key the task is stored with (and whether that key's spend cap
+    /// applies, <see cref="KeySpending"/>); null for none.</param>
     public async Task<SubmitResult> SubmitAsync(string accountId, string endpoint, string parameters, Money price, IdempotencyKey? idempotency = null,
-        string? cappedKeyHash = null)
+        SubmitContext? context = null)
     {
         var task = new TaskRecord
         {
@@ -82,11 +86,14 @@ public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal
             Price = price.Millis,
             CreatedAt = clock.NowMs(),
             TraceParent = TaskTracing.CurrentParent(),
+            WebhookUrl = context?.WebhookUrl,
+            BaseUrl = context?.WebhookUrl is null ? null : context.BaseUrl,
+            KeyHash = context?.KeyHash,
         };
         SubmitResult result;
         try
         {
-            result = await commits.RunAsync((db, tx) => InsertAsync(db, tx, task, price, idempotency, cappedKeyHash));
+            result = await commits.RunAsync((db, tx) => InsertAsync(db, tx, task, price, idempotency, context?.SpendCapped == true));
         }
         catch (SubmitRefusedException refused)
         {
@@ -106,7 +113,7 @@ public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal
     /// savepoint in a group commit, its transaction otherwise).
     /// </summary>
     private async Task<SubmitResult> InsertAsync(DbConnection db, DbTransaction tx, TaskRecord task, Money price, IdempotencyKey? idempotency,
-        string? cappedKeyHash)
+        bool spendCapped)
     {
         if (idempotency is not null)
         {
@@ -116,15 +123,17 @@ public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal
         }
         await db.ExecuteCompiledAsync(tx,
             """
-            INSERT INTO tasks (id, account_id, endpoint, client_id, status, parameters, price, created_at, trace_parent)
-            VALUES (@Id, @AccountId, @Endpoint, @ClientId, @Status, @Parameters, @Price, @CreatedAt, @TraceParent)
+            INSERT INTO tasks (id, account_id, endpoint, client_id, status, parameters, price, created_at, trace_parent,
+                webhook_url, base_url, key_hash)
+            VALUES (@Id, @AccountId, @Endpoint, @ClientId, @Status, @Parameters, @Price, @CreatedAt, @TraceParent,
+                @WebhookUrl, @BaseUrl, @KeyHash)
             """, ("Id", task.Id), ("AccountId", task.AccountId), ("Endpoint", task.Endpoint), ("ClientId", task.ClientId),
             ("Status", task.Status), ("Parameters", task.Parameters), ("Price", task.Price), ("CreatedAt", task.CreatedAt),
-            ("TraceParent", task.TraceParent));
+            ("TraceParent", task.TraceParent), ("WebhookUrl", task.WebhookUrl), ("BaseUrl", task.BaseUrl), ("KeyHash", task.KeyHash));
         await QueueAdmission.CheckAsync(db, tx, task.AccountId, _limits);
         if (!await WalletLedger.TryReserveAsync(db, tx, task.AccountId, task.Id, price, task.CreatedAt))
             throw new SubmitRefusedException(SubmitOutcome.InsufficientBalance);
-        if (cappedKeyHash is not null && !await KeySpending.TryChargeAsync(db, tx, cappedKeyHash, task.Id, price))
+        if (spendCapped && task.KeyHash is not null && !await KeySpending.TryChargeAsync(db, tx, task.KeyHash, task.Id, price))
             throw new SubmitRefusedException(SubmitOutcome.SpendCapReached);
         if (idempotency is not null)
             await db.ExecuteAsync(
@@ -283,10 +292,13 @@ public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal
             var price = new Money(task.Price);
             if (status == TaskStatuses.Success) await WalletLedger.SettleAsync(db, tx, task.AccountId, task.Id, price, ending.Bill?.Charge ?? price, now);
             else await WalletLedger.ReleaseAsync(db, tx, task.AccountId, task.Id, price, now);
+            // The webhook's delivery is committed with the end, or neither is (docs/webhooks.md).
+            await Webhooks.WebhookOutbox.EnqueueAsync(db, tx, task, now);
             // The account's running place is free: its next task may start, on whichever node looks first.
             if (limited) await database.AnnounceRunnableAsync(db, tx);
             return status;
         });
+        if (recorded is not null && task.WebhookUrl is not null) ended?.Pulse();
         if (recorded is not null && limited) signal.Pulse();
         return recorded;
     }

@@ -40,6 +40,12 @@ public sealed record TaskRecord
     public long? CostMs { get; init; }
     /// <summary>When a workflow node failed: its report (<c>{node_id, node_type, exception_type, exception_message}</c> JSON).</summary>
     public string? Failure { get; init; }
+    /// <summary>Where RunHub POSTs the task's end (RunningHub's <c>webhookUrl</c>), or null for none.</summary>
+    public string? WebhookUrl { get; init; }
+    /// <summary>RunHub's base URL as the submitting client reached it: the result links of the task's webhook are built on it.</summary>
+    public string? BaseUrl { get; init; }
+    /// <summary>SHA-256 of the key that submitted the task ; null for tasks older than webhooks.</summary>
+    public string? KeyHash { get; init; }
 }
 
 /// <summary>One result as stored: a file key in the file store, or a text.</summary>

@@ -11,6 +11,7 @@ public static class TasksServiceCollectionExtensions
     public static IServiceCollection AddTasks(this IServiceCollection services, ServerRole role)
     {
         services.AddSingleton<TaskSignal>();
+        services.AddSingleton<TaskEndSignal>();
         services.AddSingleton<TaskQueue>();
         services.AddSingleton<TaskRunner>();
         services.AddSingleton<TaskCancellation>();

@@ -6,6 +6,8 @@ using RunHub.Engines.ComfyUi;
 using RunHub.Limits;
 using RunHub.Media;
 using RunHub.Tasks;
+using RunHub.Webhooks;
+using Microsoft.Extensions.Options;
 
 namespace RunHub.Workflows;
 
@@ -15,16 +17,20 @@ namespace RunHub.Workflows;
 /// checks the <c>nodeInfoList</c> and a caller's own graph, then queues the task and reserves the price of the
 /// workflow's longest run — nothing is charged for a request that is refused.
 /// </summary>
-public sealed class WorkflowSubmitter(WorkflowCatalog catalog, NodeInfoValidator validator, TaskQueue queue, EngineRegistry engines,
-    InlineInputs inlineInputs, LimitsOptions limits)
+public sealed class WorkflowSubmitter(WorkflowCatalog catalog, NodeInfoValidator validator, TaskQueue queue, EngineRegistry engines, InlineInputs inlineInputs,
+    IOptions<RunHubOptions> options)
 {
     /// <summary>The largest graph of a caller's own (<c>workflow</c>) accepted, in characters.</summary>
     public const int MaxOwnWorkflowChars = 2 * 1024 * 1024;
 
+    /// <summary>Who starts a run: the account, the SHA-256 hex of its key, the base URL it reached RunHub by, and the API family it called.</summary>
+    public sealed record Caller(string AccountId, string KeyHash, string BaseUrl, WorkflowApiFamily Family);
+
     /// <param name="WorkflowId">Set for a workflow run; null for an app run (<paramref name="WebappId"/>).</param>
     /// <param name="NodeInfoList">The request's <c>nodeInfoList</c>, or null when it sent none.</param>
     /// <param name="OwnWorkflow">The request's <c>workflow</c> (a whole API-format graph as a string), or null.</param>
-    public sealed record Request(string AccountId, string? WorkflowId, string? WebappId, JsonElement? NodeInfoList, string? OwnWorkflow, string? WebhookUrl);
+    /// <param name="WebhookUrl">Where to post the task's end (checked here as a model submit's is), or null or "" for none.</param>
+    public sealed record Request(Caller Caller, string? WorkflowId, string? WebappId, JsonElement? NodeInfoList, string? OwnWorkflow, string? WebhookUrl);
 
     /// <summary>The queued task, or the refusal with its workflow-API code (301, 380, 416, 421, 433, 803, 901, 1010, 1011).</summary>
     public sealed record Result(TaskRecord? Task, string? ErrorCode = null, string? Error = null)
@@ -52,8 +58,9 @@ public sealed class WorkflowSubmitter(WorkflowCatalog catalog, NodeInfoValidator
             if (parsed is null) return Result.Refused(problem!.Value.Code, problem.Value.Message);
             graph = parsed;
         }
-        if (request.WebhookUrl is { Length: > 0 } webhook && !IsWebhookUrl(webhook))
-            return Result.Refused(RunHubErrorCodes.ParamsInvalid, $"webhookUrl: {Quote(webhook)} is not an absolute http or https URL of at most 2048 characters");
+        var webhook = string.IsNullOrEmpty(request.WebhookUrl) ? null : request.WebhookUrl;
+        if (webhook is not null && WebhookUrl.Problem(webhook, new NetworkPolicy(options.Value.Media)) is { } webhookProblem)
+            return Result.Refused(RunHubErrorCodes.ParamsInvalid, webhookProblem);
 
         var checkedList = await validator.CheckAsync(request.NodeInfoList, workflow, graph, app, cancellationToken);
         if (checkedList.ErrorCode is { } code) return Result.Refused(code, checkedList.Error!);
@@ -74,13 +81,14 @@ public sealed class WorkflowSubmitter(WorkflowCatalog catalog, NodeInfoValidator
             Workflow = request.OwnWorkflow,
             PricePerSecond = workflow.Price.PerSecond,
             MaxSeconds = workflow.Price.MaxSeconds,
-            WebhookUrl = string.IsNullOrEmpty(request.WebhookUrl) ? null : request.WebhookUrl,
+            WebhookUrl = webhook,
+            Family = request.Caller.Family,
         };
         SubmitResult submitted;
         try
         {
-            submitted = await queue.SubmitAsync(request.AccountId, WorkflowTasks.Endpoint(workflow.WorkflowId, app?.WebappId),
-                parameters.ToJson(), workflow.Price.Reservation);
+            submitted = await queue.SubmitAsync(request.Caller.AccountId, WorkflowTasks.Endpoint(workflow.WorkflowId, app?.WebappId),
+                parameters.ToJson(), workflow.Price.Reservation, context: new SubmitContext(webhook, request.Caller.BaseUrl, request.Caller.KeyHash));
         }
         catch
         {
@@ -93,8 +101,8 @@ public sealed class WorkflowSubmitter(WorkflowCatalog catalog, NodeInfoValidator
             SubmitOutcome.InsufficientBalance => Result.Refused(RunHubErrorCodes.WalletTooLow,
                 $"wallet balance too low: a run of workflow {workflow.WorkflowId} reserves {workflow.Price.Reservation} CNY ({workflow.Price}); what it does not use is given back"),
             // The v1 family answers both with its TASK_QUEUE_MAXED (421); the v2 family with 1011 and 1520.
-            SubmitOutcome.QueueFull => Result.Refused(RunHubErrorCodes.SystemBusy, QueueAdmission.Message(submitted.Outcome, limits)!),
-            SubmitOutcome.ConcurrencyLimit => Result.Refused(RunHubErrorCodes.QueueMaxed, QueueAdmission.Message(submitted.Outcome, limits)!),
+            SubmitOutcome.QueueFull => Result.Refused(RunHubErrorCodes.SystemBusy, QueueAdmission.Message(submitted.Outcome, options.Value.Limits)!),
+            SubmitOutcome.ConcurrencyLimit => Result.Refused(RunHubErrorCodes.QueueMaxed, QueueAdmission.Message(submitted.Outcome, options.Value.Limits)!),
             _ => new Result(submitted.Task),
         };
     }
@@ -122,9 +130,6 @@ public sealed class WorkflowSubmitter(WorkflowCatalog catalog, NodeInfoValidator
             : (null, (RunHubErrorCodes.WorkflowInvalid,
                 $"workflow: uses node classes workflow {workflow.WorkflowId} does not: {string.Join(", ", foreign.Take(10))}; a caller's own graph may use only the registered graph's node classes"));
     }
-
-    private static bool IsWebhookUrl(string url) =>
-        url.Length <= 2048 && Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https";
 
     private static string Quote(string text) => JsonValueText.Quote(text, 64);
 }

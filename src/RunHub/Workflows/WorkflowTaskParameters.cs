@@ -25,8 +25,12 @@ public sealed record WorkflowTaskParameters
     public required decimal PricePerSecond { get; init; }
     public required int MaxSeconds { get; init; }
 
-    /// <summary>The webhook a caller asked for (delivered once webhooks exist; kept with the task until then).</summary>
+    /// <summary>The webhook a caller asked for (the task's <c>webhook_url</c> is what is delivered; kept here as asked).</summary>
     public string? WebhookUrl { get; init; }
+
+    /// <summary>The API family the run was started by: its webhook's <c>eventData</c> is in that family's form (null: v1).</summary>
+    [JsonConverter(typeof(JsonStringEnumConverter<WorkflowApiFamily>))]
+    public WorkflowApiFamily? Family { get; init; }
 
     public WorkflowPrice Price => new(PricePerSecond, MaxSeconds);
 
@@ -35,6 +39,15 @@ public sealed record WorkflowTaskParameters
     /// <exception cref="JsonException">The text is not such parameters.</exception>
     public static WorkflowTaskParameters Parse(string json) =>
         JsonSerializer.Deserialize<WorkflowTaskParameters>(json, WireJson.Options) ?? throw new JsonException("null workflow task parameters");
+}
+
+/// <summary>RunningHub's two API families for workflow and AI-app runs.</summary>
+public enum WorkflowApiFamily
+{
+    /// <summary><c>/task/openapi/create</c>, <c>/task/openapi/ai-app/run</c>: answers in <c>{code, msg, data}</c> envelopes.</summary>
+    V1,
+    /// <summary><c>/openapi/v2/run/workflow|ai-app/{id}</c>: answers the flat task object.</summary>
+    V2,
 }
 
 /// <summary>A value for one node input (a number, a text or true/false, typed as the input takes it).</summary>

@@ -12,7 +12,7 @@ public sealed class Node : IAsyncDisposable
     {
         Database = database;
         Commits = new GroupCommit(database);
-        Queue = new TaskQueue(database, Commits, new TaskSignal(), TimeProvider.System, limits);
+        Queue = new TaskQueue(database, Commits, new TaskSignal(), TimeProvider.System, limits: limits);
         Accounts = new AccountDirectory(database, TimeProvider.System);
     }
 

@@ -17,6 +17,8 @@ namespace RunHub.Workflows.Api;
 /// <item>v2 <c>POST /openapi/v2/run/workflow/{workflowId}</c> and <c>/openapi/v2/run/ai-app/{webappId}</c> with a Bearer
 /// key and <c>{nodeInfoList, webhookUrl?, ...}</c>, answering the flat task object.</item>
 /// </list>
+/// A <c>webhookUrl</c> gets the task's end as RunningHub posts it: <c>TASK_END</c> with <c>eventData</c> in the form of the
+/// family the run was started by — the v1 outputs answer, or the v2 task object (docs/webhooks.md).
 /// <c>instanceType</c>, <c>usePersonalQueue</c>, <c>retainSeconds</c> and <c>addMetadata</c> are accepted and have no
 /// effect (RunHub's servers are the operator's own). <c>netWssUrl</c> is empty: RunHub offers no progress socket.
 /// </summary>
@@ -25,14 +27,16 @@ public static class RunEndpoints
     /// <summary>The <c>data</c> of a v1 create or run answer.</summary>
     public sealed record CreatedTask(string TaskId, string TaskStatus, string ClientId, string NetWssUrl, string PromptTips);
 
-    public static Task<Envelope<object>> CreateAsync(HttpRequest request, AccountDirectory accounts, WorkflowSubmitter submitter, BodyLimits limits) =>
-        RunV1Async(request, accounts, submitter, limits, "workflowId", app: false);
+    public static Task<Envelope<object>> CreateAsync(HttpRequest request, AccountDirectory accounts, WorkflowSubmitter submitter, BodyLimits limits,
+        IOptions<RunHubOptions> options) =>
+        RunV1Async(request, accounts, submitter, limits, options, "workflowId", app: false);
 
-    public static Task<Envelope<object>> RunAppAsync(HttpRequest request, AccountDirectory accounts, WorkflowSubmitter submitter, BodyLimits limits) =>
-        RunV1Async(request, accounts, submitter, limits, "webappId", app: true);
+    public static Task<Envelope<object>> RunAppAsync(HttpRequest request, AccountDirectory accounts, WorkflowSubmitter submitter, BodyLimits limits,
+        IOptions<RunHubOptions> options) =>
+        RunV1Async(request, accounts, submitter, limits, options, "webappId", app: true);
 
     private static async Task<Envelope<object>> RunV1Async(HttpRequest request, AccountDirectory accounts, WorkflowSubmitter submitter, BodyLimits limits,
-        string idField, bool app)
+        IOptions<RunHubOptions> options, string idField, bool app)
     {
         var (call, refusal) = await WorkflowApiCall.ReadAsync(request, accounts, limits, limits.Json);
         if (call is null) return refusal!;
@@ -40,7 +44,8 @@ public static class RunEndpoints
         {
             var id = call.Text(idField);
             if (string.IsNullOrWhiteSpace(id)) return WorkflowApiAnswer.Error(RunHubErrorCodes.ParamsInvalid, $"{idField}: required");
-            var (runRequest, problem) = Read(call.Root, call.AccountId, app ? null : id.Trim(), app ? id.Trim() : null);
+            var caller = new WorkflowSubmitter.Caller(call.AccountId, call.KeyHash, BaseUrl.Of(request, options.Value), WorkflowApiFamily.V1);
+            var (runRequest, problem) = Read(call.Root, caller, app ? null : id.Trim(), app ? id.Trim() : null);
             if (problem is not null) return WorkflowApiAnswer.Error(RunHubErrorCodes.ParamsInvalid, problem);
             var result = await submitter.SubmitAsync(runRequest!, request.HttpContext.RequestAborted);
             if (result.Task is not { } task)
@@ -68,7 +73,8 @@ public static class RunEndpoints
         var body = await limits.ReadAsync(request, limits.Json);
         if (body.Error is not null) return TaskObject.Error(body.ErrorCode!, body.Error);
         using var document = body.Document!;
-        var (runRequest, problem) = Read(document.RootElement, accountId, workflowId?.Trim(), webappId?.Trim());
+        var caller = new WorkflowSubmitter.Caller(accountId, ApiKey.Hash(key), BaseUrl.Of(request, options.Value), WorkflowApiFamily.V2);
+        var (runRequest, problem) = Read(document.RootElement, caller, workflowId?.Trim(), webappId?.Trim());
         if (problem is not null) return TaskObject.Error(RunHubErrorCodes.InvalidParameters, problem);
 
         var result = await submitter.SubmitAsync(runRequest!, request.HttpContext.RequestAborted);
@@ -85,7 +91,7 @@ public static class RunEndpoints
     }
 
     /// <summary>The run's fields of a request body: <c>nodeInfoList</c>, <c>workflow</c> (a string, or the graph itself), <c>webhookUrl</c>.</summary>
-    private static (WorkflowSubmitter.Request? Request, string? Problem) Read(JsonElement root, string accountId, string? workflowId, string? webappId)
+    private static (WorkflowSubmitter.Request? Request, string? Problem) Read(JsonElement root, WorkflowSubmitter.Caller caller, string? workflowId, string? webappId)
     {
         JsonElement? nodeInfoList = root.TryGetProperty("nodeInfoList", out var list) && list.ValueKind != JsonValueKind.Null ? list : null;
         string? own = null;
@@ -106,6 +112,6 @@ public static class RunEndpoints
             if (hook.ValueKind != JsonValueKind.String) return (null, "webhookUrl: expected a URL string");
             webhook = hook.GetString()!.Trim();
         }
-        return (new WorkflowSubmitter.Request(accountId, workflowId, webappId, nodeInfoList, own, webhook), null);
+        return (new WorkflowSubmitter.Request(caller, workflowId, webappId, nodeInfoList, own, webhook), null);
     }
 }

@@ -8,10 +8,10 @@ namespace RunHub.Workflows.Api;
 /// <summary>
 /// A call of RunningHub's workflow API (v1): the JSON body, and the account of its key — <c>apiKey</c> in the body, as
 /// RunningHub's clients send it, or an <c>Authorization: Bearer</c> header, which some send instead. Either the
-/// account and the body (the caller disposes it), or the refusal to answer with: 301 for a body that is not a JSON
-/// object, 802 for a missing or unknown key.
+/// account, the SHA-256 hex of its key (<see cref="ApiKey.Hash"/>) and the body (the caller disposes it), or the refusal
+/// to answer with: 301 for a body that is not a JSON object, 802 for a missing or unknown key.
 /// </summary>
-public sealed record WorkflowApiCall(string AccountId, JsonDocument Body) : IDisposable
+public sealed record WorkflowApiCall(string AccountId, string KeyHash, JsonDocument Body) : IDisposable
 {
     public JsonElement Root => Body.RootElement;
 
@@ -42,7 +42,7 @@ public sealed record WorkflowApiCall(string AccountId, JsonDocument Body) : IDis
             document.Dispose();
             return (null, refusal);
         }
-        return (new WorkflowApiCall(accountId!, document), null);
+        return (new WorkflowApiCall(accountId!, ApiKey.Hash(key!.Trim()), document), null);
     }
 
     /// <summary>The account of a key found elsewhere (a form field, the query string), or the 802 refusal.</summary>
