@@ -48,6 +48,7 @@ public static class BenchRunner
             cancellationToken.ThrowIfCancellationRequested();
             if (options.Runs("memory")) memory = await MemoryScenario.RunAsync(context);
             cancellationToken.ThrowIfCancellationRequested();
+            if (options.Runs("console")) scenarios.AddRange(await ConsoleScenario.RunAsync(context));
             if (options.Runs("hostile")) hostile.AddRange(await HostileBodyScenario.RunAsync(context));
             cancellationToken.ThrowIfCancellationRequested();
             if (options.Runs("uploads")) hostile.Add(await UploadMemoryScenario.RunAsync(context));

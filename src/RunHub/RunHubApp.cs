@@ -10,6 +10,7 @@ using RunHub.Limits;
 using RunHub.Media;
 using RunHub.Observability;
 using RunHub.Tasks;
+using RunHub.WebConsole;
 using RunHub.Webhooks;
 using RunHub.Workflows;
 using RunHub.Workflows.Api;
@@ -52,6 +53,7 @@ public static class RunHubApp
         builder.Services.AddWebhooks();
         builder.AddApi(options);
         builder.Services.AddApiDocs();
+        if (role.ServesApi && options.WebConsole.Enabled) builder.Services.AddWebConsole(options);
         builder.AddObservability(options);
         configureServices?.Invoke(builder.Services);
 
@@ -59,6 +61,7 @@ public static class RunHubApp
         app.Services.CheckCatalogBackends();
         if (role.ServesApi) app.MapApi().MapWorkflowApi().MapWebhooks().MapApiDocs();
         else app.MapHealth();
+        if (role.ServesApi && options.WebConsole.Enabled) app.MapWebConsole();
         app.MapObservability();
         return app;
     }

@@ -65,6 +65,7 @@ public sealed class RunHubOptions
     public Files.StorageOptions Storage { get; set; } = new();
     public QueueOptions Queue { get; set; } = new();
     public EnginesOptions Engines { get; set; } = new();
+    public WebConsole.WebConsoleOptions WebConsole { get; set; } = new();
     public Webhooks.WebhookOptions Webhooks { get; set; } = new();
     public Limits.LimitsOptions Limits { get; set; } = new();
 }

@@ -135,6 +135,18 @@ public sealed class RunHubOptionsValidation : IValidateOptions<RunHubOptions>
         foreach (var (family, latency) in o.Engines.Sandbox.Latency)
             if (latency is null || latency.BaseMs < 0 || latency.PerOutputMs < 0 || latency.PerOutputSecondMs < 0 || latency.PerMegapixelMs < 0)
                 yield return Setting($"Engines:Sandbox:Latency:{family}", "has a negative (or no) time; use 0 or more milliseconds for BaseMs, PerOutputMs, PerOutputSecondMs and PerMegapixelMs");
+        foreach (var problem in WebConsoleProblems(o.WebConsole)) yield return problem;
+    }
+
+    private static IEnumerable<string> WebConsoleProblems(WebConsole.WebConsoleOptions c)
+    {
+        if (!WebConsole.SignUpModes.All.Contains((c.SignUp ?? "").Trim().ToLowerInvariant()))
+            yield return Setting("WebConsole:SignUp", $"is '{c.SignUp}'; use {string.Join(", ", WebConsole.SignUpModes.All)}");
+        if (!(c.SessionHours > 0)) yield return Setting("WebConsole:SessionHours", $"is {c.SessionHours}; use more than 0 hours, e.g. 8");
+        if (!(c.MaxSessionDays > 0)) yield return Setting("WebConsole:MaxSessionDays", $"is {c.MaxSessionDays}; use more than 0 days, e.g. 7");
+        if (c.MaxFailedSignIns < 1) yield return Setting("WebConsole:MaxFailedSignIns", $"is {c.MaxFailedSignIns}; use 1 or more, e.g. 5");
+        if (!(c.LockoutMinutes >= 0)) yield return Setting("WebConsole:LockoutMinutes", $"is {c.LockoutMinutes}; use 0 or more minutes");
+        if (c.SignInAttemptsPerMinute < 1) yield return Setting("WebConsole:SignInAttemptsPerMinute", $"is {c.SignInAttemptsPerMinute}; use 1 or more");
     }
 
     /// <summary>"RunHub:Queue:LeaseSeconds (RunHub__Queue__LeaseSeconds) is 0; use ..."</summary>

@@ -17,7 +17,7 @@ public sealed class AccountDirectory(Database database, TimeProvider clock, ApiK
     {
         if (string.IsNullOrWhiteSpace(name)) throw new ArgumentException("an account needs a name", nameof(name));
         if (balance.Millis < 0) throw new ArgumentOutOfRangeException(nameof(balance), "a balance cannot be negative");
-        return await database.InTransactionAsync((db, tx) => InsertAccountAsync(db, tx, name.Trim(), balance));
+        return await database.InTransactionAsync((db, tx) => InsertAccountAsync(db, tx, name.Trim(), balance, clock.NowMs()));
     }
 
     /// <summary>
@@ -30,7 +30,7 @@ public sealed class AccountDirectory(Database database, TimeProvider clock, ApiK
         {
             await database.LockNameAsync(db, tx, "runhub first account");
             if (await db.ExecuteScalarAsync<long>("SELECT count(*) FROM accounts", transaction: tx) > 0) return null;
-            return await InsertAccountAsync(db, tx, name, balance);
+            return await InsertAccountAsync(db, tx, name, balance, clock.NowMs());
         });
 
     /// <summary>Adds <paramref name="amount"/> to the wallet through the ledger; the new balance.</summary>
@@ -65,7 +65,7 @@ public sealed class AccountDirectory(Database database, TimeProvider clock, ApiK
         {
             if (await db.ExecuteScalarAsync<long>("SELECT count(*) FROM accounts WHERE id = @accountId", new { accountId }, tx) == 0)
                 throw new KeyNotFoundException($"no account {accountId}");
-            return await InsertKeyAsync(db, tx, accountId);
+            return await InsertKeyAsync(db, tx, accountId, clock.NowMs());
         });
 
     /// <summary>
@@ -166,21 +166,30 @@ public sealed class AccountDirectory(Database database, TimeProvider clock, ApiK
         public string? AllowedModels { get; init; }
     }
 
-    private async Task<CreatedAccount> InsertAccountAsync(DbConnection db, DbTransaction tx, string name, Money balance)
+    /// <summary>Inserts an account with its opening balance (a ledger top-up) and, unless <paramref name="withKey"/> is false, one key.</summary>
+    /// <param name="now">Creation time, Unix ms.</param>
+    internal static async Task<CreatedAccount> InsertAccountAsync(DbConnection db, DbTransaction tx, string name, Money balance, long now, bool withKey = true)
     {
         var id = TaskIdGenerator.Shared.Next();
-        var now = clock.NowMs();
         await db.ExecuteAsync("INSERT INTO accounts (id, name, balance, created_at) VALUES (@id, @name, 0, @now)", new { id, name, now }, tx);
         if (balance.Millis > 0) await WalletLedger.TopUpAsync(db, tx, id, balance, "opening balance", now);
-        var key = await InsertKeyAsync(db, tx, id);
+        var key = withKey ? await InsertKeyAsync(db, tx, id, now) : "";
         return new CreatedAccount(id, name, key, balance);
     }
 
-    private async Task<string> InsertKeyAsync(DbConnection db, DbTransaction tx, string accountId)
+    /// <summary>Inserts a new key of the account, optionally named; returns the plain key (shown once, never stored).</summary>
+    /// <param name="now">Creation time, Unix ms.</param>
+    internal static async Task<string> InsertKeyAsync(DbConnection db, DbTransaction tx, string accountId, long now, string? name = null)
     {
         var key = ApiKey.Generate();
-        await db.ExecuteAsync("INSERT INTO api_keys (key_hash, account_id, key_hint, created_at) VALUES (@hash, @accountId, @hint, @now)",
-            new { hash = ApiKey.Hash(key), accountId, hint = ApiKey.Mask(key), now = clock.NowMs() }, tx);
+        await db.ExecuteAsync("INSERT INTO api_keys (key_hash, account_id, key_hint, created_at, name) VALUES (@hash, @accountId, @hint, @now, @name)",
+            new { hash = ApiKey.Hash(key), accountId, hint = ApiKey.Mask(key), now, name }, tx);
         return key;
+    }
+
+    /// <summary>Stops the keys with these hashes working at once in this process (other nodes: within the cache's lifetime).</summary>
+    public void ForgetKeys(IEnumerable<string> keyHashes)
+    {
+        foreach (var hash in keyHashes) keys?.Forget(hash);
     }
 }

@@ -27,6 +27,7 @@ public static class ApiServiceCollectionExtensions
         builder.Services.AddSingleton<ModelRequests>();
         builder.Services.AddSingleton<RouteMethods>();
         builder.Services.AddSingleton<ModelsEndpoint>();
+        builder.Services.AddSingleton<TaskSubmitter>();
         return builder;
     }
 }

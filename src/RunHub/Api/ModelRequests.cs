@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Extensions.Options;
 using RunHub.Accounts;
 using RunHub.Catalog;
@@ -10,12 +11,12 @@ namespace RunHub.Api;
 
 /// <summary>
 /// A request to run a model that passed every check before money moves: whose it is (the account and the SHA-256 hex of
-/// the key that sent it), the model, the validated parameters, their price, and the checked <c>webhookUrl</c> (null when
+/// the key that sent it; null for a run from the console's playground, which no key sends), the model, the validated parameters, their price, and the checked <c>webhookUrl</c> (null when
 /// none was given; docs/webhooks.md).
 /// </summary>
-public sealed record ModelRequest(string AccountId, string KeyHash, ModelEntry Model, ValidatedRequest Validated, Money Price, string? WebhookUrl)
+public sealed record ModelRequest(string AccountId, string? KeyHash, ModelEntry Model, ValidatedRequest Validated, Money Price, string? WebhookUrl)
 {
-    /// <summary>The key's own options (<c>runhub keys limits</c>): its spend cap applies to the submit.</summary>
+    /// <summary>The key's own options (<c>runhub keys limits</c>): its spend cap applies to the submit. None for the playground.</summary>
     public KeyPolicy KeyPolicy { get; init; } = KeyPolicy.None;
 }
 
@@ -52,13 +53,25 @@ public sealed class ModelRequests(AccountDirectory accounts, ModelCatalog catalo
         var body = await limits.ReadAsync(request, limits.Submit(model));
         if (body.Error is not null) return Refused(body.ErrorCode!, body.Error);
         using var document = body.Document!;
+        var (checkedRequest, refusal) = Check(access.AccountId, access.KeyHash, model, document.RootElement);
+        return checkedRequest is null ? (null, refusal) : (checkedRequest with { KeyPolicy = access.Policy }, null);
+    }
 
-        var outcome = RequestValidator.Validate(model, document.RootElement, options.Value.Api.StrictParameters);
+    /// <summary>
+    /// The checks after the key, the model and the body are known: <paramref name="body"/> against the model's schema,
+    /// its <c>webhookUrl</c>, an engine that can serve it, its price. The console's playground, which has its signed-in account and its
+    /// model already, checks its runs here, so they are refused exactly as the same call with a key would be.
+    /// </summary>
+    /// <returns>The checked request, or (with it null) the refusal: 1007 (schema, price rule) or 1010 (no engine, no price).</returns>
+    /// <param name="keyHash">SHA-256 hex of the key that sent it, or null when no key did (the playground).</param>
+    public (ModelRequest? Request, TaskObject? Refusal) Check(string accountId, string? keyHash, ModelEntry model, JsonElement body)
+    {
+        var outcome = RequestValidator.Validate(model, body, options.Value.Api.StrictParameters);
         if (outcome.Request is not { } validated) return Refused(outcome.ErrorCode, outcome.ErrorMessage);
         if (outcome.IgnoredFields.Count > 0)
             logger.LogDebug("A request for {Endpoint} named fields the model does not declare, ignored: {Fields}",
                 model.Endpoint, string.Join(", ", outcome.IgnoredFields));
-        var (webhookUrl, webhookProblem) = WebhookUrl.Read(document.RootElement, new NetworkPolicy(options.Value.Media));
+        var (webhookUrl, webhookProblem) = WebhookUrl.Read(body, new NetworkPolicy(options.Value.Media));
         if (webhookProblem is not null) return Refused(RunHubErrorCodes.InvalidParameters, webhookProblem);
 
         if (!engines.CanServe(model))
@@ -67,7 +80,7 @@ public sealed class ModelRequests(AccountDirectory accounts, ModelCatalog catalo
             return Refused(RunHubErrorCodes.ServiceUnavailable, $"{model.Endpoint} has no price on this server, so it cannot be run");
         if (model.Price.Quote(validated.Parameters) is not { } amount)
             return Refused(RunHubErrorCodes.InvalidParameters, $"{model.Endpoint}: no price is defined for this combination of parameters");
-        return (new ModelRequest(access.AccountId, access.KeyHash, model, validated, amount, webhookUrl) { KeyPolicy = access.Policy }, null);
+        return (new ModelRequest(accountId, keyHash, model, validated, amount, webhookUrl), null);
     }
 
     private static (ModelRequest?, TaskObject?) Refused(string code, string message) => (null, TaskObject.Error(code, message));

@@ -1,9 +1,7 @@
 using RunHub.Wire;
 using RunHub.Client;
-using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using RunHub.Accounts;
-using RunHub.Media;
 using RunHub.Files;
 
 namespace RunHub.Api;
@@ -17,9 +15,6 @@ namespace RunHub.Api;
 /// </summary>
 public static class UploadEndpoint
 {
-    // Enough of the file's start for every signature MediaProbe knows.
-    private const int HeadBytes = 4096;
-
     public sealed record Envelope(int Code, string Message, Uploaded? Data);
 
     public sealed record Uploaded(
@@ -28,7 +23,7 @@ public static class UploadEndpoint
         string FileName,
         string Size);
 
-    public static async Task<Envelope> Handle(HttpRequest request, AccountDirectory accounts, IFileStore files, FileLinks links,
+    public static async Task<Envelope> Handle(HttpRequest request, AccountDirectory accounts, UploadedFiles uploads, FileLinks links,
         IOptions<RunHubOptions> options, BodyLimits limits)
     {
         var key = BearerKey.From(request);
@@ -68,37 +63,13 @@ public static class UploadEndpoint
         if (file.Length > limit) return TooLarge(options.Value);
 
         await using var content = file.OpenReadStream();
-        if (await StoreAsync(content, "openapi", files, request.HttpContext.RequestAborted) is not { } stored)
-            return Error(RunHubErrorCodes.InvalidParameters, NotMedia);
-        var (name, format) = stored;
+        if (await uploads.StoreAsync(content, "openapi", request.HttpContext.RequestAborted) is not { } stored)
+            return Error(RunHubErrorCodes.InvalidParameters, UploadedFiles.NotMedia);
         return new Envelope(0, "success", new Uploaded(
-            format.UploadType,
-            links.UrlOf(name, BaseUrl.Of(request, options.Value)),
-            name,
-            file.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-    }
-
-    /// <summary>Why a file that is not <see cref="MediaFormat.Uploadable"/> is refused.</summary>
-    internal const string NotMedia =
-        "file: not an image, audio, video or zip file (RunHub knows a file by its content, not its name or declared type)";
-
-    /// <summary>
-    /// Stores an uploaded file under <c>{folder}/{32 random hex digits}.{extension of its sniffed format}</c>, a new name
-    /// for every upload even of the same bytes, and answers that key and the format; or null, storing nothing, when
-    /// the content is not <see cref="MediaFormat.Uploadable"/>. The form reader has buffered a large file on disk; it is
-    /// stored from there, never held in memory whole.
-    /// </summary>
-    /// <param name="content">The file, seekable, from its start (the form reader's buffer, or a temporary file).</param>
-    internal static async Task<(string Key, MediaFormat Format)?> StoreAsync(Stream content, string folder, IFileStore files,
-        CancellationToken cancellationToken)
-    {
-        var head = new byte[Math.Min(content.Length, HeadBytes)];
-        await content.ReadExactlyAsync(head, cancellationToken);
-        content.Position = 0;
-        if (MediaProbe.DetectFormat(head) is not { Uploadable: true } format) return null;
-        var key = $"{folder}/{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))}.{format.Extension}";
-        await files.PutAsync(key, content, cancellationToken);
-        return (key, format);
+            stored.Format.UploadType,
+            links.UrlOf(stored.Key, BaseUrl.Of(request, options.Value)),
+            stored.Key,
+            stored.Size.ToString(System.Globalization.CultureInfo.InvariantCulture)));
     }
 
     private static Envelope TooLarge(RunHubOptions options) =>

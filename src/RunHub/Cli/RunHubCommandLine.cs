@@ -21,6 +21,7 @@ public static class RunHubCommandLine
             ServeCommand.Create(),
             AccountsCommand.Create(data, json, verbose),
             KeysCommand.Create(data, json, verbose),
+            AdminCommand.Create(data, verbose),
             WebhooksCommand.Create(data, json, verbose),
             WorkflowsCommand.Create(),
             AppsCommand.Create(),

@@ -53,6 +53,11 @@ public static class ServeCommand
             output.WriteLine(CatalogLine(app.Services.GetRequiredService<ModelCatalog>(), app.Services.GetRequiredService<IOptions<RunHubOptions>>().Value));
             LinkBaseNotice.Write(app.Services.GetRequiredService<IOptions<RunHubOptions>>().Value, addresses, output, Console.Error);
             if (first is not null) FirstStart.Print(output, first, address);
+            if (app.Services.GetService<WebConsole.Users.ConsoleUsers>() is { } users && !await users.AnyOperatorAsync())
+            {
+                output.WriteLine($"The web console is at {FirstStart.Reachable(address)}/console. It has no operator yet; create the first with:");
+                output.WriteLine("  runhub admin create --email you@example.com     (it asks for a password, or reads one line from standard input)");
+            }
             await app.WaitForShutdownAsync(cancellationToken);
             return 0;
         });

@@ -21,6 +21,7 @@ public static class FilesServiceCollectionExtensions
             services.AddSingleton<IFileStore>(new LocalFileStore(Path.Combine(dataDir, "files")));
         }
         services.AddSingleton<FileLinks>();
+        services.AddSingleton<UploadedFiles>();
         return services;
     }
 }

@@ -46,6 +46,18 @@ public sealed class TaskListing(Database database)
         return new TaskPage(rows, more ? rows[^1].Id : null);
     }
 
+    /// <summary>
+    /// One task by id: only of <paramref name="accountId"/>, or of any account when it is null (operators only, in the
+    /// console). Null when there is no such task (or it is another account's).
+    /// </summary>
+    public async Task<TaskRecord?> FindAsync(string? accountId, string taskId)
+    {
+        await using var db = await database.OpenAsync();
+        return await db.QuerySingleOrDefaultAsync<TaskRecord>(
+            $"SELECT {TaskQueue.RecordColumns} FROM tasks WHERE id = @taskId AND (@accountId IS NULL OR account_id = @accountId)",
+            new { taskId, accountId });
+    }
+
     private static void Add(StringBuilder where, DynamicParameters parameters, string condition, string name, object value)
     {
         where.Append(" AND ").Append(condition);

@@ -18,8 +18,8 @@ public sealed class ServerProcess : IAsyncDisposable
     {
         _process = process;
         BaseUrl = baseUrl;
-        process.OutputDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
     }
@@ -30,6 +30,40 @@ public sealed class ServerProcess : IAsyncDisposable
     public int ProcessId => _process.Id;
 
     public string Output { get { lock (_output) return _output.ToString(); } }
+
+    /// <summary>Completes when the output (stdout and stderr) contains <paramref name="text"/>; fails after <paramref name="timeout"/>.</summary>
+    public async Task WaitForOutputAsync(string text, TimeSpan timeout)
+    {
+        var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void Check() { if (Output.Contains(text, StringComparison.Ordinal)) seen.TrySetResult(); }
+        lock (_output) _outputChanged += Check;
+        try
+        {
+            Check();
+            await seen.Task.WaitAsync(timeout);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"runhub printed no '{text}' within {timeout}:\n{Output}");
+        }
+        finally
+        {
+            lock (_output) _outputChanged -= Check;
+        }
+    }
+
+    private event Action? _outputChanged;
+
+    private void Append(string? line)
+    {
+        Action? changed;
+        lock (_output)
+        {
+            _output.AppendLine(line);
+            changed = _outputChanged;
+        }
+        changed?.Invoke();
+    }
 
     public static string RunHubDll => Path.Combine(AppContext.BaseDirectory, "runhub.dll");
 

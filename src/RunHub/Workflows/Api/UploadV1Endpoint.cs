@@ -11,7 +11,7 @@ namespace RunHub.Workflows.Api;
 /// <summary>
 /// <c>POST /task/openapi/upload</c>, multipart: <c>file</c>, <c>apiKey</c> (or a Bearer header) and <c>fileType</c>
 /// (<c>input</c>, <c>image</c>, <c>video</c>, <c>audio</c>). Takes only images, audio, video and zip archives, known by
-/// their content (as <see cref="UploadEndpoint"/>), stores the file under a new random name and answers
+/// their content (<see cref="UploadedFiles"/>, as <see cref="UploadEndpoint"/>), stores the file under a new random name and answers
 /// <c>{code: 0, data: {fileName: "api/&lt;32 random hex digits&gt;.png", fileType}}</c>: that <c>fileName</c> is what a
 /// <c>nodeInfoList</c> entry of a LoadImage (or video, audio) node takes as its <c>fieldValue</c>.
 /// The key is in the form, so the form is read part by part: the body may grow past the server's small default limit
@@ -25,7 +25,7 @@ public static class UploadV1Endpoint
     /// <summary>The <c>data</c> of the answer.</summary>
     public sealed record Uploaded(string FileName, string FileType);
 
-    public static async Task<Envelope<object>> HandleAsync(HttpRequest request, AccountDirectory accounts, IFileStore files,
+    public static async Task<Envelope<object>> HandleAsync(HttpRequest request, AccountDirectory accounts, UploadedFiles uploads,
         IOptions<RunHubOptions> options, BodyLimits limits)
     {
         var aborted = request.HttpContext.RequestAborted;
@@ -90,8 +90,8 @@ public static class UploadV1Endpoint
         if (!hasFile) return WorkflowApiAnswer.Error(RunHubErrorCodes.ParamsInvalid, "file: required (multipart field 'file')");
         if (file.Length == 0) return WorkflowApiAnswer.Error(RunHubErrorCodes.UploadFailed, "file: the file is empty");
         file.Position = 0;
-        if (await UploadEndpoint.StoreAsync(file, "api", files, aborted) is not { } stored)
-            return WorkflowApiAnswer.Error(RunHubErrorCodes.ParamsInvalid, UploadEndpoint.NotMedia);
+        if (await uploads.StoreAsync(file, "api", aborted) is not { } stored)
+            return WorkflowApiAnswer.Error(RunHubErrorCodes.ParamsInvalid, UploadedFiles.NotMedia);
         return Envelope<object>.Success(new Uploaded(stored.Key, fileType));
     }
 

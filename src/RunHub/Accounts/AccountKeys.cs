@@ -1,0 +1,46 @@
+using Dapper;
+using RunHub.Data;
+
+namespace RunHub.Accounts;
+
+/// <summary>An account's own API keys as the console manages them: named, listed with their last use, revoked.</summary>
+public sealed class AccountKeys(Database database, AccountDirectory accounts, KeyUsage usage, TimeProvider clock)
+{
+    /// <summary>The account's keys, newest first. Uses noted on this node are written first, so "last used" is current.</summary>
+    public async Task<IReadOnlyList<AccountKey>> ListAsync(string accountId)
+    {
+        await usage.FlushAsync();
+        await using var db = await database.OpenAsync();
+        return (await db.QueryAsync<AccountKey>(
+            """
+            SELECT key_hash AS KeyHash, key_hint AS Hint, name AS Name, created_at AS CreatedAt, last_used_at AS LastUsedAt, revoked_at AS RevokedAt
+            FROM api_keys WHERE account_id = @accountId ORDER BY created_at DESC
+            """, new { accountId })).ToList();
+    }
+
+    /// <summary>Creates a key; returns it in plain, the only time it is ever shown.</summary>
+    /// <param name="name">What the user calls it (at most 60 characters), or null.</param>
+    public async Task<string> CreateAsync(string accountId, string? name)
+    {
+        name = string.IsNullOrWhiteSpace(name) ? null : name.Trim()[..Math.Min(name.Trim().Length, 60)];
+        await using var db = await database.OpenAsync();
+        await using var tx = await db.BeginTransactionAsync();
+        var key = await AccountDirectory.InsertKeyAsync(db, tx, accountId, clock.NowMs(), name);
+        await tx.CommitAsync();
+        return key;
+    }
+
+    /// <summary>Revokes one of the account's keys; false when it is not a live key of this account.</summary>
+    public async Task<bool> RevokeAsync(string accountId, string keyHash)
+    {
+        await using var db = await database.OpenAsync();
+        var revoked = await db.ExecuteAsync(
+            "UPDATE api_keys SET revoked_at = @nowMs WHERE key_hash = @keyHash AND account_id = @accountId AND revoked_at IS NULL",
+            new { keyHash, accountId, nowMs = clock.NowMs() }) == 1;
+        if (revoked) accounts.ForgetKeys([keyHash]);
+        return revoked;
+    }
+}
+
+/// <summary>A key as listed: never the key itself, only its hash (to name it in a form) and its masked hint. Times in Unix ms.</summary>
+public sealed record AccountKey(string KeyHash, string Hint, string? Name, long CreatedAt, long? LastUsedAt, long? RevokedAt);

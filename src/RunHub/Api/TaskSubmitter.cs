@@ -1,0 +1,71 @@
+using System.Text.Json;
+using RunHub.Catalog;
+using RunHub.Accounts;
+using RunHub.Client;
+using RunHub.Limits;
+using RunHub.Media;
+using RunHub.Tasks;
+using RunHub.Wire;
+
+namespace RunHub.Api;
+
+/// <summary>
+/// A submit after every check of <see cref="ModelRequests"/> has passed: honour an idempotency key, store the inline
+/// <c>data:</c> inputs as files (<see cref="InlineInputs"/>), reserve the price and queue the task with its webhook URL
+/// and the key that sent it. The API's submit
+/// and the console's playground both go through here, so a console user's run is stored, charged and queued exactly
+/// as their key's would be.
+/// </summary>
+public sealed class TaskSubmitter(TaskQueue queue, InlineInputs inlineInputs, LimitsOptions limits)
+{
+    /// <summary>
+    /// The task object to answer with: the created (or replayed) task, or a refusal: 1007 (a malformed or reused
+    /// idempotency key, an inline input the task cannot use), 812 (the wallet cannot pay the price, or the key's spend cap
+    /// is reached), 1011 or 1520 (the account's queue limits, docs/limits.md). Nothing is stored or charged for a refusal.
+    /// </summary>
+    /// <param name="request">The checked request (<see cref="ModelRequests.ReadAsync"/> or <see cref="ModelRequests.Check"/>).</param>
+    /// <param name="idempotencyKeyText">The <c>Idempotency-Key</c> header, or null or empty for none.</param>
+    /// <param name="runHubBaseUrl">RunHub's base URL as the caller reaches it, for the URLs of stored inline inputs and the result links of the task's webhook.</param>
+    /// <param name="fileUrl">Turns a stored file's key into the URL this caller is given.</param>
+    /// <returns>The answer, and whether it is an earlier task replayed for the same idempotency key.</returns>
+    public async Task<(TaskObject Answer, bool Replayed)> SubmitAsync(ModelRequest request, string? idempotencyKeyText,
+        string runHubBaseUrl, Func<string, string> fileUrl, CancellationToken cancellationToken)
+    {
+        var (accountId, keyHash, model, validated, amount, webhookUrl) = request;
+        IdempotencyKey? idempotency = null;
+        if (idempotencyKeyText is { Length: > 0 })
+        {
+            // The request as the client sent it, inline inputs and all: the same request again is the same request.
+            idempotency = IdempotencyKey.From(idempotencyKeyText, model.Endpoint, JsonSerializer.Serialize(validated.Parameters, WireJson.Options), out var keyError);
+            if (idempotency is null) return (TaskObject.Error(RunHubErrorCodes.InvalidParameters, keyError!), false);
+        }
+
+        var (inline, inlineRefusal) = await inlineInputs.StoreAsync(validated, runHubBaseUrl, cancellationToken);
+        if (inline is null) return (TaskObject.Error(RunHubErrorCodes.InvalidParameters, inlineRefusal!), false);
+        var parameters = JsonSerializer.Serialize(inline.Parameters, WireJson.Options);
+        SubmitResult submitted;
+        try
+        {
+            submitted = await queue.SubmitAsync(accountId, model.Endpoint, parameters, amount, idempotency,
+                new SubmitContext(webhookUrl, runHubBaseUrl, keyHash, SpendCapped: request.KeyPolicy.SpendCap is not null));
+        }
+        catch
+        {
+            await inlineInputs.DiscardAsync(inline.Keys);
+            throw;
+        }
+        if (submitted.Outcome != SubmitOutcome.Created) await inlineInputs.DiscardAsync(inline.Keys);
+        return submitted.Outcome switch
+        {
+            SubmitOutcome.InsufficientBalance =>
+                (TaskObject.Error(RunHubErrorCodes.InsufficientBalance, $"wallet balance too low: this task costs {amount} CNY"), false),
+            SubmitOutcome.SpendCapReached => (TaskObject.Error(RunHubErrorCodes.InsufficientBalance,
+                $"this key's spend cap of {new Money(request.KeyPolicy.SpendCap ?? 0)} CNY is reached: this task costs {amount} CNY (runhub keys limits shows and sets the cap)"), false),
+            SubmitOutcome.QueueFull => (TaskObject.Error(RunHubErrorCodes.SystemBusy, QueueAdmission.Message(submitted.Outcome, limits)!), false),
+            SubmitOutcome.ConcurrencyLimit => (TaskObject.Error(RunHubErrorCodes.ConcurrencyLimit, QueueAdmission.Message(submitted.Outcome, limits)!), false),
+            SubmitOutcome.KeyReused => (TaskObject.Error(RunHubErrorCodes.InvalidParameters,
+                $"{IdempotencyKey.Header} '{JsonValueText.Cap(idempotency!.Key, 80)}' was already used with a different request; use a new key for a new request"), false),
+            _ => (TaskObjectMapper.ToWire(submitted.Task!, fileUrl), submitted.Outcome == SubmitOutcome.Replayed),
+        };
+    }
+}

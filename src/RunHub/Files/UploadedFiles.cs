@@ -1,0 +1,45 @@
+using System.Security.Cryptography;
+using RunHub.Media;
+
+namespace RunHub.Files;
+
+/// <summary>
+/// Stores an uploaded file the one way RunHub stores uploads, shared by the API's upload
+/// (<c>/openapi/v2/media/upload/binary</c>), the workflow API's upload and the console's playground: only what
+/// RunningHub's upload takes (images, audio, video and zip archives, known by their content:
+/// <see cref="MediaFormat.Uploadable"/>), under a fresh random name (128 bits, per upload: a URL reveals nothing about
+/// the file and cannot be guessed, so nobody can test whether some file was uploaded) with the extension of its sniffed
+/// format, never the client's.
+/// </summary>
+public sealed class UploadedFiles(IFileStore files)
+{
+    /// <summary>Why a file that is not <see cref="MediaFormat.Uploadable"/> is refused (the 1007 message of the uploads).</summary>
+    public const string NotMedia =
+        "file: not an image, audio, video or zip file (RunHub knows a file by its content, not its name or declared type)";
+
+    // Enough of the file's start for every signature MediaProbe knows.
+    private const int HeadBytes = 4096;
+
+    /// <summary>
+    /// Stores <paramref name="content"/> under <c>{folder}/{32 random hex digits}.{extension of its sniffed format}</c>,
+    /// a new name for every upload even of the same bytes, and answers it; or null, storing nothing, when the content
+    /// is not <see cref="MediaFormat.Uploadable"/>. The form reader has buffered a large file on disk; it is stored from
+    /// there, never held in memory whole.
+    /// </summary>
+    /// <param name="content">The file, seekable, from its start (the form reader's buffer, or a temporary file); not disposed.</param>
+    /// <param name="folder">The storage folder: <c>openapi</c> for the v2 upload and the playground, <c>api</c> for the workflow API's.</param>
+    public async Task<StoredUpload?> StoreAsync(Stream content, string folder, CancellationToken cancellationToken)
+    {
+        var length = content.Length;
+        var head = new byte[Math.Min(length, HeadBytes)];
+        await content.ReadExactlyAsync(head, cancellationToken);
+        content.Position = 0;
+        if (MediaProbe.DetectFormat(head) is not { Uploadable: true } format) return null;
+        var key = $"{folder}/{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))}.{format.Extension}";
+        await files.PutAsync(key, content, cancellationToken);
+        return new StoredUpload(key, format, length);
+    }
+}
+
+/// <summary>A stored upload: its file key, its sniffed format (<see cref="MediaFormat.UploadType"/> is the type the upload answer names), its size in bytes.</summary>
+public sealed record StoredUpload(string Key, MediaFormat Format, long Size);

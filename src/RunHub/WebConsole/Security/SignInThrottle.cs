@@ -1,0 +1,31 @@
+using System.Threading.RateLimiting;
+using Microsoft.Extensions.Options;
+
+namespace RunHub.WebConsole.Security;
+
+/// <summary>
+/// Limits sign-in, second-factor, sign-up and code-redemption attempts per client address (a fixed window of a
+/// minute, <c>WebConsole:SignInAttemptsPerMinute</c>), on top of the per-user lockout that counts wrong passwords in
+/// the database. Per node: a client spread over several nodes gets that many attempts on each.
+/// </summary>
+public sealed class SignInThrottle(IOptions<RunHubOptions> options) : IDisposable
+{
+    private readonly PartitionedRateLimiter<string> _limiter = PartitionedRateLimiter.Create<string, string>(address =>
+        RateLimitPartition.GetFixedWindowLimiter(address, _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = options.Value.WebConsole.SignInAttemptsPerMinute,
+            Window = TimeSpan.FromMinutes(1),
+            QueueLimit = 0,
+        }));
+
+    public const string Message = "Too many attempts from your address; wait a minute and try again.";
+
+    /// <summary>False when this address has used up its attempts for the current minute.</summary>
+    public bool TryAttempt(HttpContext context)
+    {
+        using var lease = _limiter.AttemptAcquire(context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+        return lease.IsAcquired;
+    }
+
+    public void Dispose() => _limiter.Dispose();
+}
