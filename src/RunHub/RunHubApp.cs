@@ -7,6 +7,7 @@ using RunHub.Data;
 using RunHub.Engines;
 using RunHub.Files;
 using RunHub.Limits;
+using RunHub.Maintenance;
 using RunHub.Media;
 using RunHub.Observability;
 using RunHub.Tasks;
@@ -48,6 +49,7 @@ public static class RunHubApp
         builder.Services.AddAccounts(options);
         builder.Services.AddTasks(role);
         builder.Services.AddLimits();
+        builder.Services.AddMaintenance();
         builder.Services.AddEngines();
         builder.Services.AddMediaFetching();
         builder.Services.AddWebhooks();

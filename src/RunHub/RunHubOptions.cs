@@ -65,6 +65,8 @@ public sealed class RunHubOptions
     public Files.StorageOptions Storage { get; set; } = new();
     public QueueOptions Queue { get; set; } = new();
     public EnginesOptions Engines { get; set; } = new();
+    public RetentionOptions Retention { get; set; } = new();
+    public MaintenanceOptions Maintenance { get; set; } = new();
     public WebConsole.WebConsoleOptions WebConsole { get; set; } = new();
     public Webhooks.WebhookOptions Webhooks { get; set; } = new();
     public Limits.LimitsOptions Limits { get; set; } = new();
@@ -169,6 +171,34 @@ public sealed class QueueOptions
 
     /// <summary>Runs of one task (each a claim) before it is failed with 1005 instead of retried.</summary>
     public int MaxAttempts { get; set; } = 5;
+
+    /// <summary>
+    /// The start deadline, in seconds from the submit: a task still waiting in the queue (never started) after it
+    /// fails with 1006 and its charge is released. Its run has a deadline of its own, the model's
+    /// <c>timeoutSeconds</c>, counted from its first start (docs/retention.md).
+    /// </summary>
+    public double StartDeadlineSeconds { get; set; } = 24 * 3600;
+}
+
+/// <summary>How long result files and uploads are kept (docs/retention.md).</summary>
+public sealed class RetentionOptions
+{
+    /// <summary>
+    /// Days a task's result files are kept after it ends, and an upload after it was (last) uploaded; then the
+    /// maintenance job deletes them. Task rows and the ledger are kept. An account may have its own value
+    /// (<c>runhub accounts retention</c>).
+    /// </summary>
+    public double Days { get; set; } = 7;
+}
+
+/// <summary>The maintenance job: expired files, overdue queued tasks. It runs on one node of a cluster at a time.</summary>
+public sealed class MaintenanceOptions
+{
+    /// <summary>Seconds between runs of the maintenance job (across the whole cluster).</summary>
+    public double IntervalSeconds { get; set; } = 60;
+
+    /// <summary>Tasks or uploads one run handles per batch (a run takes batches until none is left).</summary>
+    public int BatchSize { get; set; } = 200;
 }
 
 public sealed class EnginesOptions

@@ -22,6 +22,12 @@ public sealed class RunHubOptionsValidation : IValidateOptions<RunHubOptions>
         SandboxEngine.EngineName, ComfyUiEngine.EngineName, OpenAiImagesEngine.EngineName, RunningHubEngine.EngineName,
     };
 
+    /// <summary>The longest retention a setting or an account may have: 100 years, "keep for good" in practice.</summary>
+    public const double MaxRetentionDays = 36_500;
+
+    /// <summary>The longest start deadline: a year.</summary>
+    public const double MaxDeadlineSeconds = 366 * 86400;
+
     public ValidateOptionsResult Validate(string? name, RunHubOptions options)
     {
         var problems = Problems(options).ToList();
@@ -93,6 +99,15 @@ public sealed class RunHubOptionsValidation : IValidateOptions<RunHubOptions>
         if (!(o.Queue.LeaseSeconds > 0)) yield return Setting("Queue:LeaseSeconds", $"is {o.Queue.LeaseSeconds}; use more than 0 seconds, e.g. 30");
         if (o.Queue.PollMilliseconds < 1) yield return Setting("Queue:PollMilliseconds", $"is {o.Queue.PollMilliseconds}; use 1 or more, e.g. 1000");
         if (o.Queue.MaxAttempts < 1) yield return Setting("Queue:MaxAttempts", $"is {o.Queue.MaxAttempts}; use 1 or more");
+        if (!(o.Queue.StartDeadlineSeconds >= 1) || o.Queue.StartDeadlineSeconds > MaxDeadlineSeconds)
+            yield return Setting("Queue:StartDeadlineSeconds", $"is {o.Queue.StartDeadlineSeconds}; use 1 to {MaxDeadlineSeconds} seconds, e.g. 86400 (a day)");
+
+        if (!(o.Retention.Days > 0) || o.Retention.Days > MaxRetentionDays)
+            yield return Setting("Retention:Days", $"is {o.Retention.Days}; use more than 0 and at most {MaxRetentionDays} days, e.g. 7");
+        if (!(o.Maintenance.IntervalSeconds >= 1) || o.Maintenance.IntervalSeconds > 86400)
+            yield return Setting("Maintenance:IntervalSeconds", $"is {o.Maintenance.IntervalSeconds}; use 1 to 86400 seconds, e.g. 60");
+        if (o.Maintenance.BatchSize is < 1 or > 10_000)
+            yield return Setting("Maintenance:BatchSize", $"is {o.Maintenance.BatchSize}; use 1 to 10000, e.g. 200");
 
         var limits = o.Limits;
         if (limits.RequestsPerMinute < 0) yield return Setting("Limits:RequestsPerMinute", $"is {limits.RequestsPerMinute}; use 0 (no limit) or more");

@@ -41,9 +41,11 @@ public static class ApiRoutes
         app.MapMethods("/files/{**key}", ["GET", "HEAD"], FilesEndpoint.Handle)
             .RunHubApi("getFile", "A result or uploaded file", "The stored file at an unguessable URL, without a key, like RunningHub's " +
                 "CDN links: its content type, `Cache-Control: immutable` (a stored file never changes), range requests. HEAD answers " +
-                "the size only. 404 for a key that does not exist.")
+                "the size only. Files are kept for `RunHub:Retention:Days` (7) after their task ends or their upload; an expired " +
+                "or unknown key answers 404 with a JSON reason (a result's as a task object, an upload's in the upload envelope, " +
+                "code 1004; HEAD: no body).")
             .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream")
-            .Produces(StatusCodes.Status404NotFound);
+            .Produces<TaskObject>(StatusCodes.Status404NotFound, "application/json");
 
         var v2 = app.MapGroup("/openapi/v2");
         v2.MapPost("/query", QueryEndpoint.Handle)

@@ -28,7 +28,7 @@ public static class UploadEndpoint
     {
         var key = BearerKey.From(request);
         if (key is null) return Error(RunHubErrorCodes.InvalidApiKey, BearerKey.MissingMessage);
-        if (await accounts.AuthenticateAsync(key) is null) return Error(RunHubErrorCodes.InvalidApiKey, BearerKey.InvalidMessage);
+        if (await accounts.AuthenticateAsync(key) is not { } accountId) return Error(RunHubErrorCodes.InvalidApiKey, BearerKey.InvalidMessage);
 
         var limit = options.Value.Media.MaxUploadMb * 1024L * 1024;
         if (request.ContentLength > limits.Upload) return TooLarge(options.Value);
@@ -63,7 +63,7 @@ public static class UploadEndpoint
         if (file.Length > limit) return TooLarge(options.Value);
 
         await using var content = file.OpenReadStream();
-        if (await uploads.StoreAsync(content, "openapi", request.HttpContext.RequestAborted) is not { } stored)
+        if (await uploads.StoreAsync(content, "openapi", accountId, request.HttpContext.RequestAborted) is not { } stored)
             return Error(RunHubErrorCodes.InvalidParameters, UploadedFiles.NotMedia);
         return new Envelope(0, "success", new Uploaded(
             stored.Format.UploadType,

@@ -205,6 +205,25 @@ internal static class PostgresSchema
         CREATE INDEX webhook_deliveries_account ON webhook_deliveries(account_id, id);
         """,
         """
+        -- Retention and the maintenance lease (as in SQLite's schema).
+        ALTER TABLE tasks ADD COLUMN files_expired_at BIGINT;
+        ALTER TABLE accounts ADD COLUMN retention_ms BIGINT CHECK (retention_ms > 0);
+        CREATE INDEX tasks_files_kept ON tasks(finished_at) WHERE status = 'SUCCESS' AND files_expired_at IS NULL;
+        CREATE TABLE uploads (
+            key          TEXT PRIMARY KEY,
+            account_id   TEXT NOT NULL REFERENCES accounts(id),
+            created_at   BIGINT NOT NULL,
+            expires_at   BIGINT NOT NULL
+        );
+        CREATE INDEX uploads_expiry ON uploads(expires_at);
+        CREATE TABLE maintenance_leases (
+            name         TEXT PRIMARY KEY,
+            owner        TEXT NOT NULL,
+            held_until   BIGINT NOT NULL
+        );
+        INSERT INTO maintenance_leases (name, owner, held_until) VALUES ('maintenance', '', 0);
+        """,
+        """
         -- Each account's share of the queue, as in SQLite's schema (the counting trigger in PL/pgSQL).
         CREATE TABLE account_queues (
             account_id  TEXT PRIMARY KEY REFERENCES accounts(id),

@@ -269,6 +269,28 @@ internal static class SqliteSchema
         CREATE INDEX webhook_deliveries_account ON webhook_deliveries(account_id, id);
         """,
         """
+        -- Retention: when a successful task's result files were deleted (the row and its ledger lines stay), an
+        -- account's own retention (NULL: the server's RunHub:Retention:Days), and the uploads with their expiry
+        -- (content-addressed keys shared by whoever uploads the same bytes: the latest expiry wins).
+        ALTER TABLE tasks ADD COLUMN files_expired_at INTEGER;
+        ALTER TABLE accounts ADD COLUMN retention_ms INTEGER CHECK (retention_ms > 0);
+        CREATE INDEX tasks_files_kept ON tasks(finished_at) WHERE status = 'SUCCESS' AND files_expired_at IS NULL;
+        CREATE TABLE uploads (
+            key          TEXT PRIMARY KEY,
+            account_id   TEXT NOT NULL REFERENCES accounts(id),
+            created_at   INTEGER NOT NULL,
+            expires_at   INTEGER NOT NULL
+        );
+        CREATE INDEX uploads_expiry ON uploads(expires_at);
+        -- The maintenance job's lease: the node holding it runs the sweeps; held_until is also when the next run is due.
+        CREATE TABLE maintenance_leases (
+            name         TEXT PRIMARY KEY,
+            owner        TEXT NOT NULL,
+            held_until   INTEGER NOT NULL
+        );
+        INSERT INTO maintenance_leases (name, owner, held_until) VALUES ('maintenance', '', 0);
+        """,
+        """
         -- Each account's share of the queue (docs/limits.md): its QUEUED and RUNNING tasks, kept by the triggers below
         -- in the transaction of every change, so the running limit and the queued limit read one row; and when a worker
         -- last took one of its tasks (served_seq, a claim counter), so workers take the accounts in turn.

@@ -2,7 +2,8 @@ namespace RunHub.Files;
 
 /// <summary>
 /// Where uploads and results live. Keys are relative paths of lowercase letters, digits, '-', '_', '.', '/'
-/// (e.g. <c>results/3f2a.../0.png</c>); they are served at <c>/files/{key}</c>. Stored files never change.
+/// (e.g. <c>results/3f2a.../0.png</c>); they are served at <c>/files/{key}</c>. Stored files never change; they are
+/// deleted when they expire (<see cref="FileRetention"/>).
 /// </summary>
 public interface IFileStore
 {
@@ -17,6 +18,6 @@ public interface IFileStore
     /// <summary>The size in bytes of a stored file, or null when there is none under that key.</summary>
     Task<long?> LengthAsync(string key, CancellationToken cancellationToken);
 
-    /// <summary>Removes a stored file; nothing happens when there is none under that key (or the key is not valid).</summary>
+    /// <summary>Deletes a stored file; nothing happens when there is none under that key (a delete may be repeated).</summary>
     Task DeleteAsync(string key, CancellationToken cancellationToken);
 }

@@ -63,7 +63,18 @@ public sealed class LocalFileStore(string root) : IFileStore
 
     public Task DeleteAsync(string key, CancellationToken cancellationToken)
     {
-        if (FileKey.IsValid(key)) File.Delete(PathOf(key));
+        if (!FileKey.IsValid(key)) return Task.CompletedTask;
+        var path = PathOf(key);
+        var folder = Path.GetDirectoryName(path)!;
+        if (!Directory.Exists(folder)) return Task.CompletedTask;
+        File.Delete(path);
+        // A result folder holds one run's files, written once: when its last file is gone, so is the folder. (Shared
+        // folders such as uploads' stay: a write there may be creating it again at this moment.)
+        if (key.StartsWith("results/", StringComparison.Ordinal) && !Directory.EnumerateFileSystemEntries(folder).Any())
+        {
+            try { Directory.Delete(folder); }
+            catch (IOException) { } // not empty after all
+        }
         return Task.CompletedTask;
     }
 

@@ -9,9 +9,10 @@ namespace RunHub.Files;
 /// RunningHub's upload takes (images, audio, video and zip archives, known by their content:
 /// <see cref="MediaFormat.Uploadable"/>), under a fresh random name (128 bits, per upload: a URL reveals nothing about
 /// the file and cannot be guessed, so nobody can test whether some file was uploaded) with the extension of its sniffed
-/// format, never the client's.
+/// format, never the client's. Each upload's expiry is recorded before its file is stored (<see cref="FileRetention"/>),
+/// so no upload is ever in the store without one.
 /// </summary>
-public sealed class UploadedFiles(IFileStore files)
+public sealed class UploadedFiles(IFileStore files, FileRetention retention)
 {
     /// <summary>Why a file that is not <see cref="MediaFormat.Uploadable"/> is refused (the 1007 message of the uploads).</summary>
     public const string NotMedia =
@@ -28,7 +29,8 @@ public sealed class UploadedFiles(IFileStore files)
     /// </summary>
     /// <param name="content">The file, seekable, from its start (the form reader's buffer, or a temporary file); not disposed.</param>
     /// <param name="folder">The storage folder: <c>openapi</c> for the v2 upload and the playground, <c>api</c> for the workflow API's.</param>
-    public async Task<StoredUpload?> StoreAsync(Stream content, string folder, CancellationToken cancellationToken)
+    /// <param name="accountId">The uploader, whose retention the upload's expiry follows.</param>
+    public async Task<StoredUpload?> StoreAsync(Stream content, string folder, string accountId, CancellationToken cancellationToken)
     {
         var length = content.Length;
         var head = new byte[Math.Min(length, HeadBytes)];
@@ -36,6 +38,7 @@ public sealed class UploadedFiles(IFileStore files)
         content.Position = 0;
         if (MediaProbe.DetectFormat(head) is not { Uploadable: true } format) return null;
         var key = $"{folder}/{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))}.{format.Extension}";
+        await retention.RecordUploadAsync(key, accountId, cancellationToken);
         await files.PutAsync(key, content, cancellationToken);
         return new StoredUpload(key, format, length);
     }

@@ -146,20 +146,31 @@ public sealed class TaskRunner(
         var max = options.Value.Queue.MaxAttempts;
         if (task.Attempts > max)
             return new RunOutcome.Failed(RunHubErrorCodes.InternalError, $"the task was started {max} times without finishing; giving up");
+        if (TaskDeadlines.MissedStart(task, options.Value.Queue) is { } late) return late;
         var (job, price, refusal) = await PrepareAsync(task, progress, slot, cancellationToken);
         if (job is null) return refusal!;
 
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(job.Model.Timeout);
+        // The run's deadline counts from the task's first start: a run again after a crash or a hand-back gets what is
+        // left. It is on the one clock, so tests can move past it instead of waiting for it.
+        var left = TaskDeadlines.RunTimeLeft(task, job.Model, clock);
+        if (left <= TimeSpan.Zero) return TaskDeadlines.RunTimedOut(job.Model);
+        using var timer = new CancellationTokenSource(left, clock);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
         var ran = Stopwatch.StartNew();
         EngineOutput output;
+        var running = dispatcher.RunAsync(job, deadline.Token);
         try
         {
-            output = await dispatcher.RunAsync(job, deadline.Token);
+            // Only the deadline stops waiting for the engine early: a cancel or a shutdown waits for it to stop the
+            // backend's work, as a run always has.
+            output = await running.WaitAsync(timer.Token);
         }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (timer.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            return new RunOutcome.Failed(RunHubErrorCodes.TaskTimedOut, $"the task did not finish within its deadline of {job.Model.Timeout.TotalSeconds:0} s");
+            // The engine was told to stop: it interrupts or cancels the backend's work, which takes a call or two. It
+            // gets a moment for that; an engine that does not stop is left behind, and the task ends all the same.
+            await TaskDeadlines.LetStopAsync(running, clock);
+            return TaskDeadlines.RunTimedOut(job.Model);
         }
         catch (BackendsBusyException e)
         {
@@ -248,9 +259,7 @@ public sealed class TaskRunner(
         var now = clock.NowMs();
         var availableAt = now + (long)Math.Ceiling(busy.RetryAfter.TotalMilliseconds);
         var gaveUpAt = (task.StartedAt ?? now) + (long)model.Timeout.TotalMilliseconds;
-        return availableAt >= gaveUpAt
-            ? new RunOutcome.Failed(RunHubErrorCodes.TaskTimedOut, $"the task did not finish within its deadline of {model.Timeout.TotalSeconds:0} s: {busy.Message}")
-            : new RunOutcome.Postponed(availableAt, busy.Message);
+        return availableAt >= gaveUpAt ? TaskDeadlines.RunTimedOut(model, busy.Message) : new RunOutcome.Postponed(availableAt, busy.Message);
     }
 
     private async Task<string> StoreAsync(EngineOutput output, CancellationToken cancellationToken)

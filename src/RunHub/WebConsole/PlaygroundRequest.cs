@@ -17,8 +17,9 @@ public static class PlaygroundRequest
 {
     /// <summary>The JSON body, or null and what was wrong (a file too large, or not an image, audio, video or zip file), naming the field and the file.</summary>
     /// <param name="maxUploadMb"><c>Media:MaxUploadMb</c>: no file is larger, whatever its parameter says.</param>
+    /// <param name="accountId">The signed-in account: its uploads expire after its retention.</param>
     public static async Task<(JsonObject? Body, string? Problem)> BuildAsync(ModelEntry model, IFormCollection form, UploadedFiles uploads,
-        Func<string, string> fileUrl, int maxUploadMb, CancellationToken cancellationToken)
+        string accountId, Func<string, string> fileUrl, int maxUploadMb, CancellationToken cancellationToken)
     {
         var body = new JsonObject();
         foreach (var p in model.Parameters)
@@ -32,7 +33,7 @@ public static class PlaygroundRequest
                 foreach (var file in files)
                 {
                     await using var content = file.OpenReadStream();
-                    if (await uploads.StoreAsync(content, "openapi", cancellationToken) is not { } stored)
+                    if (await uploads.StoreAsync(content, "openapi", accountId, cancellationToken) is not { } stored)
                         return (null, $"{p.FieldKey}: {file.FileName}: {UploadedFiles.NotMedia["file: ".Length..]}");
                     urls.Add(fileUrl(stored.Key));
                 }

@@ -90,7 +90,7 @@ public static class UploadV1Endpoint
         if (!hasFile) return WorkflowApiAnswer.Error(RunHubErrorCodes.ParamsInvalid, "file: required (multipart field 'file')");
         if (file.Length == 0) return WorkflowApiAnswer.Error(RunHubErrorCodes.UploadFailed, "file: the file is empty");
         file.Position = 0;
-        if (await uploads.StoreAsync(file, "api", aborted) is not { } stored)
+        if (await uploads.StoreAsync(file, "api", accountId, aborted) is not { } stored)
             return WorkflowApiAnswer.Error(RunHubErrorCodes.ParamsInvalid, UploadedFiles.NotMedia);
         return Envelope<object>.Success(new Uploaded(stored.Key, fileType));
     }

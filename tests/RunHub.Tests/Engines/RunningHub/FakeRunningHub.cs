@@ -47,6 +47,10 @@ internal sealed class FakeRunningHub : IAsyncDisposable
     public int Queries => _queries;
     private int _queries;
 
+    /// <summary>Completes at the first status query: RunHub then holds an upstream task id it can cancel.</summary>
+    public Task FirstQuery => _firstQuery.Task;
+    private readonly TaskCompletionSource _firstQuery = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public static async Task<FakeRunningHub> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -134,6 +138,7 @@ internal sealed class FakeRunningHub : IAsyncDisposable
     private async Task QueryAsync(HttpContext context)
     {
         Interlocked.Increment(ref _queries);
+        _firstQuery.TrySetResult();
         using var request = await JsonDocument.ParseAsync(context.Request.Body);
         var id = request.RootElement.GetProperty("taskId").GetString()!;
         if (!_tasks.TryGetValue(id, out var task))

@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.Extensions.Time.Testing;
 using RunHub.Tests.Support;
 
 namespace RunHub.Tests.Engines.RunningHub;
@@ -43,11 +44,17 @@ public sealed class GatewayEndToEndTests : IAsyncLifetime
     public async Task An_upstream_task_that_never_ends_fails_with_1006_at_the_deadline_and_is_cancelled_upstream()
     {
         _fake.Script = new FakeScript { Outcome = FakeOutcome.Hang };
-        await using var gateway = await GatewayServer.StartAsync(_fake, timeoutSeconds: 1);
+        // The deadline is on a fake clock, moved once the upstream task exists: a loaded machine must not let it pass
+        // before RunHub has submitted upstream (nothing to cancel yet).
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var gateway = await GatewayServer.StartAsync(_fake, timeoutSeconds: 60,
+            new Dictionary<string, string?> { ["Queue:LeaseSeconds"] = "86400" }, clock);
         var caller = await gateway.Server.NewCallerAsync(balance: 1m);
 
         var submitted = await caller.SubmitAsync(GatewayServer.Endpoint,
             new { prompt = "A sudden, massive explosion behind them", imageUrls = new[] { TestImages.DataUri(TestImages.Png(20, 20)) }, aspectRatio = "1:1" });
+        await _fake.FirstQuery.WaitAsync(TimeSpan.FromSeconds(60));
+        clock.Advance(TimeSpan.FromSeconds(61));
         var done = await caller.WaitAsync((string)submitted["taskId"]!);
 
         Assert.Equal("FAILED", (string)done["status"]!);

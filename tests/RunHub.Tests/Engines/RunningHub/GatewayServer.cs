@@ -30,7 +30,9 @@ internal sealed class GatewayServer : IAsyncDisposable
     public LogLines Logs { get; }
 
     /// <param name="serverSettings">More RunHub settings (e.g. <c>Queue:LeaseSeconds</c>).</param>
-    public static async Task<GatewayServer> StartAsync(FakeRunningHub fake, int timeoutSeconds = 60, IDictionary<string, string?>? serverSettings = null)
+    /// <param name="clock">The server's clock (a fake one moves deadlines without waiting for them); the system's by default.</param>
+    public static async Task<GatewayServer> StartAsync(FakeRunningHub fake, int timeoutSeconds = 60, IDictionary<string, string?>? serverSettings = null,
+        TimeProvider? clock = null)
     {
         // A variable of this test's own: the process environment is shared by tests running at once.
         var keyVariable = "RUNHUB_TEST_UPSTREAM_KEY_" + Guid.NewGuid().ToString("N");
@@ -44,7 +46,7 @@ internal sealed class GatewayServer : IAsyncDisposable
             ["Logging:LogLevel:Default"] = "Trace",
         };
         foreach (var (key, value) in serverSettings ?? new Dictionary<string, string?>()) settings[key] = value;
-        var server = await TestServer.StartAsync(settings);
+        var server = await TestServer.StartAsync(settings, configureServices: clock is null ? null : s => s.AddSingleton(clock));
         var logs = new LogLines();
         server.Services.GetRequiredService<ILoggerFactory>().AddProvider(logs);
         return new GatewayServer(server, catalog, keyVariable, logs);
