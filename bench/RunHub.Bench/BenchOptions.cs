@@ -34,6 +34,9 @@ public sealed record BenchOptions
     /// <summary>At most this many tasks in the pickup scenario, which otherwise runs for <see cref="DurationSeconds"/>.</summary>
     public int PickupTasks { get; init; } = 1000;
 
+    /// <summary>Tasks whose webhooks the webhooks scenario delivers (each submitted with a <c>webhookUrl</c>, then cancelled).</summary>
+    public int WebhookTasks { get; init; } = 2000;
+
     /// <summary>Where the Markdown and JSON reports go; the repository's <c>bench/results/</c> when empty.</summary>
     public string? OutputDir { get; init; }
 
@@ -45,10 +48,10 @@ public sealed record BenchOptions
 
     /// <summary>
     /// api (baseline, query, query-rate, submit, submit-accounts, submit-limits; on PostgreSQL also query-sqlite), engine, e2e (needs
-    /// engine), pickup, memory, console (issue 15's pages with many tasks), hostile (what attacks cost), uploads (memory
-    /// of concurrent large uploads), sandbox-memory, input (input-check).
+    /// engine), pickup, webhooks (deliveries per second), memory, console (issue 15's pages with many tasks), hostile
+    /// (what attacks cost), uploads (memory of concurrent large uploads), sandbox-memory, input (input-check).
     /// </summary>
-    public static IReadOnlyList<string> AllGroups { get; } = ["api", "engine", "e2e", "pickup", "memory", "console", "hostile", "uploads", "sandbox-memory", "input"];
+    public static IReadOnlyList<string> AllGroups { get; } = ["api", "engine", "e2e", "pickup", "webhooks", "memory", "console", "hostile", "uploads", "sandbox-memory", "input"];
 
     /// <summary>Tasks written into the console group's account before its pages are timed (issue 15's target is for 1,000,000).</summary>
     public int ConsoleTasks { get; init; } = 1_000_000;

@@ -46,6 +46,8 @@ public static class BenchRunner
             cancellationToken.ThrowIfCancellationRequested();
             if (options.Runs("pickup")) scenarios.Add(await PickupScenario.RunAsync(context));
             cancellationToken.ThrowIfCancellationRequested();
+            if (options.Runs("webhooks")) scenarios.Add(await WebhookScenario.RunAsync(context));
+            cancellationToken.ThrowIfCancellationRequested();
             if (options.Runs("memory")) memory = await MemoryScenario.RunAsync(context);
             cancellationToken.ThrowIfCancellationRequested();
             if (options.Runs("console")) scenarios.AddRange(await ConsoleScenario.RunAsync(context));

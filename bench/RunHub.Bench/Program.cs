@@ -8,6 +8,7 @@ var concurrency = new Option<int>("--concurrency") { Description = "Closed-loop 
 var workers = new Option<int>("--workers") { Description = "Server task workers and the engine's parallelism alone (default: the server's, 2 x cores)", DefaultValueFactory = _ => BenchOptions.DefaultWorkers };
 var tasks = new Option<int>("--tasks") { Description = "Queued tasks for the memory scenario", DefaultValueFactory = _ => 100_000 };
 var pickupTasks = new Option<int>("--pickup-tasks") { Description = "At most this many one-at-a-time tasks in the pickup scenario", DefaultValueFactory = _ => 1000 };
+var webhookTasks = new Option<int>("--webhook-tasks") { Description = "Tasks whose webhooks the webhooks scenario delivers", DefaultValueFactory = _ => 2000 };
 var consoleTasks = new Option<int>("--console-tasks") { Description = "Tasks in the account whose console pages are timed", DefaultValueFactory = _ => 1_000_000 };
 var hostileMb = new Option<int>("--hostile-mb") { Description = "Size of each body the hostile group sends, in MB", DefaultValueFactory = _ => 100 };
 var uploadMb = new Option<int>("--upload-mb") { Description = "Size of each file the uploads group's 20 clients upload at once, in MB", DefaultValueFactory = _ => 30 };
@@ -25,7 +26,7 @@ var runhub = new Option<string?>("--runhub") { Description = "Path of runhub.dll
 
 var root = new RootCommand("RunHub benchmark: the platform's cost per request against a no-op baseline, the queue against the engine alone")
 {
-    duration, warmup, settle, concurrency, workers, tasks, pickupTasks, consoleTasks, hostileMb, uploadMb, output, runhub, postgres, only,
+    duration, warmup, settle, concurrency, workers, tasks, pickupTasks, webhookTasks, consoleTasks, hostileMb, uploadMb, output, runhub, postgres, only,
 };
 root.SetAction(async (parse, cancellationToken) =>
 {
@@ -38,6 +39,7 @@ root.SetAction(async (parse, cancellationToken) =>
         Workers = parse.GetValue(workers),
         MemoryTasks = parse.GetValue(tasks),
         PickupTasks = parse.GetValue(pickupTasks),
+        WebhookTasks = parse.GetValue(webhookTasks),
         ConsoleTasks = parse.GetValue(consoleTasks),
         HostileBodyMb = parse.GetValue(hostileMb),
         UploadMb = parse.GetValue(uploadMb),
@@ -55,9 +57,9 @@ root.SetAction(async (parse, cancellationToken) =>
         return 2;
     }
     if (options.DurationSeconds <= 0 || options.WarmupSeconds < 0 || options.SettleSeconds < 0 || options.Concurrency < 1 || options.Workers < 1
-        || options.MemoryTasks < 1 || options.PickupTasks < 1 || options.ConsoleTasks < 2)
+        || options.MemoryTasks < 1 || options.PickupTasks < 1 || options.WebhookTasks < 1 || options.ConsoleTasks < 2)
     {
-        Console.Error.WriteLine("bench: --duration, --concurrency, --workers, --tasks and --pickup-tasks must be positive, --warmup and --settle not negative");
+        Console.Error.WriteLine("bench: --duration, --concurrency, --workers, --tasks, --pickup-tasks and --webhook-tasks must be positive, --console-tasks at least 2, --warmup and --settle not negative");
         return 2;
     }
     var run = await BenchRunner.RunAsync(options, Console.Out, cancellationToken);

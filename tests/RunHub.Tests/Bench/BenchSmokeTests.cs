@@ -10,7 +10,7 @@ namespace RunHub.Tests.Bench;
 /// </summary>
 public sealed class BenchSmokeTests(ITestOutputHelper output)
 {
-    private static readonly string[] Scenarios = ["baseline", "query", "query-rate", "submit", "submit-url", "submit-accounts", "submit-limits", "engine", "e2e", "pickup",
+    private static readonly string[] Scenarios = ["baseline", "query", "query-rate", "submit", "submit-url", "submit-accounts", "submit-limits", "engine", "e2e", "pickup", "webhooks",
         "console-tasks", "console-tasks-filtered", "console-tasks-deep", "console-dashboard", "api-tasks", "input-check"];
 
     [Fact]
@@ -29,6 +29,7 @@ public sealed class BenchSmokeTests(ITestOutputHelper output)
                 Workers = 2,
                 MemoryTasks = 200,
                 PickupTasks = 20,
+                WebhookTasks = 20,
                 ConsoleTasks = 2000,
                 SandboxMemoryTasksPerWorker = 1,
                 HostileBodyMb = 8,
