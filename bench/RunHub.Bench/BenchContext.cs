@@ -38,8 +38,10 @@ internal sealed class BenchContext : IAsyncDisposable
             : new SqliteBenchDatabase(dataDir);
     }
 
-    public Task<RunHubServer> StartServerAsync(BenchDatabase database, string role) =>
-        RunHubServer.StartAsync(Options.ResolvedRunHubDll, database.DataDir, role, Options.Workers, database.ServerEnvironment);
+    /// <param name="settings">More <c>RunHub__*</c> variables for this server (e.g. its limits), beside the store's.</param>
+    public Task<RunHubServer> StartServerAsync(BenchDatabase database, string role, IReadOnlyDictionary<string, string>? settings = null) =>
+        RunHubServer.StartAsync(Options.ResolvedRunHubDll, database.DataDir, role, Options.Workers,
+            settings is null ? database.ServerEnvironment : database.ServerEnvironment.Concat(settings).ToDictionary());
 
     public void Log(string message)
     {

@@ -47,7 +47,7 @@ public sealed record BenchOptions
     public IReadOnlyList<string> Groups { get; init; } = AllGroups;
 
     /// <summary>
-    /// api (baseline, query, query-rate, submit, submit-accounts; on PostgreSQL also query-sqlite), engine, e2e (needs
+    /// api (baseline, query, query-rate, submit, submit-accounts, submit-limits; on PostgreSQL also query-sqlite), engine, e2e (needs
     /// engine), pickup, webhooks (deliveries per second), memory, console (issue 15's pages with many tasks), hostile
     /// (what attacks cost), uploads (memory of concurrent large uploads), sandbox-memory, input (input-check).
     /// </summary>

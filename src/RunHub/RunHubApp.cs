@@ -6,6 +6,7 @@ using RunHub.Catalog;
 using RunHub.Data;
 using RunHub.Engines;
 using RunHub.Files;
+using RunHub.Limits;
 using RunHub.Maintenance;
 using RunHub.Media;
 using RunHub.Observability;
@@ -47,6 +48,7 @@ public static class RunHubApp
         builder.Services.AddWorkflows(options);
         builder.Services.AddAccounts(options);
         builder.Services.AddTasks(role);
+        builder.Services.AddLimits();
         builder.Services.AddMaintenance();
         builder.Services.AddEngines();
         builder.Services.AddMediaFetching();

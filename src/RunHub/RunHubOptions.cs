@@ -69,6 +69,7 @@ public sealed class RunHubOptions
     public MaintenanceOptions Maintenance { get; set; } = new();
     public WebConsole.WebConsoleOptions WebConsole { get; set; } = new();
     public Webhooks.WebhookOptions Webhooks { get; set; } = new();
+    public Limits.LimitsOptions Limits { get; set; } = new();
 }
 
 /// <summary>A registry file in RunningHub's format, its optional price list, and the engine for its models that name none.</summary>

@@ -109,6 +109,13 @@ public sealed class RunHubOptionsValidation : IValidateOptions<RunHubOptions>
         if (o.Maintenance.BatchSize is < 1 or > 10_000)
             yield return Setting("Maintenance:BatchSize", $"is {o.Maintenance.BatchSize}; use 1 to 10000, e.g. 200");
 
+        var limits = o.Limits;
+        if (limits.RequestsPerMinute < 0) yield return Setting("Limits:RequestsPerMinute", $"is {limits.RequestsPerMinute}; use 0 (no limit) or more");
+        if (limits.MaxRunningPerAccount < 0) yield return Setting("Limits:MaxRunningPerAccount", $"is {limits.MaxRunningPerAccount}; use 0 (no limit) or more");
+        if (limits.MaxQueuedPerAccount < 0) yield return Setting("Limits:MaxQueuedPerAccount", $"is {limits.MaxQueuedPerAccount}; use 0 (no limit) or more");
+        if (limits.RefuseOverConcurrency && limits.MaxRunningPerAccount == 0)
+            yield return Setting("Limits:RefuseOverConcurrency", "is true but Limits:MaxRunningPerAccount is 0 (no limit), so nothing would be refused; set both");
+
         if (!(o.Media.FetchTimeoutSeconds > 0)) yield return Setting("Media:FetchTimeoutSeconds", $"is {o.Media.FetchTimeoutSeconds}; use more than 0");
         if (!(o.Media.TaskFetchSeconds > 0)) yield return Setting("Media:TaskFetchSeconds", $"is {o.Media.TaskFetchSeconds}; use more than 0, e.g. 60");
         if (o.Media.MinBytesPerSecond < 0) yield return Setting("Media:MinBytesPerSecond", $"is {o.Media.MinBytesPerSecond}; use 0 (no minimum) or more, e.g. 16384");

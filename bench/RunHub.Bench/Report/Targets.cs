@@ -26,6 +26,9 @@ internal static class Targets
     /// <summary>Issue 12: submits per second on PostgreSQL from as many accounts as clients.</summary>
     public const double PostgresSpreadSubmitsPerSecond = 1500;
 
+    /// <summary>Issue 14: the submit rate with every limit on, against the submit row of the same run.</summary>
+    public const double LimitsShareOfSubmit = 0.90;
+
     /// <summary>Issue 15: the console's tasks page and dashboard, and <c>GET /openapi/v2/tasks</c>, with <see cref="ConsoleTasksTarget"/> tasks in the account.</summary>
     public const double ConsolePageP99Ms = 100;
 
@@ -49,6 +52,12 @@ internal static class Targets
             targets.Add(new("query-rate", $"p99 < {QueryP99Ms} ms at half of query's maximum",
                 F($"p99 {atRate.Latency.P99:0.00} ms at {atRate.Rate:N0} req/s"), atRate.Measured() && atRate.Latency.P99 < QueryP99Ms));
         if (byName.TryGetValue("submit", out var submit)) targets.Add(Share(submit, SubmitShare, "the baseline's requests/s"));
+        if (byName.TryGetValue("submit", out var unlimited) && byName.TryGetValue("submit-limits", out var limited))
+        {
+            var share = unlimited.Rate > 0 ? limited.Rate / unlimited.Rate : 0;
+            targets.Add(new("submit-limits", F($"≥ {Figures.Percent(LimitsShareOfSubmit)} of the submit row's requests/s"),
+                F($"{Figures.Percent(share)} ({limited.Rate:N0} against {unlimited.Rate:N0} req/s)"), limited.Measured() && share >= LimitsShareOfSubmit));
+        }
         if (store == "postgres" && byName.TryGetValue("query", out var pgQuery) && byName.TryGetValue("query-sqlite", out var liteQuery))
         {
             var share = liteQuery.Rate > 0 ? pgQuery.Rate / liteQuery.Rate : 0;

@@ -113,12 +113,54 @@ internal static class ApiScenarios
                 $"the submit row's request from {accounts.Count.ToString(CultureInfo.InvariantCulture)} accounts at once (each its own key and wallet)",
                 RoundTrip, spread, options).ComparedTo(baseline);
             context.Log(Line(submitAccounts));
-            return [baseline, query, queryRate, submit, submitUrl, submitAccounts];
+            var submitLimits = (await SubmitWithLimitsAsync(context)).ComparedTo(submit);
+            context.Log(Line(submitLimits));
+            return [baseline, query, queryRate, submit, submitUrl, submitAccounts, submitLimits];
         }
         finally
         {
             foreach (var caller in callers) caller.Dispose();
         }
+    }
+
+    /// <summary>
+    /// The submit row with every limit of docs/limits.md on and never reached, on a server and store of its own: the
+    /// account's running and queued limits (the queue check in the submit's transaction), and its key's own rate (counted
+    /// in the database by shares), spend cap (charged in the submit's transaction) and model allow-list.
+    /// </summary>
+    private static async Task<ScenarioResult> SubmitWithLimitsAsync(BenchContext context)
+    {
+        var options = context.Options;
+        await using var database = await context.NewDatabaseAsync("api-limits");
+        var account = database.CreateAccount("bench-limits", BenchAccount.HugeBalance);
+        using (var db = database.Open())
+        using (var command = db.CreateCommand())
+        {
+            command.CommandText = "UPDATE api_keys SET requests_per_minute = 100000000, spend_cap = 1000000000000, allowed_models = @models WHERE account_id = @account";
+            foreach (var (name, value) in new[] { ("@models", $"[\"{BenchRequests.Endpoint}\"]"), ("@account", account.Id) })
+            {
+                var parameter = command.CreateParameter();
+                parameter.ParameterName = name;
+                parameter.Value = value;
+                command.Parameters.Add(parameter);
+            }
+            command.ExecuteNonQuery();
+        }
+        await using var server = await context.StartServerAsync(database, "api", new Dictionary<string, string>
+        {
+            ["RunHub__Limits__MaxRunningPerAccount"] = "4",
+            ["RunHub__Limits__MaxQueuedPerAccount"] = "100000000",
+        });
+        using var client = new BenchClient(server.BaseUrl, account.ApiKey, options.Concurrency);
+        context.Log($"submit-limits: the submit with the account's and the key's limits on (none reached), {options.Concurrency} clients");
+        var limited = await Closed(server, options, async () =>
+        {
+            var (id, refusal) = await client.SubmitAsync(BenchRequests.SubmitBody);
+            return id is null ? CallResult.Failed(refusal!) : CallResult.Success;
+        });
+        return Result("submit-limits",
+            "the submit row with every limit on and none reached: the account's running and queued limits, the key's request rate, spend cap and model allow-list",
+            RoundTrip, limited, options);
     }
 
     /// <summary>A <c>--role api</c> server on <paramref name="database"/> with one account, its client, and the query of one queued task.</summary>

@@ -65,8 +65,11 @@ public static class RunHubErrorCodes
     /// <summary>The workflow API's (v1 envelope) TASK_QUEUE_MAXED: the account's concurrency limit (retryable).</summary>
     public const string QueueMaxed = "421";
 
-    /// <summary>Wallet balance too low.</summary>
+    /// <summary>Wallet balance too low, or the key's spend cap reached.</summary>
     public const string InsufficientBalance = "812";
+
+    /// <summary>RunHub's code: the key may not use this model (its model allow-list, set with <c>runhub keys limits</c>, leaves it out). Not retryable.</summary>
+    public const string ModelNotAllowed = "1014";
 
     // RunningHub's workflow and AI-app API (v1: /task/openapi/..., the {code, msg, data} envelope; docs/api.md). There
     // the code is a number and msg starts with RunningHub's name for it (WorkflowApiName), e.g. APIKEY_INVALID_NODE_INFO.

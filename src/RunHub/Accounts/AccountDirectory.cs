@@ -116,33 +116,54 @@ public sealed class AccountDirectory(Database database, TimeProvider clock, ApiK
     {
         await using var db = database.Open();
         var rows = await db.QueryAsync<KeyDetails>(new CommandDefinition(
-            "SELECT key_hint AS Hint, name AS Name, created_at AS CreatedAt, revoked_at AS RevokedAt, last_used_at AS LastUsedAt " +
+            "SELECT key_hint AS Hint, name AS Name, created_at AS CreatedAt, revoked_at AS RevokedAt, last_used_at AS LastUsedAt, " +
+            "spend_cap AS SpendCap, spent AS Spent, expires_at AS ExpiresAt " +
             "FROM api_keys WHERE account_id = @accountId ORDER BY created_at, key_hint",
             new { accountId }, cancellationToken: cancellationToken));
         return rows.ToList();
     }
 
-    /// <summary>The account a live key belongs to, or null for an unknown or revoked key or a disabled account.</summary>
-    public async ValueTask<string?> AuthenticateAsync(string? key) => Observability.LogScope.SetAccount(await KeyOwnerAsync(key));
+    /// <summary>The account a live key belongs to, or null for an unknown, revoked or expired key or a disabled account.</summary>
+    public async ValueTask<string?> AuthenticateAsync(string? key) => (await AuthenticateKeyAsync(key))?.AccountId;
 
-    private async ValueTask<string?> KeyOwnerAsync(string? key)
+    /// <summary>
+    /// A live key's account, hash and own options (<see cref="KeyPolicy"/>: what <c>runhub keys limits</c> set), or null
+    /// for an unknown, revoked or expired key or a disabled account. Read through <see cref="ApiKeyCache"/>; the expiry is
+    /// checked against the clock on every call.
+    /// </summary>
+    public async ValueTask<KeyAccess?> AuthenticateKeyAsync(string? key)
+    {
+        var access = await KeyAccessAsync(key);
+        Observability.LogScope.SetAccount(access?.AccountId);
+        return access;
+    }
+
+    private async ValueTask<KeyAccess?> KeyAccessAsync(string? key)
     {
         if (!ApiKey.HasValidShape(key)) return null;
         var hash = ApiKey.Hash(key!);
-        if (keys is not null && keys.TryGet(hash, out var cached))
+        if (keys is null || !keys.TryGet(hash, out var access))
         {
-            usage?.Touch(hash);
-            return cached;
+            var row = await database.ReadFirstAsync<KeyRow>(
+                $"SELECT k.account_id AS AccountId, {KeyPolicies.PolicyColumns} FROM api_keys k JOIN accounts a ON a.id = k.account_id " +
+                "WHERE k.key_hash = @hash AND k.revoked_at IS NULL AND a.disabled_at IS NULL",
+                ("hash", hash));
+            if (row is null) return null;
+            access = new KeyAccess(row.AccountId, hash, KeyPolicies.Policy(row.RequestsPerMinute, row.SpendCap, row.ExpiresAt, row.AllowedModels));
+            keys?.Remember(hash, access);
         }
-        var accountId = await database.ReadFirstAsync<string>(
-            "SELECT k.account_id FROM api_keys k JOIN accounts a ON a.id = k.account_id WHERE k.key_hash = @hash AND k.revoked_at IS NULL AND a.disabled_at IS NULL",
-            ("hash", hash));
-        if (accountId is not null)
-        {
-            keys?.Remember(hash, accountId);
-            usage?.Touch(hash);
-        }
-        return accountId;
+        if (access.Policy.HasExpired(clock.NowMs())) return null;
+        usage?.Touch(hash);
+        return access;
+    }
+
+    private sealed class KeyRow
+    {
+        public string AccountId { get; init; } = "";
+        public long? RequestsPerMinute { get; init; }
+        public long? SpendCap { get; init; }
+        public long? ExpiresAt { get; init; }
+        public string? AllowedModels { get; init; }
     }
 
     /// <summary>Inserts an account with its opening balance (a ledger top-up) and, unless <paramref name="withKey"/> is false, one key.</summary>

@@ -7,8 +7,12 @@ public sealed record KeySummary(string Hint, string AccountId, long CreatedAt, l
     public bool Revoked => RevokedAt is not null;
 }
 
-/// <summary>One key of an account as its owner may see it: the masked hint, never the key. Times are Unix ms.</summary>
-public sealed record KeyDetails(string Hint, string? Name, long CreatedAt, long? RevokedAt, long? LastUsedAt)
+/// <summary>
+/// One key of an account as its owner may see it: the masked hint, never the key, and its own options
+/// (<c>runhub keys limits</c>): a spend cap and what it spent against it (thousandths of CNY), an expiry. Times are Unix ms.
+/// </summary>
+public sealed record KeyDetails(string Hint, string? Name, long CreatedAt, long? RevokedAt, long? LastUsedAt, long? SpendCap = null, long Spent = 0,
+    long? ExpiresAt = null)
 {
     public bool Revoked => RevokedAt is not null;
 }

@@ -3,10 +3,10 @@ using System.Collections.Concurrent;
 namespace RunHub.Accounts;
 
 /// <summary>
-/// Live keys remembered for a short while, so most requests authenticate without a database read. A key
-/// revoked in this process is forgotten at once; one revoked by another process (<c>runhub keys revoke</c>,
-/// another node) stops working when its entry lapses, within <see cref="Lifetime"/>. Unknown keys are never
-/// remembered, so random keys cannot fill the cache.
+/// Live keys remembered for a short while, with their account and their own options, so most requests authenticate
+/// without a database read. A key revoked in this process is forgotten at once; one revoked or changed by another
+/// process (<c>runhub keys revoke</c>, <c>runhub keys limits</c>, another node) is seen when its entry lapses, within
+/// <see cref="Lifetime"/>. Unknown keys are never remembered, so random keys cannot fill the cache.
 /// </summary>
 public sealed class ApiKeyCache(TimeSpan lifetime, TimeProvider clock)
 {
@@ -14,27 +14,27 @@ public sealed class ApiKeyCache(TimeSpan lifetime, TimeProvider clock)
 
     public TimeSpan Lifetime { get; } = lifetime;
 
-    public bool TryGet(string keyHash, out string accountId)
+    public bool TryGet(string keyHash, out KeyAccess access)
     {
-        accountId = "";
+        access = null!;
         if (!_entries.TryGetValue(keyHash, out var entry)) return false;
         if (clock.GetTimestamp() >= entry.ExpiresAt)
         {
             _entries.TryRemove(KeyValuePair.Create(keyHash, entry));
             return false;
         }
-        accountId = entry.AccountId;
+        access = entry.Access;
         return true;
     }
 
-    public void Remember(string keyHash, string accountId)
+    public void Remember(string keyHash, KeyAccess access)
     {
         if (Lifetime > TimeSpan.Zero)
-            _entries[keyHash] = new Entry(accountId, clock.GetTimestamp() + (long)(Lifetime.TotalSeconds * clock.TimestampFrequency));
+            _entries[keyHash] = new Entry(access, clock.GetTimestamp() + (long)(Lifetime.TotalSeconds * clock.TimestampFrequency));
     }
 
     public void Forget(string keyHash) => _entries.TryRemove(keyHash, out _);
 
     /// <param name="ExpiresAt">In <see cref="TimeProvider.GetTimestamp"/> ticks.</param>
-    private sealed record Entry(string AccountId, long ExpiresAt);
+    private sealed record Entry(KeyAccess Access, long ExpiresAt);
 }

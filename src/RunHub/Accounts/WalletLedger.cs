@@ -90,11 +90,14 @@ public static class WalletLedger
         if (charge < reserved) await ReleaseAsync(db, tx, accountId, taskId, reserved - charge, now);
     }
 
-    /// <summary>Gives the hold of a failed task back to the wallet. Idempotent per task.</summary>
+    /// <summary>Gives the hold of a failed task back to the wallet (and to its key's spend cap, <see cref="KeySpending"/>). Idempotent per task.</summary>
     public static async Task ReleaseAsync(DbConnection db, DbTransaction tx, string accountId, string taskId, Money price, long now)
     {
         if (await InsertAsync(db, tx, accountId, taskId, "release", price.Millis, -price.Millis, null, now, onceOnly: true))
+        {
             await db.ExecuteAsync("UPDATE accounts SET balance = balance + @price WHERE id = @accountId", new { price = price.Millis, accountId }, tx);
+            await KeySpending.ReleaseAsync(db, tx, taskId, price);
+        }
     }
 
     private static async Task<bool> InsertAsync(DbConnection db, DbTransaction tx, string accountId, string? taskId, string kind,

@@ -9,7 +9,7 @@ namespace RunHub.Api;
 
 /// <summary>
 /// <c>POST /uc/openapi/accountStatus</c> with <c>{"apikey": KEY}</c> or a Bearer header:
-/// the wallet balance and running task count in RunningHub's <c>{code, msg, data}</c> envelope.
+/// the wallet balance and the account's queued and running tasks (on every node) in RunningHub's <c>{code, msg, data}</c> envelope.
 /// </summary>
 public static class AccountStatusEndpoint
 {
@@ -18,7 +18,7 @@ public static class AccountStatusEndpoint
 
     public sealed record AccountStatus(string RemainMoney, string Currency, string RemainCoins, string CurrentTaskCounts, string ApiType);
 
-    public static async Task<object> Handle(HttpRequest request, AccountDirectory accounts, TaskQueue queue, BodyLimits limits)
+    public static async Task<object> Handle(HttpRequest request, AccountDirectory accounts, TaskCounts counts, BodyLimits limits)
     {
         var key = BearerKey.From(request);
         // The key is what the body is for, so only a key's worth of body is read (without a Bearer header).
@@ -37,8 +37,8 @@ public static class AccountStatusEndpoint
         var account = accountId is null ? null : await accounts.FindAsync(accountId);
         if (account is null) return Envelope.Error(RunHubErrorCodes.InvalidApiKey, BearerKey.InvalidMessage);
 
-        var active = await queue.CountActiveAsync(account.Id);
+        var active = await counts.ActiveAsync(account.Id, request.HttpContext.RequestAborted);
         return Envelope<AccountStatus>.Success(new AccountStatus(account.Balance.ToString(), "CNY", "0",
-            active.ToString(System.Globalization.CultureInfo.InvariantCulture), ApiType));
+            active.Total.ToString(System.Globalization.CultureInfo.InvariantCulture), ApiType));
     }
 }

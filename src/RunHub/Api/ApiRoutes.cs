@@ -34,6 +34,8 @@ public static class ApiRoutes
         app.UseRouting();
         ApiCors.Use(app);
         FamilyAnswers.Use(app);
+        // Requests per minute per key, before any call does work (its refusal is the family's JSON, so after the line above).
+        Limits.RequestRateLimits.Use(app);
 
         app.MapHealth();
         app.MapMethods("/files/{**key}", ["GET", "HEAD"], FilesEndpoint.Handle)
@@ -126,7 +128,12 @@ public static class ApiRoutes
                 "or an `Idempotency-Key` was used with another request")
             .Refuses(RunHubErrorCodes.FileTooLarge, "the body is larger than the model's limit (2 MB plus room for its inline inputs)")
             .Refuses(RunHubErrorCodes.ServiceUnavailable, "no engine on this server serves the model, or it has no price")
-            .Refuses(RunHubErrorCodes.InsufficientBalance, "the wallet cannot cover the price");
+            .Refuses(RunHubErrorCodes.InsufficientBalance, "the wallet cannot cover the price, or the key's spend cap is reached")
+            .Refuses(RunHubErrorCodes.RateLimited, "the key's requests per minute are used up (the message and `Retry-After` say when to retry)")
+            .Refuses(RunHubErrorCodes.ModelNotAllowed, "the key's model allow-list leaves this model out (RunHub's code; `runhub keys limits`)")
+            .Refuses(RunHubErrorCodes.SystemBusy, "the account has as many tasks waiting as it may (`RunHub:Limits:MaxQueuedPerAccount`)")
+            .Refuses(RunHubErrorCodes.ConcurrencyLimit, "in refusal mode only (`RunHub:Limits:RefuseOverConcurrency`): the account has as many " +
+                "tasks queued or running as it may run at once; otherwise such tasks wait QUEUED");
         app.MapPost("/uc/openapi/accountStatus", AccountStatusEndpoint.Handle)
             .AccountApi("accountStatus", "Account status", "The wallet (`remainMoney`: what it can still spend, reserved prices " +
                 "of unfinished tasks excluded) and `currentTaskCounts` (the account's queued and running tasks).")

@@ -14,13 +14,18 @@ namespace RunHub.Api;
 /// the key that sent it; null for a run from the console's playground, which no key sends), the model, the validated parameters, their price, and the checked <c>webhookUrl</c> (null when
 /// none was given; docs/webhooks.md).
 /// </summary>
-public sealed record ModelRequest(string AccountId, string? KeyHash, ModelEntry Model, ValidatedRequest Validated, Money Price, string? WebhookUrl);
+public sealed record ModelRequest(string AccountId, string? KeyHash, ModelEntry Model, ValidatedRequest Validated, Money Price, string? WebhookUrl)
+{
+    /// <summary>The key's own options (<c>runhub keys limits</c>): its spend cap applies to the submit. None for the playground.</summary>
+    public KeyPolicy KeyPolicy { get; init; } = KeyPolicy.None;
+}
 
 /// <summary>
 /// What a submit and a price preview of <c>/openapi/v2/{endpoint}</c> check, in this order, so both refuse the same
-/// request the same way: the key (before any of the body is read), the model (its endpoint or one of its aliases), the
-/// body within the model's limit (<see cref="BodyLimits.Submit"/>), the parameters against its schema, the
-/// <c>webhookUrl</c> (<see cref="WebhookUrl.Problem"/>), an engine that can serve it, and its price. Fields the model does not declare are ignored and named in the debug log, unless
+/// request the same way: the key (before any of the body is read), the model (its endpoint or one of its aliases) and
+/// the key's allow-list of models, the body within the model's limit (<see cref="BodyLimits.Submit"/>), the parameters
+/// against its schema, the <c>webhookUrl</c> (<see cref="WebhookUrl.Problem"/>), an engine that can serve it, and its
+/// price. Fields the model does not declare are ignored and named in the debug log, unless
 /// <c>RunHub:Api:StrictParameters</c> refuses them.
 /// </summary>
 public sealed class ModelRequests(AccountDirectory accounts, ModelCatalog catalog, EngineRegistry engines, BodyLimits limits,
@@ -32,8 +37,8 @@ public sealed class ModelRequests(AccountDirectory accounts, ModelCatalog catalo
     {
         var key = BearerKey.From(request);
         if (key is null) return Refused(RunHubErrorCodes.InvalidApiKey, BearerKey.MissingMessage);
-        var accountId = await accounts.AuthenticateAsync(key);
-        if (accountId is null) return Refused(RunHubErrorCodes.InvalidApiKey, BearerKey.InvalidMessage);
+        var access = await accounts.AuthenticateKeyAsync(key);
+        if (access is null) return Refused(RunHubErrorCodes.InvalidApiKey, BearerKey.InvalidMessage);
 
         endpoint = endpoint?.Trim('/') ?? "";
         var model = endpoint.Length > 0 && endpoint.Split('/').Length <= 3 ? catalog.Find(endpoint) : null;
@@ -41,11 +46,15 @@ public sealed class ModelRequests(AccountDirectory accounts, ModelCatalog catalo
             return Refused(RunHubErrorCodes.UnknownEndpoint, endpoint.Length == 0
                 ? "no endpoint given: POST /openapi/v2/{model endpoint}"
                 : $"unknown endpoint '{JsonValueText.Cap(endpoint, 80)}'");
+        if (!access.Policy.Allows(model.Endpoint))
+            return Refused(RunHubErrorCodes.ModelNotAllowed,
+                $"this key may not use {model.Endpoint}; it may use {string.Join(", ", access.Policy.AllowedModels!)} (runhub keys limits)");
 
         var body = await limits.ReadAsync(request, limits.Submit(model));
         if (body.Error is not null) return Refused(body.ErrorCode!, body.Error);
         using var document = body.Document!;
-        return Check(accountId, ApiKey.Hash(key), model, document.RootElement);
+        var (checkedRequest, refusal) = Check(access.AccountId, access.KeyHash, model, document.RootElement);
+        return checkedRequest is null ? (null, refusal) : (checkedRequest with { KeyPolicy = access.Policy }, null);
     }
 
     /// <summary>

@@ -6,7 +6,11 @@ using RunHub.Tasks;
 
 namespace RunHub.Api;
 
-/// <summary><c>POST /openapi/v2/query {"taskId": "..."}</c>: the task object, for the key's own tasks only.</summary>
+/// <summary>
+/// <c>POST /openapi/v2/query {"taskId": "..."}</c>: the task object, for the key's own tasks only. A QUEUED task's
+/// carries its place among its account's waiting tasks as <c>queuePosition</c> (RunHub extension; 1: the next of them
+/// to start; docs/limits.md).
+/// </summary>
 public static class QueryEndpoint
 {
     public static async Task<TaskObject> Handle(HttpRequest request, AccountDirectory accounts, TaskQueue queue, IOptions<RunHubOptions> options, FileLinks links, BodyLimits limits)
@@ -15,8 +19,7 @@ public static class QueryEndpoint
         if (refusal is not null) return refusal;
 
         var task = await queue.FindAsync(accountId, taskId);
-        return task is null
-            ? TaskObject.Error(RunHubErrorCodes.TaskNotFound, $"task {TaskIdField.Shorten(taskId)} not found")
-            : TaskObjectMapper.ToWire(task, BaseUrl.FileUrls(request, options.Value, links));
+        if (task is null) return TaskObject.Error(RunHubErrorCodes.TaskNotFound, $"task {TaskIdField.Shorten(taskId)} not found");
+        return TaskObjectMapper.ToWire(task, BaseUrl.FileUrls(request, options.Value, links)) with { QueuePosition = await queue.QueuePositionAsync(task) };
     }
 }

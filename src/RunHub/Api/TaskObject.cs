@@ -7,7 +7,8 @@ namespace RunHub.Api;
 
 /// <summary>
 /// The task object of submit and query responses (DESIGN.md §1), every RunningHub field always present. The RunHub
-/// extension <see cref="Progress"/> is written only while a running task's engine has reported some.
+/// extensions <see cref="Progress"/> (while a running task's engine has reported some) and <see cref="QueuePosition"/>
+/// (a query of a QUEUED task) are written only when they have a value.
 /// </summary>
 public sealed record TaskObject(
     string TaskId,
@@ -21,6 +22,14 @@ public sealed record TaskObject(
 {
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public ProgressReport? Progress { get; init; }
+
+    /// <summary>
+    /// RunHub extension, in query answers of a QUEUED task only: its place among its account's waiting tasks (1: the
+    /// next of them to start; docs/limits.md). Not <c>progress.queuePosition</c>, which is a running task's place in its
+    /// backend's own queue.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? QueuePosition { get; init; }
 
     /// <summary>A failure before any task exists: empty taskId and status, the error filled in.</summary>
     public static TaskObject Error(string code, string message) => new("", "", code, ErrorMessages.Refusal(code, message), null, "", "", null);

@@ -4,7 +4,7 @@ using RunHub.Accounts;
 namespace RunHub.Cli;
 
 /// <summary>
-/// <c>runhub keys create|revoke|list</c>. Keys are shown in full only when created; <c>revoke</c> takes a key in full or
+/// <c>runhub keys create|revoke|list|limits</c>. Keys are shown in full only when created; <c>revoke</c> takes a key in full or
 /// masked, and revokes one key at most (a masked key shared by several live keys needs <c>--account</c> or the full key).
 /// </summary>
 public static class KeysCommand
@@ -67,6 +67,7 @@ public static class KeysCommand
         command.Subcommands.Add(create);
         command.Subcommands.Add(revoke);
         command.Subcommands.Add(list);
+        command.Subcommands.Add(KeyLimitsCommand.Create(data, json, verbose));
         return command;
     }
 

@@ -39,6 +39,22 @@ public static class CompiledStatements
         return db.ExecuteAsync(sql, bound, tx);
     }
 
+    /// <summary>Runs the query <paramref name="sql"/> in <paramref name="tx"/>; the first column of its first row, or default when it has none.</summary>
+    public static Task<T?> ScalarCompiledAsync<T>(this DbConnection db, DbTransaction tx, string sql,
+        params ReadOnlySpan<(string Name, object? Value)> parameters)
+    {
+        if (db is SqliteConnection sqlite && Command(sqlite, sql, parameters) is { } command)
+        {
+            command.Transaction = (SqliteTransaction)tx;
+            for (var i = 0; i < parameters.Length; i++) command.Parameters[i].Value = parameters[i].Value ?? DBNull.Value;
+            var value = command.ExecuteScalar();
+            return Task.FromResult(value is null or DBNull ? default : (T?)Convert.ChangeType(value, typeof(T), System.Globalization.CultureInfo.InvariantCulture));
+        }
+        var bound = new DynamicParameters();
+        foreach (var (name, value) in parameters) bound.Add(name, value);
+        return db.ExecuteScalarAsync<T?>(sql, bound, tx);
+    }
+
     private static SqliteCommand? Command(SqliteConnection db, string sql, ReadOnlySpan<(string Name, object? Value)> parameters)
     {
         if (!Kept.TryGetValue(db, out var commands)) return null;

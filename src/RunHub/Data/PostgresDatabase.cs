@@ -47,6 +47,7 @@ public sealed class PostgresDatabase : Database, IDisposable
         Sql = new SqlDialect
         {
             ClaimLock = "FOR UPDATE SKIP LOCKED",
+            RowLock = "FOR UPDATE",
             NamedLock = "SELECT pg_advisory_xact_lock(hashtextextended(@lockName, 0))",
             AnnounceRunnable = $"SELECT pg_notify('{Channel.Replace("'", "''")}', '')",
             GroupsCommits = false,

@@ -223,6 +223,71 @@ internal static class PostgresSchema
         );
         INSERT INTO maintenance_leases (name, owner, held_until) VALUES ('maintenance', '', 0);
         """,
+        """
+        -- Each account's share of the queue, as in SQLite's schema (the counting trigger in PL/pgSQL).
+        CREATE TABLE account_queues (
+            account_id  TEXT PRIMARY KEY REFERENCES accounts(id),
+            queued      BIGINT NOT NULL DEFAULT 0,
+            running     BIGINT NOT NULL DEFAULT 0,
+            served_seq  BIGINT NOT NULL DEFAULT 0
+        );
+        CREATE INDEX account_queues_waiting ON account_queues(served_seq, account_id) WHERE queued > 0;
+        CREATE INDEX account_queues_served ON account_queues(served_seq);
+        INSERT INTO account_queues (account_id, queued, running)
+        SELECT account_id, count(*) FILTER (WHERE status = 'QUEUED'), count(*) FILTER (WHERE status = 'RUNNING')
+        FROM tasks WHERE status IN ('QUEUED', 'RUNNING') GROUP BY account_id;
+        -- Statement-level, over the statement's changed rows: one write per account however many of its tasks a
+        -- statement changes (a row-level trigger would update one row thousands of times in one transaction).
+        CREATE FUNCTION runhub_count_queue() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF TG_OP = 'INSERT' THEN
+                INSERT INTO account_queues AS q (account_id, queued, running)
+                SELECT account_id, count(*) FILTER (WHERE status = 'QUEUED'), count(*) FILTER (WHERE status = 'RUNNING')
+                FROM new_rows WHERE status IN ('QUEUED', 'RUNNING') GROUP BY account_id ORDER BY account_id
+                ON CONFLICT (account_id) DO UPDATE SET queued = q.queued + excluded.queued, running = q.running + excluded.running;
+            ELSIF TG_OP = 'DELETE' THEN
+                UPDATE account_queues q SET queued = q.queued - d.queued, running = q.running - d.running
+                FROM (SELECT account_id, count(*) FILTER (WHERE status = 'QUEUED') AS queued, count(*) FILTER (WHERE status = 'RUNNING') AS running
+                      FROM old_rows WHERE status IN ('QUEUED', 'RUNNING') GROUP BY account_id) d
+                WHERE q.account_id = d.account_id;
+            ELSE
+                INSERT INTO account_queues AS q (account_id, queued, running)
+                SELECT n.account_id,
+                    sum(CASE WHEN n.status = 'QUEUED' THEN 1 ELSE 0 END - CASE WHEN o.status = 'QUEUED' THEN 1 ELSE 0 END),
+                    sum(CASE WHEN n.status = 'RUNNING' THEN 1 ELSE 0 END - CASE WHEN o.status = 'RUNNING' THEN 1 ELSE 0 END)
+                FROM new_rows n JOIN old_rows o ON o.id = n.id
+                WHERE n.status <> o.status AND (n.status IN ('QUEUED', 'RUNNING') OR o.status IN ('QUEUED', 'RUNNING'))
+                GROUP BY n.account_id ORDER BY n.account_id
+                ON CONFLICT (account_id) DO UPDATE SET queued = q.queued + excluded.queued, running = q.running + excluded.running;
+            END IF;
+            RETURN NULL;
+        END $$;
+        CREATE TRIGGER tasks_queue_insert AFTER INSERT ON tasks REFERENCING NEW TABLE AS new_rows
+            FOR EACH STATEMENT EXECUTE FUNCTION runhub_count_queue();
+        CREATE TRIGGER tasks_queue_update AFTER UPDATE ON tasks REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+            FOR EACH STATEMENT EXECUTE FUNCTION runhub_count_queue();
+        CREATE TRIGGER tasks_queue_delete AFTER DELETE ON tasks REFERENCING OLD TABLE AS old_rows
+            FOR EACH STATEMENT EXECUTE FUNCTION runhub_count_queue();
+        """,
+        """
+        -- Each key's own options, the capped keys' charges and the request windows, as in SQLite's schema.
+        ALTER TABLE api_keys
+            ADD COLUMN requests_per_minute  BIGINT,
+            ADD COLUMN spend_cap            BIGINT,
+            ADD COLUMN spent                BIGINT NOT NULL DEFAULT 0,
+            ADD COLUMN expires_at           BIGINT,
+            ADD COLUMN allowed_models       TEXT;
+        CREATE TABLE key_charges (
+            task_id   TEXT PRIMARY KEY REFERENCES tasks(id),
+            key_hash  TEXT NOT NULL
+        );
+        CREATE TABLE rate_windows (
+            key_hash      TEXT NOT NULL,
+            window_start  BIGINT NOT NULL,
+            used          BIGINT NOT NULL,
+            PRIMARY KEY (key_hash, window_start)
+        );
+        """,
     ];
 
     /// <summary>How many steps there are; the SQLite schema must have as many (a test holds the two in step).</summary>

@@ -9,6 +9,13 @@ public sealed record SqlDialect
     /// </summary>
     public required string ClaimLock { get; init; }
 
+    /// <summary>
+    /// Ends a query that must read its rows under their lock for the rest of the transaction (an account's queue
+    /// counts, so its running limit holds for every node's workers). PostgreSQL: <c>FOR UPDATE</c>; SQLite: nothing,
+    /// it has one writer at a time.
+    /// </summary>
+    public required string RowLock { get; init; }
+
     /// <summary>Takes a transaction-long lock on the parameter <c>@lockName</c>; null where writers are serialized anyway.</summary>
     public required string? NamedLock { get; init; }
 

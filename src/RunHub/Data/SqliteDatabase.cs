@@ -16,6 +16,7 @@ public sealed class SqliteDatabase : Database, IDisposable
     private static readonly SqlDialect Dialect = new()
     {
         ClaimLock = "",
+        RowLock = "",
         NamedLock = null,
         AnnounceRunnable = null,
         GroupsCommits = true,

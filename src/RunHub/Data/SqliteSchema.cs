@@ -290,6 +290,56 @@ internal static class SqliteSchema
         );
         INSERT INTO maintenance_leases (name, owner, held_until) VALUES ('maintenance', '', 0);
         """,
+        """
+        -- Each account's share of the queue (docs/limits.md): its QUEUED and RUNNING tasks, kept by the triggers below
+        -- in the transaction of every change, so the running limit and the queued limit read one row; and when a worker
+        -- last took one of its tasks (served_seq, a claim counter), so workers take the accounts in turn.
+        CREATE TABLE account_queues (
+            account_id  TEXT PRIMARY KEY REFERENCES accounts(id),
+            queued      INTEGER NOT NULL DEFAULT 0,
+            running     INTEGER NOT NULL DEFAULT 0,
+            served_seq  INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX account_queues_waiting ON account_queues(served_seq, account_id) WHERE queued > 0;
+        CREATE INDEX account_queues_served ON account_queues(served_seq);
+        INSERT INTO account_queues (account_id, queued, running)
+        SELECT account_id, sum(status = 'QUEUED'), sum(status = 'RUNNING') FROM tasks WHERE status IN ('QUEUED', 'RUNNING') GROUP BY account_id;
+        CREATE TRIGGER tasks_queue_insert AFTER INSERT ON tasks BEGIN
+            INSERT INTO account_queues (account_id, queued, running) VALUES (new.account_id, new.status = 'QUEUED', new.status = 'RUNNING')
+            ON CONFLICT (account_id) DO UPDATE SET queued = queued + excluded.queued, running = running + excluded.running;
+        END;
+        CREATE TRIGGER tasks_queue_status AFTER UPDATE OF status ON tasks WHEN old.status <> new.status BEGIN
+            UPDATE account_queues SET
+                queued = queued - (old.status = 'QUEUED') + (new.status = 'QUEUED'),
+                running = running - (old.status = 'RUNNING') + (new.status = 'RUNNING')
+            WHERE account_id = new.account_id;
+        END;
+        CREATE TRIGGER tasks_queue_delete AFTER DELETE ON tasks WHEN old.status IN ('QUEUED', 'RUNNING') BEGIN
+            UPDATE account_queues SET queued = queued - (old.status = 'QUEUED'), running = running - (old.status = 'RUNNING')
+            WHERE account_id = old.account_id;
+        END;
+        """,
+        """
+        -- Each key's own options (docs/limits.md; runhub keys limits): requests per minute, a spend cap (thousandths of
+        -- CNY) against what the key's tasks cost since it was set (spent), an expiry (Unix ms) and a model allow-list (a
+        -- JSON array of endpoints). key_charges: which capped key reserved a task's price, so its release gives it back.
+        ALTER TABLE api_keys ADD COLUMN requests_per_minute INTEGER;
+        ALTER TABLE api_keys ADD COLUMN spend_cap INTEGER;
+        ALTER TABLE api_keys ADD COLUMN spent INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE api_keys ADD COLUMN expires_at INTEGER;
+        ALTER TABLE api_keys ADD COLUMN allowed_models TEXT;
+        CREATE TABLE key_charges (
+            task_id   TEXT PRIMARY KEY REFERENCES tasks(id),
+            key_hash  TEXT NOT NULL
+        );
+        -- Requests per key and minute (fixed windows), counted for every node: a node takes a share of a window at a time.
+        CREATE TABLE rate_windows (
+            key_hash      TEXT NOT NULL,
+            window_start  INTEGER NOT NULL,
+            used          INTEGER NOT NULL,
+            PRIMARY KEY (key_hash, window_start)
+        );
+        """,
     ];
 
     /// <param name="upTo">Apply steps up to this version only (tests of a migration start from an older schema).</param>

@@ -6,4 +6,5 @@ namespace RunHub.Tasks;
 /// <param name="WebhookUrl">An absolute http(s) URL to POST the task's end to (already checked by the caller; docs/webhooks.md).</param>
 /// <param name="BaseUrl">RunHub's base URL as the client reached it, for the result links in the task's webhook.</param>
 /// <param name="KeyHash">SHA-256 (hex) of the submitting key (<see cref="Accounts.ApiKey.Hash"/>).</param>
-public sealed record SubmitContext(string? WebhookUrl = null, string? BaseUrl = null, string? KeyHash = null);
+/// <param name="SpendCapped">The key has a spend cap: the price counts against it in the submit's transaction (812 beyond it; docs/limits.md).</param>
+public sealed record SubmitContext(string? WebhookUrl = null, string? BaseUrl = null, string? KeyHash = null, bool SpendCapped = false);

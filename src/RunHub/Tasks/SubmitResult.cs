@@ -10,6 +10,12 @@ public enum SubmitOutcome
     KeyReused,
     /// <summary>The wallet cannot cover the price: nothing written.</summary>
     InsufficientBalance,
+    /// <summary>The submitting key's spend cap cannot cover the price (812): nothing written.</summary>
+    SpendCapReached,
+    /// <summary>The account already has as many tasks waiting as it may (1011): nothing written.</summary>
+    QueueFull,
+    /// <summary>The account has as many tasks as it may run at once and the server refuses rather than queues (1520): nothing written.</summary>
+    ConcurrencyLimit,
 }
 
 /// <summary>What a submit did; <see cref="Task"/> is set when it was Created or Replayed.</summary>

@@ -3,7 +3,10 @@ using RunHub.Data;
 
 namespace RunHub.Tasks;
 
-/// <summary>How many of an account's tasks are waiting and running, read from the tasks table (every node's tasks).</summary>
+/// <summary>
+/// How many of an account's tasks are waiting and running, on every node: the counts the tasks table's triggers keep
+/// in <c>account_queues</c> in the transaction of every change (the same figures the running and queued limits read).
+/// </summary>
 public sealed class TaskCounts(Database database)
 {
     public sealed record Active(long Queued, long Running)
@@ -13,11 +16,10 @@ public sealed class TaskCounts(Database database)
 
     public async Task<Active> ActiveAsync(string accountId, CancellationToken cancellationToken)
     {
-        await using var db = database.Open();
-        var rows = await db.QueryAsync<(string Status, long Count)>(new CommandDefinition(
-            "SELECT status, count(*) FROM tasks WHERE account_id = @accountId AND status IN ('QUEUED', 'RUNNING') GROUP BY status",
-            new { accountId }, cancellationToken: cancellationToken));
-        var counts = rows.ToDictionary(r => r.Status, r => r.Count, StringComparer.Ordinal);
-        return new Active(counts.GetValueOrDefault(TaskStatuses.Queued), counts.GetValueOrDefault(TaskStatuses.Running));
+        await using var db = await database.OpenAsync(cancellationToken);
+        var rows = await db.QueryAsync<(long Queued, long Running)>(new CommandDefinition(
+            "SELECT queued, running FROM account_queues WHERE account_id = @accountId", new { accountId }, cancellationToken: cancellationToken));
+        var (queued, running) = rows.FirstOrDefault();
+        return new Active(queued, running);
     }
 }

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using Dapper;
 using RunHub.Accounts;
 using RunHub.Data;
+using RunHub.Limits;
 using RunHub.Observability;
 
 namespace RunHub.Tasks;
@@ -12,11 +13,16 @@ namespace RunHub.Tasks;
 /// a worker claims a task and gets a <see cref="TaskLease"/>, which it renews while it runs; a task whose lease
 /// lapsed (its process died, or its run stalled) is claimed again under a new lease. Every write of a run is fenced
 /// by its lease's token, so a run that lost its task cannot renew, report, or overwrite the outcome, and the money
-/// moves in the same transaction as the state change. Times are Unix milliseconds from the one clock.
+/// moves in the same transaction as the state change. Times are Unix milliseconds from the one clock. Workers take
+/// the accounts in turn, each account's running tasks held to its limit (docs/limits.md).
 /// </summary>
 /// <param name="ended">Told after a task's end is committed with a webhook to send (the webhook senders' wake-up), or null.</param>
-public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal signal, TimeProvider clock, TaskEndSignal? ended = null)
+/// <param name="limits">The accounts' running and queued limits; null for none.</param>
+public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal signal, TimeProvider clock, TaskEndSignal? ended = null,
+    LimitsOptions? limits = null)
 {
+    private readonly LimitsOptions _limits = limits ?? new LimitsOptions();
+
     private const string Columns =
         "id, account_id AS AccountId, endpoint, client_id AS ClientId, status, parameters, price, error_code AS ErrorCode, " +
         "error_message AS ErrorMessage, results, attempts, lease_owner AS LeaseOwner, lease_expires_at AS LeaseExpiresAt, " +
@@ -30,9 +36,31 @@ public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal
 
     private const string FindSql = $"SELECT {Columns} FROM tasks WHERE id = @taskId AND account_id = @accountId";
 
-    private const string RunnableId =
-        "SELECT id FROM tasks WHERE (status = 'QUEUED' AND (available_at IS NULL OR available_at <= @now)) " +
-        "OR (status = 'RUNNING' AND lease_expires_at < @now) ORDER BY id LIMIT 1";
+    /// <summary>A running task whose lease lapsed (its worker died or stalled): claimed again before anything else.</summary>
+    private const string LapsedId = "SELECT id FROM tasks WHERE status = 'RUNNING' AND lease_expires_at < @now ORDER BY id LIMIT 1";
+
+    /// <summary>
+    /// Fair queueing: the account served longest ago (<c>served_seq</c>, a claim counter) among those with a task ready
+    /// to start and fewer running tasks than <c>@maxRunning</c> (0: no limit). Workers so go round the accounts, however
+    /// many tasks one of them has queued.
+    /// </summary>
+    private const string NextAccount =
+        "SELECT q.account_id AS x FROM account_queues q WHERE q.queued > 0 AND (@maxRunning = 0 OR q.running < @maxRunning) " +
+        "AND EXISTS (SELECT 1 FROM tasks t WHERE t.account_id = q.account_id AND t.status = 'QUEUED' AND (t.available_at IS NULL OR t.available_at <= @now)) " +
+        "ORDER BY q.served_seq, q.account_id LIMIT 1";
+
+    /// <summary>Whether there is anything to claim, read without the write lock (idle workers look often).</summary>
+    private const string AnythingToClaim =
+        "SELECT x FROM (SELECT id AS x FROM tasks WHERE status = 'RUNNING' AND lease_expires_at < @now ORDER BY id LIMIT 1) AS lapsed " +
+        "UNION ALL SELECT x FROM (" + NextAccount + ") AS fair LIMIT 1";
+
+    /// <summary>An account's oldest task that may start now: within an account, tasks start in the order they came.</summary>
+    private const string HeadOfAccount =
+        "SELECT id FROM tasks WHERE account_id = @accountId AND status = 'QUEUED' AND (available_at IS NULL OR available_at <= @now) ORDER BY id LIMIT 1";
+
+    private const string ClaimSet =
+        "SET status = 'RUNNING', lease_owner = @owner, lease_token = @token, lease_expires_at = @expires, " +
+        "available_at = NULL, attempts = attempts + 1, started_at = coalesce(started_at, @now)";
 
     /// <summary>The fence of every write a run makes: its task, still RUNNING, still under this claim.</summary>
     private const string Held = "id = @Id AND lease_token = @Token AND status = 'RUNNING'";
@@ -42,7 +70,8 @@ public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal
     /// that arrive at the same moment (<see cref="GroupCommit"/>). With an idempotency key already used by this account
     /// within its lifetime, nothing is written: the same request gets its earlier task back, a different one a conflict.
     /// </summary>
-    /// <param name="context">The webhook URL, base URL and key the task is stored with; null for none.</param>
+    /// <param name="context">The webhook URL, base URL and key the task is stored with (and whether that key's spend cap
+    /// applies, <see cref="KeySpending"/>); null for none.</param>
     public async Task<SubmitResult> SubmitAsync(string accountId, string endpoint, string parameters, Money price, IdempotencyKey? idempotency = null,
         SubmitContext? context = null)
     {
@@ -61,14 +90,30 @@ public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal
             BaseUrl = context?.WebhookUrl is null ? null : context.BaseUrl,
             KeyHash = context?.KeyHash,
         };
-        var result = await commits.RunAsync((db, tx) => InsertAsync(db, tx, task, price, idempotency));
+        SubmitResult result;
+        try
+        {
+            result = await commits.RunAsync((db, tx) => InsertAsync(db, tx, task, price, idempotency, context?.SpendCapped == true));
+        }
+        catch (SubmitRefusedException refused)
+        {
+            return new SubmitResult(refused.Outcome, null);
+        }
         if (result.Outcome == SubmitOutcome.Created) signal.Pulse();
         if (result.Outcome == SubmitOutcome.Created) TaskMetrics.RecordSubmitted(task);
         if (result.Task is not null) TaskTracing.Submitted(result.Task);
         return result;
     }
 
-    private async Task<SubmitResult> InsertAsync(DbConnection db, DbTransaction tx, TaskRecord task, Money price, IdempotencyKey? idempotency)
+    /// <summary>
+    /// Writes the task first: the trigger that counts the account's queue then holds its row, so the queue limits are
+    /// read exactly (no other node's submit can take the last place meanwhile), and every transaction that touches an
+    /// account's queue, wallet and key takes them in the same order (queue, wallet, key) so none can deadlock another. A
+    /// refusal after that throws <see cref="SubmitRefusedException"/>, which rolls the submit's writes back (its
+    /// savepoint in a group commit, its transaction otherwise).
+    /// </summary>
+    private async Task<SubmitResult> InsertAsync(DbConnection db, DbTransaction tx, TaskRecord task, Money price, IdempotencyKey? idempotency,
+        bool spendCapped)
     {
         if (idempotency is not null)
         {
@@ -76,8 +121,6 @@ public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal
             await database.LockNameAsync(db, tx, $"runhub idempotency {task.AccountId} {idempotency.Key}");
             if (await ReplayAsync(db, tx, task.AccountId, idempotency, task.CreatedAt) is { } earlier) return earlier;
         }
-        if (!await WalletLedger.TryReserveAsync(db, tx, task.AccountId, task.Id, price, task.CreatedAt))
-            return new SubmitResult(SubmitOutcome.InsufficientBalance, null);
         await db.ExecuteCompiledAsync(tx,
             """
             INSERT INTO tasks (id, account_id, endpoint, client_id, status, parameters, price, created_at, trace_parent,
@@ -87,6 +130,11 @@ public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal
             """, ("Id", task.Id), ("AccountId", task.AccountId), ("Endpoint", task.Endpoint), ("ClientId", task.ClientId),
             ("Status", task.Status), ("Parameters", task.Parameters), ("Price", task.Price), ("CreatedAt", task.CreatedAt),
             ("TraceParent", task.TraceParent), ("WebhookUrl", task.WebhookUrl), ("BaseUrl", task.BaseUrl), ("KeyHash", task.KeyHash));
+        await QueueAdmission.CheckAsync(db, tx, task.AccountId, _limits);
+        if (!await WalletLedger.TryReserveAsync(db, tx, task.AccountId, task.Id, price, task.CreatedAt))
+            throw new SubmitRefusedException(SubmitOutcome.InsufficientBalance);
+        if (spendCapped && task.KeyHash is not null && !await KeySpending.TryChargeAsync(db, tx, task.KeyHash, task.Id, price))
+            throw new SubmitRefusedException(SubmitOutcome.SpendCapReached);
         if (idempotency is not null)
             await db.ExecuteAsync(
                 """
@@ -119,31 +167,49 @@ public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal
     public ValueTask<TaskRecord?> FindAsync(string accountId, string taskId) =>
         database.ReadFirstAsync<TaskRecord>(FindSql, ("taskId", taskId), ("accountId", accountId));
 
-    /// <summary>How many of the account's tasks are QUEUED or RUNNING.</summary>
-    public async Task<long> CountActiveAsync(string accountId)
+    /// <summary>
+    /// A QUEUED task's place among its account's waiting tasks (1: the next of them to start; docs/limits.md), or null
+    /// when it is not QUEUED.
+    /// </summary>
+    public async ValueTask<long?> QueuePositionAsync(TaskRecord task)
     {
-        await using var db = await database.OpenAsync();
-        return await db.ExecuteScalarAsync<long>("SELECT count(*) FROM tasks WHERE account_id = @accountId AND status IN ('QUEUED', 'RUNNING')",
-            new { accountId });
+        if (task.Status != TaskStatuses.Queued) return null;
+        return await database.ReadFirstAsync<long>(
+            "SELECT count(*) FROM tasks WHERE account_id = @accountId AND status = 'QUEUED' AND id <= @id", ("accountId", task.AccountId), ("id", task.Id));
     }
 
     /// <summary>
-    /// Takes the oldest runnable task (queued, or running under a lapsed lease) under a new lease of
-    /// <paramref name="duration"/>; null when there is none. <paramref name="owner"/> names the process, for the operator.
+    /// Takes a task under a new lease of <paramref name="duration"/>: a running task whose lease lapsed first; else the
+    /// oldest ready task of the account served longest ago among those running fewer tasks than their limit (fair
+    /// queueing and the running limit, both in the database, so they hold across nodes). Null when there is none.
+    /// <paramref name="owner"/> names the process, for the operator.
     /// </summary>
     public async Task<TaskLease?> ClaimAsync(string owner, TimeSpan duration, CancellationToken cancellationToken = default)
     {
         var now = clock.NowMs();
+        long maxRunning = Math.Max(0, _limits.MaxRunningPerAccount);
         // Idle workers look often; a read never waits for the writer, so only take the write lock when there is work.
-        if (await database.ReadFirstAsync<string>(RunnableId, ("now", now)) is null) return null;
+        if (await database.ReadFirstAsync<string>(AnythingToClaim, ("now", now), ("maxRunning", maxRunning)) is null) return null;
         var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        var task = await database.InTransactionAsync((db, tx) => db.QuerySingleOrDefaultAsync<TaskRecord>(
-            $"""
-            UPDATE tasks SET status = 'RUNNING', lease_owner = @owner, lease_token = @token, lease_expires_at = @expires,
-                available_at = NULL, attempts = attempts + 1, started_at = coalesce(started_at, @now)
-            WHERE id = ({RunnableId} {database.Sql.ClaimLock})
-            RETURNING {Columns}
-            """, new { owner, token, expires = now + (long)duration.TotalMilliseconds, now }, tx), cancellationToken);
+        var expires = now + (long)duration.TotalMilliseconds;
+        var task = await database.InTransactionAsync(async (db, tx) =>
+        {
+            var lapsed = await db.QuerySingleOrDefaultAsync<TaskRecord>(
+                $"UPDATE tasks {ClaimSet} WHERE id = ({LapsedId} {database.Sql.ClaimLock}) RETURNING {Columns}",
+                new { owner, token, expires, now }, tx);
+            if (lapsed is not null) return lapsed;
+            // The account's row is locked (waited for, on PostgreSQL), so its running count is exact for this claim.
+            var accountId = await db.QuerySingleOrDefaultAsync<string?>($"{NextAccount} {database.Sql.RowLock}", new { now, maxRunning }, tx);
+            if (accountId is null) return null;
+            var next = await db.QuerySingleOrDefaultAsync<TaskRecord>(
+                $"UPDATE tasks {ClaimSet} WHERE id = ({HeadOfAccount} {database.Sql.ClaimLock}) RETURNING {Columns}",
+                new { owner, token, expires, now, accountId }, tx);
+            if (next is not null)
+                await db.ExecuteAsync(
+                    "UPDATE account_queues SET served_seq = (SELECT max(served_seq) FROM account_queues) + 1 WHERE account_id = @accountId",
+                    new { accountId }, tx);
+            return next;
+        }, cancellationToken);
         return task is null ? null : new TaskLease(this, task, token, duration);
     }
 
@@ -198,6 +264,7 @@ public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal
             _ => throw new ArgumentException($"{outcome.GetType().Name} does not end a task", nameof(outcome)),
         };
         var task = lease.Task;
+        var limited = _limits.MaxRunningPerAccount > 0;
         var recorded = await database.InTransactionAsync(async (db, tx) =>
         {
             var now = clock.NowMs();
@@ -227,9 +294,12 @@ public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal
             else await WalletLedger.ReleaseAsync(db, tx, task.AccountId, task.Id, price, now);
             // The webhook's delivery is committed with the end, or neither is (docs/webhooks.md).
             await Webhooks.WebhookOutbox.EnqueueAsync(db, tx, task, now);
+            // The account's running place is free: its next task may start, on whichever node looks first.
+            if (limited) await database.AnnounceRunnableAsync(db, tx);
             return status;
         });
         if (recorded is not null && task.WebhookUrl is not null) ended?.Pulse();
+        if (recorded is not null && limited) signal.Pulse();
         return recorded;
     }
 

@@ -5,7 +5,7 @@ namespace RunHub.Tasks;
 public static class TasksServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the task queue, what runs and cancels tasks, the engine slots and the record of failed fetches; with a role that runs tasks, also the worker loops
+    /// Registers the task queue (held to the accounts' limits of <c>RunHub:Limits</c>: <see cref="Limits.LimitsServiceCollectionExtensions.AddLimits"/>), what runs and cancels tasks, the engine slots and the record of failed fetches; with a role that runs tasks, also the worker loops
     /// and, on PostgreSQL (<see cref="DataServiceCollectionExtensions.AddDatabase"/> first), the listener that wakes them when another node queues a task.
     /// </summary>
     public static IServiceCollection AddTasks(this IServiceCollection services, ServerRole role)

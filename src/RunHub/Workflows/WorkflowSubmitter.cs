@@ -3,6 +3,7 @@ using RunHub.Catalog;
 using RunHub.Client;
 using RunHub.Engines;
 using RunHub.Engines.ComfyUi;
+using RunHub.Limits;
 using RunHub.Media;
 using RunHub.Tasks;
 using RunHub.Webhooks;
@@ -31,7 +32,7 @@ public sealed class WorkflowSubmitter(WorkflowCatalog catalog, NodeInfoValidator
     /// <param name="WebhookUrl">Where to post the task's end (checked here as a model submit's is), or null or "" for none.</param>
     public sealed record Request(Caller Caller, string? WorkflowId, string? WebappId, JsonElement? NodeInfoList, string? OwnWorkflow, string? WebhookUrl);
 
-    /// <summary>The queued task, or the refusal with its workflow-API code (301, 380, 416, 433, 803, 901, 1010).</summary>
+    /// <summary>The queued task, or the refusal with its workflow-API code (301, 380, 416, 421, 433, 803, 901, 1010, 1011).</summary>
     public sealed record Result(TaskRecord? Task, string? ErrorCode = null, string? Error = null)
     {
         public static Result Refused(string code, string message) => new(null, code, message);
@@ -95,10 +96,15 @@ public sealed class WorkflowSubmitter(WorkflowCatalog catalog, NodeInfoValidator
             throw;
         }
         if (submitted.Outcome != SubmitOutcome.Created) await inlineInputs.DiscardAsync(checkedList.StoredInputs);
-        return submitted.Outcome == SubmitOutcome.InsufficientBalance
-            ? Result.Refused(RunHubErrorCodes.WalletTooLow,
-                $"wallet balance too low: a run of workflow {workflow.WorkflowId} reserves {workflow.Price.Reservation} CNY ({workflow.Price}); what it does not use is given back")
-            : new Result(submitted.Task);
+        return submitted.Outcome switch
+        {
+            SubmitOutcome.InsufficientBalance => Result.Refused(RunHubErrorCodes.WalletTooLow,
+                $"wallet balance too low: a run of workflow {workflow.WorkflowId} reserves {workflow.Price.Reservation} CNY ({workflow.Price}); what it does not use is given back"),
+            // The v1 family answers both with its TASK_QUEUE_MAXED (421); the v2 family with 1011 and 1520.
+            SubmitOutcome.QueueFull => Result.Refused(RunHubErrorCodes.SystemBusy, QueueAdmission.Message(submitted.Outcome, options.Value.Limits)!),
+            SubmitOutcome.ConcurrencyLimit => Result.Refused(RunHubErrorCodes.QueueMaxed, QueueAdmission.Message(submitted.Outcome, options.Value.Limits)!),
+            _ => new Result(submitted.Task),
+        };
     }
 
     /// <summary>A caller's own graph: allowed by the registration, API format, and made of node classes the registered graph uses.</summary>

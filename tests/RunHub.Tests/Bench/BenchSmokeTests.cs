@@ -10,7 +10,7 @@ namespace RunHub.Tests.Bench;
 /// </summary>
 public sealed class BenchSmokeTests(ITestOutputHelper output)
 {
-    private static readonly string[] Scenarios = ["baseline", "query", "query-rate", "submit", "submit-url", "submit-accounts", "engine", "e2e", "pickup", "webhooks",
+    private static readonly string[] Scenarios = ["baseline", "query", "query-rate", "submit", "submit-url", "submit-accounts", "submit-limits", "engine", "e2e", "pickup", "webhooks",
         "console-tasks", "console-tasks-filtered", "console-tasks-deep", "console-dashboard", "api-tasks", "input-check"];
 
     [Fact]
@@ -54,7 +54,7 @@ public sealed class BenchSmokeTests(ITestOutputHelper output)
             Assert.Contains("| load (hostile, or large uploads) |", markdown);
             Assert.Equal(4, root.GetProperty("hostile").GetArrayLength());
             Assert.Equal(JsonValueKind.Object, root.GetProperty("sandboxMemory").ValueKind);
-            Assert.Equal(["query", "query-rate", "submit", "e2e", "pickup", "console-tasks", "console-tasks-filtered", "console-tasks-deep",
+            Assert.Equal(["query", "query-rate", "submit", "submit-limits", "e2e", "pickup", "console-tasks", "console-tasks-filtered", "console-tasks-deep",
                     "console-dashboard", "api-tasks", "memory", "bodies-status", "bodies-status-chunked", "bodies-submit", "uploads", "sandbox-memory", "input-check"],
                 root.GetProperty("targets").EnumerateArray().Select(t => t.GetProperty("scenario").GetString()));
             Assert.True(root.GetProperty("machine").GetProperty("cores").GetInt32() > 0);

@@ -1,5 +1,6 @@
 using RunHub.Accounts;
 using RunHub.Data;
+using RunHub.Limits;
 using RunHub.Tasks;
 
 namespace RunHub.Tests.Data;
@@ -7,11 +8,11 @@ namespace RunHub.Tests.Data;
 /// <summary>A node's view of a test store: its own connection pool, queue and group commit, as a separate process has.</summary>
 public sealed class Node : IAsyncDisposable
 {
-    public Node(Database database)
+    public Node(Database database, LimitsOptions? limits = null)
     {
         Database = database;
         Commits = new GroupCommit(database);
-        Queue = new TaskQueue(database, Commits, new TaskSignal(), TimeProvider.System);
+        Queue = new TaskQueue(database, Commits, new TaskSignal(), TimeProvider.System, limits: limits);
         Accounts = new AccountDirectory(database, TimeProvider.System);
     }
 
@@ -20,7 +21,8 @@ public sealed class Node : IAsyncDisposable
     public TaskQueue Queue { get; }
     public AccountDirectory Accounts { get; }
 
-    public static List<Node> Open(TestStore store, int count) => Enumerable.Range(0, count).Select(_ => new Node(store.OpenNode())).ToList();
+    public static List<Node> Open(TestStore store, int count, LimitsOptions? limits = null) =>
+        Enumerable.Range(0, count).Select(_ => new Node(store.OpenNode(), limits)).ToList();
 
     public Task<SubmitResult> SubmitAsync(string accountId, Money price, IdempotencyKey? key = null) =>
         Queue.SubmitAsync(accountId, "test/model", """{"prompt":"a lighthouse"}""", price, key);

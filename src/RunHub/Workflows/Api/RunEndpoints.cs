@@ -48,7 +48,8 @@ public static class RunEndpoints
             var (runRequest, problem) = Read(call.Root, caller, app ? null : id.Trim(), app ? id.Trim() : null);
             if (problem is not null) return WorkflowApiAnswer.Error(RunHubErrorCodes.ParamsInvalid, problem);
             var result = await submitter.SubmitAsync(runRequest!, request.HttpContext.RequestAborted);
-            if (result.Task is not { } task) return WorkflowApiAnswer.Error(result.ErrorCode!, result.Error!);
+            if (result.Task is not { } task)
+                return WorkflowApiAnswer.Error(result.ErrorCode == RunHubErrorCodes.SystemBusy ? RunHubErrorCodes.QueueMaxed : result.ErrorCode!, result.Error!);
             return Envelope<object>.Success(new CreatedTask(task.Id, task.Status, task.ClientId, "", task.PromptTips ?? PromptTips.Accepted));
         }
     }
@@ -83,6 +84,8 @@ public static class RunEndpoints
         {
             RunHubErrorCodes.ParamsInvalid => TaskObject.Error(RunHubErrorCodes.InvalidParameters, result.Error!),
             RunHubErrorCodes.WalletTooLow => TaskObject.Error(RunHubErrorCodes.InsufficientBalance, result.Error!),
+            RunHubErrorCodes.QueueMaxed => TaskObject.Error(RunHubErrorCodes.ConcurrencyLimit, result.Error!),
+            RunHubErrorCodes.SystemBusy => TaskObject.Error(RunHubErrorCodes.SystemBusy, result.Error!),
             var code => TaskObject.Error(code!, WorkflowApiAnswer.Message(code!, result.Error!)),
         };
     }

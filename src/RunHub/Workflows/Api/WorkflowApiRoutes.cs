@@ -26,7 +26,8 @@ public static class WorkflowApiRoutes
             .Refuses(RunHubErrorCodes.WorkflowNotFound, "no workflow of that id")
             .Refuses(RunHubErrorCodes.InvalidNodeInfo, "a nodeInfoList entry names a node or field the graph lacks, a link, or a value of the wrong kind")
             .Refuses(RunHubErrorCodes.WorkflowInvalid, "the caller's own `workflow` is not an API-format graph of the registered graph's node classes")
-            .Refuses(RunHubErrorCodes.WalletTooLow, "the wallet cannot cover the reservation");
+            .Refuses(RunHubErrorCodes.WalletTooLow, "the wallet cannot cover the reservation")
+            .Refuses(RunHubErrorCodes.QueueMaxed, "the account's queue limits (docs/limits.md): as many tasks waiting, or in refusal mode running, as it may have");
         app.MapPost("/task/openapi/ai-app/run", RunEndpoints.RunAppAsync)
             .WorkflowApi("runAiApp", "Run an AI app", "Queues a run of an AI app: its workflow with the app's exposed inputs set from " +
                 "`nodeInfoList` (within each input's type and limits; others are refused)." + Envelope)
@@ -35,7 +36,8 @@ public static class WorkflowApiRoutes
             .Refuses(RunHubErrorCodes.ParamsInvalid, "no webappId, or a malformed body")
             .Refuses(RunHubErrorCodes.AppNotFound, "no app of that id")
             .Refuses(RunHubErrorCodes.InvalidNodeInfo, "an entry the app does not expose, or a value outside its type or limits")
-            .Refuses(RunHubErrorCodes.WalletTooLow, "the wallet cannot cover the reservation");
+            .Refuses(RunHubErrorCodes.WalletTooLow, "the wallet cannot cover the reservation")
+            .Refuses(RunHubErrorCodes.QueueMaxed, "the account's queue limits (docs/limits.md): as many tasks waiting, or in refusal mode running, as it may have");
         app.MapPost("/task/openapi/status", TaskEndpoints.StatusAsync)
             .WorkflowApi("workflowTaskStatus", "Task status", "The status of one of the key's tasks as a bare word in `data`: " +
                 "QUEUED, RUNNING, SUCCESS or FAILED (a cancelled task is FAILED here). Works for every task, whichever API created it." + Envelope)
@@ -90,7 +92,9 @@ public static class WorkflowApiRoutes
             .Refuses(RunHubErrorCodes.InvalidParameters, "a malformed body or webhookUrl")
             .Refuses(RunHubErrorCodes.WorkflowNotFound, "no workflow of that id")
             .Refuses(RunHubErrorCodes.InvalidNodeInfo, "a nodeInfoList entry that does not fit the graph")
-            .Refuses(RunHubErrorCodes.InsufficientBalance, "the wallet cannot cover the reservation");
+            .Refuses(RunHubErrorCodes.InsufficientBalance, "the wallet cannot cover the reservation")
+            .Refuses(RunHubErrorCodes.SystemBusy, "the account has as many tasks waiting as it may (docs/limits.md)")
+            .Refuses(RunHubErrorCodes.ConcurrencyLimit, "in refusal mode only: the account has as many tasks queued or running as it may run at once");
         app.MapPost("/openapi/v2/run/ai-app/{webappId}", RunEndpoints.RunAppV2Async)
             .WorkflowApi("runAiAppV2", "Run an AI app (v2)", "The v2 form of an AI-app run: Bearer key, `{nodeInfoList, webhookUrl}`, " +
                 "answers the flat task object; poll `/openapi/v2/query`.", keyField: null)
@@ -99,7 +103,9 @@ public static class WorkflowApiRoutes
             .Refuses(RunHubErrorCodes.InvalidParameters, "a malformed body or webhookUrl")
             .Refuses(RunHubErrorCodes.AppNotFound, "no app of that id")
             .Refuses(RunHubErrorCodes.InvalidNodeInfo, "an entry the app does not expose, or a value outside its limits")
-            .Refuses(RunHubErrorCodes.InsufficientBalance, "the wallet cannot cover the reservation");
+            .Refuses(RunHubErrorCodes.InsufficientBalance, "the wallet cannot cover the reservation")
+            .Refuses(RunHubErrorCodes.SystemBusy, "the account has as many tasks waiting as it may (docs/limits.md)")
+            .Refuses(RunHubErrorCodes.ConcurrencyLimit, "in refusal mode only: the account has as many tasks queued or running as it may run at once");
         return app;
     }
 }

@@ -1,0 +1,34 @@
+using System.Data.Common;
+using Dapper;
+using RunHub.Data;
+
+namespace RunHub.Accounts;
+
+/// <summary>
+/// What each key with a spend cap has spent (<c>api_keys.spent</c>, thousandths of CNY): the prices its tasks reserved
+/// since the cap was set, less what failed and cancelled tasks (and the unused part of a run-time reservation) gave
+/// back. It moves in the transaction of the wallet movement it mirrors, so the cap holds under concurrent submits on
+/// every node as the wallet's balance does. Keys without a cap are not counted: their submits write nothing here.
+/// </summary>
+internal static class KeySpending
+{
+    /// <summary>
+    /// Adds a submit's price to its key's spending and notes which key the task's reservation belongs to; false
+    /// (nothing written) when that would pass the key's cap.
+    /// </summary>
+    public static async Task<bool> TryChargeAsync(DbConnection db, DbTransaction tx, string keyHash, string taskId, Money price)
+    {
+        if (await db.ExecuteCompiledAsync(tx,
+                "UPDATE api_keys SET spent = spent + @price WHERE key_hash = @keyHash AND (spend_cap IS NULL OR spent + @price <= spend_cap)",
+                ("price", price.Millis), ("keyHash", keyHash)) != 1)
+            return false;
+        await db.ExecuteCompiledAsync(tx, "INSERT INTO key_charges (task_id, key_hash) VALUES (@taskId, @keyHash)", ("taskId", taskId), ("keyHash", keyHash));
+        return true;
+    }
+
+    /// <summary>Gives a released part of a task's reservation back to the key that submitted it, if that key has a cap.</summary>
+    public static Task ReleaseAsync(DbConnection db, DbTransaction tx, string taskId, Money price) =>
+        db.ExecuteAsync(
+            "UPDATE api_keys SET spent = CASE WHEN spent > @price THEN spent - @price ELSE 0 END " +
+            "WHERE key_hash = (SELECT key_hash FROM key_charges WHERE task_id = @taskId)", new { taskId, price = price.Millis }, tx);
+}

@@ -1,0 +1,94 @@
+using System.Collections.Concurrent;
+using Dapper;
+using RunHub.Data;
+
+namespace RunHub.Limits;
+
+/// <summary>
+/// Requests per key and minute, counted in the database (<c>rate_windows</c>) so a limit holds across every node: a
+/// window is one minute of the clock, and its count is the requests granted in it. A node takes a share of a key's
+/// window at a time (a tenth of the limit, at least 1) and grants from it locally, so a busy key costs one write per
+/// share, not per request. The database never grants more than the limit, so all nodes together never let more
+/// through; a share a node did not use in its window is lost (the key then gets slightly fewer, never more).
+/// </summary>
+public sealed class KeyRateLimiter(Database database, TimeProvider clock)
+{
+    private const long WindowMs = 60_000;
+
+    private sealed class Share
+    {
+        public long Window;
+        public long Left;
+        public bool Exhausted;
+    }
+
+    private readonly ConcurrentDictionary<string, Share> _shares = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Takes one request of the key's minute. Null when it may go ahead; otherwise how long until the next window
+    /// begins (the caller's "retry in").
+    /// </summary>
+    /// <param name="limit">Requests per minute; more than 0.</param>
+    public async ValueTask<TimeSpan?> TryAcquireAsync(string keyHash, long limit)
+    {
+        var now = clock.NowMs();
+        var window = now - now % WindowMs;
+        var share = _shares.GetOrAdd(keyHash, _ => new Share());
+        lock (share)
+        {
+            if (share.Window == window)
+            {
+                if (share.Left > 0)
+                {
+                    share.Left--;
+                    return null;
+                }
+                if (share.Exhausted) return TimeSpan.FromMilliseconds(window + WindowMs - now);
+            }
+        }
+        var granted = await TakeAsync(keyHash, window, limit, Math.Max(1, limit / 10));
+        lock (share)
+        {
+            if (share.Window != window)
+            {
+                share.Window = window;
+                share.Left = 0;
+                share.Exhausted = false;
+            }
+            share.Left += granted;
+            if (share.Left > 0)
+            {
+                share.Left--;
+                return null;
+            }
+            share.Exhausted = true;
+            return TimeSpan.FromMilliseconds(window + WindowMs - now);
+        }
+    }
+
+    /// <summary>Takes up to <paramref name="wanted"/> of the window's requests left; how many were granted (0 when none are left).</summary>
+    private Task<long> TakeAsync(string keyHash, long window, long limit, long wanted) =>
+        database.InTransactionAsync(async (db, tx) =>
+        {
+            var args = new { keyHash, window, limit, wanted };
+            var used = await db.QuerySingleOrDefaultAsync<long?>(
+                $"SELECT used FROM rate_windows WHERE key_hash = @keyHash AND window_start = @window {database.Sql.RowLock}", args, tx);
+            if (used is null)
+            {
+                // The key's first request of this window on any node: earlier windows are no longer needed.
+                await db.ExecuteAsync("DELETE FROM rate_windows WHERE key_hash = @keyHash AND window_start < @window", args, tx);
+                var take = Math.Min(wanted, limit);
+                var inserted = await db.ExecuteAsync(
+                    "INSERT INTO rate_windows (key_hash, window_start, used) VALUES (@keyHash, @window, @take) ON CONFLICT DO NOTHING",
+                    new { keyHash, window, take }, tx);
+                if (inserted == 1) return take;
+                used = await db.QuerySingleAsync<long>(
+                    $"SELECT used FROM rate_windows WHERE key_hash = @keyHash AND window_start = @window {database.Sql.RowLock}", args, tx);
+            }
+            var granted = Math.Min(wanted, Math.Max(0, limit - used.Value));
+            if (granted > 0)
+                await db.ExecuteAsync("UPDATE rate_windows SET used = used + @granted WHERE key_hash = @keyHash AND window_start = @window",
+                    new { keyHash, window, granted }, tx);
+            return granted;
+        });
+}

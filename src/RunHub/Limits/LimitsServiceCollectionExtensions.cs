@@ -1,0 +1,18 @@
+using Microsoft.Extensions.Options;
+
+namespace RunHub.Limits;
+
+public static class LimitsServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the server's limits (<c>RunHub:Limits</c>, which the task queue holds each account to) and the per-key
+    /// request counter. The queue limits live in the tasks' own transactions (<see cref="QueueAdmission"/> and the fair
+    /// claim of <see cref="Tasks.TaskQueue"/>); the request rate is a step of the API's pipeline (<see cref="RequestRateLimits"/>).
+    /// </summary>
+    public static IServiceCollection AddLimits(this IServiceCollection services)
+    {
+        services.AddSingleton(s => s.GetRequiredService<IOptions<RunHubOptions>>().Value.Limits);
+        services.AddSingleton<KeyRateLimiter>();
+        return services;
+    }
+}

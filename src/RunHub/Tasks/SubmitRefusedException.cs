@@ -1,0 +1,10 @@
+namespace RunHub.Tasks;
+
+/// <summary>
+/// Thrown inside a submit's transaction, after its task row is written, to roll its writes back (its savepoint in a
+/// group commit); <see cref="TaskQueue.SubmitAsync"/> turns it into its <see cref="SubmitResult"/>.
+/// </summary>
+internal sealed class SubmitRefusedException(SubmitOutcome outcome) : Exception(outcome.ToString())
+{
+    public SubmitOutcome Outcome { get; } = outcome;
+}
