@@ -13,7 +13,8 @@ public sealed class AccountKeys(Database database, AccountDirectory accounts, Ke
         await using var db = await database.OpenAsync();
         return (await db.QueryAsync<AccountKey>(
             """
-            SELECT key_hash AS KeyHash, key_hint AS Hint, name AS Name, created_at AS CreatedAt, last_used_at AS LastUsedAt, revoked_at AS RevokedAt
+            SELECT key_hash AS KeyHash, key_hint AS Hint, name AS Name, created_at AS CreatedAt, last_used_at AS LastUsedAt, revoked_at AS RevokedAt,
+                   requests_per_minute AS RequestsPerMinute, spend_cap AS SpendCap, spent AS Spent, expires_at AS ExpiresAt, allowed_models AS AllowedModels
             FROM api_keys WHERE account_id = @accountId ORDER BY created_at DESC
             """, new { accountId })).ToList();
     }
@@ -43,4 +44,11 @@ public sealed class AccountKeys(Database database, AccountDirectory accounts, Ke
 }
 
 /// <summary>A key as listed: never the key itself, only its hash (to name it in a form) and its masked hint. Times in Unix ms.</summary>
-public sealed record AccountKey(string KeyHash, string Hint, string? Name, long CreatedAt, long? LastUsedAt, long? RevokedAt);
+/// <param name="SpendCap">The key's spend cap in thousandths of CNY, or null; <paramref name="Spent"/> is what its tasks have cost against it.</param>
+/// <param name="AllowedModels">The models the key may submit to, as stored (a JSON array), or null for all.</param>
+public sealed record AccountKey(string KeyHash, string Hint, string? Name, long CreatedAt, long? LastUsedAt, long? RevokedAt,
+    long? RequestsPerMinute, long? SpendCap, long Spent, long? ExpiresAt, string? AllowedModels)
+{
+    /// <summary>The key's own options (<c>runhub keys limits</c>), <see cref="KeyPolicy.None"/> when it has none.</summary>
+    public KeyPolicy Policy => KeyPolicies.Policy(RequestsPerMinute, SpendCap, ExpiresAt, AllowedModels);
+}

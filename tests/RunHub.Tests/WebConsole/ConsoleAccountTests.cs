@@ -96,6 +96,32 @@ public sealed class ConsoleAccountTests(Browsers browsers) : IClassFixture<Brows
     }
 
     [BrowserFact]
+    public async Task A_keys_own_limits_set_by_an_operator_show_on_the_keys_page_and_a_key_without_any_shows_none()
+    {
+        await using var server = await TestServer.StartAsync();
+        var user = await server.CreateUserAsync("frank@example.com");
+        var keys = server.Services.GetRequiredService<AccountKeys>();
+        var limited = await keys.CreateAsync(user.AccountId, "limited");
+        await keys.CreateAsync(user.AccountId, "open");
+        var expires = DateTimeOffset.Parse("2027-01-31T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture).ToUnixTimeMilliseconds();
+        var (_, error) = await new KeyPolicies(server.Services.GetRequiredService<RunHub.Data.Database>()).SetAsync(limited, new KeyPolicies.Change
+        {
+            RequestsPerMinute = 60,
+            SpendCap = 5_000,
+            ExpiresAt = expires,
+            AllowedModels = ["rhart-image-g-1.5/edit"],
+        });
+        Assert.Null(error);
+
+        var page = await browsers.NewPersonAsync(server.BaseUrl);
+        await page.SignInAsync("frank@example.com");
+        await page.GotoAsync("/console/keys");
+        await Expect(page.Locator("tr", new() { HasText = "limited" }).GetByTestId("key-limits")).ToHaveTextAsync(
+            "60 requests/min · spend cap 5.00 CNY (0.00 CNY spent) · expires 2027-01-31 00:00:00 UTC · models: rhart-image-g-1.5/edit");
+        await Expect(page.Locator("tr", new() { HasText = "open" }).GetByTestId("key-limits")).ToHaveTextAsync("none");
+    }
+
+    [BrowserFact]
     public async Task Changing_the_password_keeps_this_session_ends_the_others_and_the_old_password_stops_working()
     {
         await using var server = await TestServer.StartAsync();
