@@ -23,11 +23,13 @@ public sealed class AccountOverview(Database database, TimeProvider clock)
         // One status at a time: with "status IN (...)" SQLite's planner reads the account's whole history through
         // tasks_account_id (for the ORDER BY) or the table, where "status = ?" is a range of tasks_account. Each read
         // is one statement, so a task moving from queued to running between the two statuses is seen once.
-        var held = await db.ExecuteScalarAsync<long?>(
+        var (held, activeCount) = await db.QuerySingleAsync<(long, long)>(
             """
             SELECT COALESCE((SELECT CAST(sum(price) AS BIGINT) FROM tasks WHERE account_id = @accountId AND status = 'QUEUED'), 0)
-                 + COALESCE((SELECT CAST(sum(price) AS BIGINT) FROM tasks WHERE account_id = @accountId AND status = 'RUNNING'), 0)
-            """, new { accountId }) ?? 0;
+                 + COALESCE((SELECT CAST(sum(price) AS BIGINT) FROM tasks WHERE account_id = @accountId AND status = 'RUNNING'), 0) AS held,
+                   (SELECT count(*) FROM tasks WHERE account_id = @accountId AND status = 'QUEUED')
+                 + (SELECT count(*) FROM tasks WHERE account_id = @accountId AND status = 'RUNNING') AS active
+            """, new { accountId });
         var active = (await db.QueryAsync<TaskRecord>(
             $"""
             SELECT * FROM (SELECT {TaskQueue.RecordColumns} FROM tasks WHERE account_id = @accountId AND status = 'QUEUED' ORDER BY id DESC LIMIT {MaxActive}) AS queued
@@ -42,12 +44,15 @@ public sealed class AccountOverview(Database database, TimeProvider clock)
             .Select(day => new DaySpending(DateOnly.FromDateTime(DateTime.UnixEpoch.AddDays(day)), spent.GetValueOrDefault(day))).ToList();
         // Ids are time-ordered digit strings of one length: ordinal order is the database's id order.
         active.Sort((a, b) => string.CompareOrdinal(b.Id, a.Id));
-        return new Overview(balance, held, spending, active.Take(MaxActive).ToList());
+        return new Overview(balance, held, spending, active.Take(MaxActive).ToList(), activeCount);
     }
 }
 
-/// <summary>Amounts in thousandths of CNY; <see cref="Spending"/> oldest day first.</summary>
-public sealed record Overview(long Balance, long Held, IReadOnlyList<DaySpending> Spending, IReadOnlyList<TaskRecord> Active)
+/// <summary>
+/// Amounts in thousandths of CNY; <see cref="Spending"/> oldest day first; <see cref="Active"/> the newest running and
+/// queued tasks (at most 20), <see cref="ActiveCount"/> how many there are in all.
+/// </summary>
+public sealed record Overview(long Balance, long Held, IReadOnlyList<DaySpending> Spending, IReadOnlyList<TaskRecord> Active, long ActiveCount)
 {
     public long SpentLast(int days) => Spending.TakeLast(days).Sum(d => d.Amount);
 }
