@@ -29,7 +29,7 @@ public static class AdminCommand
             var users = new ConsoleUsers(database, new TopUpCodes(database, TimeProvider.System), Options.Create(options), TimeProvider.System);
             var (user, problem) = await users.CreateAsync(address, password, isOperator: true);
             if (user is null) return CommandOutput.Failure(problem!);
-            Console.Out.WriteLine($"Created operator {user.Email} (account {user.AccountId}). Sign in at <server>/console/signin.");
+            Console.Out.WriteLine($"Created operator {user.Email} (account {user.AccountId}). Sign in at /console/signin on the server's address.");
             return 0;
         });
         var command = new Command("admin", "Manage the web console's operators");

@@ -56,13 +56,17 @@ public static class ServeCommand
             if (app.Services.GetService<WebConsole.Users.ConsoleUsers>() is { } users && !await users.AnyOperatorAsync())
             {
                 output.WriteLine($"The web console is at {FirstStart.Reachable(address)}/console. It has no operator yet; create the first with:");
-                output.WriteLine("  runhub admin create --email you@example.com     (it asks for a password, or reads one line from standard input)");
+                // The folder this server uses, so the line works when pasted as printed (admin create never makes a new one).
+                var dataArgument = parse.GetValue(data) is { } dir ? " --data " + Quoted(Path.GetFullPath(dir)) : "";
+                output.WriteLine($"  runhub admin create --email you@example.com{dataArgument}     (it asks for a password, or reads one line from standard input)");
             }
             await app.WaitForShutdownAsync(cancellationToken);
             return 0;
         });
         return command;
     }
+
+    private static string Quoted(string path) => path.Contains(' ', StringComparison.Ordinal) ? $"\"{path}\"" : path;
 
     /// <summary><c>Catalog: 3 models from /opt/runhub/catalog</c>, naming the folder and each registry imported into it.</summary>
     private static string CatalogLine(ModelCatalog catalog, RunHubOptions options)

@@ -170,7 +170,9 @@ public sealed partial class ConsoleSecurityTests
         using var data = new TempDirectory();
         await using (var serve = await ServerProcess.StartAsync(data.Path))
         {
-            await serve.WaitForOutputAsync("runhub admin create", TimeSpan.FromSeconds(60));
+            await serve.WaitForOutputAsync("(it asks for a password", TimeSpan.FromSeconds(60));
+            // Pasted as printed, the line works on this server's folder, not ./data.
+            Assert.Contains($"runhub admin create --email you@example.com --data {Path.GetFullPath(data.Path)} ", serve.Output);
         }
 
         var (exit, stdout, stderr) = await RunWithInputAsync(["admin", "create", "--email", "Root@Example.com", "--data", data.Path], "a long operator password\n");
