@@ -17,32 +17,19 @@ public sealed class LocalFileStore(string root) : IFileStore
     /// </summary>
     /// <exception cref="ArgumentException">The key is not a valid file key.</exception>
     /// <exception cref="IOException">The disk refused the write; nothing is left under the key or beside it.</exception>
-    public async Task PutAsync(string key, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
-    {
-        var path = PathOf(key);
-        var temp = TempPathOf(path);
-        try
+    public Task PutAsync(string key, ReadOnlyMemory<byte> data, CancellationToken cancellationToken) =>
+        WriteAsync(key, FileOptions.None, async (handle, ct) =>
         {
-            using (var handle = CreateNew(temp))
-            {
-                if (data.Length <= SmallWriteBytes) RandomAccess.Write(handle, data.Span, 0);
-                else await RandomAccess.WriteAsync(handle, data, 0, cancellationToken);
-            }
-            File.Move(temp, path, overwrite: true);
-        }
-        catch
-        {
-            // A write that failed or was cancelled leaves no half-written file behind.
-            File.Delete(temp);
-            throw;
-        }
-    }
+            if (data.Length <= SmallWriteBytes) RandomAccess.Write(handle, data.Span, 0);
+            else await RandomAccess.WriteAsync(handle, data, 0, ct);
+        }, cancellationToken);
 
     public Task PutAsync(string key, Stream content, CancellationToken cancellationToken) =>
-        WriteAsync(key, (file, ct) =>
+        WriteAsync(key, FileOptions.Asynchronous, async (handle, ct) =>
         {
             content.Position = 0;
-            return new ValueTask(content.CopyToAsync(file, ct));
+            await using var file = new FileStream(handle, FileAccess.Write, 64 * 1024, isAsync: true);
+            await content.CopyToAsync(file, ct);
         }, cancellationToken);
 
     public Task<StoredFile?> OpenReadAsync(string key, CancellationToken cancellationToken)
@@ -78,20 +65,22 @@ public sealed class LocalFileStore(string root) : IFileStore
         return Task.CompletedTask;
     }
 
-    private async Task WriteAsync(string key, Func<FileStream, CancellationToken, ValueTask> write, CancellationToken cancellationToken)
+    /// <summary>
+    /// Creates a temporary file beside the key's path, lets <paramref name="write"/> fill it, then moves it into place
+    /// (a reader sees the whole file or none); a write that fails or is cancelled leaves nothing behind.
+    /// </summary>
+    private async Task WriteAsync(string key, FileOptions options, Func<SafeFileHandle, CancellationToken, Task> write, CancellationToken cancellationToken)
     {
         var path = PathOf(key);
         var temp = TempPathOf(path);
         try
         {
-            CreateNew(temp).Dispose();
-            await using (var file = new FileStream(temp, FileMode.Open, FileAccess.Write, FileShare.None, 64 * 1024, useAsync: true))
-                await write(file, cancellationToken);
+            using (var handle = CreateNew(temp, options))
+                await write(handle, cancellationToken);
             File.Move(temp, path, overwrite: true);
         }
         catch
         {
-            // A write that failed or was cancelled leaves no half-written file behind.
             File.Delete(temp);
             throw;
         }
@@ -100,16 +89,16 @@ public sealed class LocalFileStore(string root) : IFileStore
     private static string TempPathOf(string path) => path + "." + Guid.NewGuid().ToString("N") + ".tmp";
 
     /// <summary>Creates an empty file, and its folder when there is none yet (only then: most writes go to a folder that exists).</summary>
-    private static SafeFileHandle CreateNew(string path)
+    private static SafeFileHandle CreateNew(string path, FileOptions options)
     {
         try
         {
-            return File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write);
+            return File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, options);
         }
         catch (DirectoryNotFoundException)
         {
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            return File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write);
+            return File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, options);
         }
     }
 
