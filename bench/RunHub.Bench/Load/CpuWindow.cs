@@ -8,20 +8,31 @@ namespace RunHub.Bench.Load;
 /// and the bench's own process. It tells a saturated machine from one whose cores sat idle while requests or
 /// tasks waited (on a lock, a sleep, or threads the pool had not yet added), and gives CPU per request.
 /// </summary>
-internal sealed record CpuUse(double ServerSeconds, double BenchSeconds, double WallSeconds)
+/// <param name="DatabaseSeconds">CPU of the PostgreSQL cluster named by <c>RUNHUB_BENCH_DATABASE_PID</c> (its postmaster and
+/// every backend), or null when the store runs in the server's process (SQLite) or no cluster was named.</param>
+internal sealed record CpuUse(double ServerSeconds, double BenchSeconds, double WallSeconds, double? DatabaseSeconds = null)
 {
     /// <summary>Share of the machine (all cores = 100%) each used.</summary>
     public double ServerShare => WallSeconds > 0 ? ServerSeconds / WallSeconds / Environment.ProcessorCount : 0;
     public double BenchShare => WallSeconds > 0 ? BenchSeconds / WallSeconds / Environment.ProcessorCount : 0;
 
     /// <summary>The figures a scenario reports beside its latencies: CPU milliseconds per operation and the machine's use.</summary>
-    public Dictionary<string, double> Details(long operations) => new()
+    public Dictionary<string, double> Details(long operations)
     {
-        ["serverCpuMsPerOp"] = operations > 0 ? ServerSeconds * 1000 / operations : 0,
-        ["benchCpuMsPerOp"] = operations > 0 ? BenchSeconds * 1000 / operations : 0,
-        ["serverCpuPercentOfMachine"] = ServerShare * 100,
-        ["benchCpuPercentOfMachine"] = BenchShare * 100,
-    };
+        var details = new Dictionary<string, double>
+        {
+            ["serverCpuMsPerOp"] = operations > 0 ? ServerSeconds * 1000 / operations : 0,
+            ["benchCpuMsPerOp"] = operations > 0 ? BenchSeconds * 1000 / operations : 0,
+            ["serverCpuPercentOfMachine"] = ServerShare * 100,
+            ["benchCpuPercentOfMachine"] = BenchShare * 100,
+        };
+        if (DatabaseSeconds is { } database && WallSeconds > 0)
+        {
+            details["databaseCpuMsPerOp"] = operations > 0 ? database * 1000 / operations : 0;
+            details["databaseCpuPercentOfMachine"] = database / WallSeconds / Environment.ProcessorCount * 100;
+        }
+        return details;
+    }
 }
 
 internal static class CpuWindow
@@ -42,21 +53,63 @@ internal static class CpuWindow
         var wall = Stopwatch.StartNew();
         var server0 = serverPid is { } pid ? ProcessCpuSeconds(pid) : 0;
         var bench0 = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
+        var database0 = DatabaseCpuSeconds();
         await Task.Delay(duration);
         var server1 = serverPid is { } pid2 ? ProcessCpuSeconds(pid2) : 0;
         var bench1 = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
-        return new CpuUse(server1 - server0, bench1 - bench0, wall.Elapsed.TotalSeconds);
+        var database1 = DatabaseCpuSeconds();
+        return new CpuUse(server1 - server0, bench1 - bench0, wall.Elapsed.TotalSeconds, database1 - database0);
+    }
+
+    /// <summary>
+    /// CPU of the PostgreSQL cluster whose postmaster <c>bench/postgres</c> names in <c>RUNHUB_BENCH_DATABASE_PID</c>: its own
+    /// time, its ended children's (cutime + cstime, counted when they exit) and its live children's. Null without one.
+    /// </summary>
+    public static double? DatabaseCpuSeconds()
+    {
+        if (!int.TryParse(Environment.GetEnvironmentVariable("RUNHUB_BENCH_DATABASE_PID"), CultureInfo.InvariantCulture, out var postmaster)) return null;
+        try
+        {
+            var total = StatCpuSeconds($"/proc/{postmaster}/stat", withEndedChildren: true);
+            foreach (var dir in Directory.EnumerateDirectories("/proc"))
+            {
+                if (!int.TryParse(Path.GetFileName(dir), CultureInfo.InvariantCulture, out _)) continue;
+                try
+                {
+                    var fields = StatFields($"{dir}/stat");
+                    if (long.Parse(fields[1], CultureInfo.InvariantCulture) == postmaster) total += StatCpuSeconds($"{dir}/stat");
+                }
+                catch (IOException)
+                {
+                    // The process ended between the listing and the read: its time is in the postmaster's cutime now.
+                }
+            }
+            return total;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
     }
 
     /// <summary>utime + stime of a process, from the fields after its name in /proc/PID/stat (in USER_HZ ticks, 100 per second on Linux).</summary>
     public static double ProcessCpuSeconds(int pid) => StatCpuSeconds($"/proc/{pid}/stat");
 
     /// <summary>utime + stime of a <c>stat</c> file of a process or one of its threads.</summary>
-    public static double StatCpuSeconds(string path)
+    /// <param name="withEndedChildren">Add the CPU of its children that ended and were waited for (cutime + cstime).</param>
+    public static double StatCpuSeconds(string path, bool withEndedChildren = false)
+    {
+        var fields = StatFields(path);
+        const double ticksPerSecond = 100;
+        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        if (withEndedChildren) ticks += long.Parse(fields[13], CultureInfo.InvariantCulture) + long.Parse(fields[14], CultureInfo.InvariantCulture);
+        return ticks / ticksPerSecond;
+    }
+
+    /// <summary>The fields of a <c>stat</c> file after the process's name: [0] state, [1] parent pid, [11] utime, [12] stime.</summary>
+    private static string[] StatFields(string path)
     {
         var stat = File.ReadAllText(path);
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        const double ticksPerSecond = 100;
-        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / ticksPerSecond;
+        return stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
     }
 }
