@@ -27,6 +27,7 @@ public sealed class PostgresDatabase : Database, IDisposable
             throw new StoreUnavailableException($"RunHub:Store:Postgres is not a valid PostgreSQL connection string: {e.Message}", e);
         }
         Description = $"PostgreSQL {settings.Host}:{settings.Port}/{settings.Database}";
+        ApplyDefaults(settings, connectionString);
         _source = NpgsqlDataSource.Create(settings);
         // The listening connection carries a name of its own, so pg_stat_activity shows one per live worker node.
         _listenerSource = new Lazy<NpgsqlDataSource>(() => NpgsqlDataSource.Create(
@@ -52,6 +53,22 @@ public sealed class PostgresDatabase : Database, IDisposable
             AnnounceRunnable = $"SELECT pg_notify('{Channel.Replace("'", "''")}', '')",
             GroupsCommits = false,
         };
+    }
+
+    /// <summary>
+    /// The pool's settings where the operator's connection string does not name them. <c>Max Auto Prepare</c>: Npgsql
+    /// prepares the statements a connection runs often (after 5 uses), so PostgreSQL parses and plans each of them once
+    /// per connection instead of on every request. <c>No Reset On Close</c>: a connection going back to the pool is not
+    /// reset (<c>DISCARD ALL</c> or its prepared-statement-keeping equivalent, sent with its next use), which RunHub does not
+    /// need: it sets no session state (its advisory locks are transaction-scoped, LISTEN has its own unpooled connection),
+    /// and Npgsql still rolls back a transaction left open.
+    /// </summary>
+    private static void ApplyDefaults(NpgsqlConnectionStringBuilder settings, string given)
+    {
+        var named = new DbConnectionStringBuilder { ConnectionString = given }.Keys.Cast<string>()
+            .Select(k => k.Replace(" ", "", StringComparison.Ordinal).ToLowerInvariant()).ToHashSet();
+        if (!named.Contains("maxautoprepare")) settings.MaxAutoPrepare = 64;
+        if (!named.Contains("noresetonclose")) settings.NoResetOnClose = true;
     }
 
     /// <summary>The schema the tables are in.</summary>
