@@ -18,8 +18,8 @@ public static class QueryEndpoint
         var (accountId, taskId, refusal) = await TaskRequest.ReadAsync(request, accounts, limits);
         if (refusal is not null) return refusal;
 
-        var task = await queue.FindAsync(accountId, taskId);
+        var task = await queue.FindWithQueuePositionAsync(accountId, taskId);
         if (task is null) return TaskObject.Error(RunHubErrorCodes.TaskNotFound, $"task {TaskIdField.Shorten(taskId)} not found");
-        return TaskObjectMapper.ToWire(task, BaseUrl.FileUrls(request, options.Value, links)) with { QueuePosition = await queue.QueuePositionAsync(task) };
+        return TaskObjectMapper.ToWire(task, BaseUrl.FileUrls(request, options.Value, links)) with { QueuePosition = task.QueuePosition };
     }
 }

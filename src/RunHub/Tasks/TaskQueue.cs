@@ -36,6 +36,14 @@ public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal
 
     private const string FindSql = $"SELECT {Columns} FROM tasks WHERE id = @taskId AND account_id = @accountId";
 
+    /// <summary>The place of the task <c>t</c> among its account's QUEUED tasks (1: the next of them to start).</summary>
+    private const string PlaceInQueue =
+        "SELECT count(*) FROM tasks w WHERE w.account_id = t.account_id AND w.status = 'QUEUED' AND w.id <= t.id";
+
+    /// <summary><see cref="FindSql"/> with a QUEUED task's place in the same read: one round trip for the query endpoint.</summary>
+    private const string FindWithPlaceSql =
+        $"SELECT {Columns}, CASE WHEN status = 'QUEUED' THEN ({PlaceInQueue}) END AS QueuePosition FROM tasks t WHERE id = @taskId AND account_id = @accountId";
+
     /// <summary>A running task whose lease lapsed (its worker died or stalled): claimed again before anything else.</summary>
     private const string LapsedId = "SELECT id FROM tasks WHERE status = 'RUNNING' AND lease_expires_at < @now ORDER BY id LIMIT 1";
 
@@ -174,9 +182,15 @@ public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal
     public async ValueTask<long?> QueuePositionAsync(TaskRecord task)
     {
         if (task.Status != TaskStatuses.Queued) return null;
-        return await database.ReadFirstAsync<long>(
-            "SELECT count(*) FROM tasks WHERE account_id = @accountId AND status = 'QUEUED' AND id <= @id", ("accountId", task.AccountId), ("id", task.Id));
+        return await database.ReadFirstAsync<long>($"SELECT ({PlaceInQueue}) FROM tasks t WHERE id = @id", ("id", task.Id));
     }
+
+    /// <summary>
+    /// <see cref="FindAsync"/> with a QUEUED task's <see cref="TaskRecord.QueuePosition"/> read in the same statement (one
+    /// round trip to PostgreSQL instead of two); null when the task is not the account's.
+    /// </summary>
+    public ValueTask<TaskRecord?> FindWithQueuePositionAsync(string accountId, string taskId) =>
+        database.ReadFirstAsync<TaskRecord>(FindWithPlaceSql, ("taskId", taskId), ("accountId", accountId));
 
     /// <summary>
     /// Takes a task under a new lease of <paramref name="duration"/>: a running task whose lease lapsed first; else the

@@ -46,6 +46,11 @@ public sealed record TaskRecord
     public string? BaseUrl { get; init; }
     /// <summary>SHA-256 of the key that submitted the task ; null for tasks older than webhooks.</summary>
     public string? KeyHash { get; init; }
+    /// <summary>
+    /// Not a column: a QUEUED task's place among its account's waiting tasks (1: the next of them to start), filled only by
+    /// <see cref="TaskQueue.FindWithQueuePositionAsync"/>; null otherwise.
+    /// </summary>
+    public long? QueuePosition { get; init; }
 }
 
 /// <summary>One result as stored: a file key in the file store, or a text.</summary>
