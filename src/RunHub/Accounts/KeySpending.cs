@@ -13,17 +13,17 @@ namespace RunHub.Accounts;
 internal static class KeySpending
 {
     /// <summary>
-    /// Adds a submit's price to its key's spending and notes which key the task's reservation belongs to; false
-    /// (nothing written) when that would pass the key's cap.
+    /// Adds to <paramref name="batch"/> a submit's price added to its key's spending and a note of which key the task's
+    /// reservation belongs to. Returns the place of the spending's update; when it did not change exactly one row, that
+    /// would pass the key's cap, and the caller must refuse (roll back) the transaction.
     /// </summary>
-    public static async Task<bool> TryChargeAsync(DbConnection db, DbTransaction tx, string keyHash, string taskId, Money price)
+    public static int Charge(StatementBatch batch, string keyHash, string taskId, Money price)
     {
-        if (await db.ExecuteCompiledAsync(tx,
-                "UPDATE api_keys SET spent = spent + @price WHERE key_hash = @keyHash AND (spend_cap IS NULL OR spent + @price <= spend_cap)",
-                ("price", price.Millis), ("keyHash", keyHash)) != 1)
-            return false;
-        await db.ExecuteCompiledAsync(tx, "INSERT INTO key_charges (task_id, key_hash) VALUES (@taskId, @keyHash)", ("taskId", taskId), ("keyHash", keyHash));
-        return true;
+        var spending = batch.Execute(
+            "UPDATE api_keys SET spent = spent + @price WHERE key_hash = @keyHash AND (spend_cap IS NULL OR spent + @price <= spend_cap)",
+            ("price", price.Millis), ("keyHash", keyHash));
+        batch.Execute("INSERT INTO key_charges (task_id, key_hash) VALUES (@taskId, @keyHash)", ("taskId", taskId), ("keyHash", keyHash));
+        return spending;
     }
 
     /// <summary>Gives a released part of a task's reservation back to the key that submitted it, if that key has a cap.</summary>

@@ -32,14 +32,17 @@ public static class WalletLedger
         await InsertAsync(db, tx, accountId, null, "topup", amount.Millis, 0, note, now);
     }
 
-    /// <summary>Holds the price of a task. False when the wallet cannot cover it (nothing is written then).</summary>
-    public static async Task<bool> TryReserveAsync(DbConnection db, DbTransaction tx, string accountId, string taskId, Money price, long now)
+    /// <summary>
+    /// Adds to <paramref name="batch"/> the hold of a task's price: the wallet's debit and its ledger line. Returns the
+    /// debit's place; when it changed no row, the wallet could not cover the price, and the caller must refuse (roll back)
+    /// the transaction, whose ledger line would otherwise stand without its debit.
+    /// </summary>
+    public static int Reserve(StatementBatch batch, string accountId, string taskId, Money price, long now)
     {
-        var rows = await db.ExecuteCompiledAsync(tx, "UPDATE accounts SET balance = balance - @price WHERE id = @accountId AND balance >= @price",
+        var debit = batch.Execute("UPDATE accounts SET balance = balance - @price WHERE id = @accountId AND balance >= @price",
             ("price", price.Millis), ("accountId", accountId));
-        if (rows == 0) return false;
-        await InsertAsync(db, tx, accountId, taskId, "reserve", -price.Millis, price.Millis, null, now);
-        return true;
+        batch.Execute(LedgerLine(onceOnly: false), LedgerValues(accountId, taskId, "reserve", -price.Millis, price.Millis, null, now));
+        return debit;
     }
 
     /// <summary>
@@ -103,10 +106,17 @@ public static class WalletLedger
     private static async Task<bool> InsertAsync(DbConnection db, DbTransaction tx, string accountId, string? taskId, string kind,
         long amount, long held, string? note, long now, bool onceOnly = false)
     {
-        // ON CONFLICT DO NOTHING meets the unique (task, kind) index: a second settle or release of a task writes nothing.
-        var sql = "INSERT INTO ledger (account_id, task_id, kind, amount, held, note, created_at) VALUES (@accountId, @taskId, @kind, @amount, @held, @note, @now)" +
-            (onceOnly ? " ON CONFLICT DO NOTHING" : "");
-        return await db.ExecuteCompiledAsync(tx, sql, ("accountId", accountId), ("taskId", taskId), ("kind", kind), ("amount", amount),
-            ("held", held), ("note", note), ("now", now)) == 1;
+        return await db.ExecuteCompiledAsync(tx, LedgerLine(onceOnly), LedgerValues(accountId, taskId, kind, amount, held, note, now)) == 1;
     }
+
+    /// <summary>
+    /// A ledger line's insert. With <paramref name="onceOnly"/>, ON CONFLICT DO NOTHING meets the unique (task, kind)
+    /// index: a second settle or release of a task writes nothing.
+    /// </summary>
+    private static string LedgerLine(bool onceOnly) =>
+        "INSERT INTO ledger (account_id, task_id, kind, amount, held, note, created_at) VALUES (@accountId, @taskId, @kind, @amount, @held, @note, @now)" +
+        (onceOnly ? " ON CONFLICT DO NOTHING" : "");
+
+    private static (string Name, object? Value)[] LedgerValues(string accountId, string? taskId, string kind, long amount, long held, string? note, long now) =>
+        [("accountId", accountId), ("taskId", taskId), ("kind", kind), ("amount", amount), ("held", held), ("note", note), ("now", now)];
 }

@@ -50,6 +50,12 @@ public abstract class Database
         if (Sql.AnnounceRunnable is { } sql) await db.ExecuteAsync(sql, transaction: tx);
     }
 
+    /// <summary>The same as <see cref="AnnounceRunnableAsync"/>, as part of <paramref name="batch"/>.</summary>
+    public void AnnounceRunnable(StatementBatch batch)
+    {
+        if (Sql.AnnounceRunnable is { } sql) batch.Query(sql);
+    }
+
     /// <summary>Runs <paramref name="work"/> in a transaction of its own and commits it (rolled back when it throws).</summary>
     public async Task<T> InTransactionAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken = default)
     {

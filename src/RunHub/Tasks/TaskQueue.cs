@@ -116,9 +116,11 @@ public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal
     /// <summary>
     /// Writes the task first: the trigger that counts the account's queue then holds its row, so the queue limits are
     /// read exactly (no other node's submit can take the last place meanwhile), and every transaction that touches an
-    /// account's queue, wallet and key takes them in the same order (queue, wallet, key) so none can deadlock another. A
-    /// refusal after that throws <see cref="SubmitRefusedException"/>, which rolls the submit's writes back (its
-    /// savepoint in a group commit, its transaction otherwise).
+    /// account's queue, wallet and key takes them in the same order (queue, wallet, key) so none can deadlock another. The
+    /// writes go as one <see cref="StatementBatch"/> (one round trip to PostgreSQL); the queue limits are read after them
+    /// (they take no lock of their own), then the wallet's and the key's verdicts. A refusal throws
+    /// <see cref="SubmitRefusedException"/>, which rolls the submit's writes back (its savepoint in a group commit, its
+    /// transaction otherwise).
     /// </summary>
     private async Task<SubmitResult> InsertAsync(DbConnection db, DbTransaction tx, TaskRecord task, Money price, IdempotencyKey? idempotency,
         bool spendCapped)
@@ -129,7 +131,8 @@ public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal
             await database.LockNameAsync(db, tx, $"runhub idempotency {task.AccountId} {idempotency.Key}");
             if (await ReplayAsync(db, tx, task.AccountId, idempotency, task.CreatedAt) is { } earlier) return earlier;
         }
-        await db.ExecuteCompiledAsync(tx,
+        var writes = new StatementBatch();
+        writes.Execute(
             """
             INSERT INTO tasks (id, account_id, endpoint, client_id, status, parameters, price, created_at, trace_parent,
                 webhook_url, base_url, key_hash)
@@ -138,20 +141,22 @@ public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal
             """, ("Id", task.Id), ("AccountId", task.AccountId), ("Endpoint", task.Endpoint), ("ClientId", task.ClientId),
             ("Status", task.Status), ("Parameters", task.Parameters), ("Price", task.Price), ("CreatedAt", task.CreatedAt),
             ("TraceParent", task.TraceParent), ("WebhookUrl", task.WebhookUrl), ("BaseUrl", task.BaseUrl), ("KeyHash", task.KeyHash));
-        await QueueAdmission.CheckAsync(db, tx, task.AccountId, _limits);
-        if (!await WalletLedger.TryReserveAsync(db, tx, task.AccountId, task.Id, price, task.CreatedAt))
-            throw new SubmitRefusedException(SubmitOutcome.InsufficientBalance);
-        if (spendCapped && task.KeyHash is not null && !await KeySpending.TryChargeAsync(db, tx, task.KeyHash, task.Id, price))
-            throw new SubmitRefusedException(SubmitOutcome.SpendCapReached);
+        var debit = WalletLedger.Reserve(writes, task.AccountId, task.Id, price, task.CreatedAt);
+        var charge = spendCapped && task.KeyHash is not null ? KeySpending.Charge(writes, task.KeyHash, task.Id, price) : (int?)null;
         if (idempotency is not null)
-            await db.ExecuteAsync(
+            writes.Execute(
                 """
                 INSERT INTO idempotency_keys (account_id, key, request_hash, task_id, created_at)
                 VALUES (@AccountId, @Key, @RequestHash, @TaskId, @Now)
                 ON CONFLICT (account_id, key) DO UPDATE SET
                     request_hash = excluded.request_hash, task_id = excluded.task_id, created_at = excluded.created_at
-                """, new { task.AccountId, idempotency.Key, idempotency.RequestHash, TaskId = task.Id, Now = task.CreatedAt }, tx);
-        await database.AnnounceRunnableAsync(db, tx);
+                """, ("AccountId", task.AccountId), ("Key", idempotency.Key), ("RequestHash", idempotency.RequestHash), ("TaskId", task.Id),
+                ("Now", task.CreatedAt));
+        database.AnnounceRunnable(writes);
+        var written = await writes.RunAsync(db, tx);
+        await QueueAdmission.CheckAsync(db, tx, task.AccountId, _limits);
+        if (written.RowsChanged(debit) == 0) throw new SubmitRefusedException(SubmitOutcome.InsufficientBalance);
+        if (charge is { } spending && written.RowsChanged(spending) != 1) throw new SubmitRefusedException(SubmitOutcome.SpendCapReached);
         return new SubmitResult(SubmitOutcome.Created, task);
     }
 
