@@ -15,11 +15,10 @@ public static class QueueStatusEndpoint
 {
     public sealed record QueueStatus(string ApiKeyType, int ConcurrentLimit, string RunningCount, string QueuedCount, string TotalCurrentTasks);
 
-    public static async Task<object> Handle(HttpRequest request, AccountDirectory accounts, TaskCounts counts, ConcurrencyLimits limits)
+    public static async Task<object> Handle(HttpRequest request, RequestKeys keys, TaskCounts counts, ConcurrencyLimits limits)
     {
-        var key = BearerKey.From(request);
-        if (key is null) return Envelope.Error(RunHubErrorCodes.InvalidApiKey, BearerKey.MissingMessage);
-        if (await accounts.AuthenticateAsync(key) is not { } accountId) return Envelope.Error(RunHubErrorCodes.InvalidApiKey, BearerKey.InvalidMessage);
+        var key = await keys.CheckBearerAsync(request);
+        if (key.Access is not { AccountId: var accountId }) return Envelope.Error(key.Code(RunHubErrorCodes.InvalidApiKey), key.Message);
 
         var active = await counts.ActiveAsync(accountId, request.HttpContext.RequestAborted);
         return Envelope<QueueStatus>.Success(new QueueStatus(AccountStatusEndpoint.ApiType, limits.For(accountId),
