@@ -16,11 +16,10 @@ public static class QueueStatusEndpoint
 {
     public sealed record QueueStatus(string ApiKeyType, long ConcurrentLimit, string RunningCount, string QueuedCount, string TotalCurrentTasks);
 
-    public static async Task<object> Handle(HttpRequest request, AccountDirectory accounts, TaskCounts counts, AccountLimits limits)
+    public static async Task<object> Handle(HttpRequest request, RequestKeys keys, TaskCounts counts, AccountLimits limits)
     {
-        var key = BearerKey.From(request);
-        if (key is null) return Envelope.Error(RunHubErrorCodes.InvalidApiKey, BearerKey.MissingMessage);
-        if (await accounts.AuthenticateAsync(key) is not { } accountId) return Envelope.Error(RunHubErrorCodes.InvalidApiKey, BearerKey.InvalidMessage);
+        var key = await keys.CheckBearerAsync(request);
+        if (key.Access is not { AccountId: var accountId }) return Envelope.Error(key.Code(RunHubErrorCodes.InvalidApiKey), key.Message);
 
         var active = await counts.ActiveAsync(accountId, request.HttpContext.RequestAborted);
         return Envelope<QueueStatus>.Success(new QueueStatus(AccountStatusEndpoint.ApiType, await limits.ReportedConcurrencyAsync(accountId),

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using RunHub.Accounts;
 using RunHub.Catalog;
 using RunHub.Client;
 using RunHub.Engines;
@@ -23,8 +24,11 @@ public sealed class WorkflowSubmitter(WorkflowCatalog catalog, NodeInfoValidator
     /// <summary>The largest graph of a caller's own (<c>workflow</c>) accepted, in characters.</summary>
     public const int MaxOwnWorkflowChars = 2 * 1024 * 1024;
 
-    /// <summary>Who starts a run: the account, the SHA-256 hex of its key, the base URL it reached RunHub by, and the API family it called.</summary>
-    public sealed record Caller(string AccountId, string KeyHash, string BaseUrl, WorkflowApiFamily Family);
+    /// <summary>
+    /// Who starts a run: the live key (its account, hash and own options: the spend cap and allow-list apply to the run),
+    /// the base URL it reached RunHub by, and the API family it called.
+    /// </summary>
+    public sealed record Caller(KeyAccess Key, string BaseUrl, WorkflowApiFamily Family);
 
     /// <param name="WorkflowId">Set for a workflow run; null for an app run (<paramref name="WebappId"/>).</param>
     /// <param name="NodeInfoList">The request's <c>nodeInfoList</c>, or null when it sent none.</param>
@@ -87,8 +91,8 @@ public sealed class WorkflowSubmitter(WorkflowCatalog catalog, NodeInfoValidator
         SubmitResult submitted;
         try
         {
-            submitted = await queue.SubmitAsync(request.Caller.AccountId, WorkflowTasks.Endpoint(workflow.WorkflowId, app?.WebappId),
-                parameters.ToJson(), workflow.Price.Reservation, context: new SubmitContext(webhook, request.Caller.BaseUrl, request.Caller.KeyHash));
+            submitted = await queue.SubmitAsync(request.Caller.Key.AccountId, WorkflowTasks.Endpoint(workflow.WorkflowId, app?.WebappId),
+                parameters.ToJson(), workflow.Price.Reservation, context: new SubmitContext(webhook, request.Caller.BaseUrl, request.Caller.Key.KeyHash));
         }
         catch
         {
