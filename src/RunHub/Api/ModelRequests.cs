@@ -45,8 +45,7 @@ public sealed class ModelRequests(RequestKeys keys, ModelCatalog catalog, Engine
                 ? "no endpoint given: POST /openapi/v2/{model endpoint}"
                 : $"unknown endpoint '{JsonValueText.Cap(endpoint, 80)}'");
         if (!access.Policy.Allows(model.Endpoint))
-            return Refused(RunHubErrorCodes.ModelNotAllowed,
-                $"this key may not use {model.Endpoint}; it may use {string.Join(", ", access.Policy.AllowedModels!)} (runhub keys limits)");
+            return Refused(RunHubErrorCodes.ModelNotAllowed, access.Policy.NotAllowedMessage(model.Endpoint));
 
         var body = await limits.ReadAsync(request, limits.Submit(model));
         if (body.Error is not null) return Refused(body.ErrorCode!, body.Error);

@@ -59,8 +59,7 @@ public sealed class TaskSubmitter(TaskQueue queue, InlineInputs inlineInputs, Li
         {
             SubmitOutcome.InsufficientBalance =>
                 (TaskObject.Error(RunHubErrorCodes.InsufficientBalance, $"wallet balance too low: this task costs {amount} CNY"), false),
-            SubmitOutcome.SpendCapReached => (TaskObject.Error(RunHubErrorCodes.InsufficientBalance,
-                $"this key's spend cap of {new Money(request.KeyPolicy.SpendCap ?? 0)} CNY is reached: this task costs {amount} CNY (runhub keys limits shows and sets the cap)"), false),
+            SubmitOutcome.SpendCapReached => (TaskObject.Error(RunHubErrorCodes.InsufficientBalance, request.KeyPolicy.SpendCapMessage(amount)), false),
             SubmitOutcome.QueueFull => (TaskObject.Error(RunHubErrorCodes.SystemBusy, QueueAdmission.Message(submitted.Outcome, limits)!), false),
             SubmitOutcome.ConcurrencyLimit => (TaskObject.Error(RunHubErrorCodes.ConcurrencyLimit, QueueAdmission.Message(submitted.Outcome, limits)!), false),
             SubmitOutcome.KeyReused => (TaskObject.Error(RunHubErrorCodes.InvalidParameters,

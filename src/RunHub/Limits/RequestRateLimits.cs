@@ -20,7 +20,7 @@ public static class RequestRateLimits
             var check = await context.RequestServices.GetRequiredService<RequestKeys>().CheckBearerAsync(context.Request);
             if (check.Refusal == KeyRefusal.RateLimited)
             {
-                await AnswerShapes.WriteErrorAsync(context, check.Code(Client.RunHubErrorCodes.InvalidApiKey), check.Message);
+                await AnswerShapes.WriteErrorAsync(context, Client.RunHubErrorCodes.RateLimited, check.Message);
                 return;
             }
         }

@@ -81,7 +81,7 @@ public static class RunEndpoints
         return result.ErrorCode switch
         {
             RunHubErrorCodes.ParamsInvalid => TaskObject.Error(RunHubErrorCodes.InvalidParameters, result.Error!),
-            RunHubErrorCodes.WalletTooLow => TaskObject.Error(RunHubErrorCodes.InsufficientBalance, result.Error!),
+            RunHubErrorCodes.WalletTooLow or RunHubErrorCodes.InsufficientBalance => TaskObject.Error(RunHubErrorCodes.InsufficientBalance, result.Error!),
             RunHubErrorCodes.QueueMaxed => TaskObject.Error(RunHubErrorCodes.ConcurrencyLimit, result.Error!),
             RunHubErrorCodes.SystemBusy => TaskObject.Error(RunHubErrorCodes.SystemBusy, result.Error!),
             var code => TaskObject.Error(code!, WorkflowApiAnswer.Message(code!, result.Error!)),
