@@ -9,6 +9,9 @@ namespace RunHub.Bench.Load;
 /// </summary>
 internal static class OpenLoop
 {
+    /// <summary>The dispatcher's shortest sleep: requests due within it are sent together (at most this late, 0.25 ms).</summary>
+    private static readonly TimeSpan WakeQuantum = TimeSpan.FromMicroseconds(250);
+
     /// <summary>
     /// The latencies from each request's due time (what counts), and apart from it the bench's own share: how
     /// late the dispatcher sent requests (a busy machine wakes its thread late) and the latency from the actual send.
@@ -23,12 +26,13 @@ internal static class OpenLoop
         var lag = new LoadSamples();
         var calls = new List<Task>();
         var inFlight = 0;
-        var clock = Stopwatch.StartNew();
+        var origin = Stopwatch.GetTimestamp();
+        TimeSpan Elapsed() => Stopwatch.GetElapsedTime(origin);
         var end = warmup + duration;
 
         async Task Fire(TimeSpan due)
         {
-            var sent = clock.Elapsed;
+            var sent = Elapsed();
             CallResult result;
             try
             {
@@ -43,7 +47,7 @@ internal static class OpenLoop
                 Interlocked.Decrement(ref inFlight);
             }
             if (due < warmup) return;
-            var done = clock.Elapsed;
+            var done = Elapsed();
             lag.Add((sent - due).TotalMilliseconds);
             if (result.Ok)
             {
@@ -53,12 +57,14 @@ internal static class OpenLoop
             else samples.Error(result.Error ?? "error");
         }
 
-        // A dedicated thread that wakes every millisecond and sends what has come due: timers of the thread pool
-        // would bunch requests up under load, and spinning would take a core from the server.
+        // A dedicated thread that sleeps until the next request is due (to the microsecond, PreciseSleep) and sends it:
+        // timers of the thread pool would bunch requests up under load, a 1 ms sleep sends them in bursts of
+        // rate/1000 (the last of a burst late by up to a millisecond), and spinning would take a core from the server.
         var dispatcher = new Thread(() =>
         {
+            PreciseSleep.TightenThisThread();
             long sent = 0;
-            while (clock.Elapsed is var now && now < end)
+            while (Elapsed() is var now && now < end)
             {
                 var due = (long)(now.TotalSeconds * rate) + 1;
                 for (; sent < due; sent++)
@@ -73,7 +79,11 @@ internal static class OpenLoop
                     var task = Fire(at);
                     lock (calls) calls.Add(task);
                 }
-                Thread.Sleep(1);
+                // At most one wake per quantum: a wake costs the machine a context switch, and at thousands of
+                // requests a second one per request would take more of the cores than the lateness it saves.
+                var next = TimeSpan.FromSeconds(sent / rate);
+                if (next < now + WakeQuantum) next = now + WakeQuantum;
+                PreciseSleep.Until(origin + (long)((next < end ? next : end).TotalSeconds * Stopwatch.Frequency));
             }
         }) { IsBackground = true, Name = "open-loop dispatcher" };
         dispatcher.Start();

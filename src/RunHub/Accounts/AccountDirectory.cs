@@ -123,13 +123,17 @@ public sealed class AccountDirectory(Database database, TimeProvider clock, ApiK
         return rows.ToList();
     }
 
-    /// <summary>The account a live key belongs to, or null for an unknown, revoked or expired key or a disabled account.</summary>
+    /// <summary>
+    /// The account a live key belongs to, or null for an unknown, revoked or expired key or a disabled account. Not for
+    /// an API call's key: that goes through <see cref="Api.RequestKeys"/>, which counts its request rate.
+    /// </summary>
     public async ValueTask<string?> AuthenticateAsync(string? key) => (await AuthenticateKeyAsync(key))?.AccountId;
 
     /// <summary>
     /// A live key's account, hash and own options (<see cref="KeyPolicy"/>: what <c>runhub keys limits</c> set), or null
     /// for an unknown, revoked or expired key or a disabled account. Read through <see cref="ApiKeyCache"/>; the expiry is
-    /// checked against the clock on every call.
+    /// checked against the clock on every call. An API call checks its key through <see cref="Api.RequestKeys"/>
+    /// instead, which also counts the key's request rate.
     /// </summary>
     public async ValueTask<KeyAccess?> AuthenticateKeyAsync(string? key)
     {

@@ -9,7 +9,6 @@ public static class AccountsServiceCollectionExtensions
         services.AddSingleton<KeyUsage>();
         services.AddHostedService(s => s.GetRequiredService<KeyUsage>());
         services.AddSingleton<AccountDirectory>();
-        services.AddSingleton<ConcurrencyLimits>();
         return services;
     }
 }

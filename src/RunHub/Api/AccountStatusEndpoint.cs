@@ -10,6 +10,8 @@ namespace RunHub.Api;
 /// <summary>
 /// <c>POST /uc/openapi/accountStatus</c> with <c>{"apikey": KEY}</c> or a Bearer header:
 /// the wallet balance and the account's queued and running tasks (on every node) in RunningHub's <c>{code, msg, data}</c> envelope.
+/// The key, from the header or the body, is checked and counted against its request rate (<see cref="RequestKeys"/>):
+/// 1002 for a missing or invalid key, 1003 past its rate.
 /// </summary>
 public static class AccountStatusEndpoint
 {
@@ -18,7 +20,7 @@ public static class AccountStatusEndpoint
 
     public sealed record AccountStatus(string RemainMoney, string Currency, string RemainCoins, string CurrentTaskCounts, string ApiType);
 
-    public static async Task<object> Handle(HttpRequest request, AccountDirectory accounts, TaskCounts counts, BodyLimits limits)
+    public static async Task<object> Handle(HttpRequest request, RequestKeys keys, AccountDirectory accounts, TaskCounts counts, BodyLimits limits)
     {
         var key = BearerKey.From(request);
         // The key is what the body is for, so only a key's worth of body is read (without a Bearer header).
@@ -32,10 +34,9 @@ public static class AccountStatusEndpoint
                 k.ValueKind == JsonValueKind.String)
                 key = k.GetString();
         }
-        if (key is null) return Envelope.Error(RunHubErrorCodes.InvalidApiKey, "missing API key: send {\"apikey\": KEY} or Authorization: Bearer KEY");
-        var accountId = await accounts.AuthenticateAsync(key);
-        var account = accountId is null ? null : await accounts.FindAsync(accountId);
-        if (account is null) return Envelope.Error(RunHubErrorCodes.InvalidApiKey, BearerKey.InvalidMessage);
+        var check = await keys.CheckAsync(request.HttpContext, key, "missing API key: send {\"apikey\": KEY} or Authorization: Bearer KEY");
+        if (check.Access is not { AccountId: var accountId }) return Envelope.Error(check.Code(RunHubErrorCodes.InvalidApiKey), check.Message);
+        if (await accounts.FindAsync(accountId) is not { } account) return Envelope.Error(RunHubErrorCodes.InvalidApiKey, BearerKey.InvalidMessage);
 
         var active = await counts.ActiveAsync(account.Id, request.HttpContext.RequestAborted);
         return Envelope<AccountStatus>.Success(new AccountStatus(account.Balance.ToString(), "CNY", "0",

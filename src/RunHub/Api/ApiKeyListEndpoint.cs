@@ -17,11 +17,10 @@ public static class ApiKeyListEndpoint
     public sealed record ApiKeyItem(string Key, string? ApiKeyName, int Status, decimal? QuotaLimit, decimal? QuotaUsed, bool Visible,
         string? ExpireAt, int? ExpireInMinute, string CreatedAt, string? LastUsedAt);
 
-    public static async Task<object> Handle(HttpRequest request, AccountDirectory accounts, TimeProvider clock)
+    public static async Task<object> Handle(HttpRequest request, RequestKeys requestKeys, AccountDirectory accounts, TimeProvider clock)
     {
-        var key = BearerKey.From(request);
-        if (key is null) return Envelope.Error(RunHubErrorCodes.InvalidApiKey, BearerKey.MissingMessage);
-        if (await accounts.AuthenticateAsync(key) is not { } accountId) return Envelope.Error(RunHubErrorCodes.InvalidApiKey, BearerKey.InvalidMessage);
+        var key = await requestKeys.CheckBearerAsync(request);
+        if (key.Access is not { AccountId: var accountId }) return Envelope.Error(key.Code(RunHubErrorCodes.InvalidApiKey), key.Message);
 
         var keys = await accounts.KeysOfAsync(accountId, request.HttpContext.RequestAborted);
         var now = clock.NowMs();

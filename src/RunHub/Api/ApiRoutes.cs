@@ -131,7 +131,7 @@ public static class ApiRoutes
             .Refuses(RunHubErrorCodes.InsufficientBalance, "the wallet cannot cover the price, or the key's spend cap is reached")
             .Refuses(RunHubErrorCodes.RateLimited, "the key's requests per minute are used up (the message and `Retry-After` say when to retry)")
             .Refuses(RunHubErrorCodes.ModelNotAllowed, "the key's model allow-list leaves this model out (RunHub's code; `runhub keys limits`)")
-            .Refuses(RunHubErrorCodes.SystemBusy, "the account has as many tasks waiting as it may (`RunHub:Limits:MaxQueuedPerAccount`)")
+            .Refuses(RunHubErrorCodes.SystemBusy, "the account has as many tasks waiting as it may (its own limit, `runhub accounts limits`, or `RunHub:Limits:MaxQueuedPerAccount`)")
             .Refuses(RunHubErrorCodes.ConcurrencyLimit, "in refusal mode only (`RunHub:Limits:RefuseOverConcurrency`): the account has as many " +
                 "tasks queued or running as it may run at once; otherwise such tasks wait QUEUED");
         app.MapPost("/uc/openapi/accountStatus", AccountStatusEndpoint.Handle)

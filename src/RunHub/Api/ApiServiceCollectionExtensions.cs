@@ -23,6 +23,7 @@ public static class ApiServiceCollectionExtensions
         });
         builder.Services.ConfigureHttpJsonOptions(j => j.SerializerOptions.PropertyNamingPolicy = WireJson.Options.PropertyNamingPolicy);
         builder.Services.AddApiCors(options.Api);
+        builder.Services.AddSingleton<RequestKeys>();
         builder.Services.AddSingleton<BodyLimits>();
         builder.Services.AddSingleton<ModelRequests>();
         builder.Services.AddSingleton<RouteMethods>();

@@ -14,10 +14,10 @@ namespace RunHub.Api;
 /// </summary>
 public static class CancelEndpoint
 {
-    public static async Task<TaskObject> Handle(HttpRequest request, AccountDirectory accounts, TaskCancellation cancellation,
+    public static async Task<TaskObject> Handle(HttpRequest request, RequestKeys keys, TaskCancellation cancellation,
         IOptions<RunHubOptions> options, FileLinks links, BodyLimits limits)
     {
-        var (accountId, taskId, refusal) = await TaskRequest.ReadAsync(request, accounts, limits);
+        var (accountId, taskId, refusal) = await TaskRequest.ReadAsync(request, keys, limits);
         if (refusal is not null) return refusal;
 
         var result = await cancellation.RequestAsync(accountId, taskId);

@@ -28,17 +28,15 @@ public sealed record ModelRequest(string AccountId, string? KeyHash, ModelEntry 
 /// price. Fields the model does not declare are ignored and named in the debug log, unless
 /// <c>RunHub:Api:StrictParameters</c> refuses them.
 /// </summary>
-public sealed class ModelRequests(AccountDirectory accounts, ModelCatalog catalog, EngineRegistry engines, BodyLimits limits,
+public sealed class ModelRequests(RequestKeys keys, ModelCatalog catalog, EngineRegistry engines, BodyLimits limits,
     IOptions<RunHubOptions> options, ILogger<ModelRequests> logger)
 {
     /// <summary>The checked request, or (with it null) the refusal to answer with, in the task object's shape.</summary>
     /// <exception cref="OperationCanceledException">The client went away while the body was read.</exception>
     public async Task<(ModelRequest? Request, TaskObject? Refusal)> ReadAsync(string? endpoint, HttpRequest request)
     {
-        var key = BearerKey.From(request);
-        if (key is null) return Refused(RunHubErrorCodes.InvalidApiKey, BearerKey.MissingMessage);
-        var access = await accounts.AuthenticateKeyAsync(key);
-        if (access is null) return Refused(RunHubErrorCodes.InvalidApiKey, BearerKey.InvalidMessage);
+        var key = await keys.CheckBearerAsync(request);
+        if (key.Access is not { } access) return Refused(key.Code(RunHubErrorCodes.InvalidApiKey), key.Message);
 
         endpoint = endpoint?.Trim('/') ?? "";
         var model = endpoint.Length > 0 && endpoint.Split('/').Length <= 3 ? catalog.Find(endpoint) : null;
@@ -47,8 +45,7 @@ public sealed class ModelRequests(AccountDirectory accounts, ModelCatalog catalo
                 ? "no endpoint given: POST /openapi/v2/{model endpoint}"
                 : $"unknown endpoint '{JsonValueText.Cap(endpoint, 80)}'");
         if (!access.Policy.Allows(model.Endpoint))
-            return Refused(RunHubErrorCodes.ModelNotAllowed,
-                $"this key may not use {model.Endpoint}; it may use {string.Join(", ", access.Policy.AllowedModels!)} (runhub keys limits)");
+            return Refused(RunHubErrorCodes.ModelNotAllowed, access.Policy.NotAllowedMessage(model.Endpoint));
 
         var body = await limits.ReadAsync(request, limits.Submit(model));
         if (body.Error is not null) return Refused(body.ErrorCode!, body.Error);

@@ -13,9 +13,9 @@ namespace RunHub.Api;
 /// </summary>
 public static class QueryEndpoint
 {
-    public static async Task<TaskObject> Handle(HttpRequest request, AccountDirectory accounts, TaskQueue queue, IOptions<RunHubOptions> options, FileLinks links, BodyLimits limits)
+    public static async Task<TaskObject> Handle(HttpRequest request, RequestKeys keys, TaskQueue queue, IOptions<RunHubOptions> options, FileLinks links, BodyLimits limits)
     {
-        var (accountId, taskId, refusal) = await TaskRequest.ReadAsync(request, accounts, limits);
+        var (accountId, taskId, refusal) = await TaskRequest.ReadAsync(request, keys, limits);
         if (refusal is not null) return refusal;
 
         var task = await queue.FindWithQueuePositionAsync(accountId, taskId);

@@ -41,13 +41,11 @@ public static class TaskListEndpoint
         [new ListedTask(ApiExamples.TaskId, TaskStatuses.Success, "rhart-image-g-1.5/edit", 1764489600000, 1764489604000, "", "",
             ApiExamples.SucceededTask.Results, ApiExamples.SucceededTask.Usage)], ApiExamples.TaskId));
 
-    public static async Task<Envelope> Handle(HttpRequest request, AccountDirectory accounts, TaskListing listing,
+    public static async Task<Envelope> Handle(HttpRequest request, RequestKeys keys, TaskListing listing,
         IOptions<RunHubOptions> options, FileLinks links, CancellationToken cancellationToken)
     {
-        var key = BearerKey.From(request);
-        if (key is null) return Envelope.Error(RunHubErrorCodes.InvalidApiKey, BearerKey.MissingMessage);
-        var accountId = await accounts.AuthenticateAsync(key);
-        if (accountId is null) return Envelope.Error(RunHubErrorCodes.InvalidApiKey, BearerKey.InvalidMessage);
+        var key = await keys.CheckBearerAsync(request);
+        if (key.Access is not { AccountId: var accountId }) return Envelope.Error(key.Code(RunHubErrorCodes.InvalidApiKey), key.Message);
 
         var query = TaskListQuery.Parse(request.Query, DefaultLimit, out var error);
         if (query is null) return Envelope.Error(RunHubErrorCodes.InvalidParameters, error!);

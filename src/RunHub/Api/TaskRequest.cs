@@ -1,5 +1,4 @@
 using RunHub.Client;
-using RunHub.Accounts;
 
 namespace RunHub.Api;
 
@@ -9,12 +8,10 @@ namespace RunHub.Api;
 /// </summary>
 public readonly record struct TaskRequest(string AccountId, string TaskId, TaskObject? Error)
 {
-    public static async Task<TaskRequest> ReadAsync(HttpRequest request, AccountDirectory accounts, BodyLimits limits)
+    public static async Task<TaskRequest> ReadAsync(HttpRequest request, RequestKeys keys, BodyLimits limits)
     {
-        var key = BearerKey.From(request);
-        if (key is null) return Refused(RunHubErrorCodes.InvalidApiKey, BearerKey.MissingMessage);
-        var accountId = await accounts.AuthenticateAsync(key);
-        if (accountId is null) return Refused(RunHubErrorCodes.InvalidApiKey, BearerKey.InvalidMessage);
+        var key = await keys.CheckBearerAsync(request);
+        if (key.Access is not { AccountId: var accountId }) return Refused(key.Code(RunHubErrorCodes.InvalidApiKey), key.Message);
 
         var body = await limits.ReadAsync(request, limits.Small);
         if (body.Error is not null) return Refused(body.ErrorCode!, body.Error);

@@ -16,12 +16,12 @@ namespace RunHub.Api;
 /// and the console's playground both go through here, so a console user's run is stored, charged and queued exactly
 /// as their key's would be.
 /// </summary>
-public sealed class TaskSubmitter(TaskQueue queue, InlineInputs inlineInputs, LimitsOptions limits)
+public sealed class TaskSubmitter(TaskQueue queue, InlineInputs inlineInputs)
 {
     /// <summary>
     /// The task object to answer with: the created (or replayed) task, or a refusal: 1007 (a malformed or reused
     /// idempotency key, an inline input the task cannot use), 812 (the wallet cannot pay the price, or the key's spend cap
-    /// is reached), 1011 or 1520 (the account's queue limits, docs/limits.md). Nothing is stored or charged for a refusal.
+    /// is reached), 1011 or 1520 (the account's queue limits, its own or the server's, docs/limits.md). Nothing is stored or charged for a refusal.
     /// </summary>
     /// <param name="request">The checked request (<see cref="ModelRequests.ReadAsync"/> or <see cref="ModelRequests.Check"/>).</param>
     /// <param name="idempotencyKeyText">The <c>Idempotency-Key</c> header, or null or empty for none.</param>
@@ -59,10 +59,9 @@ public sealed class TaskSubmitter(TaskQueue queue, InlineInputs inlineInputs, Li
         {
             SubmitOutcome.InsufficientBalance =>
                 (TaskObject.Error(RunHubErrorCodes.InsufficientBalance, $"wallet balance too low: this task costs {amount} CNY"), false),
-            SubmitOutcome.SpendCapReached => (TaskObject.Error(RunHubErrorCodes.InsufficientBalance,
-                $"this key's spend cap of {new Money(request.KeyPolicy.SpendCap ?? 0)} CNY is reached: this task costs {amount} CNY (runhub keys limits shows and sets the cap)"), false),
-            SubmitOutcome.QueueFull => (TaskObject.Error(RunHubErrorCodes.SystemBusy, QueueAdmission.Message(submitted.Outcome, limits)!), false),
-            SubmitOutcome.ConcurrencyLimit => (TaskObject.Error(RunHubErrorCodes.ConcurrencyLimit, QueueAdmission.Message(submitted.Outcome, limits)!), false),
+            SubmitOutcome.SpendCapReached => (TaskObject.Error(RunHubErrorCodes.InsufficientBalance, request.KeyPolicy.SpendCapMessage(amount)), false),
+            SubmitOutcome.QueueFull => (TaskObject.Error(RunHubErrorCodes.SystemBusy, QueueAdmission.Message(submitted)!), false),
+            SubmitOutcome.ConcurrencyLimit => (TaskObject.Error(RunHubErrorCodes.ConcurrencyLimit, QueueAdmission.Message(submitted)!), false),
             SubmitOutcome.KeyReused => (TaskObject.Error(RunHubErrorCodes.InvalidParameters,
                 $"{IdempotencyKey.Header} '{JsonValueText.Cap(idempotency!.Key, 80)}' was already used with a different request; use a new key for a new request"), false),
             _ => (TaskObjectMapper.ToWire(submitted.Task!, fileUrl), submitted.Outcome == SubmitOutcome.Replayed),

@@ -23,12 +23,11 @@ public static class UploadEndpoint
         string FileName,
         string Size);
 
-    public static async Task<Envelope> Handle(HttpRequest request, AccountDirectory accounts, UploadedFiles uploads, FileLinks links,
+    public static async Task<Envelope> Handle(HttpRequest request, RequestKeys keys, UploadedFiles uploads, FileLinks links,
         IOptions<RunHubOptions> options, BodyLimits limits)
     {
-        var key = BearerKey.From(request);
-        if (key is null) return Error(RunHubErrorCodes.InvalidApiKey, BearerKey.MissingMessage);
-        if (await accounts.AuthenticateAsync(key) is not { } accountId) return Error(RunHubErrorCodes.InvalidApiKey, BearerKey.InvalidMessage);
+        var key = await keys.CheckBearerAsync(request);
+        if (key.Access is not { AccountId: var accountId }) return Error(key.Code(RunHubErrorCodes.InvalidApiKey), key.Message);
 
         var limit = options.Value.Media.MaxUploadMb * 1024L * 1024;
         if (request.ContentLength > limits.Upload) return TooLarge(options.Value);

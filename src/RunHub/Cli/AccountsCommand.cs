@@ -6,7 +6,7 @@ using RunHub.Data;
 namespace RunHub.Cli;
 
 /// <summary>
-/// <c>runhub accounts create|topup|list|retention|webhook-secret</c>: works on the database directly, also while the server runs — the
+/// <c>runhub accounts create|topup|list|retention|limits|webhook-secret</c>: works on the database directly, also while the server runs — the
 /// SQLite file in the data folder, or the PostgreSQL database of <c>RunHub__Store__Postgres</c>, as the server.
 /// </summary>
 public static class AccountsCommand
@@ -79,6 +79,7 @@ public static class AccountsCommand
         command.Subcommands.Add(topup);
         command.Subcommands.Add(list);
         command.Subcommands.Add(AccountRetentionCommand.Create(data, json, verbose));
+        command.Subcommands.Add(AccountLimitsCommand.Create(data, json, verbose));
         command.Subcommands.Add(WebhookSecretCommand.Create(data, json, verbose));
         return command;
     }

@@ -1,12 +1,16 @@
 using System.CommandLine;
 using System.Globalization;
 using RunHub.Accounts;
+using RunHub.Catalog;
+using RunHub.Workflows;
 
 namespace RunHub.Cli;
 
 /// <summary>
 /// <c>runhub keys limits KEY [--requests-per-minute N|default] [--spend-cap CNY|none] [--expires TIME|never] [--models A,B|all]</c>:
 /// shows or sets one key's own options (docs/limits.md). Running servers apply a change within <c>RunHub:KeyCacheSeconds</c>.
+/// <c>--models</c> takes model endpoints, <c>workflow:&lt;workflowId&gt;</c> and <c>ai-app:&lt;webappId&gt;</c>, each checked
+/// against the catalog the server with the same settings serves (<see cref="AllowListNames"/>).
 /// </summary>
 public static class KeyLimitsCommand
 {
@@ -16,7 +20,10 @@ public static class KeyLimitsCommand
         var rate = new Option<string?>("--requests-per-minute") { Description = "Requests the key may make per minute (1003 beyond); 0 for no limit, 'default' for RunHub:Limits:RequestsPerMinute" };
         var cap = new Option<string?>("--spend-cap") { Description = "The most the key's tasks may cost from now on, in CNY (812 beyond it); 'none' to remove" };
         var expires = new Option<string?>("--expires") { Description = "When the key stops working (ISO 8601, e.g. 2027-01-31T00:00:00Z); 'never' to remove" };
-        var models = new Option<string?>("--models") { Description = "The only model endpoints the key may use, comma-separated (1014 for others); 'all' to remove" };
+        var models = new Option<string?>("--models")
+        {
+            Description = "The only models, workflows and apps the key may run, comma-separated: model endpoints, workflow:<workflowId>, ai-app:<webappId> (1014 for others); 'all' to remove",
+        };
         var command = new Command("limits", "Show or set a key's request rate, spend cap, expiry and model allow-list") { key, rate, cap, expires, models, data, json, verbose };
         command.SetAction(async (parse, _) =>
         {
@@ -44,8 +51,15 @@ public static class KeyLimitsCommand
             {
                 var list = m.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
                 if (m.Trim() == "all") change = change with { ClearAllowedModels = true };
-                else if (list.Length > 0) change = change with { AllowedModels = list };
-                else return CommandOutput.UsageError("--models: name one or more model endpoints, comma-separated, or 'all'");
+                else if (list.Length == 0) return CommandOutput.UsageError("--models: name one or more model endpoints, workflow:<id> or ai-app:<id>, comma-separated, or 'all'");
+                else
+                {
+                    var served = CommandConfiguration.Load(parse.GetValue(data));
+                    var (workflows, apps) = WorkflowCatalog.ReadFolder(ModelCatalog.DirectoryOf(served));
+                    var (names, unknown) = AllowListNames.Check(list, ModelCatalog.Load(served), workflows.Keys, apps.Keys);
+                    if (names is null) return CommandOutput.UsageError(unknown!);
+                    change = change with { AllowedModels = names };
+                }
             }
             var database = AdminDatabase.Open(parse, data, verbose);
             var policies = new KeyPolicies(database);

@@ -288,6 +288,12 @@ internal static class PostgresSchema
             PRIMARY KEY (key_hash, window_start)
         );
         """,
+        """
+        -- An account's own queue limits, as in SQLite's schema.
+        ALTER TABLE accounts
+            ADD COLUMN max_running  BIGINT CHECK (max_running >= 0),
+            ADD COLUMN max_queued   BIGINT CHECK (max_queued >= 0);
+        """,
     ];
 
     /// <summary>How many steps there are; the SQLite schema must have as many (a test holds the two in step).</summary>

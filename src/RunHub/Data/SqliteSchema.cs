@@ -340,6 +340,12 @@ internal static class SqliteSchema
             PRIMARY KEY (key_hash, window_start)
         );
         """,
+        """
+        -- An account's own queue limits (docs/limits.md; runhub accounts limits): tasks it may run at once and tasks it
+        -- may have waiting. NULL: the server's RunHub:Limits; 0: none for this account.
+        ALTER TABLE accounts ADD COLUMN max_running INTEGER CHECK (max_running >= 0);
+        ALTER TABLE accounts ADD COLUMN max_queued INTEGER CHECK (max_queued >= 0);
+        """,
     ];
 
     /// <param name="upTo">Apply steps up to this version only (tests of a migration start from an older schema).</param>

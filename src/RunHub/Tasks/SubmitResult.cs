@@ -19,4 +19,8 @@ public enum SubmitOutcome
 }
 
 /// <summary>What a submit did; <see cref="Task"/> is set when it was Created or Replayed.</summary>
-public sealed record SubmitResult(SubmitOutcome Outcome, TaskRecord? Task);
+public sealed record SubmitResult(SubmitOutcome Outcome, TaskRecord? Task)
+{
+    /// <summary>For <see cref="SubmitOutcome.QueueFull"/> and <see cref="SubmitOutcome.ConcurrencyLimit"/>: the account's limits that refused it.</summary>
+    public Limits.QueueLimits? Limits { get; init; }
+}

@@ -17,11 +17,10 @@ namespace RunHub.Tasks;
 /// the accounts in turn, each account's running tasks held to its limit (docs/limits.md).
 /// </summary>
 /// <param name="ended">Told after a task's end is committed with a webhook to send (the webhook senders' wake-up), or null.</param>
-/// <param name="limits">The accounts' running and queued limits; null for none.</param>
+/// <param name="limits">The accounts' running and queued limits (their own over the server's); null for none.</param>
 public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal signal, TimeProvider clock, TaskEndSignal? ended = null,
-    LimitsOptions? limits = null)
+    AccountLimits? limits = null)
 {
-    private readonly LimitsOptions _limits = limits ?? new LimitsOptions();
 
     private const string Columns =
         "id, account_id AS AccountId, endpoint, client_id AS ClientId, status, parameters, price, error_code AS ErrorCode, " +
@@ -49,11 +48,13 @@ public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal
 
     /// <summary>
     /// Fair queueing: the account served longest ago (<c>served_seq</c>, a claim counter) among those with a task ready
-    /// to start and fewer running tasks than <c>@maxRunning</c> (0: no limit). Workers so go round the accounts, however
-    /// many tasks one of them has queued.
+    /// to start and fewer running tasks than their running limit (their own, <c>accounts.max_running</c>, else the
+    /// server's <c>@maxRunning</c>; 0: no limit). Workers so go round the accounts, however many tasks one of them has queued.
     /// </summary>
     private const string NextAccount =
-        "SELECT q.account_id AS x FROM account_queues q WHERE q.queued > 0 AND (@maxRunning = 0 OR q.running < @maxRunning) " +
+        "SELECT q.account_id AS x FROM account_queues q WHERE q.queued > 0 " +
+        "AND EXISTS (SELECT 1 FROM accounts a WHERE a.id = q.account_id " +
+        "AND (coalesce(a.max_running, @maxRunning) = 0 OR q.running < coalesce(a.max_running, @maxRunning))) " +
         "AND EXISTS (SELECT 1 FROM tasks t WHERE t.account_id = q.account_id AND t.status = 'QUEUED' AND (t.available_at IS NULL OR t.available_at <= @now)) " +
         "ORDER BY q.served_seq, q.account_id LIMIT 1";
 
@@ -98,14 +99,15 @@ public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal
             BaseUrl = context?.WebhookUrl is null ? null : context.BaseUrl,
             KeyHash = context?.KeyHash,
         };
+        var queueLimits = limits is null ? QueueLimits.None : await limits.ForAsync(accountId);
         SubmitResult result;
         try
         {
-            result = await commits.RunAsync((db, tx) => InsertAsync(db, tx, task, price, idempotency, context?.SpendCapped == true));
+            result = await commits.RunAsync((db, tx) => InsertAsync(db, tx, task, price, idempotency, context?.SpendCapped == true, queueLimits));
         }
         catch (SubmitRefusedException refused)
         {
-            return new SubmitResult(refused.Outcome, null);
+            return new SubmitResult(refused.Outcome, null) { Limits = queueLimits };
         }
         if (result.Outcome == SubmitOutcome.Created) signal.Pulse();
         if (result.Outcome == SubmitOutcome.Created) TaskMetrics.RecordSubmitted(task);
@@ -123,7 +125,7 @@ public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal
     /// transaction otherwise).
     /// </summary>
     private async Task<SubmitResult> InsertAsync(DbConnection db, DbTransaction tx, TaskRecord task, Money price, IdempotencyKey? idempotency,
-        bool spendCapped)
+        bool spendCapped, QueueLimits queueLimits)
     {
         if (idempotency is not null)
         {
@@ -154,7 +156,7 @@ public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal
                 ("Now", task.CreatedAt));
         database.AnnounceRunnable(writes);
         var written = await writes.RunAsync(db, tx);
-        await QueueAdmission.CheckAsync(db, tx, task.AccountId, _limits);
+        await QueueAdmission.CheckAsync(db, tx, task.AccountId, queueLimits);
         if (written.RowsChanged(debit) == 0) throw new SubmitRefusedException(SubmitOutcome.InsufficientBalance);
         if (charge is { } spending && written.RowsChanged(spending) != 1) throw new SubmitRefusedException(SubmitOutcome.SpendCapReached);
         return new SubmitResult(SubmitOutcome.Created, task);
@@ -200,13 +202,14 @@ public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal
     /// <summary>
     /// Takes a task under a new lease of <paramref name="duration"/>: a running task whose lease lapsed first; else the
     /// oldest ready task of the account served longest ago among those running fewer tasks than their limit (fair
-    /// queueing and the running limit, both in the database, so they hold across nodes). Null when there is none.
+    /// queueing and the running limit, both read in the database by every claim, so they hold across nodes and an
+    /// account's new limit applies at once). Null when there is none.
     /// <paramref name="owner"/> names the process, for the operator.
     /// </summary>
     public async Task<TaskLease?> ClaimAsync(string owner, TimeSpan duration, CancellationToken cancellationToken = default)
     {
         var now = clock.NowMs();
-        long maxRunning = Math.Max(0, _limits.MaxRunningPerAccount);
+        long maxRunning = Math.Max(0, limits?.Server.MaxRunningPerAccount ?? 0);
         // Idle workers look often; a read never waits for the writer, so only take the write lock when there is work.
         if (await database.ReadFirstAsync<string>(AnythingToClaim, ("now", now), ("maxRunning", maxRunning)) is null) return null;
         var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
@@ -283,7 +286,7 @@ public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal
             _ => throw new ArgumentException($"{outcome.GetType().Name} does not end a task", nameof(outcome)),
         };
         var task = lease.Task;
-        var limited = _limits.MaxRunningPerAccount > 0;
+        var limited = limits is not null && (await limits.ForAsync(task.AccountId)).MaxRunning > 0;
         var recorded = await database.InTransactionAsync(async (db, tx) =>
         {
             var now = clock.NowMs();

@@ -26,11 +26,7 @@ public static class WebConsoleServiceCollectionExtensions
         services.AddAuthentication(ConsoleClaims.Scheme)
             .AddCookie(ConsoleClaims.Scheme, o =>
             {
-                o.Cookie.Name = "runhub_session";
-                o.Cookie.Path = ConsolePaths.Root;
-                o.Cookie.HttpOnly = true;
-                o.Cookie.SameSite = SameSiteMode.Lax;
-                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                ConsoleCookie(o.Cookie, "runhub_session");
                 o.LoginPath = ConsolePaths.SignIn;
                 o.AccessDeniedPath = "/console/forbidden";
                 o.ExpireTimeSpan = TimeSpan.FromHours(settings.SessionHours);
@@ -39,11 +35,7 @@ public static class WebConsoleServiceCollectionExtensions
             })
             .AddCookie(ConsoleClaims.TwoFactorScheme, o =>
             {
-                o.Cookie.Name = "runhub_second_factor";
-                o.Cookie.Path = ConsolePaths.Root;
-                o.Cookie.HttpOnly = true;
-                o.Cookie.SameSite = SameSiteMode.Lax;
-                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                ConsoleCookie(o.Cookie, "runhub_second_factor");
                 o.ExpireTimeSpan = TimeSpan.FromMinutes(5);
                 o.SlidingExpiration = false;
             });
@@ -64,5 +56,18 @@ public static class WebConsoleServiceCollectionExtensions
         services.AddSingleton<SignInThrottle>();
         services.AddSingleton<AccountOverview>();
         return services;
+    }
+
+    /// <summary>
+    /// A sign-in cookie of the console: sent only to <c>/console</c>, never readable by scripts, not sent on cross-site
+    /// requests other than top-level links, and marked Secure whenever the request came over HTTPS.
+    /// </summary>
+    private static void ConsoleCookie(CookieBuilder cookie, string name)
+    {
+        cookie.Name = name;
+        cookie.Path = ConsolePaths.Root;
+        cookie.HttpOnly = true;
+        cookie.SameSite = SameSiteMode.Lax;
+        cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
     }
 }

@@ -25,10 +25,10 @@ public static class WebhookDebugEndpoints
 
     public sealed record RetryBody(string ApiKey, string WebhookId, string? WebhookUrl);
 
-    public static async Task<object> DetailAsync(HttpRequest request, AccountDirectory accounts, TaskQueue queue, WebhookDeliveries deliveries,
+    public static async Task<object> DetailAsync(HttpRequest request, RequestKeys keys, TaskQueue queue, WebhookDeliveries deliveries,
         WebhookPayloads payloads, BodyLimits limits)
     {
-        var (accountId, body, refusal) = await ReadAsync(request, accounts, limits);
+        var (accountId, body, refusal) = await ReadAsync(request, keys, limits);
         if (refusal is not null) return refusal;
         using var document = body!;
         var taskId = TaskIdField.Read(document.RootElement, out var error);
@@ -42,10 +42,10 @@ public static class WebhookDebugEndpoints
             Time(delivery.CreatedAt), Time(delivery.UpdatedAt)));
     }
 
-    public static async Task<object> RetryAsync(HttpRequest request, AccountDirectory accounts, WebhookDeliveries deliveries,
+    public static async Task<object> RetryAsync(HttpRequest request, RequestKeys keys, WebhookDeliveries deliveries,
         TaskEndSignal signal, IOptions<RunHubOptions> options, BodyLimits limits)
     {
-        var (accountId, body, refusal) = await ReadAsync(request, accounts, limits);
+        var (accountId, body, refusal) = await ReadAsync(request, keys, limits);
         if (refusal is not null) return refusal;
         using var document = body!;
         var root = document.RootElement;
@@ -66,7 +66,7 @@ public static class WebhookDebugEndpoints
     }
 
     /// <summary>The key (Bearer header, else <c>apiKey</c> in the body) and the parsed body, or the refusal to answer.</summary>
-    private static async Task<(string? AccountId, JsonDocument? Body, object? Refusal)> ReadAsync(HttpRequest request, AccountDirectory accounts, BodyLimits limits)
+    private static async Task<(string? AccountId, JsonDocument? Body, object? Refusal)> ReadAsync(HttpRequest request, RequestKeys keys, BodyLimits limits)
     {
         var parsed = await limits.ReadAsync(request, limits.Small);
         if (parsed.Error is not null) return (null, null, Envelope.Error(parsed.ErrorCode!, parsed.Error));
@@ -75,11 +75,11 @@ public static class WebhookDebugEndpoints
         if (key is null && document.RootElement.ValueKind == JsonValueKind.Object &&
             (document.RootElement.TryGetProperty("apiKey", out var k) || document.RootElement.TryGetProperty("apikey", out k)) && k.ValueKind == JsonValueKind.String)
             key = k.GetString();
-        var accountId = await accounts.AuthenticateAsync(key);
-        if (accountId is null)
+        var check = await keys.CheckAsync(request.HttpContext, key, "missing apiKey");
+        if (check.Access is not { AccountId: var accountId })
         {
             document.Dispose();
-            return (null, null, Envelope.Error(RunHubErrorCodes.ApiKeyUnauthorized, key is null ? "missing apiKey" : BearerKey.InvalidMessage));
+            return (null, null, Envelope.Error(check.Code(RunHubErrorCodes.ApiKeyUnauthorized), check.Message));
         }
         return (accountId, document, null);
     }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using RunHub.Accounts;
 using RunHub.Catalog;
 using RunHub.Client;
 using RunHub.Engines;
@@ -14,8 +15,10 @@ namespace RunHub.Workflows;
 /// <summary>
 /// Submits a workflow or AI-app run, for both API families (v1 <c>/task/openapi/create</c> and
 /// <c>/task/openapi/ai-app/run</c>, v2 <c>/openapi/v2/run/workflow|ai-app/{id}</c>): finds the workflow (and app),
-/// checks the <c>nodeInfoList</c> and a caller's own graph, then queues the task and reserves the price of the
-/// workflow's longest run — nothing is charged for a request that is refused.
+/// checks that the key may run it (its allow-list names it as <c>workflow:&lt;id&gt;</c> or <c>ai-app:&lt;id&gt;</c>), the
+/// <c>nodeInfoList</c> and a caller's own graph, then queues the task and reserves the price of the workflow's longest
+/// run, which also counts against the key's spend cap until the run is settled — nothing is charged for a request
+/// that is refused.
 /// </summary>
 public sealed class WorkflowSubmitter(WorkflowCatalog catalog, NodeInfoValidator validator, TaskQueue queue, EngineRegistry engines, InlineInputs inlineInputs,
     IOptions<RunHubOptions> options)
@@ -23,8 +26,11 @@ public sealed class WorkflowSubmitter(WorkflowCatalog catalog, NodeInfoValidator
     /// <summary>The largest graph of a caller's own (<c>workflow</c>) accepted, in characters.</summary>
     public const int MaxOwnWorkflowChars = 2 * 1024 * 1024;
 
-    /// <summary>Who starts a run: the account, the SHA-256 hex of its key, the base URL it reached RunHub by, and the API family it called.</summary>
-    public sealed record Caller(string AccountId, string KeyHash, string BaseUrl, WorkflowApiFamily Family);
+    /// <summary>
+    /// Who starts a run: the live key (its account, hash and own options: the spend cap and allow-list apply to the run),
+    /// the base URL it reached RunHub by, and the API family it called.
+    /// </summary>
+    public sealed record Caller(KeyAccess Key, string BaseUrl, WorkflowApiFamily Family);
 
     /// <param name="WorkflowId">Set for a workflow run; null for an app run (<paramref name="WebappId"/>).</param>
     /// <param name="NodeInfoList">The request's <c>nodeInfoList</c>, or null when it sent none.</param>
@@ -32,7 +38,10 @@ public sealed class WorkflowSubmitter(WorkflowCatalog catalog, NodeInfoValidator
     /// <param name="WebhookUrl">Where to post the task's end (checked here as a model submit's is), or null or "" for none.</param>
     public sealed record Request(Caller Caller, string? WorkflowId, string? WebappId, JsonElement? NodeInfoList, string? OwnWorkflow, string? WebhookUrl);
 
-    /// <summary>The queued task, or the refusal with its workflow-API code (301, 380, 416, 421, 433, 803, 901, 1010, 1011).</summary>
+    /// <summary>
+    /// The queued task, or the refusal with its workflow-API code (301, 380, 416, 421, 433, 803, 901, 1010, 1011; 1014
+    /// when the key's allow-list leaves the workflow or app out, 812 when the reservation would pass its spend cap).
+    /// </summary>
     public sealed record Result(TaskRecord? Task, string? ErrorCode = null, string? Error = null)
     {
         public static Result Refused(string code, string message) => new(null, code, message);
@@ -50,6 +59,9 @@ public sealed class WorkflowSubmitter(WorkflowCatalog catalog, NodeInfoValidator
         if (string.IsNullOrWhiteSpace(workflowId)) return Result.Refused(RunHubErrorCodes.ParamsInvalid, "workflowId: required");
         if (catalog.FindWorkflow(workflowId) is not { } workflow)
             return Result.Refused(RunHubErrorCodes.WorkflowNotFound, $"no workflow {Quote(workflowId)} on this server");
+        var policy = request.Caller.Key.Policy;
+        var endpoint = WorkflowTasks.Endpoint(workflow.WorkflowId, app?.WebappId);
+        if (!policy.Allows(endpoint)) return Result.Refused(RunHubErrorCodes.ModelNotAllowed, policy.NotAllowedMessage(endpoint));
 
         var graph = workflow.Graph;
         if (request.OwnWorkflow is { } own)
@@ -87,8 +99,8 @@ public sealed class WorkflowSubmitter(WorkflowCatalog catalog, NodeInfoValidator
         SubmitResult submitted;
         try
         {
-            submitted = await queue.SubmitAsync(request.Caller.AccountId, WorkflowTasks.Endpoint(workflow.WorkflowId, app?.WebappId),
-                parameters.ToJson(), workflow.Price.Reservation, context: new SubmitContext(webhook, request.Caller.BaseUrl, request.Caller.KeyHash));
+            submitted = await queue.SubmitAsync(request.Caller.Key.AccountId, endpoint, parameters.ToJson(), workflow.Price.Reservation,
+                context: new SubmitContext(webhook, request.Caller.BaseUrl, request.Caller.Key.KeyHash, SpendCapped: policy.SpendCap is not null));
         }
         catch
         {
@@ -100,9 +112,10 @@ public sealed class WorkflowSubmitter(WorkflowCatalog catalog, NodeInfoValidator
         {
             SubmitOutcome.InsufficientBalance => Result.Refused(RunHubErrorCodes.WalletTooLow,
                 $"wallet balance too low: a run of workflow {workflow.WorkflowId} reserves {workflow.Price.Reservation} CNY ({workflow.Price}); what it does not use is given back"),
+            SubmitOutcome.SpendCapReached => Result.Refused(RunHubErrorCodes.InsufficientBalance, policy.SpendCapMessage(workflow.Price.Reservation)),
             // The v1 family answers both with its TASK_QUEUE_MAXED (421); the v2 family with 1011 and 1520.
-            SubmitOutcome.QueueFull => Result.Refused(RunHubErrorCodes.SystemBusy, QueueAdmission.Message(submitted.Outcome, options.Value.Limits)!),
-            SubmitOutcome.ConcurrencyLimit => Result.Refused(RunHubErrorCodes.QueueMaxed, QueueAdmission.Message(submitted.Outcome, options.Value.Limits)!),
+            SubmitOutcome.QueueFull => Result.Refused(RunHubErrorCodes.SystemBusy, QueueAdmission.Message(submitted)!),
+            SubmitOutcome.ConcurrencyLimit => Result.Refused(RunHubErrorCodes.QueueMaxed, QueueAdmission.Message(submitted)!),
             _ => new Result(submitted.Task),
         };
     }

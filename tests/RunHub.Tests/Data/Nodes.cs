@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using RunHub.Accounts;
 using RunHub.Data;
 using RunHub.Limits;
@@ -12,7 +13,9 @@ public sealed class Node : IAsyncDisposable
     {
         Database = database;
         Commits = new GroupCommit(database);
-        Queue = new TaskQueue(database, Commits, new TaskSignal(), TimeProvider.System, limits: limits);
+        // The accounts' own limits are read on every submit (no cache), as a server with KeyCacheSeconds 0 does.
+        Queue = new TaskQueue(database, Commits, new TaskSignal(), TimeProvider.System,
+            limits: new AccountLimits(database, Options.Create(new RunHubOptions { Limits = limits ?? new LimitsOptions(), KeyCacheSeconds = 0 }), TimeProvider.System));
         Accounts = new AccountDirectory(database, TimeProvider.System);
     }
 

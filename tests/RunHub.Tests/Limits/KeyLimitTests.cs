@@ -103,4 +103,26 @@ public sealed class KeyLimitTests
         Assert.NotEqual(0, unknown.ExitCode);
         Assert.Contains("no live key matches", unknown.StdErr);
     }
+
+    [Fact]
+    public async Task The_keys_limits_command_takes_workflows_and_apps_by_their_task_names_and_refuses_names_the_server_does_not_serve()
+    {
+        await using var setup = await Workflows.OfflineWorkflowServer.StartAsync();
+        var key = setup.V1.ApiKey;
+        var served = new Dictionary<string, string> { ["RunHub__CatalogDir"] = setup.Catalog.Path };
+        string[] Limits(string models) => ["keys", "limits", key, "--models", models, "--data", setup.Server.DataDir, "--json"];
+
+        var (exit, stdout, stderr) = await ServerProcess.RunAsync(Limits(
+            $"workflow:{Workflows.WorkflowFolder.WorkflowId}, ai-app:{Workflows.WorkflowFolder.WebappId},rhart-image-g-1.5/edit"), served);
+        Assert.True(exit == 0, stderr);
+        Assert.Equal([$"workflow:{Workflows.WorkflowFolder.WorkflowId}", $"ai-app:{Workflows.WorkflowFolder.WebappId}", "rhart-image-g-1.5/edit"],
+            JsonNode.Parse(stdout)!["allowedModels"]!.AsArray().Select(m => (string)m!));
+
+        var unknown = await ServerProcess.RunAsync(Limits($"workflow:1,ai-app:{Workflows.WorkflowFolder.WorkflowId},made-up/model,rhart-image-g-1.5/edit"), served);
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.Contains($"--models: not served here: workflow:1, ai-app:{Workflows.WorkflowFolder.WorkflowId}, made-up/model;", unknown.StdErr);
+        // Nothing was changed by the refused list.
+        var shown = await ServerProcess.RunAsync(["keys", "limits", key, "--data", setup.Server.DataDir, "--json"], served);
+        Assert.Equal(3, JsonNode.Parse(shown.StdOut)!["allowedModels"]!.AsArray().Count);
+    }
 }

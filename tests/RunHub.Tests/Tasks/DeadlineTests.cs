@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using RunHub.Engines;
 using RunHub.Maintenance;
+using RunHub.Tasks;
 using RunHub.Tests.Data;
 using RunHub.Tests.Engines.Dispatch;
 using RunHub.Tests.Support;
@@ -57,20 +58,16 @@ public sealed class DeadlineTests
         var (caller, taskId) = await run.SubmitAsync();
         await started.Task.WaitAsync(TimeSpan.FromSeconds(30));
 
+        // Past the deadline the engine is told to stop and gets a grace of 30 s on the same clock; the clock is moved
+        // past the grace only once the runner waits for it.
+        var grace = run.Clock.TimerCreatedAsync(TaskDeadlines.StopGrace);
         run.Clock.Advance(TimeSpan.FromSeconds(ModelTimeoutSeconds + 1));
-        // The engine gets a grace of 30 s (on the same clock) to stop; the clock is moved until the task has ended.
-        JsonObject task;
-        var moved = 0;
-        do
-        {
-            run.Clock.Advance(TimeSpan.FromSeconds(1));
-            moved++;
-            task = await caller.QueryAsync(taskId);
-            await Task.Delay(20);
-        } while ((string)task["status"]! == "RUNNING" && moved < 120);
+        await grace;
+        Assert.Equal("RUNNING", (string)(await caller.QueryAsync(taskId))["status"]!);
+        run.Clock.Advance(TaskDeadlines.StopGrace);
+        var task = await caller.WaitAsync(taskId);
 
         Assert.Equal(("FAILED", "1006"), ((string)task["status"]!, (string)task["errorCode"]!));
-        Assert.InRange(moved, 29, 120);
         Assert.Equal(1m, await caller.BalanceAsync());
     }
 
@@ -146,7 +143,7 @@ internal sealed class DeadlineServer : IAsyncDisposable
     private readonly ScriptedEngine _engine;
     private readonly List<TestServer> _others = [];
 
-    private DeadlineServer(TempDirectory catalog, TestStore store, ScriptedEngine engine, TestServer server, FakeTimeProvider clock)
+    private DeadlineServer(TempDirectory catalog, TestStore store, ScriptedEngine engine, TestServer server, WatchedClock clock)
     {
         _catalog = catalog;
         _store = store;
@@ -156,13 +153,13 @@ internal sealed class DeadlineServer : IAsyncDisposable
     }
 
     public TestServer Server { get; }
-    public FakeTimeProvider Clock { get; }
+    public WatchedClock Clock { get; }
 
     public static async Task<DeadlineServer> StartAsync(StoreKind kind, ScriptedEngine engine, Dictionary<string, string?>? settings = null)
     {
         var catalog = DispatchCatalog.Write(20, "http://a");
         var store = new TestStore(kind);
-        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var clock = new WatchedClock(DateTimeOffset.UtcNow);
         var server = await StartNodeAsync(catalog, store, engine, clock, settings);
         return new DeadlineServer(catalog, store, engine, server, clock);
     }
@@ -175,7 +172,7 @@ internal sealed class DeadlineServer : IAsyncDisposable
         return node;
     }
 
-    private static Task<TestServer> StartNodeAsync(TempDirectory catalog, TestStore store, ScriptedEngine engine, FakeTimeProvider clock,
+    private static Task<TestServer> StartNodeAsync(TempDirectory catalog, TestStore store, ScriptedEngine engine, WatchedClock clock,
         Dictionary<string, string?>? settings)
     {
         var all = new Dictionary<string, string?>(store.ServerSettings)

@@ -54,23 +54,6 @@ public sealed class TaskOutcomeTests
     }
 
     [Fact]
-    public async Task A_task_running_longer_than_its_lease_keeps_it_by_renewal_and_runs_once()
-    {
-        await using var server = await TestServer.StartAsync(new Dictionary<string, string?>
-        {
-            ["Queue:LeaseSeconds"] = "1",
-            ["Queue:PollMilliseconds"] = "50",
-            ["Engines:Sandbox:DelayMs"] = "3000",
-        });
-        var caller = await server.NewCallerAsync(balance: 1m);
-        var taskId = (string)(await caller.SubmitAsync(TextToImage, new { prompt = "longer than the lease", aspectRatio = "1:1" }))["taskId"]!;
-        Assert.Equal("SUCCESS", (string)(await caller.WaitAsync(taskId))["status"]!);
-        using var db = server.Services.GetRequiredService<SqliteDatabase>().Open();
-        Assert.Equal(1, db.ExecuteScalar<long>("SELECT attempts FROM tasks WHERE id = @taskId", new { taskId }));
-        Assert.Equal(0.97m, await caller.BalanceAsync());
-    }
-
-    [Fact]
     public async Task Stopping_a_server_hands_its_running_tasks_back_and_the_next_server_finishes_them()
     {
         using var data = new TempDirectory();

@@ -8,12 +8,15 @@ namespace RunHub.Tests.Workflows;
 /// </summary>
 internal sealed record OfflineWorkflowServer(TempDirectory Catalog, TestServer Server, V1Caller V1) : IAsyncDisposable
 {
-    public static async Task<OfflineWorkflowServer> StartAsync()
+    /// <param name="settings">More server settings (configuration keys under RunHub).</param>
+    public static async Task<OfflineWorkflowServer> StartAsync(IDictionary<string, string?>? settings = null,
+        Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? configureServices = null)
     {
         var catalog = WorkflowFolder.Create("http://127.0.0.1:9");
         try
         {
-            var server = await TestServer.StartAsync(new Dictionary<string, string?> { ["CatalogDir"] = catalog.Path });
+            var all = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>()) { ["CatalogDir"] = catalog.Path };
+            var server = await TestServer.StartAsync(all, configureServices: configureServices);
             return new OfflineWorkflowServer(catalog, server, new V1Caller(await server.NewCallerAsync(balance: 1m)));
         }
         catch

@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using RunHub.Accounts;
+using RunHub.Data;
 using RunHub.Files;
 using RunHub.Tasks;
 using RunHub.Tests.Support;
@@ -67,6 +69,26 @@ public sealed class WorkflowRunTests : IAsyncLifetime
         var graph = ComfyServer.GraphOf((await _comfy.LatestAsync()).Entry);
         Assert.Equal(photo, await File.ReadAllBytesAsync(Path.Combine(_comfy.InputDir, (string)graph["10"]!["inputs"]!["image"]!)));
         Assert.Equal(2, (double)graph["20"]!["inputs"]!["scale_by"]!);
+    }
+
+    [ComfyFact]
+    public async Task A_run_counts_its_reservation_against_its_keys_spend_cap_and_settles_it_to_the_measured_price()
+    {
+        var caller = await _server.NewCallerAsync(balance: 1m);
+        var policies = new KeyPolicies(_server.Services.GetRequiredService<Database>());
+        Assert.Null((await policies.SetAsync(caller.ApiKey, new KeyPolicies.Change { SpendCap = Money.FromDecimal(5m).Millis })).Error);
+        var v1 = new V1Caller(caller);
+        var image = (string)(await v1.UploadAsync(Photo(), "photo.png"))["data"]!["fileName"]!;
+
+        var taskId = (string)(await v1.CreateAsync(WorkflowFolder.WorkflowId, new[] { Entry("10", "image", image) }))["data"]!["taskId"]!;
+        Assert.Equal(600, (await policies.FindAsync(caller.ApiKey)).Key!.Spent);
+        var (done, _) = await v1.OutputsUntilDoneAsync(taskId);
+        Assert.Equal(0, (int)done["code"]!);
+        var charge = Money.FromDecimal(0.01m * int.Parse((string)Assert.Single(done["data"]!.AsArray())!["taskCostTime"]!));
+        Assert.True(charge.Millis < 600, $"the run took the whole reservation: {charge}");
+        // What the run did not use counts back, as it goes back to the wallet.
+        Assert.Equal(charge.Millis, (await policies.FindAsync(caller.ApiKey)).Key!.Spent);
+        Assert.Equal(1m - charge.ToDecimal(), await caller.BalanceAsync());
     }
 
     [ComfyFact]

@@ -26,9 +26,9 @@ public static class InfoEndpoints
     public sealed record AppDemo(string WebappId, string WebappName, string Description, IReadOnlyList<string> Covers,
         IReadOnlyList<AppNodeInfo> NodeInfoList, string Curl);
 
-    public static async Task<Envelope<object>> JsonApiFormatAsync(HttpRequest request, AccountDirectory accounts, WorkflowCatalog catalog, BodyLimits limits)
+    public static async Task<Envelope<object>> JsonApiFormatAsync(HttpRequest request, RequestKeys keys, WorkflowCatalog catalog, BodyLimits limits)
     {
-        var (call, refusal) = await WorkflowApiCall.ReadAsync(request, accounts, limits, limits.Small);
+        var (call, refusal) = await WorkflowApiCall.ReadAsync(request, keys, limits, limits.Small);
         if (call is null) return refusal!;
         using (call)
         {
@@ -40,10 +40,10 @@ public static class InfoEndpoints
         }
     }
 
-    public static async Task<Envelope<object>> ApiCallDemoAsync(HttpRequest request, AccountDirectory accounts, WorkflowCatalog catalog, IOptions<RunHubOptions> options)
+    public static async Task<Envelope<object>> ApiCallDemoAsync(HttpRequest request, RequestKeys keys, WorkflowCatalog catalog, IOptions<RunHubOptions> options)
     {
-        var (accountId, refusal) = await WorkflowApiCall.AuthenticateAsync(request.Query["apiKey"].FirstOrDefault() ?? BearerKey.From(request), accounts);
-        if (accountId is null) return refusal!;
+        var (key, refusal) = await WorkflowApiCall.AuthenticateAsync(request.HttpContext, request.Query["apiKey"].FirstOrDefault() ?? BearerKey.From(request), keys);
+        if (key is null) return refusal!;
         var webappId = request.Query["webappId"].FirstOrDefault();
         if (string.IsNullOrWhiteSpace(webappId)) return WorkflowApiAnswer.Error(RunHubErrorCodes.ParamsInvalid, "webappId: required (?webappId=...)");
         if (catalog.FindApp(webappId.Trim()) is not { } app || catalog.FindWorkflow(app.WorkflowId) is not { } workflow)

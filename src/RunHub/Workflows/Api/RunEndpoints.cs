@@ -27,24 +27,24 @@ public static class RunEndpoints
     /// <summary>The <c>data</c> of a v1 create or run answer.</summary>
     public sealed record CreatedTask(string TaskId, string TaskStatus, string ClientId, string NetWssUrl, string PromptTips);
 
-    public static Task<Envelope<object>> CreateAsync(HttpRequest request, AccountDirectory accounts, WorkflowSubmitter submitter, BodyLimits limits,
+    public static Task<Envelope<object>> CreateAsync(HttpRequest request, RequestKeys keys, WorkflowSubmitter submitter, BodyLimits limits,
         IOptions<RunHubOptions> options) =>
-        RunV1Async(request, accounts, submitter, limits, options, "workflowId", app: false);
+        RunV1Async(request, keys, submitter, limits, options, "workflowId", app: false);
 
-    public static Task<Envelope<object>> RunAppAsync(HttpRequest request, AccountDirectory accounts, WorkflowSubmitter submitter, BodyLimits limits,
+    public static Task<Envelope<object>> RunAppAsync(HttpRequest request, RequestKeys keys, WorkflowSubmitter submitter, BodyLimits limits,
         IOptions<RunHubOptions> options) =>
-        RunV1Async(request, accounts, submitter, limits, options, "webappId", app: true);
+        RunV1Async(request, keys, submitter, limits, options, "webappId", app: true);
 
-    private static async Task<Envelope<object>> RunV1Async(HttpRequest request, AccountDirectory accounts, WorkflowSubmitter submitter, BodyLimits limits,
+    private static async Task<Envelope<object>> RunV1Async(HttpRequest request, RequestKeys keys, WorkflowSubmitter submitter, BodyLimits limits,
         IOptions<RunHubOptions> options, string idField, bool app)
     {
-        var (call, refusal) = await WorkflowApiCall.ReadAsync(request, accounts, limits, limits.Json);
+        var (call, refusal) = await WorkflowApiCall.ReadAsync(request, keys, limits, limits.Json);
         if (call is null) return refusal!;
         using (call)
         {
             var id = call.Text(idField);
             if (string.IsNullOrWhiteSpace(id)) return WorkflowApiAnswer.Error(RunHubErrorCodes.ParamsInvalid, $"{idField}: required");
-            var caller = new WorkflowSubmitter.Caller(call.AccountId, call.KeyHash, BaseUrl.Of(request, options.Value), WorkflowApiFamily.V1);
+            var caller = new WorkflowSubmitter.Caller(call.Key, BaseUrl.Of(request, options.Value), WorkflowApiFamily.V1);
             var (runRequest, problem) = Read(call.Root, caller, app ? null : id.Trim(), app ? id.Trim() : null);
             if (problem is not null) return WorkflowApiAnswer.Error(RunHubErrorCodes.ParamsInvalid, problem);
             var result = await submitter.SubmitAsync(runRequest!, request.HttpContext.RequestAborted);
@@ -54,26 +54,24 @@ public static class RunEndpoints
         }
     }
 
-    public static Task<TaskObject> RunWorkflowV2Async(string workflowId, HttpRequest request, AccountDirectory accounts, WorkflowSubmitter submitter,
+    public static Task<TaskObject> RunWorkflowV2Async(string workflowId, HttpRequest request, RequestKeys keys, WorkflowSubmitter submitter,
         IOptions<RunHubOptions> options, FileLinks links, BodyLimits limits) =>
-        RunV2Async(request, accounts, submitter, options, links, limits, workflowId, null);
+        RunV2Async(request, keys, submitter, options, links, limits, workflowId, null);
 
-    public static Task<TaskObject> RunAppV2Async(string webappId, HttpRequest request, AccountDirectory accounts, WorkflowSubmitter submitter,
+    public static Task<TaskObject> RunAppV2Async(string webappId, HttpRequest request, RequestKeys keys, WorkflowSubmitter submitter,
         IOptions<RunHubOptions> options, FileLinks links, BodyLimits limits) =>
-        RunV2Async(request, accounts, submitter, options, links, limits, null, webappId);
+        RunV2Async(request, keys, submitter, options, links, limits, null, webappId);
 
-    private static async Task<TaskObject> RunV2Async(HttpRequest request, AccountDirectory accounts, WorkflowSubmitter submitter,
+    private static async Task<TaskObject> RunV2Async(HttpRequest request, RequestKeys keys, WorkflowSubmitter submitter,
         IOptions<RunHubOptions> options, FileLinks links, BodyLimits limits, string? workflowId, string? webappId)
     {
-        var key = BearerKey.From(request);
-        if (key is null) return TaskObject.Error(RunHubErrorCodes.InvalidApiKey, BearerKey.MissingMessage);
-        var accountId = await accounts.AuthenticateAsync(key);
-        if (accountId is null) return TaskObject.Error(RunHubErrorCodes.InvalidApiKey, BearerKey.InvalidMessage);
+        var key = await keys.CheckBearerAsync(request);
+        if (key.Access is not { } access) return TaskObject.Error(key.Code(RunHubErrorCodes.InvalidApiKey), key.Message);
 
         var body = await limits.ReadAsync(request, limits.Json);
         if (body.Error is not null) return TaskObject.Error(body.ErrorCode!, body.Error);
         using var document = body.Document!;
-        var caller = new WorkflowSubmitter.Caller(accountId, ApiKey.Hash(key), BaseUrl.Of(request, options.Value), WorkflowApiFamily.V2);
+        var caller = new WorkflowSubmitter.Caller(access, BaseUrl.Of(request, options.Value), WorkflowApiFamily.V2);
         var (runRequest, problem) = Read(document.RootElement, caller, workflowId?.Trim(), webappId?.Trim());
         if (problem is not null) return TaskObject.Error(RunHubErrorCodes.InvalidParameters, problem);
 
@@ -83,7 +81,7 @@ public static class RunEndpoints
         return result.ErrorCode switch
         {
             RunHubErrorCodes.ParamsInvalid => TaskObject.Error(RunHubErrorCodes.InvalidParameters, result.Error!),
-            RunHubErrorCodes.WalletTooLow => TaskObject.Error(RunHubErrorCodes.InsufficientBalance, result.Error!),
+            RunHubErrorCodes.WalletTooLow or RunHubErrorCodes.InsufficientBalance => TaskObject.Error(RunHubErrorCodes.InsufficientBalance, result.Error!),
             RunHubErrorCodes.QueueMaxed => TaskObject.Error(RunHubErrorCodes.ConcurrencyLimit, result.Error!),
             RunHubErrorCodes.SystemBusy => TaskObject.Error(RunHubErrorCodes.SystemBusy, result.Error!),
             var code => TaskObject.Error(code!, WorkflowApiAnswer.Message(code!, result.Error!)),

@@ -15,22 +15,22 @@ namespace RunHub.Workflows.Api;
 /// </summary>
 public static class TaskEndpoints
 {
-    public static async Task<Envelope<object>> StatusAsync(HttpRequest request, AccountDirectory accounts, TaskQueue queue, BodyLimits limits)
+    public static async Task<Envelope<object>> StatusAsync(HttpRequest request, RequestKeys keys, TaskQueue queue, BodyLimits limits)
     {
-        var (task, refusal) = await FindAsync(request, accounts, queue, limits);
+        var (task, refusal) = await FindAsync(request, keys, queue, limits);
         return refusal ?? Envelope<object>.Success(WorkflowOutputs.Status(task!));
     }
 
-    public static async Task<Envelope<object>> OutputsAsync(HttpRequest request, AccountDirectory accounts, TaskQueue queue,
+    public static async Task<Envelope<object>> OutputsAsync(HttpRequest request, RequestKeys keys, TaskQueue queue,
         IOptions<RunHubOptions> options, FileLinks links, BodyLimits limits)
     {
-        var (task, refusal) = await FindAsync(request, accounts, queue, limits);
+        var (task, refusal) = await FindAsync(request, keys, queue, limits);
         return refusal ?? WorkflowOutputs.Of(task!, BaseUrl.FileUrls(request, options.Value, links));
     }
 
-    public static async Task<Envelope<object>> CancelAsync(HttpRequest request, AccountDirectory accounts, TaskCancellation cancellation, BodyLimits limits)
+    public static async Task<Envelope<object>> CancelAsync(HttpRequest request, RequestKeys keys, TaskCancellation cancellation, BodyLimits limits)
     {
-        var (call, refusal) = await WorkflowApiCall.ReadAsync(request, accounts, limits, limits.Small);
+        var (call, refusal) = await WorkflowApiCall.ReadAsync(request, keys, limits, limits.Small);
         if (call is null) return refusal!;
         using (call)
         {
@@ -47,10 +47,10 @@ public static class TaskEndpoints
         }
     }
 
-    private static async Task<(TaskRecord? Task, Envelope<object>? Refusal)> FindAsync(HttpRequest request, AccountDirectory accounts, TaskQueue queue,
+    private static async Task<(TaskRecord? Task, Envelope<object>? Refusal)> FindAsync(HttpRequest request, RequestKeys keys, TaskQueue queue,
         BodyLimits limits)
     {
-        var (call, refusal) = await WorkflowApiCall.ReadAsync(request, accounts, limits, limits.Small);
+        var (call, refusal) = await WorkflowApiCall.ReadAsync(request, keys, limits, limits.Small);
         if (call is null) return (null, refusal);
         using (call)
         {

@@ -25,16 +25,16 @@ public static class UploadV1Endpoint
     /// <summary>The <c>data</c> of the answer.</summary>
     public sealed record Uploaded(string FileName, string FileType);
 
-    public static async Task<Envelope<object>> HandleAsync(HttpRequest request, AccountDirectory accounts, UploadedFiles uploads,
+    public static async Task<Envelope<object>> HandleAsync(HttpRequest request, RequestKeys keys, UploadedFiles uploads,
         IOptions<RunHubOptions> options, BodyLimits limits)
     {
         var aborted = request.HttpContext.RequestAborted;
         string? accountId = null;
         if (BearerKey.From(request) is { } bearer)
         {
-            var (id, refusal) = await WorkflowApiCall.AuthenticateAsync(bearer, accounts);
-            if (id is null) return refusal!;
-            accountId = id;
+            var (key, refusal) = await WorkflowApiCall.AuthenticateAsync(request.HttpContext, bearer, keys);
+            if (key is null) return refusal!;
+            accountId = key.AccountId;
             BodySize.AllowAtLeast(request, limits.Upload);
         }
         if (request.ContentLength > limits.Upload) return TooLarge(options.Value);
@@ -64,9 +64,9 @@ public static class UploadV1Endpoint
                 var value = await ReadFieldAsync(section.Body, aborted);
                 if (name is "apiKey" or "apikey" && accountId is null)
                 {
-                    var (id, refusal) = await WorkflowApiCall.AuthenticateAsync(value, accounts);
-                    if (id is null) return refusal!;
-                    accountId = id;
+                    var (key, refusal) = await WorkflowApiCall.AuthenticateAsync(request.HttpContext, value, keys);
+                    if (key is null) return refusal!;
+                    accountId = key.AccountId;
                     BodySize.AllowAtLeast(request, limits.Upload);
                 }
                 else if (name == "fileType" && value is { Length: > 0 and <= 16 } given && given.All(char.IsAsciiLetter))
@@ -86,7 +86,7 @@ public static class UploadV1Endpoint
             return WorkflowApiAnswer.Error(RunHubErrorCodes.ParamsInvalid, $"file: the multipart body is malformed or ended early ({e.Message})");
         }
 
-        if (accountId is null) return (await WorkflowApiCall.AuthenticateAsync(null, accounts)).Refusal!;
+        if (accountId is null) return (await WorkflowApiCall.AuthenticateAsync(request.HttpContext, null, keys)).Refusal!;
         if (!hasFile) return WorkflowApiAnswer.Error(RunHubErrorCodes.ParamsInvalid, "file: required (multipart field 'file')");
         if (file.Length == 0) return WorkflowApiAnswer.Error(RunHubErrorCodes.UploadFailed, "file: the file is empty");
         file.Position = 0;

@@ -6,13 +6,19 @@ using RunHub.Client;
 namespace RunHub.Workflows.Api;
 
 /// <summary>
-/// A call of RunningHub's workflow API (v1): the JSON body, and the account of its key — <c>apiKey</c> in the body, as
-/// RunningHub's clients send it, or an <c>Authorization: Bearer</c> header, which some send instead. Either the
-/// account, the SHA-256 hex of its key (<see cref="ApiKey.Hash"/>) and the body (the caller disposes it), or the refusal
-/// to answer with: 301 for a body that is not a JSON object, 802 for a missing or unknown key.
+/// A call of RunningHub's workflow API (v1): the JSON body, and the live key that sent it — <c>apiKey</c> in the body, as
+/// RunningHub's clients send it, or an <c>Authorization: Bearer</c> header, which some send instead. Either the key (its
+/// account, hash and options; <see cref="KeyAccess"/>) and the body (the caller disposes it), or the refusal to answer
+/// with: 301 for a body that is not a JSON object, 802 for a missing or unknown key, 1003 for a key past its request
+/// rate (<see cref="RequestKeys"/>, which every v1 call's key goes through, wherever it came from).
 /// </summary>
-public sealed record WorkflowApiCall(string AccountId, string KeyHash, JsonDocument Body) : IDisposable
+public sealed record WorkflowApiCall(KeyAccess Key, JsonDocument Body) : IDisposable
 {
+    public string AccountId => Key.AccountId;
+
+    /// <summary>SHA-256 hex of the key (<see cref="ApiKey.Hash"/>).</summary>
+    public string KeyHash => Key.KeyHash;
+
     public JsonElement Root => Body.RootElement;
 
     /// <summary>A string field of the body (a number is taken as its text, as RunningHub's ids often come as numbers).</summary>
@@ -29,30 +35,26 @@ public sealed record WorkflowApiCall(string AccountId, string KeyHash, JsonDocum
     public void Dispose() => Body.Dispose();
 
     /// <param name="limit">The most of the body read, in bytes (<see cref="BodyLimits"/>).</param>
-    public static async Task<(WorkflowApiCall? Call, Envelope<object>? Refusal)> ReadAsync(HttpRequest request, AccountDirectory accounts,
+    public static async Task<(WorkflowApiCall? Call, Envelope<object>? Refusal)> ReadAsync(HttpRequest request, RequestKeys keys,
         BodyLimits limits, long limit)
     {
         var body = await limits.ReadAsync(request, limit);
         if (body.Error is not null) return (null, WorkflowApiAnswer.Error(RunHubErrorCodes.ParamsInvalid, body.Error));
         var document = body.Document!;
-        var key = KeyOf(document.RootElement) ?? BearerKey.From(request);
-        var (accountId, refusal) = await AuthenticateAsync(key, accounts);
-        if (refusal is not null)
+        var (key, refusal) = await AuthenticateAsync(request.HttpContext, KeyOf(document.RootElement) ?? BearerKey.From(request), keys);
+        if (key is null)
         {
             document.Dispose();
             return (null, refusal);
         }
-        return (new WorkflowApiCall(accountId!, ApiKey.Hash(key!.Trim()), document), null);
+        return (new WorkflowApiCall(key, document), null);
     }
 
-    /// <summary>The account of a key found elsewhere (a form field, the query string), or the 802 refusal.</summary>
-    public static async Task<(string? AccountId, Envelope<object>? Refusal)> AuthenticateAsync(string? key, AccountDirectory accounts)
+    /// <summary>The live key of a key found elsewhere (a form field, the query string), or the refusal: 802, or 1003 past its rate.</summary>
+    public static async Task<(KeyAccess? Key, Envelope<object>? Refusal)> AuthenticateAsync(HttpContext context, string? key, RequestKeys keys)
     {
-        if (string.IsNullOrWhiteSpace(key))
-            return (null, WorkflowApiAnswer.Error(RunHubErrorCodes.ApiKeyUnauthorized, "missing API key: send \"apiKey\" in the body (or Authorization: Bearer KEY)"));
-        return await accounts.AuthenticateAsync(key.Trim()) is { } accountId
-            ? (accountId, null)
-            : (null, WorkflowApiAnswer.Error(RunHubErrorCodes.ApiKeyUnauthorized, BearerKey.InvalidMessage));
+        var check = await keys.CheckAsync(context, key, "missing API key: send \"apiKey\" in the body (or Authorization: Bearer KEY)");
+        return check.Access is { } access ? (access, null) : (null, WorkflowApiAnswer.Error(check.Code(RunHubErrorCodes.ApiKeyUnauthorized), check.Message));
     }
 
     private static string? KeyOf(JsonElement root) =>

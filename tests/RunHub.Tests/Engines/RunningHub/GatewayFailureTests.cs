@@ -112,7 +112,9 @@ public sealed class GatewayFailureTests : IAsyncLifetime
     {
         _fake.Script = new FakeScript { Outcome = FakeOutcome.QueryNeverAnswers, QueuedPolls = 0, RunningPolls = 0 };
 
-        var e = await FailAsync(new { requestTimeoutSeconds = 0.2, maxFailedPolls = 2 });
+        // The timeout bounds every call, the submit's too: 2 s is ten times what a loaded machine took to answer one
+        // on loopback (0.2 s once timed the submit out instead), and the queries still time out, twice.
+        var e = await FailAsync(new { requestTimeoutSeconds = 2, maxFailedPolls = 2 });
 
         Assert.Equal("1012", e.ErrorCode);
         Assert.False(e.Retryable);

@@ -37,6 +37,8 @@ public static class ConsoleSite
     {
         if (Environment.GetEnvironmentVariable("RUNHUB_SCREENSHOTS_DIR") is not { Length: > 0 } dir) return;
         Directory.CreateDirectory(dir);
+        // The top of the page, as it opens: a click further down (a download link) has scrolled it.
+        await page.EvaluateAsync("window.scrollTo(0, 0)");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(dir, name + ".png"), FullPage = false });
     }
 }

@@ -1,0 +1,64 @@
+using RunHub.Accounts;
+using RunHub.Client;
+using RunHub.Limits;
+
+namespace RunHub.Api;
+
+/// <summary>
+/// The one way an API call turns the key it carries into a live key (<see cref="KeyAccess"/>): whatever the family
+/// and wherever the key came from (an <c>Authorization: Bearer</c> header, <c>apiKey</c> in a JSON body, a form field,
+/// the query string), the key is looked up (unknown, revoked and expired keys and disabled accounts are refused) and
+/// its request rate is counted (<see cref="RequestRate"/>). Each key is checked once per request: the answer is kept
+/// for the request, so the early Bearer step (<see cref="RequestRateLimits"/>) and the endpoint's own check count one
+/// request, not two.
+/// </summary>
+public sealed class RequestKeys(AccountDirectory accounts, RequestRate rate)
+{
+    private static readonly object ChecksItem = new();
+
+    /// <summary>The key of the <c>Authorization: Bearer</c> header, checked; missing: <see cref="BearerKey.MissingMessage"/>.</summary>
+    public ValueTask<KeyCheck> CheckBearerAsync(HttpRequest request) => CheckAsync(request.HttpContext, BearerKey.From(request), BearerKey.MissingMessage);
+
+    /// <summary>Checks <paramref name="key"/> as the request carried it (null or blank: refused as missing, with <paramref name="missingMessage"/>).</summary>
+    public async ValueTask<KeyCheck> CheckAsync(HttpContext context, string? key, string missingMessage)
+    {
+        key = key?.Trim();
+        if (string.IsNullOrEmpty(key)) return new KeyCheck(null, KeyRefusal.Missing, missingMessage);
+        var checks = context.Items[ChecksItem] as Dictionary<string, KeyCheck>;
+        if (checks is not null && checks.TryGetValue(key, out var done)) return done;
+        var check = await CheckOnceAsync(context, key);
+        checks ??= new Dictionary<string, KeyCheck>(StringComparer.Ordinal);
+        checks[key] = check;
+        context.Items[ChecksItem] = checks;
+        return check;
+    }
+
+    private async ValueTask<KeyCheck> CheckOnceAsync(HttpContext context, string key)
+    {
+        if (await accounts.AuthenticateKeyAsync(key) is not { } access) return new KeyCheck(null, KeyRefusal.Invalid, BearerKey.InvalidMessage);
+        return await rate.CheckAsync(access, context.Response) is { } limited
+            ? new KeyCheck(null, KeyRefusal.RateLimited, limited)
+            : new KeyCheck(access, KeyRefusal.None, "");
+    }
+}
+
+/// <summary>Why <see cref="RequestKeys"/> refused a key, if it did.</summary>
+public enum KeyRefusal
+{
+    None,
+    Missing,
+    /// <summary>Unknown, revoked or expired, or its account is disabled.</summary>
+    Invalid,
+    /// <summary>The key's requests of this minute are used up (1003; <c>Retry-After</c> is set).</summary>
+    RateLimited,
+}
+
+/// <summary>A checked key: the live key (<paramref name="Access"/>), or why not (<paramref name="Refusal"/>) with the message to answer.</summary>
+public sealed record KeyCheck(KeyAccess? Access, KeyRefusal Refusal, string Message)
+{
+    /// <summary>
+    /// The refusal's code in a family whose "no valid key" code is <paramref name="unauthorizedCode"/> (1002 for the
+    /// v2 calls, 802 for the v1 workflow calls): that one for a missing or invalid key, 1003 for a used-up rate.
+    /// </summary>
+    public string Code(string unauthorizedCode) => Refusal == KeyRefusal.RateLimited ? RunHubErrorCodes.RateLimited : unauthorizedCode;
+}
