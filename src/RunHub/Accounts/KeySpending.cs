@@ -13,22 +13,19 @@ namespace RunHub.Accounts;
 internal static class KeySpending
 {
     /// <summary>
-    /// Adds to <paramref name="batch"/> a submit's price added to its key's spending and a note of which key the task's
-    /// reservation belongs to. Returns the place of the spending's update; when it did not change exactly one row, that
-    /// would pass the key's cap, and the caller must refuse (roll back) the transaction.
+    /// Adds to <paramref name="batch"/> a submit's price added to its key's spending. The task itself is inserted with
+    /// <c>key_charged = 1</c> beside its <c>key_hash</c> (that is the note of which key its reservation belongs to).
+    /// Returns the place of the spending's update; when it did not change exactly one row, that would pass the key's
+    /// cap, and the caller must refuse (roll back) the transaction.
     /// </summary>
-    public static int Charge(StatementBatch batch, string keyHash, string taskId, Money price)
-    {
-        var spending = batch.Execute(
+    public static int Charge(StatementBatch batch, string keyHash, Money price) =>
+        batch.Execute(
             "UPDATE api_keys SET spent = spent + @price WHERE key_hash = @keyHash AND (spend_cap IS NULL OR spent + @price <= spend_cap)",
             ("price", price.Millis), ("keyHash", keyHash));
-        batch.Execute("INSERT INTO key_charges (task_id, key_hash) VALUES (@taskId, @keyHash)", ("taskId", taskId), ("keyHash", keyHash));
-        return spending;
-    }
 
     /// <summary>Gives a released part of a task's reservation back to the key that submitted it, if that key has a cap.</summary>
     public static Task ReleaseAsync(DbConnection db, DbTransaction tx, string taskId, Money price) =>
         db.ExecuteAsync(
             "UPDATE api_keys SET spent = CASE WHEN spent > @price THEN spent - @price ELSE 0 END " +
-            "WHERE key_hash = (SELECT key_hash FROM key_charges WHERE task_id = @taskId)", new { taskId, price = price.Millis }, tx);
+            "WHERE key_hash = (SELECT key_hash FROM tasks WHERE id = @taskId AND key_charged = 1)", new { taskId, price = price.Millis }, tx);
 }

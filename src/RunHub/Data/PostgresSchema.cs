@@ -294,6 +294,12 @@ internal static class PostgresSchema
             ADD COLUMN max_running  BIGINT CHECK (max_running >= 0),
             ADD COLUMN max_queued   BIGINT CHECK (max_queued >= 0);
         """,
+        """
+        -- Whether a task's price counts against its key's spend cap, on the task's own row, as in SQLite's schema.
+        ALTER TABLE tasks ADD COLUMN key_charged INTEGER NOT NULL DEFAULT 0;
+        UPDATE tasks SET key_charged = 1 WHERE id IN (SELECT task_id FROM key_charges);
+        DROP TABLE key_charges;
+        """,
     ];
 
     /// <summary>How many steps there are; the SQLite schema must have as many (a test holds the two in step).</summary>

@@ -346,6 +346,14 @@ internal static class SqliteSchema
         ALTER TABLE accounts ADD COLUMN max_running INTEGER CHECK (max_running >= 0);
         ALTER TABLE accounts ADD COLUMN max_queued INTEGER CHECK (max_queued >= 0);
         """,
+        """
+        -- Whether a task's price counts against its key's spend cap (1) is kept on the task's own row, beside its
+        -- key_hash, instead of a key_charges row: that row cost every capped submit two more pages in its commit
+        -- (docs/performance.md). A release gives back to tasks.key_hash when key_charged is 1.
+        ALTER TABLE tasks ADD COLUMN key_charged INTEGER NOT NULL DEFAULT 0;
+        UPDATE tasks SET key_charged = 1 WHERE id IN (SELECT task_id FROM key_charges);
+        DROP TABLE key_charges;
+        """,
     ];
 
     /// <param name="upTo">Apply steps up to this version only (tests of a migration start from an older schema).</param>

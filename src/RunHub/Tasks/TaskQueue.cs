@@ -133,18 +133,21 @@ public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal
             await database.LockNameAsync(db, tx, $"runhub idempotency {task.AccountId} {idempotency.Key}");
             if (await ReplayAsync(db, tx, task.AccountId, idempotency, task.CreatedAt) is { } earlier) return earlier;
         }
+        // A key with a spend cap is charged the price, and the task notes it so its release gives it back.
+        var charged = spendCapped && task.KeyHash is not null;
         var writes = new StatementBatch();
         writes.Execute(
             """
             INSERT INTO tasks (id, account_id, endpoint, client_id, status, parameters, price, created_at, trace_parent,
-                webhook_url, base_url, key_hash)
+                webhook_url, base_url, key_hash, key_charged)
             VALUES (@Id, @AccountId, @Endpoint, @ClientId, @Status, @Parameters, @Price, @CreatedAt, @TraceParent,
-                @WebhookUrl, @BaseUrl, @KeyHash)
+                @WebhookUrl, @BaseUrl, @KeyHash, @KeyCharged)
             """, ("Id", task.Id), ("AccountId", task.AccountId), ("Endpoint", task.Endpoint), ("ClientId", task.ClientId),
             ("Status", task.Status), ("Parameters", task.Parameters), ("Price", task.Price), ("CreatedAt", task.CreatedAt),
-            ("TraceParent", task.TraceParent), ("WebhookUrl", task.WebhookUrl), ("BaseUrl", task.BaseUrl), ("KeyHash", task.KeyHash));
+            ("TraceParent", task.TraceParent), ("WebhookUrl", task.WebhookUrl), ("BaseUrl", task.BaseUrl), ("KeyHash", task.KeyHash),
+            ("KeyCharged", charged ? 1 : 0));
         var debit = WalletLedger.Reserve(writes, task.AccountId, task.Id, price, task.CreatedAt);
-        var charge = spendCapped && task.KeyHash is not null ? KeySpending.Charge(writes, task.KeyHash, task.Id, price) : (int?)null;
+        var charge = charged ? KeySpending.Charge(writes, task.KeyHash!, price) : (int?)null;
         if (idempotency is not null)
             writes.Execute(
                 """
