@@ -20,7 +20,9 @@ public sealed class TaskWorkers(TaskQueue queue, TaskRunner runner, TaskSignal s
     {
         var queueOptions = options.Value.Queue;
         var count = Math.Max(1, queueOptions.Workers) + Math.Max(0, queueOptions.FetchingTasks);
-        logger.LogInformation("Starting {Count} task workers ({Engines} engine slots) as {Owner}", count, Math.Max(1, queueOptions.Workers), Owner);
+        logger.LogInformation(
+            "Running at most {Engines} tasks at once on engines (RunHub:Queue:Workers) and {Fetching} more fetching their inputs (RunHub:Queue:FetchingTasks), with {Count} worker loops, as {Owner}",
+            Math.Max(1, queueOptions.Workers), Math.Max(0, queueOptions.FetchingTasks), count, Owner);
         return Task.WhenAll(Enumerable.Range(0, count).Select(_ => Task.Run(() => LoopAsync(stoppingToken), CancellationToken.None)));
     }
 
