@@ -120,16 +120,16 @@ public sealed class ComfyServer(string version, string url, string baseDir)
     public Task InterruptAsync(string promptId) => PostAsync("interrupt", new JsonObject { ["prompt_id"] = promptId });
 
     /// <summary>Waits until nothing runs or waits.</summary>
-    public Task UntilIdleAsync() => UntilAsync(async () => await QueueAsync() is ({ Count: 0 }, { Count: 0 }), "the queue to empty");
+    public Task UntilIdleAsync() => Poll.UntilAsync(async () => await QueueAsync() is ({ Count: 0 }, { Count: 0 }), "the queue to empty");
 
     /// <summary>Waits until the prompt is the one ComfyUI runs.</summary>
-    public Task UntilRunningAsync(string promptId) => UntilAsync(async () => (await QueueAsync()).Running.Contains(promptId), $"prompt {promptId} to run");
+    public Task UntilRunningAsync(string promptId) => Poll.UntilAsync(async () => (await QueueAsync()).Running.Contains(promptId), $"prompt {promptId} to run");
 
     /// <summary>Waits until the prompt has a history entry, and returns it.</summary>
     public async Task<JsonObject> UntilFinishedAsync(string promptId)
     {
         JsonObject? entry = null;
-        await UntilAsync(async () => (entry = await HistoryAsync(promptId)) is not null, $"prompt {promptId} to finish");
+        await Poll.UntilAsync(async () => (entry = await HistoryAsync(promptId)) is not null, $"prompt {promptId} to finish");
         return entry!;
     }
 
@@ -146,16 +146,6 @@ public sealed class ComfyServer(string version, string url, string baseDir)
     }
 
     private static JsonObject Node(string classType, JsonObject inputs) => new() { ["class_type"] = classType, ["inputs"] = inputs };
-
-    private static async Task UntilAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"waited 60 s for {what}");
-            await Task.Delay(50);
-        }
-    }
 }
 
 /// <summary>

@@ -5,6 +5,7 @@ using RunHub.Engines;
 using RunHub.Tasks;
 using RunHub.Tests.Data;
 using RunHub.Tests.Engines.Dispatch;
+using RunHub.Tests.Support;
 
 namespace RunHub.Tests.Tasks;
 
@@ -38,7 +39,8 @@ public sealed class LeaseRenewalTests
             run.Clock.Advance(interval);
             // The renewal this tick starts: the lease then runs a whole lease from the clock's new time.
             var renewedTo = run.Clock.GetUtcNow().ToUnixTimeMilliseconds() + (long)lease.TotalMilliseconds;
-            await UntilAsync(async () => await LeaseExpiresAtAsync(database, taskId) >= renewedTo);
+            await Poll.UntilAsync(async () => await LeaseExpiresAtAsync(database, taskId) >= renewedTo, "the lease's renewal",
+                TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(10));
         }
         release.SetResult();
         var done = await caller.WaitAsync(taskId);
@@ -54,16 +56,5 @@ public sealed class LeaseRenewalTests
     {
         await using var db = await database.OpenAsync();
         return await db.ExecuteScalarAsync<long?>("SELECT lease_expires_at FROM tasks WHERE id = @taskId", new { taskId }) ?? 0;
-    }
-
-    /// <summary>Waits (in real time, at most 30 s) until <paramref name="condition"/> holds: here, until a write of the server's has landed.</summary>
-    private static async Task UntilAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the lease was not renewed within 30 s");
-            await Task.Delay(10);
-        }
     }
 }

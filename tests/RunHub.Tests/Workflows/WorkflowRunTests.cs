@@ -210,7 +210,7 @@ public sealed class WorkflowRunTests : IAsyncLifetime
         var image = (string)(await v1.UploadAsync(Photo(), "photo.png"))["data"]!["fileName"]!;
         var taskId = (string)(await v1.CreateAsync(WorkflowFolder.WorkflowId, new[] { Entry("10", "image", image) }))["data"]!["taskId"]!;
 
-        await UntilAsync(async () => (await _comfy.QueueAsync()).Running.Count == 1);
+        await Poll.UntilAsync(async () => (await _comfy.QueueAsync()).Running.Count == 1, "one prompt running on ComfyUI");
         var promptId = (await _comfy.QueueAsync()).Running.Single();
         Assert.Equal(0, (int)(await v1.PostAsync("/task/openapi/cancel", new { taskId }))["code"]!);
         var (cancelled, _) = await v1.OutputsUntilDoneAsync(taskId);
@@ -239,7 +239,7 @@ public sealed class WorkflowRunTests : IAsyncLifetime
         await comfy.UntilRunningAsync(other);
 
         var taskId = (string)(await v1.CreateAsync(WorkflowFolder.WorkflowId, new[] { Entry("10", "image", image) }))["data"]!["taskId"]!;
-        await UntilAsync(async () => (await comfy.QueueAsync()).Pending.Count == 1);
+        await Poll.UntilAsync(async () => (await comfy.QueueAsync()).Pending.Count == 1, "one prompt pending on ComfyUI");
         var ours = (await comfy.QueueAsync()).Pending.Single();
         Assert.Equal(0, (int)(await v1.PostAsync("/task/openapi/cancel", new { taskId }))["code"]!);
         var (cancelled, _) = await v1.OutputsUntilDoneAsync(taskId);
@@ -261,7 +261,7 @@ public sealed class WorkflowRunTests : IAsyncLifetime
         var image = (string)(await v1.UploadAsync(Photo(), "photo.png"))["data"]!["fileName"]!;
         var taskId = (string)(await v1.CreateAsync(WorkflowFolder.WorkflowId, new[] { Entry("10", "image", image) }))["data"]!["taskId"]!;
 
-        await UntilAsync(async () => (await _comfy.QueueAsync()).Pending.Count == 1);
+        await Poll.UntilAsync(async () => (await _comfy.QueueAsync()).Pending.Count == 1, "one prompt pending on ComfyUI");
         var waiting = await v1.OutputsAsync(taskId);
         await _comfy.InterruptAsync(other);
         var (done, _) = await v1.OutputsUntilDoneAsync(taskId);
@@ -270,15 +270,5 @@ public sealed class WorkflowRunTests : IAsyncLifetime
         Assert.Equal("APIKEY_TASK_IS_RUNNING", (string)waiting["msg"]!);
         Assert.Null(waiting["data"]);
         Assert.Equal(0, (int)done["code"]!);
-    }
-
-    private static async Task UntilAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the condition did not come true");
-            await Task.Delay(50);
-        }
     }
 }
