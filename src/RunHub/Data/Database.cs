@@ -21,6 +21,12 @@ public abstract class Database
     public abstract SqlDialect Sql { get; }
 
     /// <summary>
+    /// The connection a <see cref="GroupCommit"/> runs its batches on, kept open for the life of the server: by default
+    /// an ordinary pooled connection. Dispose it to close it.
+    /// </summary>
+    public virtual ValueTask<DbConnection> OpenWriterAsync() => OpenAsync();
+
+    /// <summary>
     /// The first row of a read that runs on nearly every request (a task by id, a key check), or default when there
     /// is none: one place where a store can keep such statements compiled. Parameters are named without the <c>@</c>.
     /// </summary>

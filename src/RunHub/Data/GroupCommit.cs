@@ -1,7 +1,6 @@
 using System.Data.Common;
 using System.Threading.Channels;
 using Dapper;
-using Microsoft.Data.Sqlite;
 
 namespace RunHub.Data;
 
@@ -90,16 +89,8 @@ public sealed class GroupCommit : IAsyncDisposable
         foreach (var operation in succeeded) operation.Complete();
     }
 
-    /// <summary>
-    /// The connection every batch runs on, kept open between batches so that the submit's statements stay compiled
-    /// (<see cref="CompiledStatements"/>). An idle open connection holds no lock: other writers are not held up.
-    /// </summary>
-    private async Task<DbConnection> OpenWriterAsync()
-    {
-        var db = await _database.OpenAsync();
-        if (db is SqliteConnection sqlite) CompiledStatements.KeepCompiled(sqlite);
-        return db;
-    }
+    /// <summary>The connection every batch runs on (<see cref="Database.OpenWriterAsync"/>), kept open between batches.</summary>
+    private ValueTask<DbConnection> OpenWriterAsync() => _database.OpenWriterAsync();
 
     private async ValueTask CloseWriterAsync()
     {

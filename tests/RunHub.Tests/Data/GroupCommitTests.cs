@@ -67,4 +67,18 @@ public sealed class GroupCommitTests
         using var check = database.Open();
         Assert.Equal([1L, 2L], check.Query<long>("SELECT n FROM items ORDER BY n"));
     }
+
+    [Fact]
+    public async Task The_writer_keeps_its_savepoint_journal_in_memory_without_lending_that_to_the_pool()
+    {
+        using var store = new TestStore(StoreKind.Sqlite);
+        var database = store.Database;
+        await using var commits = new GroupCommit(database);
+
+        // temp_store 2 is MEMORY: each operation's savepoint journal is never a temporary file written per batch.
+        var writers = await commits.RunAsync((db, tx) => db.ScalarCompiledAsync<long>(tx, "PRAGMA temp_store"));
+        Assert.Equal(2, writers);
+        using var pooled = database.Open();
+        Assert.Equal(0, pooled.ExecuteScalar<long>("PRAGMA temp_store"));
+    }
 }
