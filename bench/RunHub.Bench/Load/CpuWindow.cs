@@ -10,7 +10,10 @@ namespace RunHub.Bench.Load;
 /// </summary>
 /// <param name="DatabaseSeconds">CPU of the PostgreSQL cluster named by <c>RUNHUB_BENCH_DATABASE_PID</c> (its postmaster and
 /// every backend), or null when the store runs in the server's process (SQLite) or no cluster was named.</param>
-internal sealed record CpuUse(double ServerSeconds, double BenchSeconds, double WallSeconds, double? DatabaseSeconds = null)
+/// <param name="ServerSwitches">Context switches of the server's threads in the window (voluntary and not), or null when no server was measured.</param>
+/// <param name="BenchSwitches">Context switches of the bench's threads in the window.</param>
+internal sealed record CpuUse(double ServerSeconds, double BenchSeconds, double WallSeconds, double? DatabaseSeconds = null,
+    long? ServerSwitches = null, long? BenchSwitches = null)
 {
     /// <summary>Share of the machine (all cores = 100%) each used.</summary>
     public double ServerShare => WallSeconds > 0 ? ServerSeconds / WallSeconds / Environment.ProcessorCount : 0;
@@ -26,6 +29,9 @@ internal sealed record CpuUse(double ServerSeconds, double BenchSeconds, double 
             ["serverCpuPercentOfMachine"] = ServerShare * 100,
             ["benchCpuPercentOfMachine"] = BenchShare * 100,
         };
+        // A context switch costs this paravirtualised machine far more than a request's own work (docs/performance.md).
+        if (ServerSwitches is { } server && operations > 0) details["serverContextSwitchesPerOp"] = (double)server / operations;
+        if (BenchSwitches is { } bench && operations > 0) details["benchContextSwitchesPerOp"] = (double)bench / operations;
         if (DatabaseSeconds is { } database && WallSeconds > 0)
         {
             details["databaseCpuMsPerOp"] = operations > 0 ? database * 1000 / operations : 0;
@@ -54,11 +60,14 @@ internal static class CpuWindow
         var server0 = serverPid is { } pid ? ProcessCpuSeconds(pid) : 0;
         var bench0 = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
         var database0 = DatabaseCpuSeconds();
+        var switches0 = (Server: serverPid is { } pid1 ? ContextSwitches(pid1) : null, Bench: ContextSwitches(Environment.ProcessId));
         await Task.Delay(duration);
         var server1 = serverPid is { } pid2 ? ProcessCpuSeconds(pid2) : 0;
         var bench1 = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
         var database1 = DatabaseCpuSeconds();
-        return new CpuUse(server1 - server0, bench1 - bench0, wall.Elapsed.TotalSeconds, database1 - database0);
+        var switches1 = (Server: serverPid is { } pid3 ? ContextSwitches(pid3) : null, Bench: ContextSwitches(Environment.ProcessId));
+        return new CpuUse(server1 - server0, bench1 - bench0, wall.Elapsed.TotalSeconds, database1 - database0,
+            switches1.Server - switches0.Server, switches1.Bench - switches0.Bench);
     }
 
     /// <summary>
@@ -82,6 +91,37 @@ internal static class CpuWindow
                 catch (IOException)
                 {
                     // The process ended between the listing and the read: its time is in the postmaster's cutime now.
+                }
+            }
+            return total;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Context switches of a process's live threads so far (<c>voluntary_ctxt_switches</c> + <c>nonvoluntary_ctxt_switches</c>
+    /// of each <c>/proc/PID/task/TID/status</c>); a thread that ended takes its count with it. Null when the process is gone.
+    /// </summary>
+    public static long? ContextSwitches(int pid)
+    {
+        try
+        {
+            long total = 0;
+            foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+            {
+                try
+                {
+                    foreach (var line in File.ReadLines($"{task}/status"))
+                        if (line.StartsWith("voluntary_ctxt_switches:", StringComparison.Ordinal) ||
+                            line.StartsWith("nonvoluntary_ctxt_switches:", StringComparison.Ordinal))
+                            total += long.Parse(line[(line.IndexOf(':') + 1)..].Trim(), CultureInfo.InvariantCulture);
+                }
+                catch (IOException)
+                {
+                    // The thread ended between the listing and the read.
                 }
             }
             return total;

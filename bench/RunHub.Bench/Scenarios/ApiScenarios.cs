@@ -66,11 +66,14 @@ internal static class ApiScenarios
             return open.FromDue;
         });
         var atRate = new MeasuredRun(fromDue, cpu, TimeSpan.Zero);
-        var (sent, lag) = (open!.FromSent.Summary(), open.SendLag.Summary());
+        var (sent, lag, late) = (open!.FromSent.Summary(), open.SendLag.Summary(), open.Late.Summary());
         var queryRate = Result("query-rate", $"query open loop at a fixed {rate.ToString("0", CultureInfo.InvariantCulture)} req/s (half of query's maximum)",
             "from when the request was due to its answer", atRate, options, ("targetRate", rate),
-            ("sentToAnswerP50", sent.P50), ("sentToAnswerP99", sent.P99), ("sendLagP50", lag.P50), ("sendLagP99", lag.P99));
+            ("sentToAnswerP50", sent.P50), ("sentToAnswerP99", sent.P99), ("sendLagP50", lag.P50), ("sendLagP99", lag.P99),
+            ("lateOver5Ms", late.Count), ("lateBursts", late.Bursts), ("longestLateBurstMs", late.LongestBurstMs));
         context.Log(Line(queryRate));
+        context.Log(string.Create(CultureInfo.InvariantCulture,
+            $"    from the send p99 {sent.P99:0.00} ms, send lag p99 {lag.P99:0.00} ms; {late.Count} answered over {OpenLoop.LateMs} ms late, in {late.Bursts} bursts, the longest {late.LongestBurstMs:0.0} ms"));
 
         context.Log($"submit: POST /openapi/v2/{BenchRequests.Endpoint}, workers off, {options.Concurrency} clients");
         var submitted = await Closed(server, options, async () =>
@@ -193,6 +196,6 @@ internal static class ApiScenarios
     {
         var versus = s.Ratio is { } r ? string.Create(CultureInfo.InvariantCulture, $", {Figures.Percent(r)} of {s.ComparedWith}") : "";
         return string.Create(CultureInfo.InvariantCulture,
-            $"  {s.Name}: {s.Rate:0.0} {s.Unit}, p50 {s.Latency.P50:0.00} ms, p99 {s.Latency.P99:0.00} ms, max {s.Latency.Max:0.00} ms, {s.Errors} errors{versus}");
+            $"  {s.Name}: {s.Rate:0.0} {s.Unit}, p50 {s.Latency.P50:0.00} ms, p99 {s.Latency.P99:0.00} ms, max {s.Latency.Max:0.00} ms, {s.Errors} errors{versus}; per op: CPU ms server {s.Details.GetValueOrDefault("serverCpuMsPerOp"):0.000}, bench {s.Details.GetValueOrDefault("benchCpuMsPerOp"):0.000}; context switches server {s.Details.GetValueOrDefault("serverContextSwitchesPerOp"):0.0}, bench {s.Details.GetValueOrDefault("benchContextSwitchesPerOp"):0.0}");
     }
 }

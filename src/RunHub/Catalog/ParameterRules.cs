@@ -107,16 +107,21 @@ internal static class ParameterRules
         {
             var name = value.ValueKind == JsonValueKind.Array ? $"{spec.FieldKey}[{i}]" : spec.FieldKey;
             if (items[i].ValueKind != JsonValueKind.String)
+            {
                 Fail(errors, $"{name}: expected a URL string");
-            else if (!IsFetchable(items[i].GetString()!))
+                continue;
+            }
+            // Read once: an inline data: URL is the largest string of a request.
+            var url = items[i].GetString()!;
+            if (!IsFetchable(url))
                 Fail(errors, $"{name}: {JsonValueText.Echo(items[i])} is not an http(s) URL or a data: URI");
-            else if (InlineTooLarge(spec, items[i].GetString()!) is { } tooLarge)
+            else if (InlineTooLarge(spec, url) is { } tooLarge)
             {
                 Fail(errors, $"{name}: {tooLarge}");
                 oversized?.Add(name);
             }
             else
-                found.Add(new MediaReference(spec.FieldKey, i, items[i].GetString()!));
+                found.Add(new MediaReference(spec.FieldKey, i, url));
         }
         if (found.Count != items.Count) return false;
         media.AddRange(found);

@@ -9,6 +9,15 @@ public interface IFileStore
 {
     Task PutAsync(string key, ReadOnlyMemory<byte> data, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Stores <paramref name="data"/> under a new key that nothing reads before this returns: a random key, published
+    /// (in a committed task) only afterwards, such as an inline input's. A store may then write it in place, without the
+    /// temporary file and rename that <see cref="PutAsync(string, ReadOnlyMemory{byte}, CancellationToken)"/> needs to
+    /// keep a reader from a half-written file; by default it is that same put.
+    /// </summary>
+    /// <exception cref="IOException">The disk refused the write, or a file already has that key (it is left as it was).</exception>
+    Task PutNewAsync(string key, ReadOnlyMemory<byte> data, CancellationToken cancellationToken) => PutAsync(key, data, cancellationToken);
+
     /// <summary>Stores the whole of <paramref name="content"/>, from its start, without holding it in memory; the stream must be seekable.</summary>
     Task PutAsync(string key, Stream content, CancellationToken cancellationToken);
 

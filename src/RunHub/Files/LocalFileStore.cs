@@ -2,7 +2,10 @@ using Microsoft.Win32.SafeHandles;
 
 namespace RunHub.Files;
 
-/// <summary>Files under a folder of the data directory. Writes go to a temporary file first, then are moved into place.</summary>
+/// <summary>
+/// Files under a folder of the data directory. Writes go to a temporary file first, then are moved into place, except
+/// those of new keys nothing reads yet (<see cref="PutNewAsync"/>), which are written in place.
+/// </summary>
 public sealed class LocalFileStore(string root) : IFileStore
 {
     public string Root { get; } = Path.GetFullPath(root);
@@ -23,6 +26,33 @@ public sealed class LocalFileStore(string root) : IFileStore
             if (data.Length <= SmallWriteBytes) RandomAccess.Write(handle, data.Span, 0);
             else await RandomAccess.WriteAsync(handle, data, 0, ct);
         }, cancellationToken);
+
+    /// <summary>
+    /// Writes <paramref name="data"/> straight to the key's path, created new (an existing file is never replaced): one
+    /// create and one write, where <see cref="PutAsync(string, ReadOnlyMemory{byte}, CancellationToken)"/> also creates a
+    /// temporary name and renames it, two more changes of a folder that may hold many files. Safe only because nothing
+    /// reads the key before this returns; a write that fails removes what it wrote.
+    /// </summary>
+    /// <exception cref="ArgumentException">The key is not a valid file key.</exception>
+    /// <exception cref="IOException">The disk refused the write (nothing is left under the key), or the key exists already.</exception>
+    public async Task PutNewAsync(string key, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        var path = PathOf(key);
+        var handle = CreateNew(path, data.Length <= SmallWriteBytes ? FileOptions.None : FileOptions.Asynchronous);
+        try
+        {
+            using (handle)
+            {
+                if (data.Length <= SmallWriteBytes) RandomAccess.Write(handle, data.Span, 0);
+                else await RandomAccess.WriteAsync(handle, data, 0, cancellationToken);
+            }
+        }
+        catch
+        {
+            File.Delete(path);
+            throw;
+        }
+    }
 
     public Task PutAsync(string key, Stream content, CancellationToken cancellationToken) =>
         WriteAsync(key, FileOptions.Asynchronous, async (handle, ct) =>

@@ -87,7 +87,8 @@ public sealed class InlineInputs(IFileStore files, FileLinks links, IOptions<Run
         var data = DataUri.Decode(dataUri, SizeLimit.For(spec.MaxSizeMb));
         var format = InputAcceptance.Check(data, spec, options.Value.Media.MaxImagePixels).Format;
         var key = $"{Folder}/{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))}.{format.Extension}";
-        await files.PutAsync(key, data, cancellationToken);
+        // The key is random and published only once the task commits: nothing can read it half-written.
+        await files.PutNewAsync(key, data, cancellationToken);
         return key;
     }
 

@@ -72,6 +72,43 @@ public sealed class LocalFileStoreTests : IDisposable
         Assert.Empty(FilesOnDisk());
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1000)]
+    [InlineData(3 * 1024 * 1024)] // above the one-call write: written asynchronously
+    public async Task A_new_key_is_written_in_place_under_a_new_folder_and_reads_back_whole(int length)
+    {
+        var data = new byte[length];
+        Random.Shared.NextBytes(data);
+
+        await _store.PutNewAsync("inputs/new-folder/b.png", data, default);
+
+        Assert.Equal(data, await ReadAsync("inputs/new-folder/b.png"));
+        Assert.Equal([Path.Combine(_root.Path, "inputs", "new-folder", "b.png")], FilesOnDisk());
+    }
+
+    [Fact]
+    public async Task A_new_put_never_replaces_an_existing_file()
+    {
+        await _store.PutNewAsync("inputs/d.png", "first"u8.ToArray(), default);
+
+        await Assert.ThrowsAsync<IOException>(() => _store.PutNewAsync("inputs/d.png", "second"u8.ToArray(), default));
+
+        Assert.Equal("first"u8.ToArray(), await ReadAsync("inputs/d.png"));
+        Assert.Single(FilesOnDisk());
+    }
+
+    [Fact]
+    public async Task A_cancelled_new_put_leaves_nothing_behind()
+    {
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _store.PutNewAsync("inputs/e.png", new byte[4 * 1024 * 1024], cancelled.Token));
+
+        Assert.Empty(FilesOnDisk());
+    }
+
     /// <summary>A readable, seekable stream that gives some bytes and then fails, as a dropped upload does.</summary>
     private sealed class FailingStream(int bytesBeforeFailure) : MemoryStream(new byte[bytesBeforeFailure * 2])
     {
