@@ -1,5 +1,11 @@
 using System.CommandLine;
 using RunHub.Bench;
+using RunHub.Bench.Servers;
+
+// The load generator shares the two cores with the server it measures, so it should cost as little as it can: its
+// sockets' completions run on the socket engine's own thread instead of waking a thread-pool thread for every answer
+// (read once, when the first socket is made; the servers the bench starts keep the runtime's default, see RunHubServer).
+Environment.SetEnvironmentVariable(RunHubServer.InlineCompletionsVariable, "1");
 
 var duration = new Option<double>("--duration") { Description = "Measured seconds per scenario", DefaultValueFactory = _ => 10 };
 var warmup = new Option<double>("--warmup") { Description = "Warm-up seconds before each measurement", DefaultValueFactory = _ => 3 };

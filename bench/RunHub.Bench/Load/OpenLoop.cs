@@ -16,7 +16,12 @@ internal static class OpenLoop
     /// The latencies from each request's due time (what counts), and apart from it the bench's own share: how
     /// late the dispatcher sent requests (a busy machine wakes its thread late) and the latency from the actual send.
     /// </summary>
-    public sealed record Samples(LoadSamples FromDue, LoadSamples FromSent, LoadSamples SendLag);
+    /// <param name="Late">The measured requests answered more than <see cref="LateMs"/> after they were due: when they were
+    /// due (ms since the window's start) and how late, to tell a few stalls from a machine that is slow throughout.</param>
+    public sealed record Samples(LoadSamples FromDue, LoadSamples FromSent, LoadSamples SendLag, LateRequests Late);
+
+    /// <summary>Answers later than this from their due time are recorded one by one (issue 12's p99 target, 5 ms).</summary>
+    public const double LateMs = 5;
 
     /// <param name="maxInFlight">Requests beyond this many unanswered ones are not sent and count as errors, which keeps a run bounded.</param>
     public static async Task<Samples> RunAsync(double rate, TimeSpan warmup, TimeSpan duration, int maxInFlight, Func<Task<CallResult>> call)
@@ -24,6 +29,7 @@ internal static class OpenLoop
         var samples = new LoadSamples();
         var fromSent = new LoadSamples();
         var lag = new LoadSamples();
+        var late = new LateRequests();
         var calls = new List<Task>();
         var inFlight = 0;
         var origin = Stopwatch.GetTimestamp();
@@ -52,6 +58,7 @@ internal static class OpenLoop
             if (result.Ok)
             {
                 samples.Add((done - due).TotalMilliseconds);
+                if ((done - due).TotalMilliseconds > LateMs) late.Add((due - warmup).TotalMilliseconds, (done - due).TotalMilliseconds);
                 fromSent.Add((done - sent).TotalMilliseconds);
             }
             else samples.Error(result.Error ?? "error");
@@ -91,6 +98,6 @@ internal static class OpenLoop
         Task[] all;
         lock (calls) all = [.. calls];
         await Task.WhenAll(all);
-        return new Samples(samples, fromSent, lag);
+        return new Samples(samples, fromSent, lag, late);
     }
 }

@@ -12,6 +12,12 @@ namespace RunHub.Bench.Servers;
 internal sealed class RunHubServer : IAsyncDisposable
 {
     private const int KeptLines = 40;
+
+    /// <summary>
+    /// The runtime's switch that runs socket completions on the socket engine's thread. The bench sets it for itself
+    /// (Program.cs) and removes it from every server it starts, which run as shipped.
+    /// </summary>
+    public const string InlineCompletionsVariable = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
     private readonly Process _process;
     private readonly Queue<string> _lastLines = new();
 
@@ -52,6 +58,7 @@ internal sealed class RunHubServer : IAsyncDisposable
         // The run measures the shipped defaults plus the bench's own settings, whatever the caller's shell holds.
         foreach (var name in info.Environment.Keys.Where(k => k.StartsWith("RunHub__", StringComparison.OrdinalIgnoreCase)).ToList())
             info.Environment.Remove(name);
+        info.Environment.Remove(InlineCompletionsVariable);
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";
         info.Environment["RunHub__Queue__Workers"] = workers.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -50,18 +50,6 @@ public abstract class Database
         if (Sql.NamedLock is { } sql) await db.ExecuteAsync(sql, new { lockName = name }, tx);
     }
 
-    /// <summary>Tells idle workers of every node, once <paramref name="tx"/> commits, that a task can be claimed.</summary>
-    public async Task AnnounceRunnableAsync(DbConnection db, DbTransaction tx)
-    {
-        if (Sql.AnnounceRunnable is { } sql) await db.ExecuteAsync(sql, transaction: tx);
-    }
-
-    /// <summary>The same as <see cref="AnnounceRunnableAsync"/>, as part of <paramref name="batch"/>.</summary>
-    public void AnnounceRunnable(StatementBatch batch)
-    {
-        if (Sql.AnnounceRunnable is { } sql) batch.Query(sql);
-    }
-
     /// <summary>Runs <paramref name="work"/> in a transaction of its own and commits it (rolled back when it throws).</summary>
     public async Task<T> InTransactionAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken = default)
     {

@@ -50,7 +50,6 @@ public sealed class PostgresDatabase : Database, IDisposable
             ClaimLock = "FOR UPDATE SKIP LOCKED",
             RowLock = "FOR UPDATE",
             NamedLock = "SELECT pg_advisory_xact_lock(hashtextextended(@lockName, 0))",
-            AnnounceRunnable = $"SELECT pg_notify('{Channel.Replace("'", "''")}', '')",
             GroupsCommits = false,
         };
     }

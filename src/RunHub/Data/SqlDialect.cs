@@ -19,9 +19,6 @@ public sealed record SqlDialect
     /// <summary>Takes a transaction-long lock on the parameter <c>@lockName</c>; null where writers are serialized anyway.</summary>
     public required string? NamedLock { get; init; }
 
-    /// <summary>Run inside a transaction that makes a task runnable, to wake workers on other nodes; null when there are none to wake.</summary>
-    public required string? AnnounceRunnable { get; init; }
-
     /// <summary>
     /// Whether concurrent submits should share one transaction (<see cref="GroupCommit"/>): worth it where each
     /// commit is a file sync of a single writer (SQLite), not where the server already groups commits itself.

@@ -18,7 +18,6 @@ public sealed class SqliteDatabase : Database, IDisposable
         ClaimLock = "",
         RowLock = "",
         NamedLock = null,
-        AnnounceRunnable = null,
         GroupsCommits = true,
     };
 

@@ -18,8 +18,11 @@ namespace RunHub.Tasks;
 /// </summary>
 /// <param name="ended">Told after a task's end is committed with a webhook to send (the webhook senders' wake-up), or null.</param>
 /// <param name="limits">The accounts' running and queued limits (their own over the server's); null for none.</param>
+/// <param name="announcer">Tells the other nodes' workers, after each commit that made a task runnable, on a shared
+/// PostgreSQL database; null where there are no other nodes (SQLite) or none to tell. No transaction of the queue
+/// notifies by itself (see <see cref="PostgresQueueAnnouncer"/> for why).</param>
 public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal signal, TimeProvider clock, TaskEndSignal? ended = null,
-    AccountLimits? limits = null)
+    AccountLimits? limits = null, PostgresQueueAnnouncer? announcer = null)
 {
 
     private const string Columns =
@@ -109,7 +112,7 @@ public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal
         {
             return new SubmitResult(refused.Outcome, null) { Limits = queueLimits };
         }
-        if (result.Outcome == SubmitOutcome.Created) signal.Pulse();
+        if (result.Outcome == SubmitOutcome.Created) AnnounceRunnable();
         if (result.Outcome == SubmitOutcome.Created) TaskMetrics.RecordSubmitted(task);
         if (result.Task is not null) TaskTracing.Submitted(result.Task);
         return result;
@@ -157,7 +160,6 @@ public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal
                     request_hash = excluded.request_hash, task_id = excluded.task_id, created_at = excluded.created_at
                 """, ("AccountId", task.AccountId), ("Key", idempotency.Key), ("RequestHash", idempotency.RequestHash), ("TaskId", task.Id),
                 ("Now", task.CreatedAt));
-        database.AnnounceRunnable(writes);
         var written = await writes.RunAsync(db, tx);
         await QueueAdmission.CheckAsync(db, tx, task.AccountId, queueLimits);
         if (written.RowsChanged(debit) == 0) throw new SubmitRefusedException(SubmitOutcome.InsufficientBalance);
@@ -266,18 +268,24 @@ public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal
         ReturnToQueueAsync(lease, null);
 
     /// <summary>QUEUED again, this run not counted as an attempt, workers everywhere told (a postponed task wakes by its time).</summary>
-    private Task<bool> ReturnToQueueAsync(TaskLease lease, long? availableAt) =>
-        database.InTransactionAsync(async (db, tx) =>
-        {
-            var rows = await db.ExecuteAsync(
-                $"""
-                UPDATE tasks SET status = 'QUEUED', lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL,
-                    available_at = @availableAt, attempts = attempts - 1, progress = NULL
-                WHERE {Held}
-                """, new { lease.Task.Id, lease.Token, availableAt }, tx);
-            if (rows == 1 && availableAt is null) await database.AnnounceRunnableAsync(db, tx);
-            return rows == 1;
-        });
+    private async Task<bool> ReturnToQueueAsync(TaskLease lease, long? availableAt)
+    {
+        var returned = await database.InTransactionAsync(async (db, tx) => await db.ExecuteAsync(
+            $"""
+            UPDATE tasks SET status = 'QUEUED', lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL,
+                available_at = @availableAt, attempts = attempts - 1, progress = NULL
+            WHERE {Held}
+            """, new { lease.Task.Id, lease.Token, availableAt }, tx) == 1);
+        if (returned && availableAt is null) AnnounceRunnable();
+        return returned;
+    }
+
+    /// <summary>After the commit that made a task runnable: wakes this process's idle workers and tells the other nodes'.</summary>
+    private void AnnounceRunnable()
+    {
+        signal.Pulse();
+        announcer?.Announce();
+    }
 
     internal async Task<string?> FinishAsync(TaskLease lease, RunOutcome outcome)
     {
@@ -319,12 +327,11 @@ public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal
             else await WalletLedger.ReleaseAsync(db, tx, task.AccountId, task.Id, price, now);
             // The webhook's delivery is committed with the end, or neither is (docs/webhooks.md).
             await Webhooks.WebhookOutbox.EnqueueAsync(db, tx, task, now);
-            // The account's running place is free: its next task may start, on whichever node looks first.
-            if (limited) await database.AnnounceRunnableAsync(db, tx);
             return status;
         });
         if (recorded is not null && task.WebhookUrl is not null) ended?.Pulse();
-        if (recorded is not null && limited) signal.Pulse();
+        // The account's running place is free: its next task may start, on whichever node looks first.
+        if (recorded is not null && limited) AnnounceRunnable();
         return recorded;
     }
 
