@@ -21,11 +21,7 @@ public sealed class LocalFileStore(string root) : IFileStore
     /// <exception cref="ArgumentException">The key is not a valid file key.</exception>
     /// <exception cref="IOException">The disk refused the write; nothing is left under the key or beside it.</exception>
     public Task PutAsync(string key, ReadOnlyMemory<byte> data, CancellationToken cancellationToken) =>
-        WriteAsync(key, FileOptions.None, async (handle, ct) =>
-        {
-            if (data.Length <= SmallWriteBytes) RandomAccess.Write(handle, data.Span, 0);
-            else await RandomAccess.WriteAsync(handle, data, 0, ct);
-        }, cancellationToken);
+        WriteAsync(key, FileOptions.None, (handle, ct) => WriteBytesAsync(handle, data, ct), cancellationToken);
 
     /// <summary>
     /// Writes <paramref name="data"/> straight to the key's path, created new (an existing file is never replaced): one
@@ -41,17 +37,20 @@ public sealed class LocalFileStore(string root) : IFileStore
         var handle = CreateNew(path, data.Length <= SmallWriteBytes ? FileOptions.None : FileOptions.Asynchronous);
         try
         {
-            using (handle)
-            {
-                if (data.Length <= SmallWriteBytes) RandomAccess.Write(handle, data.Span, 0);
-                else await RandomAccess.WriteAsync(handle, data, 0, cancellationToken);
-            }
+            using (handle) await WriteBytesAsync(handle, data, cancellationToken);
         }
         catch
         {
             File.Delete(path);
             throw;
         }
+    }
+
+    /// <summary>Writes <paramref name="data"/> from the file's start: in one synchronous call when small (<see cref="SmallWriteBytes"/>).</summary>
+    private static async Task WriteBytesAsync(SafeFileHandle handle, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        if (data.Length <= SmallWriteBytes) RandomAccess.Write(handle, data.Span, 0);
+        else await RandomAccess.WriteAsync(handle, data, 0, cancellationToken);
     }
 
     public Task PutAsync(string key, Stream content, CancellationToken cancellationToken) =>
