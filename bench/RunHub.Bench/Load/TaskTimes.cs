@@ -12,15 +12,15 @@ internal sealed record TaskTimes(string Id, string Status, long CreatedAt, long?
     public long? Run => FinishedAt - StartedAt;
 
     /// <summary>Reads the given tasks from the server's database, after the run.</summary>
-    public static IReadOnlyList<TaskTimes> Read(BenchDatabase database, IReadOnlyCollection<string> ids)
+    public static async Task<IReadOnlyList<TaskTimes>> ReadAsync(BenchDatabase database, IReadOnlyCollection<string> ids)
     {
         var wanted = new HashSet<string>(ids, StringComparer.Ordinal);
-        using var db = database.Open();
-        using var command = db.CreateCommand();
+        await using var db = await database.OpenAsync();
+        await using var command = db.CreateCommand();
         command.CommandText = "SELECT id, status, created_at, started_at, finished_at FROM tasks";
-        using var reader = command.ExecuteReader();
+        await using var reader = await command.ExecuteReaderAsync();
         var rows = new List<TaskTimes>();
-        while (reader.Read())
+        while (await reader.ReadAsync())
         {
             var id = reader.GetString(0);
             if (!wanted.Contains(id)) continue;
@@ -31,15 +31,15 @@ internal sealed record TaskTimes(string Id, string Status, long CreatedAt, long?
     }
 
     /// <summary>Rows of a status, counted with a single read.</summary>
-    public static long Count(BenchDatabase database, string status)
+    public static async Task<long> CountAsync(BenchDatabase database, string status)
     {
-        using var db = database.Open();
-        using var command = db.CreateCommand();
+        await using var db = await database.OpenAsync();
+        await using var command = db.CreateCommand();
         command.CommandText = "SELECT count(*) FROM tasks WHERE status = @status";
         var parameter = command.CreateParameter();
         parameter.ParameterName = "status";
         parameter.Value = status;
         command.Parameters.Add(parameter);
-        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 }

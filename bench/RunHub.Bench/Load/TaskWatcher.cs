@@ -18,12 +18,16 @@ internal sealed class TaskWatcher : IAsyncDisposable
     private readonly TimeSpan _interval;
     private readonly Task _loop;
 
-    public TaskWatcher(BenchDatabase database, TimeSpan interval)
+    private TaskWatcher(DbConnection db, TimeSpan interval)
     {
-        _db = database.Open();
+        _db = db;
         _interval = interval;
         _loop = Task.Run(LoopAsync);
     }
+
+    /// <summary>Opens its connection and starts reading every <paramref name="interval"/>.</summary>
+    public static async Task<TaskWatcher> StartAsync(BenchDatabase database, TimeSpan interval) =>
+        new(await database.OpenAsync(), interval);
 
     /// <summary>Completes once the task is no longer queued or running. Call it only after its submit was answered (it is committed then).</summary>
     public Task WhenFinishedAsync(string taskId)

@@ -136,8 +136,8 @@ internal static class ApiScenarios
         var options = context.Options;
         await using var database = await context.NewDatabaseAsync("api-limits");
         var account = database.CreateAccount("bench-limits", BenchAccount.HugeBalance);
-        using (var db = database.Open())
-        using (var command = db.CreateCommand())
+        await using (var db = await database.OpenAsync())
+        await using (var command = db.CreateCommand())
         {
             command.CommandText = "UPDATE api_keys SET requests_per_minute = 100000000, spend_cap = 1000000000000, allowed_models = @models WHERE account_id = @account";
             foreach (var (name, value) in new[] { ("@models", $"[\"{BenchRequests.Endpoint}\"]"), ("@account", account.Id) })
@@ -147,7 +147,7 @@ internal static class ApiScenarios
                 parameter.Value = value;
                 command.Parameters.Add(parameter);
             }
-            command.ExecuteNonQuery();
+            await command.ExecuteNonQueryAsync();
         }
         await using var server = await context.StartServerAsync(database, "api", new Dictionary<string, string>
         {

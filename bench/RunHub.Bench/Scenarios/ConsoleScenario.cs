@@ -103,7 +103,7 @@ internal static partial class ConsoleScenario
         var postgres = database is PostgresBenchDatabase;
         var series = postgres ? "generate_series(0, @last) AS n(i)" : "n";
         var with = postgres ? "" : "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < @last) ";
-        await using var db = database.Open();
+        await using var db = await database.OpenAsync();
         await db.ExecuteAsync(
             $"""
             {with}INSERT INTO tasks (id, account_id, endpoint, client_id, status, parameters, price, created_at, started_at, finished_at)
@@ -127,7 +127,7 @@ internal static partial class ConsoleScenario
     private static async Task AddUserAsync(BenchDatabase database, string accountId, string email, string password)
     {
         var user = new ConsoleUser { Id = "bench-user", AccountId = accountId, Email = email, PasswordHash = "", SecurityStamp = "bench" };
-        await using var db = database.Open();
+        await using var db = await database.OpenAsync();
         await db.ExecuteAsync(
             """
             INSERT INTO users (id, account_id, email, password_hash, is_operator, security_stamp, created_at)

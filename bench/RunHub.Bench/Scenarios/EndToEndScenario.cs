@@ -24,7 +24,7 @@ internal static class EndToEndScenario
         var account = database.CreateAccount("bench", BenchAccount.HugeBalance);
         await using var server = await context.StartServerAsync(database, "all");
         using var client = new BenchClient(server.BaseUrl, account.ApiKey, options.Concurrency);
-        await using var watcher = new TaskWatcher(database, TimeSpan.FromMilliseconds(2));
+        await using var watcher = await TaskWatcher.StartAsync(database, TimeSpan.FromMilliseconds(2));
 
         context.Log($"e2e: submit → SUCCESS, {options.Workers} workers, {options.Concurrency} tasks in flight");
         var ids = new ConcurrentBag<string>();
@@ -47,7 +47,7 @@ internal static class EndToEndScenario
         // The server's own record of the tasks that finished inside the measurement window.
         var from = run.StartedUnixMs + (long)options.Warmup.TotalMilliseconds;
         var to = from + (long)options.Duration.TotalMilliseconds;
-        var inWindow = TaskTimes.Read(database, [.. ids]).Where(t => t.FinishedAt >= from && t.FinishedAt <= to).ToList();
+        var inWindow = (await TaskTimes.ReadAsync(database, [.. ids])).Where(t => t.FinishedAt >= from && t.FinishedAt <= to).ToList();
         var clientSide = samples.Summary();
         var workerRun = LatencySummary.Of(inWindow.Where(t => t.Run is not null).Select(t => (double)t.Run!.Value));
         var wait = LatencySummary.Of(inWindow.Where(t => t.Pickup is not null).Select(t => (double)t.Pickup!.Value));

@@ -44,7 +44,7 @@ internal static class MemoryScenario
         var result = new MemoryResult
         {
             Tasks = options.MemoryTasks,
-            QueuedInDatabase = TaskTimes.Count(database, "QUEUED"),
+            QueuedInDatabase = await TaskTimes.CountAsync(database, "QUEUED"),
             EmptyBytes = empty,
             FullBytes = full,
             PeakBytes = server.PeakResidentBytes(),

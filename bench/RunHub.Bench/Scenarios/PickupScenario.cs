@@ -22,7 +22,7 @@ internal static class PickupScenario
         var account = database.CreateAccount("bench", BenchAccount.HugeBalance);
         await using var server = await context.StartServerAsync(database, "all");
         using var client = new BenchClient(server.BaseUrl, account.ApiKey, 1);
-        await using var watcher = new TaskWatcher(database, TimeSpan.FromMilliseconds(1));
+        await using var watcher = await TaskWatcher.StartAsync(database, TimeSpan.FromMilliseconds(1));
 
         context.Log($"pickup: one task at a time on an idle server, {options.Workers} workers, at most {options.PickupTasks} tasks");
         var errors = new LoadSamples();
@@ -54,7 +54,7 @@ internal static class PickupScenario
         }
         var elapsed = clock.Elapsed - (measuredFrom ?? clock.Elapsed);
 
-        var rows = TaskTimes.Read(database, ids);
+        var rows = await TaskTimes.ReadAsync(database, ids);
         var pickup = LatencySummary.Of(rows.Where(r => r.Pickup is not null).Select(r => (double)r.Pickup!.Value));
         var run = LatencySummary.Of(rows.Where(r => r.Run is not null).Select(r => (double)r.Run!.Value));
         var roundTrip = LatencySummary.Of(roundTrips);

@@ -42,14 +42,14 @@ internal static class SandboxMemoryScenario
         errors.AddRange(submitted.Where(s => s.TaskId is null).Select(s => "submit: " + s.Error));
         var expected = submitted.Count(s => s.TaskId is not null);
         long done;
-        while ((done = TaskTimes.Count(database, "SUCCESS") + TaskTimes.Count(database, "FAILED")) < expected && clock.Elapsed < Limit)
+        while ((done = await TaskTimes.CountAsync(database, "SUCCESS") + await TaskTimes.CountAsync(database, "FAILED")) < expected && clock.Elapsed < Limit)
             await Task.Delay(100);
 
         var result = new SandboxMemoryResult
         {
             Workers = Workers,
             Tasks = expected,
-            Succeeded = TaskTimes.Count(database, "SUCCESS"),
+            Succeeded = await TaskTimes.CountAsync(database, "SUCCESS"),
             Ended = done,
             InputBytes = png.Length,
             InputPixels = (long)Side * Side,

@@ -15,8 +15,12 @@ internal abstract class BenchDatabase(string dataDir) : IAsyncDisposable
     /// <summary>What the server process needs in its environment to use this store (nothing for SQLite, the default).</summary>
     public abstract IReadOnlyDictionary<string, string> ServerEnvironment { get; }
 
-    /// <summary>An open connection for the bench's own reads of the tasks table.</summary>
-    public abstract DbConnection Open();
+    /// <summary>
+    /// An open connection for the bench's own reads of the tasks table. Asynchronous, like every database call of the
+    /// bench: its sockets complete inline (Program.cs), so a synchronous call to PostgreSQL made in a continuation would
+    /// wait on the very thread that must complete it.
+    /// </summary>
+    public abstract Task<DbConnection> OpenAsync();
 
     /// <summary>An account with a wallet and its API key, created the way <c>runhub accounts create</c> does.</summary>
     public abstract BenchAccount CreateAccount(string name, decimal balance);

@@ -43,10 +43,10 @@ internal sealed class PostgresBenchDatabase : BenchDatabase
         return new PostgresBenchDatabase(dataDir, adminConnectionString, name, runhubDll);
     }
 
-    public override DbConnection Open()
+    public override async Task<DbConnection> OpenAsync()
     {
         var db = new NpgsqlConnection(ConnectionString);
-        db.Open();
+        await db.OpenAsync();
         return db;
     }
 

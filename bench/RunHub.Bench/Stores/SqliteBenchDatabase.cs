@@ -13,7 +13,7 @@ internal sealed class SqliteBenchDatabase(string dataDir) : BenchDatabase(dataDi
 
     public override IReadOnlyDictionary<string, string> ServerEnvironment { get; } = new Dictionary<string, string>();
 
-    public override DbConnection Open()
+    public override async Task<DbConnection> OpenAsync()
     {
         var db = new SqliteConnection(new SqliteConnectionStringBuilder
         {
@@ -22,7 +22,7 @@ internal sealed class SqliteBenchDatabase(string dataDir) : BenchDatabase(dataDi
             Pooling = false,
             DefaultTimeout = 30,
         }.ToString());
-        db.Open();
+        await db.OpenAsync();
         return db;
     }
 
