@@ -21,7 +21,7 @@ public sealed class LocalFileStore(string root) : IFileStore
     /// <exception cref="ArgumentException">The key is not a valid file key.</exception>
     /// <exception cref="IOException">The disk refused the write; nothing is left under the key or beside it.</exception>
     public Task PutAsync(string key, ReadOnlyMemory<byte> data, CancellationToken cancellationToken) =>
-        WriteAsync(key, FileOptions.None, (handle, ct) => WriteBytesAsync(handle, data, ct), cancellationToken);
+        WriteAsync(key, inPlace: false, OptionsFor(data), (handle, ct) => WriteBytesAsync(handle, data, ct), cancellationToken);
 
     /// <summary>
     /// Writes <paramref name="data"/> straight to the key's path, created new (an existing file is never replaced): one
@@ -31,20 +31,12 @@ public sealed class LocalFileStore(string root) : IFileStore
     /// </summary>
     /// <exception cref="ArgumentException">The key is not a valid file key.</exception>
     /// <exception cref="IOException">The disk refused the write (nothing is left under the key), or the key exists already.</exception>
-    public async Task PutNewAsync(string key, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
-    {
-        var path = PathOf(key);
-        var handle = CreateNew(path, data.Length <= SmallWriteBytes ? FileOptions.None : FileOptions.Asynchronous);
-        try
-        {
-            using (handle) await WriteBytesAsync(handle, data, cancellationToken);
-        }
-        catch
-        {
-            File.Delete(path);
-            throw;
-        }
-    }
+    public Task PutNewAsync(string key, ReadOnlyMemory<byte> data, CancellationToken cancellationToken) =>
+        WriteAsync(key, inPlace: true, OptionsFor(data), (handle, ct) => WriteBytesAsync(handle, data, ct), cancellationToken);
+
+    /// <summary>A small buffer is written in one synchronous call (<see cref="WriteBytesAsync"/>), a large one asynchronously.</summary>
+    private static FileOptions OptionsFor(ReadOnlyMemory<byte> data) =>
+        data.Length <= SmallWriteBytes ? FileOptions.None : FileOptions.Asynchronous;
 
     /// <summary>Writes <paramref name="data"/> from the file's start: in one synchronous call when small (<see cref="SmallWriteBytes"/>).</summary>
     private static async Task WriteBytesAsync(SafeFileHandle handle, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
@@ -54,7 +46,7 @@ public sealed class LocalFileStore(string root) : IFileStore
     }
 
     public Task PutAsync(string key, Stream content, CancellationToken cancellationToken) =>
-        WriteAsync(key, FileOptions.Asynchronous, async (handle, ct) =>
+        WriteAsync(key, inPlace: false, FileOptions.Asynchronous, async (handle, ct) =>
         {
             content.Position = 0;
             await using var file = new FileStream(handle, FileAccess.Write, 64 * 1024, isAsync: true);
@@ -95,22 +87,25 @@ public sealed class LocalFileStore(string root) : IFileStore
     }
 
     /// <summary>
-    /// Creates a temporary file beside the key's path, lets <paramref name="write"/> fill it, then moves it into place
-    /// (a reader sees the whole file or none); a write that fails or is cancelled leaves nothing behind.
+    /// Creates a new file, lets <paramref name="write"/> fill it, and removes it again when the write fails or is
+    /// cancelled. The file is a temporary one beside the key's path, moved into place once written (a reader sees the
+    /// whole file or none), or, <paramref name="inPlace"/>, the key's path itself, which must not exist yet (a file
+    /// already there is left as it was: the create fails before anything is written).
     /// </summary>
-    private async Task WriteAsync(string key, FileOptions options, Func<SafeFileHandle, CancellationToken, Task> write, CancellationToken cancellationToken)
+    private async Task WriteAsync(string key, bool inPlace, FileOptions options, Func<SafeFileHandle, CancellationToken, Task> write,
+        CancellationToken cancellationToken)
     {
         var path = PathOf(key);
-        var temp = TempPathOf(path);
+        var written = inPlace ? path : TempPathOf(path);
+        var handle = CreateNew(written, options);
         try
         {
-            using (var handle = CreateNew(temp, options))
-                await write(handle, cancellationToken);
-            File.Move(temp, path, overwrite: true);
+            using (handle) await write(handle, cancellationToken);
+            if (!inPlace) File.Move(written, path, overwrite: true);
         }
         catch
         {
-            File.Delete(temp);
+            File.Delete(written);
             throw;
         }
     }
