@@ -59,7 +59,7 @@ public sealed class GroupCommit : IAsyncDisposable
         var succeeded = new List<IOperation>(batch.Count);
         try
         {
-            var db = _writer ??= await OpenWriterAsync();
+            var db = _writer ??= await _database.OpenWriterAsync();
             await using var tx = await db.BeginTransactionAsync();
             foreach (var operation in batch)
             {
@@ -89,9 +89,7 @@ public sealed class GroupCommit : IAsyncDisposable
         foreach (var operation in succeeded) operation.Complete();
     }
 
-    /// <summary>The connection every batch runs on (<see cref="Database.OpenWriterAsync"/>), kept open between batches.</summary>
-    private ValueTask<DbConnection> OpenWriterAsync() => _database.OpenWriterAsync();
-
+    /// <summary>Closes the connection every batch runs on (<see cref="Database.OpenWriterAsync"/>, kept open between batches).</summary>
     private async ValueTask CloseWriterAsync()
     {
         if (_writer is { } writer) await writer.DisposeAsync();

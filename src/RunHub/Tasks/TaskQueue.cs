@@ -112,8 +112,11 @@ public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal
         {
             return new SubmitResult(refused.Outcome, null) { Limits = queueLimits };
         }
-        if (result.Outcome == SubmitOutcome.Created) AnnounceRunnable();
-        if (result.Outcome == SubmitOutcome.Created) TaskMetrics.RecordSubmitted(task);
+        if (result.Outcome == SubmitOutcome.Created)
+        {
+            AnnounceRunnable();
+            TaskMetrics.RecordSubmitted(task);
+        }
         if (result.Task is not null) TaskTracing.Submitted(result.Task);
         return result;
     }

@@ -19,10 +19,11 @@ public sealed class TaskWorkers(TaskQueue queue, TaskRunner runner, TaskSignal s
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var queueOptions = options.Value.Queue;
-        var count = Math.Max(1, queueOptions.Workers) + Math.Max(0, queueOptions.FetchingTasks);
+        var (engines, fetching) = (Math.Max(1, queueOptions.Workers), Math.Max(0, queueOptions.FetchingTasks));
+        var count = engines + fetching;
         logger.LogInformation(
             "Running at most {Engines} tasks at once on engines (RunHub:Queue:Workers) and {Fetching} more fetching their inputs (RunHub:Queue:FetchingTasks), with {Count} worker loops, as {Owner}",
-            Math.Max(1, queueOptions.Workers), Math.Max(0, queueOptions.FetchingTasks), count, Owner);
+            engines, fetching, count, Owner);
         return Task.WhenAll(Enumerable.Range(0, count).Select(_ => Task.Run(() => LoopAsync(stoppingToken), CancellationToken.None)));
     }
 
