@@ -13,7 +13,7 @@ namespace RunHub.Api;
 /// </summary>
 public static class QueryEndpoint
 {
-    public static async Task<TaskObject> Handle(HttpRequest request, RequestKeys keys, TaskQueue queue, IOptions<RunHubOptions> options, FileLinks links, BodyLimits limits)
+    public static async ValueTask<TaskObject> Handle(HttpRequest request, RequestKeys keys, TaskQueue queue, IOptions<RunHubOptions> options, FileLinks links, BodyLimits limits)
     {
         var (accountId, taskId, refusal) = await TaskRequest.ReadAsync(request, keys, limits);
         if (refusal is not null) return refusal;
