@@ -354,6 +354,11 @@ internal static class SqliteSchema
         UPDATE tasks SET key_charged = 1 WHERE id IN (SELECT task_id FROM key_charges);
         DROP TABLE key_charges;
         """,
+        """
+        -- Whether the account has queued tasks, as PostgreSQL's step stores it for its waiting index (there so that the
+        -- queue's updates stay in place); here computed when read, beside the index on queued > 0 that SQLite uses.
+        ALTER TABLE account_queues ADD COLUMN waiting INTEGER GENERATED ALWAYS AS (queued > 0) VIRTUAL;
+        """,
     ];
 
     /// <param name="upTo">Apply steps up to this version only (tests of a migration start from an older schema).</param>

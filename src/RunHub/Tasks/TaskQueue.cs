@@ -61,9 +61,11 @@ public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal
     /// Fair queueing: the account served longest ago (<c>served_seq</c>, a claim counter) among those with a task ready
     /// to start and fewer running tasks than their running limit (their own, <c>accounts.max_running</c>, else the
     /// server's <c>@maxRunning</c>; 0: no limit). Workers so go round the accounts, however many tasks one of them has queued.
+    /// <c>waiting</c> is <c>queued &gt; 0</c> as a column (PostgreSQL's index of waiting accounts names it, SQLite's names
+    /// <c>queued &gt; 0</c>): both terms are there so that each store finds its own index.
     /// </summary>
     private const string NextAccount =
-        "SELECT q.account_id AS x FROM account_queues q WHERE q.queued > 0 " +
+        "SELECT q.account_id AS x FROM account_queues q WHERE q.waiting AND q.queued > 0 " +
         "AND EXISTS (SELECT 1 FROM accounts a WHERE a.id = q.account_id " +
         "AND (coalesce(a.max_running, @maxRunning) = 0 OR q.running < coalesce(a.max_running, @maxRunning))) " +
         "AND EXISTS (SELECT 1 FROM tasks t WHERE t.account_id = q.account_id AND t.status = 'QUEUED' AND (t.available_at IS NULL OR t.available_at <= @now)) " +
