@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using RunHub.Client;
 using RunHub.Files;
+using RunHub.Media;
 using RunHub.Wire;
 
 namespace RunHub.Api;
@@ -8,14 +9,15 @@ namespace RunHub.Api;
 /// <summary>
 /// <c>GET|HEAD /files/{key}</c>: uploads and results, without a key, like RunningHub's CDN links, streamed from
 /// whichever store is configured. Keys hold a random token, so a URL cannot be guessed; stored files never change,
-/// so they cache forever — until they expire (<see cref="FileRetention"/>). Nothing served here can run as a page of
+/// so they cache forever — until they expire (<see cref="FileRetention"/>). Inline inputs kept in the database are served
+/// here too (<see cref="StoredInputs"/>), whatever the storage's URL mode. Nothing served here can run as a page of
 /// the API's origin (<see cref="ServedFileHeaders"/>). A file that is not there answers 404 with a JSON reason in its
 /// family's shape: an upload's as its upload call answers (v2 <c>{code, message, data}</c>, v1 <c>{code, msg, data}</c>),
 /// a result's as a task object (errorCode 1004).
 /// </summary>
 public static class FilesEndpoint
 {
-    public static async Task<IResult> Handle(string key, HttpRequest request, IFileStore files, IOptions<RunHubOptions> options,
+    public static async Task<IResult> Handle(string key, HttpRequest request, StoredInputs files, IOptions<RunHubOptions> options,
         CancellationToken cancellationToken)
     {
         if (!FileKey.IsValid(key)) return Missing(key, options.Value);

@@ -300,6 +300,16 @@ internal static class PostgresSchema
         UPDATE tasks SET key_charged = 1 WHERE id IN (SELECT task_id FROM key_charges);
         DROP TABLE key_charges;
         """,
+        """
+        -- The inline (data:) inputs of tasks, as in SQLite's schema: bytes in content, or null for a file under key.
+        CREATE TABLE task_inputs (
+            key         TEXT PRIMARY KEY,
+            task_id     TEXT NOT NULL,
+            created_at  BIGINT NOT NULL,
+            content     BYTEA
+        );
+        CREATE INDEX task_inputs_created ON task_inputs(created_at);
+        """,
     ];
 
     /// <summary>How many steps there are; the SQLite schema must have as many (a test holds the two in step).</summary>

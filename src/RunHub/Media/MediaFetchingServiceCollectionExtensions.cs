@@ -7,8 +7,9 @@ public static class MediaFetchingServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="InputFetcher"/> as a singleton (it owns one guarded connection pool) and
-    /// <see cref="InlineInputs"/> (with the <see cref="Files.FileLinks"/> it gives out URLs by, unless registered). Needs
-    /// <c>IOptions&lt;RunHubOptions&gt;</c> configured and an <see cref="Files.IFileStore"/> registered.
+    /// <see cref="InlineInputs"/> (with the <see cref="Files.FileLinks"/> it gives out URLs by, unless registered) and
+    /// <see cref="StoredInputs"/>. Needs <c>IOptions&lt;RunHubOptions&gt;</c> configured and an <see cref="Files.IFileStore"/>
+    /// and a <see cref="Data.Database"/> registered.
     /// </summary>
     public static IServiceCollection AddMediaFetching(this IServiceCollection services)
     {
@@ -16,6 +17,7 @@ public static class MediaFetchingServiceCollectionExtensions
         services.TryAddSingleton<InputFetcher>();
         services.TryAddSingleton<Files.FileLinks>();
         services.TryAddSingleton<InlineInputs>();
+        services.TryAddSingleton<StoredInputs>();
         return services;
     }
 }
