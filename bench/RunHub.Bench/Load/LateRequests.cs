@@ -5,12 +5,13 @@ namespace RunHub.Bench.Load;
 /// <see cref="BurstGapMs"/> of each other belong to one burst. A tail made of a few bursts is a stall (a collection, a
 /// descheduled thread); one spread over many is a machine too busy throughout. Thread-safe.
 /// </summary>
-public sealed class LateRequests
+/// <param name="expected">How many to make room for at once (see <see cref="LoadSamples"/>).</param>
+public sealed class LateRequests(int expected = 0)
 {
     /// <summary>Late requests due less than this apart (ms) are one burst.</summary>
     public const double BurstGapMs = 10;
 
-    private readonly List<(double DueMs, double LatencyMs)> _late = [];
+    private readonly List<(double DueMs, double LatencyMs)> _late = new(expected);
 
     /// <param name="dueMs">When the request was due, in ms since the measured window began.</param>
     /// <param name="latencyMs">From its due time to its answer, in ms.</param>

@@ -4,10 +4,13 @@ namespace RunHub.Bench.Load;
 /// What the calls inside one measurement window recorded: every latency, and the errors with a few of their
 /// messages. Thread-safe, so open-loop calls that finish on any thread can add to it.
 /// </summary>
-public sealed class LoadSamples
+/// <param name="expected">How many latencies to make room for at once. The open loop knows it (rate × window): a list
+/// that grows while it measures copies itself onto the large object heap, and the load generator's own collections
+/// then show up as the server's latency.</param>
+public sealed class LoadSamples(int expected = 0)
 {
     private const int KeptMessages = 5;
-    private readonly List<double> _latencies = [];
+    private readonly List<double> _latencies = new(expected);
     private readonly List<string> _errorMessages = [];
     private long _errors;
 

@@ -26,17 +26,44 @@ internal static class OpenLoop
     /// <param name="maxInFlight">Requests beyond this many unanswered ones are not sent and count as errors, which keeps a run bounded.</param>
     public static async Task<Samples> RunAsync(double rate, TimeSpan warmup, TimeSpan duration, int maxInFlight, Func<Task<CallResult>> call)
     {
-        var samples = new LoadSamples();
-        var fromSent = new LoadSamples();
-        var lag = new LoadSamples();
-        var late = new LateRequests();
-        var calls = new List<Task>();
+        // Room for every measured request up front, and no list of the calls' tasks: what the generator keeps alive
+        // for the whole window would survive each of its collections, which then take tens of milliseconds, and a
+        // pause of the generator is counted from the due time as the server's latency.
+        var expected = (int)(rate * duration.TotalSeconds * 1.05) + 16;
+        var samples = new LoadSamples(expected);
+        var fromSent = new LoadSamples(expected);
+        var lag = new LoadSamples(expected);
+        var late = new LateRequests(expected);
         var inFlight = 0;
+        // The calls not yet recorded, plus one for the dispatcher; whoever takes it to zero ends the run.
+        var unrecorded = 1;
+        var allRecorded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void Recorded()
+        {
+            if (Interlocked.Decrement(ref unrecorded) == 0) allRecorded.SetResult();
+        }
         var origin = Stopwatch.GetTimestamp();
         TimeSpan Elapsed() => Stopwatch.GetElapsedTime(origin);
         var end = warmup + duration;
 
-        async Task Fire(TimeSpan due)
+        Exception? unexpected = null;
+        async void Fire(TimeSpan due)
+        {
+            try
+            {
+                await Record(due);
+            }
+            catch (Exception e)
+            {
+                Interlocked.CompareExchange(ref unexpected, e, null);
+            }
+            finally
+            {
+                Recorded();
+            }
+        }
+
+        async Task Record(TimeSpan due)
         {
             var sent = Elapsed();
             CallResult result;
@@ -83,8 +110,8 @@ internal static class OpenLoop
                         continue;
                     }
                     Interlocked.Increment(ref inFlight);
-                    var task = Fire(at);
-                    lock (calls) calls.Add(task);
+                    Interlocked.Increment(ref unrecorded);
+                    Fire(at);
                 }
                 // At most one wake per quantum: a wake costs the machine a context switch, and at thousands of
                 // requests a second one per request would take more of the cores than the lateness it saves.
@@ -95,9 +122,9 @@ internal static class OpenLoop
         }) { IsBackground = true, Name = "open-loop dispatcher" };
         dispatcher.Start();
         await Task.Run(dispatcher.Join);
-        Task[] all;
-        lock (calls) all = [.. calls];
-        await Task.WhenAll(all);
+        Recorded();
+        await allRecorded.Task;
+        if (unexpected is not null) throw new InvalidOperationException("an open-loop call failed unexpectedly", unexpected);
         return new Samples(samples, fromSent, lag, late);
     }
 }
