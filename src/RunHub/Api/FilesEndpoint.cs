@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Options;
 using RunHub.Client;
 using RunHub.Files;
-using RunHub.Media;
 using RunHub.Wire;
 
 namespace RunHub.Api;

@@ -21,7 +21,7 @@ namespace RunHub.Media;
 public sealed class InlineInputs(IFileStore files, FileLinks links, IOptions<RunHubOptions> options)
 {
     /// <summary>The folder of the stored inline inputs.</summary>
-    public const string Folder = "inputs";
+    public const string Folder = StoredInputs.Folder;
 
     /// <summary>The parameters with every inline input replaced by its URL, and the inputs to submit with the task.</summary>
     public sealed record Stored(IReadOnlyDictionary<string, JsonElement> Parameters, IReadOnlyList<TaskInput> Inputs);
