@@ -39,7 +39,8 @@ public static class FilesEndpoint
         // Uploads of the v2 call are under openapi/, of the workflow API's (v1) under api/.
         var v1Upload = key.StartsWith("api/", StringComparison.Ordinal);
         var upload = v1Upload || key.StartsWith("openapi/", StringComparison.Ordinal);
-        var message = $"file not found: {(upload ? "uploads" : "result files")} are kept for {options.Retention.Days:0.##} days " +
+        var kind = upload ? "uploads" : StoredInputs.MayBeInDatabase(key) ? "inline inputs" : "result files";
+        var message = $"file not found: {kind} are kept for {options.Retention.Days:0.##} days " +
             $"after {(upload ? "they are uploaded" : "their task ends")} (some accounts keep them for another time); this one has expired " +
             "or never existed";
         var shape = v1Upload ? AnswerShape.Envelope : upload ? AnswerShape.Upload : AnswerShape.TaskObject;

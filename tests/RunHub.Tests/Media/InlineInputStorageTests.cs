@@ -62,7 +62,9 @@ public sealed class InlineInputStorageTests
         run.Clock.Advance(TimeSpan.FromDays(0.2));
         Assert.Equal(1, (await run.RunMaintenanceAsync()).ExpiredInputs);
         Assert.Null(await InputRowAsync(run, key));
-        Assert.Equal(HttpStatusCode.NotFound, (await run.GetAsync(url)).Status);
+        var (status, reason) = await run.GetAsync(url);
+        Assert.Equal(HttpStatusCode.NotFound, status);
+        Assert.Contains("inline inputs are kept for 7 days after their task ends", (string)reason!["errorMessage"]!);
     }
 
     [Theory, SqliteStore, PostgresStore]
@@ -80,6 +82,7 @@ public sealed class InlineInputStorageTests
         Assert.Equal(1, await InputRowsAsync(run));
         Assert.Null(await InputRowAsync(run, key));
         Assert.Equal(png, await run.Server.Http.GetByteArrayAsync(url));
+        Assert.Matches("^inputs/[0-9a-f]{32}\\.png$", key);
         Assert.Equal("SUCCESS", (string)(await caller.WaitAsync(taskId))["status"]!);
 
         run.Clock.Advance(TimeSpan.FromDays(7.1));
