@@ -42,9 +42,20 @@ public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal
     private const string PlaceInQueue =
         "SELECT count(*) FROM tasks w WHERE w.account_id = t.account_id AND w.status = 'QUEUED' AND w.id <= t.id";
 
-    /// <summary><see cref="FindSql"/> with a QUEUED task's place in the same read: one round trip for the query endpoint.</summary>
+    /// <summary>
+    /// The columns the task object is built from (<c>Api.TaskObjectMapper</c>), for the query endpoint's read, the most
+    /// frequent of all: not the task's parameters (kilobytes of JSON for a workflow, stored compressed by PostgreSQL once
+    /// over 2 KB, so every poll decompressed and sent them), nor its backend usage, failure report, lease, webhook and
+    /// trace columns. <c>Parameters</c> reads as empty.
+    /// </summary>
+    private const string WireColumns =
+        "id, account_id AS AccountId, endpoint, client_id AS ClientId, status, '' AS Parameters, price, error_code AS ErrorCode, " +
+        "error_message AS ErrorMessage, results, created_at AS CreatedAt, started_at AS StartedAt, finished_at AS FinishedAt, " +
+        "progress, prompt_tips AS PromptTips, charged, cost_ms AS CostMs";
+
+    /// <summary>The task as the query endpoint shows it, with a QUEUED task's place in the same read: one round trip.</summary>
     private const string FindWithPlaceSql =
-        $"SELECT {Columns}, CASE WHEN status = 'QUEUED' THEN ({PlaceInQueue}) END AS QueuePosition FROM tasks t WHERE id = @taskId AND account_id = @accountId";
+        $"SELECT {WireColumns}, CASE WHEN status = 'QUEUED' THEN ({PlaceInQueue}) END AS QueuePosition FROM tasks t WHERE id = @taskId AND account_id = @accountId";
 
     /// <summary>A running task whose lease lapsed (its worker died or stalled): claimed again before anything else.</summary>
     private const string LapsedId = "SELECT id FROM tasks WHERE status = 'RUNNING' AND lease_expires_at < @now ORDER BY id LIMIT 1";
@@ -203,8 +214,11 @@ public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal
     }
 
     /// <summary>
-    /// <see cref="FindAsync"/> with a QUEUED task's <see cref="TaskRecord.QueuePosition"/> read in the same statement (one
-    /// round trip to PostgreSQL instead of two); null when the task is not the account's.
+    /// The task as the query endpoint shows it, with a QUEUED task's <see cref="TaskRecord.QueuePosition"/> read in the
+    /// same statement (one round trip to PostgreSQL instead of two); null when the task is not the account's. Only the
+    /// columns the task object is built from are read (<see cref="WireColumns"/>): <see cref="TaskRecord.Parameters"/> is
+    /// empty, and the attempts, lease, availability, cancel request, backend usage, trace, failure report and webhook
+    /// fields are at their defaults. Use <see cref="FindAsync"/> for the whole row.
     /// </summary>
     public ValueTask<TaskRecord?> FindWithQueuePositionAsync(string accountId, string taskId) =>
         database.ReadFirstAsync<TaskRecord>(FindWithPlaceSql, ("taskId", taskId), ("accountId", accountId));
