@@ -18,7 +18,9 @@ internal static class OpenLoop
     /// </summary>
     /// <param name="Late">The measured requests answered more than <see cref="LateMs"/> after they were due: when they were
     /// due (ms since the window's start) and how late, to tell a few stalls from a machine that is slow throughout.</param>
-    public sealed record Samples(LoadSamples FromDue, LoadSamples FromSent, LoadSamples SendLag, LateRequests Late);
+    /// <param name="GeneratorCollections">The load generator's own collections during the run (0 unless its no-GC
+    /// region, <see cref="Load.GeneratorCollections"/>, ran out).</param>
+    public sealed record Samples(LoadSamples FromDue, LoadSamples FromSent, LoadSamples SendLag, LateRequests Late, int GeneratorCollections);
 
     /// <summary>Answers later than this from their due time are recorded one by one (issue 12's p99 target, 5 ms).</summary>
     public const double LateMs = 5;
@@ -120,11 +122,13 @@ internal static class OpenLoop
                 PreciseSleep.Until(origin + (long)((next < end ? next : end).TotalSeconds * Stopwatch.Frequency));
             }
         }) { IsBackground = true, Name = "open-loop dispatcher" };
+        using var collections = GeneratorCollections.Suspend((long)(rate * end.TotalSeconds) + 1);
         dispatcher.Start();
         await Task.Run(dispatcher.Join);
         Recorded();
         await allRecorded.Task;
+        collections.Dispose();
         if (unexpected is not null) throw new InvalidOperationException("an open-loop call failed unexpectedly", unexpected);
-        return new Samples(samples, fromSent, lag, late);
+        return new Samples(samples, fromSent, lag, late, collections.Collections);
     }
 }

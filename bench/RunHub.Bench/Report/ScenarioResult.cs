@@ -56,4 +56,18 @@ public sealed record ScenarioResult
         ComparedWith = reference.Name,
         Ratio = reference.Rate > 0 ? Rate / reference.Rate : null,
     };
+
+    /// <summary>
+    /// This scenario's rate as a share of the mean of two runs of the same reference, one before it and one after: on a
+    /// machine whose speed drifts over minutes the mean is the reference at the time this scenario ran.
+    /// </summary>
+    public ScenarioResult ComparedTo(ScenarioResult before, ScenarioResult after)
+    {
+        var mean = (before.Rate + after.Rate) / 2;
+        return this with
+        {
+            ComparedWith = $"{before.Name} and {after.Name} (mean)",
+            Ratio = before.Rate > 0 && after.Rate > 0 ? Rate / mean : null,
+        };
+    }
 }

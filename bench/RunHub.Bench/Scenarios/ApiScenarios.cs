@@ -70,10 +70,11 @@ internal static class ApiScenarios
         var queryRate = Result("query-rate", $"query open loop at a fixed {rate.ToString("0", CultureInfo.InvariantCulture)} req/s (half of query's maximum)",
             "from when the request was due to its answer", atRate, options, ("targetRate", rate),
             ("sentToAnswerP50", sent.P50), ("sentToAnswerP99", sent.P99), ("sendLagP50", lag.P50), ("sendLagP99", lag.P99),
-            ("lateOver5Ms", late.Count), ("lateBursts", late.Bursts), ("longestLateBurstMs", late.LongestBurstMs));
+            ("lateOver5Ms", late.Count), ("lateBursts", late.Bursts), ("longestLateBurstMs", late.LongestBurstMs),
+            ("benchCollections", open.GeneratorCollections));
         context.Log(Line(queryRate));
         context.Log(string.Create(CultureInfo.InvariantCulture,
-            $"    from the send p99 {sent.P99:0.00} ms, send lag p99 {lag.P99:0.00} ms; {late.Count} answered over {OpenLoop.LateMs} ms late, in {late.Bursts} bursts, the longest {late.LongestBurstMs:0.0} ms"));
+            $"    from the send p99 {sent.P99:0.00} ms, send lag p99 {lag.P99:0.00} ms; {late.Count} answered over {OpenLoop.LateMs} ms late, in {late.Bursts} bursts, the longest {late.LongestBurstMs:0.0} ms; the bench collected {open.GeneratorCollections} times"));
 
         context.Log($"submit: POST /openapi/v2/{BenchRequests.Endpoint}, workers off, {options.Concurrency} clients");
         var submitted = await Closed(server, options, async () =>

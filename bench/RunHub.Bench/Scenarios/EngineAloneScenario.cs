@@ -9,17 +9,22 @@ namespace RunHub.Bench.Scenarios;
 /// <summary>
 /// The reference for end to end: <see cref="SandboxEngine.RunAsync"/> called directly in this process, as many
 /// at once as the server has workers, on the seed job, with no server running. What the server adds on top of
-/// this is the platform's overhead.
+/// this is the platform's overhead. With end to end it runs twice, before and after (<see cref="AfterName"/>), and end
+/// to end is compared with the mean of both.
 /// </summary>
 internal static class EngineAloneScenario
 {
-    public static async Task<ScenarioResult> RunAsync(BenchContext context)
+    /// <summary>The row of the second run, after end to end.</summary>
+    public const string AfterName = "engine-after";
+
+    /// <param name="name"><c>engine</c>, or <see cref="AfterName"/> for the run after end to end.</param>
+    public static async Task<ScenarioResult> RunAsync(BenchContext context, string name = "engine")
     {
         var options = context.Options;
-        var job = await SeedJob.BuildAsync(context.NewDataDir("engine"));
+        var job = await SeedJob.BuildAsync(context.NewDataDir(name));
         // Default options: no delay, no failures, as the bench's servers run it.
         var engine = new SandboxEngine(Options.Create(new RunHubOptions()));
-        context.Log($"engine: SandboxEngine.RunAsync alone, {options.Workers} in parallel");
+        context.Log($"{name}: SandboxEngine.RunAsync alone, {options.Workers} in parallel");
         var run = await MeasuredRun.ClosedAsync(null, options, options.Workers, async () =>
         {
             try
@@ -33,8 +38,9 @@ internal static class EngineAloneScenario
             }
         });
         var (samples, cpu) = (run.Samples, run.Cpu);
-        var result = ScenarioResult.From("engine",
-            $"SandboxEngine.RunAsync on the seed job in the bench process, {options.Workers} at once (the server's workers), no server running",
+        var result = ScenarioResult.From(name,
+            $"SandboxEngine.RunAsync on the seed job in the bench process, {options.Workers} at once (the server's workers), no server running"
+            + (name == AfterName ? ", again after end to end" : ""),
             "tasks/s", "one RunAsync call", samples, options.Duration) with
         {
             Details = new Dictionary<string, double>

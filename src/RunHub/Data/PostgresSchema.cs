@@ -301,6 +301,16 @@ internal static class PostgresSchema
         DROP TABLE key_charges;
         """,
         """
+        -- The account's queue row updated in place (HOT) by every submit: an index whose predicate names a column an
+        -- update changes ("WHERE queued > 0") made every count change a new row version with new entries in both
+        -- indexes. The waiting index's predicate now names a stored flag that changes only when the account's queue
+        -- empties or stops being empty; the free space left on each page keeps the new versions on the row's page.
+        ALTER TABLE account_queues SET (fillfactor = 50);
+        ALTER TABLE account_queues ADD COLUMN waiting BOOLEAN GENERATED ALWAYS AS (queued > 0) STORED;
+        DROP INDEX account_queues_waiting;
+        CREATE INDEX account_queues_waiting ON account_queues(served_seq, account_id) WHERE waiting;
+        """,
+        """
         -- The inline (data:) inputs of tasks, as in SQLite's schema: bytes in content, or null for a file under key.
         CREATE TABLE task_inputs (
             key         TEXT PRIMARY KEY,

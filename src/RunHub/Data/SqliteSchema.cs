@@ -355,6 +355,11 @@ internal static class SqliteSchema
         DROP TABLE key_charges;
         """,
         """
+        -- Whether the account has queued tasks, as PostgreSQL's step stores it for its waiting index (there so that the
+        -- queue's updates stay in place); here computed when read, beside the index on queued > 0 that SQLite uses.
+        ALTER TABLE account_queues ADD COLUMN waiting INTEGER GENERATED ALWAYS AS (queued > 0) VIRTUAL;
+        """,
+        """
         -- The inline (data:) inputs of tasks, written in the submit's own transaction: content holds a small input's
         -- bytes, served at /files/{key} and read by the workers; null marks a larger one stored as a file under key.
         -- Retention deletes both (and the file) once the task has ended and its account's retention has passed.

@@ -42,9 +42,20 @@ public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal
     private const string PlaceInQueue =
         "SELECT count(*) FROM tasks w WHERE w.account_id = t.account_id AND w.status = 'QUEUED' AND w.id <= t.id";
 
-    /// <summary><see cref="FindSql"/> with a QUEUED task's place in the same read: one round trip for the query endpoint.</summary>
+    /// <summary>
+    /// The columns the task object is built from (<c>Api.TaskObjectMapper</c>), for the query endpoint's read, the most
+    /// frequent of all: not the task's parameters (kilobytes of JSON for a workflow, stored compressed by PostgreSQL once
+    /// over 2 KB, so every poll decompressed and sent them), nor its backend usage, failure report, lease, webhook and
+    /// trace columns. <c>Parameters</c> reads as empty.
+    /// </summary>
+    private const string WireColumns =
+        "id, account_id AS AccountId, endpoint, client_id AS ClientId, status, '' AS Parameters, price, error_code AS ErrorCode, " +
+        "error_message AS ErrorMessage, results, created_at AS CreatedAt, started_at AS StartedAt, finished_at AS FinishedAt, " +
+        "progress, prompt_tips AS PromptTips, charged, cost_ms AS CostMs";
+
+    /// <summary>The task as the query endpoint shows it, with a QUEUED task's place in the same read: one round trip.</summary>
     private const string FindWithPlaceSql =
-        $"SELECT {Columns}, CASE WHEN status = 'QUEUED' THEN ({PlaceInQueue}) END AS QueuePosition FROM tasks t WHERE id = @taskId AND account_id = @accountId";
+        $"SELECT {WireColumns}, CASE WHEN status = 'QUEUED' THEN ({PlaceInQueue}) END AS QueuePosition FROM tasks t WHERE id = @taskId AND account_id = @accountId";
 
     /// <summary>A running task whose lease lapsed (its worker died or stalled): claimed again before anything else.</summary>
     private const string LapsedId = "SELECT id FROM tasks WHERE status = 'RUNNING' AND lease_expires_at < @now ORDER BY id LIMIT 1";
@@ -53,9 +64,11 @@ public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal
     /// Fair queueing: the account served longest ago (<c>served_seq</c>, a claim counter) among those with a task ready
     /// to start and fewer running tasks than their running limit (their own, <c>accounts.max_running</c>, else the
     /// server's <c>@maxRunning</c>; 0: no limit). Workers so go round the accounts, however many tasks one of them has queued.
+    /// <c>waiting</c> is <c>queued &gt; 0</c> as a column (PostgreSQL's index of waiting accounts names it, SQLite's names
+    /// <c>queued &gt; 0</c>): both terms are there so that each store finds its own index.
     /// </summary>
     private const string NextAccount =
-        "SELECT q.account_id AS x FROM account_queues q WHERE q.queued > 0 " +
+        "SELECT q.account_id AS x FROM account_queues q WHERE q.waiting AND q.queued > 0 " +
         "AND EXISTS (SELECT 1 FROM accounts a WHERE a.id = q.account_id " +
         "AND (coalesce(a.max_running, @maxRunning) = 0 OR q.running < coalesce(a.max_running, @maxRunning))) " +
         "AND EXISTS (SELECT 1 FROM tasks t WHERE t.account_id = q.account_id AND t.status = 'QUEUED' AND (t.available_at IS NULL OR t.available_at <= @now)) " +
@@ -205,8 +218,11 @@ public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal
     }
 
     /// <summary>
-    /// <see cref="FindAsync"/> with a QUEUED task's <see cref="TaskRecord.QueuePosition"/> read in the same statement (one
-    /// round trip to PostgreSQL instead of two); null when the task is not the account's.
+    /// The task as the query endpoint shows it, with a QUEUED task's <see cref="TaskRecord.QueuePosition"/> read in the
+    /// same statement (one round trip to PostgreSQL instead of two); null when the task is not the account's. Only the
+    /// columns the task object is built from are read (<see cref="WireColumns"/>): <see cref="TaskRecord.Parameters"/> is
+    /// empty, and the attempts, lease, availability, cancel request, backend usage, trace, failure report and webhook
+    /// fields are at their defaults. Use <see cref="FindAsync"/> for the whole row.
     /// </summary>
     public ValueTask<TaskRecord?> FindWithQueuePositionAsync(string accountId, string taskId) =>
         database.ReadFirstAsync<TaskRecord>(FindWithPlaceSql, ("taskId", taskId), ("accountId", accountId));

@@ -10,7 +10,7 @@ namespace RunHub.Tests.Bench;
 /// </summary>
 public sealed class BenchSmokeTests(ITestOutputHelper output)
 {
-    private static readonly string[] Scenarios = ["baseline", "query", "query-rate", "submit", "submit-url", "submit-accounts", "submit-limits", "engine", "e2e", "pickup", "webhooks",
+    private static readonly string[] Scenarios = ["baseline", "query", "query-rate", "submit", "submit-url", "submit-accounts", "submit-limits", "engine", "e2e", "engine-after", "pickup", "webhooks",
         "console-tasks", "console-tasks-filtered", "console-tasks-deep", "console-dashboard", "api-tasks", "input-check"];
 
     [Fact]
