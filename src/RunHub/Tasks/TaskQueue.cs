@@ -43,16 +43,19 @@ public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal
         "SELECT count(*) FROM tasks w WHERE w.account_id = t.account_id AND w.status = 'QUEUED' AND w.id <= t.id";
 
     /// <summary>
-    /// The columns the wire's task object shows (<c>Api.TaskObjectMapper</c>): the query endpoint reads no more, since
-    /// every string and number read is allocated again for every poll (the parameters alone were a tenth of a query's).
+    /// The columns the task object is built from (<c>Api.TaskObjectMapper</c>), for the query endpoint's read, the most
+    /// frequent of all: not the task's parameters (kilobytes of JSON for a workflow, stored compressed by PostgreSQL once
+    /// over 2 KB, so every poll decompressed and sent them), nor its backend usage, failure report, lease, webhook and
+    /// trace columns. <c>Parameters</c> reads as empty.
     /// </summary>
-    private const string AnswerColumns =
-        "id, client_id AS ClientId, status, price, error_code AS ErrorCode, error_message AS ErrorMessage, results, " +
-        "started_at AS StartedAt, finished_at AS FinishedAt, progress, prompt_tips AS PromptTips, charged, cost_ms AS CostMs";
+    private const string WireColumns =
+        "id, account_id AS AccountId, endpoint, client_id AS ClientId, status, '' AS Parameters, price, error_code AS ErrorCode, " +
+        "error_message AS ErrorMessage, results, created_at AS CreatedAt, started_at AS StartedAt, finished_at AS FinishedAt, " +
+        "progress, prompt_tips AS PromptTips, charged, cost_ms AS CostMs";
 
-    /// <summary>The task object's columns and a QUEUED task's place in one read: one round trip for the query endpoint.</summary>
+    /// <summary>The task as the query endpoint shows it, with a QUEUED task's place in the same read: one round trip.</summary>
     private const string FindWithPlaceSql =
-        $"SELECT {AnswerColumns}, CASE WHEN status = 'QUEUED' THEN ({PlaceInQueue}) END AS QueuePosition FROM tasks t WHERE id = @taskId AND account_id = @accountId";
+        $"SELECT {WireColumns}, CASE WHEN status = 'QUEUED' THEN ({PlaceInQueue}) END AS QueuePosition FROM tasks t WHERE id = @taskId AND account_id = @accountId";
 
     /// <summary>A running task whose lease lapsed (its worker died or stalled): claimed again before anything else.</summary>
     private const string LapsedId = "SELECT id FROM tasks WHERE status = 'RUNNING' AND lease_expires_at < @now ORDER BY id LIMIT 1";
@@ -93,7 +96,7 @@ public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal
     /// within its lifetime, nothing is written: the same request gets its earlier task back, a different one a conflict.
     /// </summary>
     /// <param name="context">The webhook URL, base URL and key the task is stored with (and whether that key's spend cap
-    /// applies, <see cref="KeySpending"/>); null for none.</param>
+    /// applies, <see cref="KeySpending"/>), and its inline inputs (<c>task_inputs</c>); null for none.</param>
     public async Task<SubmitResult> SubmitAsync(string accountId, string endpoint, string parameters, Money price, IdempotencyKey? idempotency = null,
         SubmitContext? context = null)
     {
@@ -116,7 +119,7 @@ public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal
         SubmitResult result;
         try
         {
-            result = await commits.RunAsync((db, tx) => InsertAsync(db, tx, task, price, idempotency, context?.SpendCapped == true, queueLimits));
+            result = await commits.RunAsync((db, tx) => InsertAsync(db, tx, task, price, idempotency, context, queueLimits));
         }
         catch (SubmitRefusedException refused)
         {
@@ -141,7 +144,7 @@ public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal
     /// transaction otherwise).
     /// </summary>
     private async Task<SubmitResult> InsertAsync(DbConnection db, DbTransaction tx, TaskRecord task, Money price, IdempotencyKey? idempotency,
-        bool spendCapped, QueueLimits queueLimits)
+        SubmitContext? context, QueueLimits queueLimits)
     {
         if (idempotency is not null)
         {
@@ -150,7 +153,7 @@ public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal
             if (await ReplayAsync(db, tx, task.AccountId, idempotency, task.CreatedAt) is { } earlier) return earlier;
         }
         // A key with a spend cap is charged the price, and the task notes it so its release gives it back.
-        var charged = spendCapped && task.KeyHash is not null;
+        var charged = context?.SpendCapped == true && task.KeyHash is not null;
         var writes = new StatementBatch();
         writes.Execute(
             """
@@ -162,6 +165,10 @@ public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal
             ("Status", task.Status), ("Parameters", task.Parameters), ("Price", task.Price), ("CreatedAt", task.CreatedAt),
             ("TraceParent", task.TraceParent), ("WebhookUrl", task.WebhookUrl), ("BaseUrl", task.BaseUrl), ("KeyHash", task.KeyHash),
             ("KeyCharged", charged ? 1 : 0));
+        // The inline inputs in the same transaction: exactly as durable as the task, and gone with it when it is refused.
+        foreach (var input in context?.Inputs ?? [])
+            writes.Execute("INSERT INTO task_inputs (key, task_id, created_at, content) VALUES (@Key, @TaskId, @CreatedAt, @Content)",
+                ("Key", input.Key), ("TaskId", task.Id), ("CreatedAt", task.CreatedAt), ("Content", input.Content));
         var debit = WalletLedger.Reserve(writes, task.AccountId, task.Id, price, task.CreatedAt);
         var charge = charged ? KeySpending.Charge(writes, task.KeyHash!, price) : (int?)null;
         if (idempotency is not null)
@@ -211,12 +218,11 @@ public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal
     }
 
     /// <summary>
-    /// What the query endpoint answers, for one of the account's tasks: the columns of the wire's task object only (id,
-    /// client id, status, price, error, results, times, progress, prompt tips, charge, run time; the rest, such as
-    /// <see cref="TaskRecord.Parameters"/>, <see cref="TaskRecord.AccountId"/> and <see cref="TaskRecord.Endpoint"/>,
-    /// are left unset), with a QUEUED task's <see cref="TaskRecord.QueuePosition"/> read in the same statement (one
-    /// round trip to PostgreSQL instead of two); null when the task is not the account's. For the whole task, use
-    /// <see cref="FindAsync"/>.
+    /// The task as the query endpoint shows it, with a QUEUED task's <see cref="TaskRecord.QueuePosition"/> read in the
+    /// same statement (one round trip to PostgreSQL instead of two); null when the task is not the account's. Only the
+    /// columns the task object is built from are read (<see cref="WireColumns"/>): <see cref="TaskRecord.Parameters"/> is
+    /// empty, and the attempts, lease, availability, cancel request, backend usage, trace, failure report and webhook
+    /// fields are at their defaults. Use <see cref="FindAsync"/> for the whole row.
     /// </summary>
     public ValueTask<TaskRecord?> FindWithQueuePositionAsync(string accountId, string taskId) =>
         database.ReadFirstAsync<TaskRecord>(FindWithPlaceSql, ("taskId", taskId), ("accountId", accountId));
