@@ -117,6 +117,13 @@ public sealed class MediaOptions
 
     /// <summary>Largest file <c>/openapi/v2/media/upload/binary</c> accepts.</summary>
     public int MaxUploadMb { get; set; } = 100;
+
+    /// <summary>
+    /// Inline <c>data:</c> inputs of a submit up to this many KB (decoded) are kept in the database with their task,
+    /// written in the submit's own transaction; larger ones are stored as files (synced to disk before the task
+    /// commits). 0 stores every inline input as a file. At most 4096.
+    /// </summary>
+    public int InlineInputDatabaseKb { get; set; } = 256;
 }
 
 /// <summary>The HTTP surface: what requests it reads, which it trusts, and how strictly it checks them.</summary>

@@ -123,6 +123,8 @@ public sealed class RunHubOptionsValidation : IValidateOptions<RunHubOptions>
         if (o.Media.MaxRedirects < 0) yield return Setting("Media:MaxRedirects", $"is {o.Media.MaxRedirects}; use 0 or more");
         if (o.Media.MaxImagePixels < 1) yield return Setting("Media:MaxImagePixels", $"is {o.Media.MaxImagePixels}; use 1 or more");
         if (o.Media.MaxUploadMb < 1) yield return Setting("Media:MaxUploadMb", $"is {o.Media.MaxUploadMb}; use 1 or more");
+        if (o.Media.InlineInputDatabaseKb is < 0 or > 4096)
+            yield return Setting("Media:InlineInputDatabaseKb", $"is {o.Media.InlineInputDatabaseKb}; use 0 (every inline input a file) to 4096, e.g. 256");
         for (var i = 0; i < o.Media.AllowedNetworks.Count; i++)
         {
             var network = o.Media.AllowedNetworks[i].Trim();

@@ -8,14 +8,15 @@ namespace RunHub.Api;
 /// <summary>
 /// <c>GET|HEAD /files/{key}</c>: uploads and results, without a key, like RunningHub's CDN links, streamed from
 /// whichever store is configured. Keys hold a random token, so a URL cannot be guessed; stored files never change,
-/// so they cache forever — until they expire (<see cref="FileRetention"/>). Nothing served here can run as a page of
+/// so they cache forever — until they expire (<see cref="FileRetention"/>). Inline inputs kept in the database are served
+/// here too (<see cref="StoredInputs"/>), whatever the storage's URL mode. Nothing served here can run as a page of
 /// the API's origin (<see cref="ServedFileHeaders"/>). A file that is not there answers 404 with a JSON reason in its
 /// family's shape: an upload's as its upload call answers (v2 <c>{code, message, data}</c>, v1 <c>{code, msg, data}</c>),
 /// a result's as a task object (errorCode 1004).
 /// </summary>
 public static class FilesEndpoint
 {
-    public static async Task<IResult> Handle(string key, HttpRequest request, IFileStore files, IOptions<RunHubOptions> options,
+    public static async Task<IResult> Handle(string key, HttpRequest request, StoredInputs files, IOptions<RunHubOptions> options,
         CancellationToken cancellationToken)
     {
         if (!FileKey.IsValid(key)) return Missing(key, options.Value);
@@ -38,7 +39,8 @@ public static class FilesEndpoint
         // Uploads of the v2 call are under openapi/, of the workflow API's (v1) under api/.
         var v1Upload = key.StartsWith("api/", StringComparison.Ordinal);
         var upload = v1Upload || key.StartsWith("openapi/", StringComparison.Ordinal);
-        var message = $"file not found: {(upload ? "uploads" : "result files")} are kept for {options.Retention.Days:0.##} days " +
+        var kind = upload ? "uploads" : StoredInputs.MayBeInDatabase(key) ? "inline inputs" : "result files";
+        var message = $"file not found: {kind} are kept for {options.Retention.Days:0.##} days " +
             $"after {(upload ? "they are uploaded" : "their task ends")} (some accounts keep them for another time); this one has expired " +
             "or never existed";
         var shape = v1Upload ? AnswerShape.Envelope : upload ? AnswerShape.Upload : AnswerShape.TaskObject;

@@ -11,7 +11,7 @@ namespace RunHub.Api;
 
 /// <summary>
 /// A submit after every check of <see cref="ModelRequests"/> has passed: honour an idempotency key, store the inline
-/// <c>data:</c> inputs as files (<see cref="InlineInputs"/>), reserve the price and queue the task with its webhook URL
+/// <c>data:</c> inputs with the task (<see cref="InlineInputs"/>), reserve the price and queue the task with its webhook URL
 /// and the key that sent it. The API's submit
 /// and the console's playground both go through here, so a console user's run is stored, charged and queued exactly
 /// as their key's would be.
@@ -47,14 +47,14 @@ public sealed class TaskSubmitter(TaskQueue queue, InlineInputs inlineInputs)
         try
         {
             submitted = await queue.SubmitAsync(accountId, model.Endpoint, parameters, amount, idempotency,
-                new SubmitContext(webhookUrl, runHubBaseUrl, keyHash, SpendCapped: request.KeyPolicy.SpendCap is not null));
+                new SubmitContext(webhookUrl, runHubBaseUrl, keyHash, SpendCapped: request.KeyPolicy.SpendCap is not null, Inputs: inline.Inputs));
         }
         catch
         {
-            await inlineInputs.DiscardAsync(inline.Keys);
+            await inlineInputs.DiscardAsync(inline.Inputs);
             throw;
         }
-        if (submitted.Outcome != SubmitOutcome.Created) await inlineInputs.DiscardAsync(inline.Keys);
+        if (submitted.Outcome != SubmitOutcome.Created) await inlineInputs.DiscardAsync(inline.Inputs);
         return submitted.Outcome switch
         {
             SubmitOutcome.InsufficientBalance =>

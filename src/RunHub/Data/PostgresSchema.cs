@@ -310,6 +310,16 @@ internal static class PostgresSchema
         DROP INDEX account_queues_waiting;
         CREATE INDEX account_queues_waiting ON account_queues(served_seq, account_id) WHERE waiting;
         """,
+        """
+        -- The inline (data:) inputs of tasks, as in SQLite's schema: bytes in content, or null for a file under key.
+        CREATE TABLE task_inputs (
+            key         TEXT PRIMARY KEY,
+            task_id     TEXT NOT NULL,
+            created_at  BIGINT NOT NULL,
+            content     BYTEA
+        );
+        CREATE INDEX task_inputs_created ON task_inputs(created_at);
+        """,
     ];
 
     /// <summary>How many steps there are; the SQLite schema must have as many (a test holds the two in step).</summary>

@@ -359,6 +359,18 @@ internal static class SqliteSchema
         -- queue's updates stay in place); here computed when read, beside the index on queued > 0 that SQLite uses.
         ALTER TABLE account_queues ADD COLUMN waiting INTEGER GENERATED ALWAYS AS (queued > 0) VIRTUAL;
         """,
+        """
+        -- The inline (data:) inputs of tasks, written in the submit's own transaction: content holds a small input's
+        -- bytes, served at /files/{key} and read by the workers; null marks a larger one stored as a file under key.
+        -- Retention deletes both (and the file) once the task has ended and its account's retention has passed.
+        CREATE TABLE task_inputs (
+            key         TEXT PRIMARY KEY,
+            task_id     TEXT NOT NULL,
+            created_at  INTEGER NOT NULL,
+            content     BLOB
+        );
+        CREATE INDEX task_inputs_created ON task_inputs(created_at);
+        """,
     ];
 
     /// <param name="upTo">Apply steps up to this version only (tests of a migration start from an older schema).</param>

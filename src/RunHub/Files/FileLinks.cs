@@ -39,8 +39,15 @@ public sealed class FileLinks
     {
         FileUrlMode.Presigned => _s3!.PresignedUrl(key, _s3.Settings.PresignedUrlLifetime),
         FileUrlMode.Public => _publicBase + key,
-        _ => $"{runHubBaseUrl}{FilesPath}{key}",
+        _ => OwnUrlOf(key, runHubBaseUrl),
     };
+
+    /// <summary>
+    /// The URL of RunHub's own <c>/files/</c> route for a key, whatever <see cref="Mode"/> is: for what only RunHub
+    /// serves, such as the inline inputs kept in the database (not in the bucket).
+    /// </summary>
+    /// <param name="runHubBaseUrl">RunHub's own base URL as this client reaches it.</param>
+    public static string OwnUrlOf(string key, string runHubBaseUrl) => $"{runHubBaseUrl}{FilesPath}{key}";
 
     /// <summary>
     /// The key of the stored file a URL names, or null when it is not one of RunHub's: <c>/files/</c> URLs on any

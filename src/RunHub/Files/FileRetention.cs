@@ -10,7 +10,8 @@ namespace RunHub.Files;
 /// <summary>
 /// How long stored files live (docs/retention.md). A successful task's result files are kept for the retention of
 /// its account (<c>accounts.retention_ms</c>, else <see cref="RetentionOptions.Days"/>) after the task ended; an
-/// upload for the uploader's retention after it was uploaded (a key uploaded again keeps the later expiry). The maintenance job then deletes the files from the store:
+/// upload for the uploader's retention after it was uploaded (a key uploaded again keeps the later expiry); a task's inline
+/// inputs for its account's retention after the task ended, however it ended. The maintenance job then deletes the files from the store:
 /// the task keeps its row, status and ledger lines, and is marked with when its files went (<c>files_expired_at</c>).
 /// </summary>
 public sealed class FileRetention(Database database, IFileStore files, IOptions<RunHubOptions> options, TimeProvider clock,
@@ -95,6 +96,36 @@ public sealed class FileRetention(Database database, IFileStore files, IOptions<
             }, cancellationToken);
         }
         if (deleted > 0) logger.LogInformation("Deleted {Count} expired uploads", deleted);
+        return due.Count;
+    }
+
+    /// <summary>
+    /// Deletes the inline inputs (<c>task_inputs</c>: the rows, and the files of the large ones) of up to
+    /// <paramref name="batchSize"/> inputs whose task ended (however it ended) longer ago than its account's retention,
+    /// oldest first; how many it deleted. Files go first, then their rows: a delete that fails leaves the rows for the next run.
+    /// </summary>
+    public async Task<int> ExpireInputsAsync(int batchSize, CancellationToken cancellationToken)
+    {
+        var now = clock.NowMs();
+        var defaultMs = DefaultMs;
+        await using var db = await database.OpenAsync(cancellationToken);
+        // An input is never older than its task's end: only those older than the shortest retention in use can be due,
+        // a bound the index on created_at reads without looking at any younger input.
+        var shortest = Math.Min(defaultMs, await db.ExecuteScalarAsync<long?>("SELECT min(retention_ms) FROM accounts") ?? defaultMs);
+        var due = (await db.QueryAsync<(string Key, long IsFile)>(
+            """
+            SELECT i.key, CASE WHEN i.content IS NULL THEN 1 ELSE 0 END FROM task_inputs i
+                JOIN tasks t ON t.id = i.task_id JOIN accounts a ON a.id = t.account_id
+            WHERE i.created_at <= @bound AND t.finished_at IS NOT NULL AND t.finished_at + coalesce(a.retention_ms, @defaultMs) <= @now
+            ORDER BY i.created_at LIMIT @batchSize
+            """, new { bound = now - shortest, defaultMs, now, batchSize })).ToList();
+        foreach (var (key, _) in due.Where(d => d.IsFile == 1)) await files.DeleteAsync(key, cancellationToken);
+        if (due.Count > 0)
+        {
+            // One statement per key (Dapper runs it for each), the same SQL on both stores.
+            await db.ExecuteAsync("DELETE FROM task_inputs WHERE key = @Key", due.Select(d => new { d.Key }));
+            logger.LogInformation("Deleted {Count} expired inline inputs", due.Count);
+        }
         return due.Count;
     }
 

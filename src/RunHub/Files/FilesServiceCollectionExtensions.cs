@@ -4,7 +4,8 @@ public static class FilesServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the file store (the S3 bucket when <c>RunHub:Storage:S3</c> is set, else <c>{dataDir}/files</c>),
-    /// the <see cref="FileLinks"/> that give out its URLs, and the startup check of the bucket.
+    /// the <see cref="FileLinks"/> that give out its URLs, <see cref="StoredInputs"/> (reads inline inputs kept in the
+    /// database, so needs the <c>Database</c> registered) and the startup check of the bucket.
     /// </summary>
     /// <exception cref="StorageConfigurationException">The S3 settings are incomplete or malformed.</exception>
     public static IServiceCollection AddFileStorage(this IServiceCollection services, RunHubOptions options, string dataDir)
@@ -22,6 +23,7 @@ public static class FilesServiceCollectionExtensions
         }
         services.AddSingleton<FileLinks>();
         services.AddSingleton<UploadedFiles>();
+        services.AddSingleton<StoredInputs>();
         return services;
     }
 }

@@ -13,7 +13,8 @@ public interface IFileStore
     /// Stores <paramref name="data"/> under a new key that nothing reads before this returns: a random key, published
     /// (in a committed task) only afterwards, such as an inline input's. A store may then write it in place, without the
     /// temporary file and rename that <see cref="PutAsync(string, ReadOnlyMemory{byte}, CancellationToken)"/> needs to
-    /// keep a reader from a half-written file; by default it is that same put.
+    /// keep a reader from a half-written file; by default it is that same put. The file is durable when this returns
+    /// (synced to disk; an S3 PUT is when it is answered): the caller commits a task that names it afterwards.
     /// </summary>
     /// <exception cref="IOException">The disk refused the write, or a file already has that key (it is left as it was).</exception>
     Task PutNewAsync(string key, ReadOnlyMemory<byte> data, CancellationToken cancellationToken) => PutAsync(key, data, cancellationToken);

@@ -27,12 +27,18 @@ public sealed class LocalFileStore(string root) : IFileStore
     /// Writes <paramref name="data"/> straight to the key's path, created new (an existing file is never replaced): one
     /// create and one write, where <see cref="PutAsync(string, ReadOnlyMemory{byte}, CancellationToken)"/> also creates a
     /// temporary name and renames it, two more changes of a folder that may hold many files. Safe only because nothing
-    /// reads the key before this returns; a write that fails removes what it wrote.
+    /// reads the key before this returns; a write that fails removes what it wrote. The file's content is synced to disk
+    /// (fsync) before this returns; its new name is in the same file system journal commit on ext4 and XFS.
     /// </summary>
     /// <exception cref="ArgumentException">The key is not a valid file key.</exception>
     /// <exception cref="IOException">The disk refused the write (nothing is left under the key), or the key exists already.</exception>
     public Task PutNewAsync(string key, ReadOnlyMemory<byte> data, CancellationToken cancellationToken) =>
-        WriteAsync(key, inPlace: true, OptionsFor(data), (handle, ct) => WriteBytesAsync(handle, data, ct), cancellationToken);
+        WriteAsync(key, inPlace: true, OptionsFor(data), async (handle, ct) =>
+        {
+            await WriteBytesAsync(handle, data, ct);
+            // Durable before it returns: the caller then commits a task that names the file (an inline input).
+            RandomAccess.FlushToDisk(handle);
+        }, cancellationToken);
 
     /// <summary>A small buffer is written in one synchronous call (<see cref="WriteBytesAsync"/>), a large one asynchronously.</summary>
     private static FileOptions OptionsFor(ReadOnlyMemory<byte> data) =>

@@ -43,6 +43,7 @@ public sealed class MaintenanceJob(MaintenanceLease lease, OverdueTasks overdue,
             run.OverdueTasks = await DrainAsync(ct => overdue.FailBatchAsync(batch, ct), batch, cancellationToken);
             run.ExpiredTasks = await DrainAsync(ct => retention.ExpireResultsAsync(batch, ct), batch, cancellationToken);
             run.ExpiredUploads = await DrainAsync(ct => retention.ExpireUploadsAsync(batch, ct), batch, cancellationToken);
+            run.ExpiredInputs = await DrainAsync(ct => retention.ExpireInputsAsync(batch, ct), batch, cancellationToken);
         }
         finally
         {
@@ -81,4 +82,7 @@ public sealed class MaintenanceRun
 
     /// <summary>Uploads looked at for deletion (deleted unless uploaded again meanwhile).</summary>
     public int ExpiredUploads { get; set; }
+
+    /// <summary>Inline inputs of ended tasks deleted (<c>task_inputs</c> rows, with the files of the large ones).</summary>
+    public int ExpiredInputs { get; set; }
 }

@@ -18,17 +18,21 @@ public sealed class InputFetcher : IDisposable
     private readonly HttpDownloader _downloader;
     private readonly FileLinks _links;
     private readonly TimeProvider _time;
+    private readonly StoredInputs? _inputs;
 
     /// <param name="time">The clock of the fetch deadlines and the minimum transfer rate; the system's when not given.</param>
-    public InputFetcher(IOptions<RunHubOptions> options, IFileStore store, TimeProvider? time = null)
-        : this(options.Value, store, GuardedConnector.ResolveWithDns, time: time)
+    /// <param name="inputs">Where inline inputs kept in the database are read (before the file store); null: the file store only.</param>
+    public InputFetcher(IOptions<RunHubOptions> options, IFileStore store, TimeProvider? time = null, StoredInputs? inputs = null)
+        : this(options.Value, store, GuardedConnector.ResolveWithDns, time: time, inputs: inputs)
     {
     }
 
-    internal InputFetcher(RunHubOptions options, IFileStore store, HostResolver resolve, FileLinks? links = null, TimeProvider? time = null)
+    internal InputFetcher(RunHubOptions options, IFileStore store, HostResolver resolve, FileLinks? links = null, TimeProvider? time = null,
+        StoredInputs? inputs = null)
     {
         _options = options.Media;
         _store = store;
+        _inputs = inputs;
         _time = time ?? TimeProvider.System;
         _downloader = new HttpDownloader(new NetworkPolicy(options.Media), resolve, options.Media, _time);
         _links = links ?? new FileLinks(options, store);
@@ -87,7 +91,7 @@ public sealed class InputFetcher : IDisposable
     public Task<MediaInput> FetchStoredAsync(string fieldKey, string key, ParameterSpec spec, CancellationToken cancellationToken) =>
         FetchAsync(new MediaReference(fieldKey, 0, key), spec, fieldKey, async (limit, token) =>
         {
-            var stored = await _store.OpenReadAsync(key, token) ?? throw new FetchRefusedException($"no file {key} is stored on this server");
+            var stored = await OpenStoredAsync(key, token) ?? throw new FetchRefusedException($"no file {key} is stored on this server");
             await using (stored)
                 return await limit.ReadAllAsync(stored.Content, stored.Length, token);
         }, cancellationToken);
@@ -124,7 +128,7 @@ public sealed class InputFetcher : IDisposable
 
         if (_links.KeyOf(uri) is { } key)
         {
-            var stored = await _store.OpenReadAsync(key, cancellationToken);
+            var stored = await OpenStoredAsync(key, cancellationToken);
             if (stored is not null)
                 await using (stored)
                     return await limit.ReadAllAsync(stored.Content, stored.Length, cancellationToken);
@@ -143,6 +147,10 @@ public sealed class InputFetcher : IDisposable
         }
         return await _downloader.DownloadAsync(uri, limit, cancellationToken, meter);
     }
+
+    /// <summary>A stored file: an inline input kept in the database, else the file store's.</summary>
+    private Task<StoredFile?> OpenStoredAsync(string key, CancellationToken cancellationToken) =>
+        _inputs is not null ? _inputs.OpenReadAsync(key, cancellationToken) : _store.OpenReadAsync(key, cancellationToken);
 
     /// <summary>Why a URL of RunHub's own names no stored file: an upload (or result) that never existed or has expired.</summary>
     private static FetchRefusedException Missing(string key) => new(key.StartsWith("results/", StringComparison.Ordinal)

@@ -7,4 +7,6 @@ namespace RunHub.Tasks;
 /// <param name="BaseUrl">RunHub's base URL as the client reached it, for the result links in the task's webhook.</param>
 /// <param name="KeyHash">SHA-256 (hex) of the submitting key (<see cref="Accounts.ApiKey.Hash"/>).</param>
 /// <param name="SpendCapped">The key has a spend cap: the price counts against it in the submit's transaction (812 beyond it; docs/limits.md).</param>
-public sealed record SubmitContext(string? WebhookUrl = null, string? BaseUrl = null, string? KeyHash = null, bool SpendCapped = false);
+/// <param name="Inputs">The submit's inline inputs (<see cref="Media.InlineInputs"/>), written with the task; null or empty for none.</param>
+public sealed record SubmitContext(string? WebhookUrl = null, string? BaseUrl = null, string? KeyHash = null, bool SpendCapped = false,
+    IReadOnlyList<TaskInput>? Inputs = null);

@@ -96,7 +96,7 @@ public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal
     /// within its lifetime, nothing is written: the same request gets its earlier task back, a different one a conflict.
     /// </summary>
     /// <param name="context">The webhook URL, base URL and key the task is stored with (and whether that key's spend cap
-    /// applies, <see cref="KeySpending"/>); null for none.</param>
+    /// applies, <see cref="KeySpending"/>), and its inline inputs (<c>task_inputs</c>); null for none.</param>
     public async Task<SubmitResult> SubmitAsync(string accountId, string endpoint, string parameters, Money price, IdempotencyKey? idempotency = null,
         SubmitContext? context = null)
     {
@@ -119,7 +119,7 @@ public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal
         SubmitResult result;
         try
         {
-            result = await commits.RunAsync((db, tx) => InsertAsync(db, tx, task, price, idempotency, context?.SpendCapped == true, queueLimits));
+            result = await commits.RunAsync((db, tx) => InsertAsync(db, tx, task, price, idempotency, context, queueLimits));
         }
         catch (SubmitRefusedException refused)
         {
@@ -144,7 +144,7 @@ public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal
     /// transaction otherwise).
     /// </summary>
     private async Task<SubmitResult> InsertAsync(DbConnection db, DbTransaction tx, TaskRecord task, Money price, IdempotencyKey? idempotency,
-        bool spendCapped, QueueLimits queueLimits)
+        SubmitContext? context, QueueLimits queueLimits)
     {
         if (idempotency is not null)
         {
@@ -153,7 +153,7 @@ public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal
             if (await ReplayAsync(db, tx, task.AccountId, idempotency, task.CreatedAt) is { } earlier) return earlier;
         }
         // A key with a spend cap is charged the price, and the task notes it so its release gives it back.
-        var charged = spendCapped && task.KeyHash is not null;
+        var charged = context?.SpendCapped == true && task.KeyHash is not null;
         var writes = new StatementBatch();
         writes.Execute(
             """
@@ -165,6 +165,10 @@ public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal
             ("Status", task.Status), ("Parameters", task.Parameters), ("Price", task.Price), ("CreatedAt", task.CreatedAt),
             ("TraceParent", task.TraceParent), ("WebhookUrl", task.WebhookUrl), ("BaseUrl", task.BaseUrl), ("KeyHash", task.KeyHash),
             ("KeyCharged", charged ? 1 : 0));
+        // The inline inputs in the same transaction: exactly as durable as the task, and gone with it when it is refused.
+        foreach (var input in context?.Inputs ?? [])
+            writes.Execute("INSERT INTO task_inputs (key, task_id, created_at, content) VALUES (@Key, @TaskId, @CreatedAt, @Content)",
+                ("Key", input.Key), ("TaskId", task.Id), ("CreatedAt", task.CreatedAt), ("Content", input.Content));
         var debit = WalletLedger.Reserve(writes, task.AccountId, task.Id, price, task.CreatedAt);
         var charge = charged ? KeySpending.Charge(writes, task.KeyHash!, price) : (int?)null;
         if (idempotency is not null)

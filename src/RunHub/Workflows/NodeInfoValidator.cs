@@ -5,6 +5,7 @@ using RunHub.Client;
 using RunHub.Engines.ComfyUi;
 using RunHub.Files;
 using RunHub.Media;
+using RunHub.Tasks;
 using Microsoft.Extensions.Options;
 
 namespace RunHub.Workflows;
@@ -14,8 +15,8 @@ namespace RunHub.Workflows;
 /// before anything is charged: every entry must name a node of the graph and an input of that node that holds a value
 /// (not a link), with a value of the input's kind; an app's entries must be inputs the app exposes, within their
 /// limits. A media input's value must be a file uploaded to this server or an http(s)/data URL; a <c>data:</c> URL is
-/// checked (kind, format, pixels, at most <c>Media:MaxUploadMb</c>) and stored as an input file at once
-/// (<see cref="InlineInputs"/>), so the task row holds its key, never the data. Inputs named <c>seed</c> or
+/// checked (kind, format, pixels, at most <c>Media:MaxUploadMb</c>) and submitted with the task, in the database or as
+/// a file (<see cref="InlineInputs"/>), so the task row holds its key, never the data. Inputs named <c>seed</c> or
 /// <c>noise_seed</c> the caller did not set get a random seed, as RunningHub does.
 /// </summary>
 public sealed class NodeInfoValidator(IFileStore files, InlineInputs inlineInputs, IOptions<RunHubOptions> options)
@@ -25,12 +26,13 @@ public sealed class NodeInfoValidator(IFileStore files, InlineInputs inlineInput
 
     /// <summary>
     /// What the checked list sets, or the refusal: 301 for a list that is not one, 803 for entries that do not fit.
-    /// <see cref="StoredInputs"/> are the keys of the inline inputs stored for it: the caller discards them
-    /// (<see cref="InlineInputs.DiscardAsync"/>) when the run is not queued. A refusal leaves nothing stored.
+    /// <see cref="StoredInputs"/> are the inline inputs prepared for it: the caller submits them with the task
+    /// (<see cref="SubmitContext.Inputs"/>) and discards them (<see cref="InlineInputs.DiscardAsync"/>) when the run is not
+    /// queued. A refusal leaves nothing stored.
     /// </summary>
     public sealed record Checked(IReadOnlyList<NodeValue> Values, IReadOnlyList<NodeMedia> Media, string? ErrorCode = null, string? Error = null)
     {
-        public IReadOnlyList<string> StoredInputs { get; init; } = [];
+        public IReadOnlyList<TaskInput> StoredInputs { get; init; } = [];
 
         public static Checked Refused(string code, string message) => new([], [], code, message);
     }
@@ -48,7 +50,7 @@ public sealed class NodeInfoValidator(IFileStore files, InlineInputs inlineInput
         var media = new List<NodeMedia>();
         var problems = new List<string>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        var stored = new List<string>();
+        var stored = new List<TaskInput>();
         try
         {
             var result = await CheckEntriesAsync(entries, workflow, graph, app, values, media, problems, seen, stored, cancellationToken);
@@ -66,7 +68,7 @@ public sealed class NodeInfoValidator(IFileStore files, InlineInputs inlineInput
 
     /// <summary>Checks each entry into the lists given; answers a refusal that stops the check at once, else null.</summary>
     private async Task<Checked?> CheckEntriesAsync(List<JsonElement> entries, WorkflowDefinition workflow, WorkflowGraph graph, AppDefinition? app,
-        List<NodeValue> values, List<NodeMedia> media, List<string> problems, HashSet<string> seen, List<string> stored, CancellationToken cancellationToken)
+        List<NodeValue> values, List<NodeMedia> media, List<string> problems, HashSet<string> seen, List<TaskInput> stored, CancellationToken cancellationToken)
     {
         for (var i = 0; i < entries.Count; i++)
         {
@@ -109,16 +111,16 @@ public sealed class NodeInfoValidator(IFileStore files, InlineInputs inlineInput
         return null;
     }
 
-    /// <summary>Stores one inline input as an input file; answers its key, or why it cannot be used (with nothing stored).</summary>
-    private async Task<(string? Key, string? Problem)> StoreInlineAsync(string dataUri, string name, ParameterType type, List<string> stored,
+    /// <summary>Prepares one inline input (<see cref="InlineInputs.StoreOneAsync"/>); answers its key, or why it cannot be used (with nothing stored).</summary>
+    private async Task<(string? Key, string? Problem)> StoreInlineAsync(string dataUri, string name, ParameterType type, List<TaskInput> stored,
         CancellationToken cancellationToken)
     {
         var spec = new ParameterSpec { FieldKey = name, Type = type, MaxSizeMb = options.Value.Media.MaxUploadMb };
         try
         {
-            var key = await inlineInputs.StoreOneAsync(dataUri, spec, cancellationToken);
-            stored.Add(key);
-            return (key, null);
+            var input = await inlineInputs.StoreOneAsync(dataUri, spec, cancellationToken);
+            stored.Add(input);
+            return (input.Key, null);
         }
         catch (FetchRefusedException e)
         {

@@ -100,7 +100,8 @@ public sealed class WorkflowSubmitter(WorkflowCatalog catalog, NodeInfoValidator
         try
         {
             submitted = await queue.SubmitAsync(request.Caller.Key.AccountId, endpoint, parameters.ToJson(), workflow.Price.Reservation,
-                context: new SubmitContext(webhook, request.Caller.BaseUrl, request.Caller.Key.KeyHash, SpendCapped: policy.SpendCap is not null));
+                context: new SubmitContext(webhook, request.Caller.BaseUrl, request.Caller.Key.KeyHash, SpendCapped: policy.SpendCap is not null,
+                    Inputs: checkedList.StoredInputs));
         }
         catch
         {

@@ -41,7 +41,7 @@ public sealed class InlineInputTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task An_inline_input_is_stored_as_a_file_and_the_task_row_holds_only_its_url()
+    public async Task An_inline_input_is_kept_beside_the_task_and_the_task_row_holds_only_its_url()
     {
         var caller = await _server.NewCallerAsync(balance: 1m);
         var png = TestImages.Png(600, 400);
@@ -53,7 +53,8 @@ public sealed class InlineInputTests : IAsyncLifetime
         Assert.DoesNotContain(Convert.ToBase64String(png)[..64], parameters, StringComparison.Ordinal);
         Assert.Matches("/files/inputs/[0-9a-f]{32}\\.png", parameters);
         Assert.True(parameters.Length < 1024, $"the task row's parameters are {parameters.Length} characters");
-        Assert.Equal(png, await File.ReadAllBytesAsync(Assert.Single(Directory.GetFiles(InputsFolder))));
+        Assert.Equal(png, await InputContentAsync());
+        Assert.Equal(0, StoredInputs);
 
         var done = await caller.WaitAsync((string)submitted["taskId"]!);
         Assert.Equal("SUCCESS", (string)done["status"]!);
@@ -85,6 +86,12 @@ public sealed class InlineInputTests : IAsyncLifetime
     {
         using var db = _server.Services.GetRequiredService<SqliteDatabase>().Open();
         return await db.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM tasks WHERE account_id = @accountId", new { accountId });
+    }
+
+    private async Task<byte[]?> InputContentAsync()
+    {
+        using var db = _server.Services.GetRequiredService<SqliteDatabase>().Open();
+        return await db.ExecuteScalarAsync<byte[]>("SELECT content FROM task_inputs");
     }
 
     private async Task<string> ParametersAsync(string taskId)

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using RunHub.Accounts;
 using RunHub.Tests.Support;
@@ -149,7 +150,7 @@ public sealed partial class ConsoleSecurityTests
         Assert.False(Directory.Exists(uploads) && Directory.EnumerateFiles(uploads).Any(), "the refused file was stored");
         Assert.Equal(Money.FromDecimal(1m), (await server.Accounts.FindAsync(user.AccountId))!.Balance);
 
-        // A real image is stored under a fresh random name; a data: URL typed as a URL is stored as an input file, so
+        // A real image is stored under a fresh random name; a data: URL typed as a URL is kept with the task (task_inputs), so
         // the task's parameters hold two links to RunHub's files and no image data.
         var png = TestImages.Png(16, 16);
         var (status, ran) = await browser.PostFilesAsync(playground, "run",
@@ -157,7 +158,8 @@ public sealed partial class ConsoleSecurityTests
             ("f.imageUrls", "cat.png", png));
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Matches("^[0-9a-f]{32}\\.png$", Path.GetFileName(Assert.Single(Directory.GetFiles(uploads))));
-        Assert.Single(Directory.GetFiles(Path.Combine(server.DataDir, "files", "inputs")));
+        using (var db = server.Services.GetRequiredService<RunHub.Data.Database>().Open())
+            Assert.Equal(png, db.ExecuteScalar<byte[]>("SELECT content FROM task_inputs"));
         var page = WebUtility.HtmlDecode(ran);
         Assert.Contains("/files/openapi/", page);
         Assert.Contains("/files/inputs/", page);

@@ -29,7 +29,7 @@ public sealed class WorkflowInlineInputTests : IAsyncLifetime
     private static object Entry(string nodeId, string fieldName, object? fieldValue) => new { nodeId, fieldName, fieldValue };
 
     [Fact]
-    public async Task An_inline_image_in_nodeInfoList_is_stored_as_an_input_file_and_the_task_row_holds_only_its_key()
+    public async Task An_inline_image_in_nodeInfoList_is_kept_beside_the_task_and_the_task_row_holds_only_its_key()
     {
         var png = TestImages.Png(300, 200);
         var answer = await V1.CreateAsync(WorkflowFolder.WorkflowId, new[] { Entry("10", "image", TestImages.DataUri(png)) });
@@ -40,7 +40,10 @@ public sealed class WorkflowInlineInputTests : IAsyncLifetime
         Assert.DoesNotContain(Convert.ToBase64String(png)[..64], parameters, StringComparison.Ordinal);
         Assert.Matches("inputs/[0-9a-f]{32}\\.png", parameters);
         Assert.True(parameters.Length < 2048, $"the task row's parameters are {parameters.Length} characters");
-        Assert.Equal(png, await File.ReadAllBytesAsync(Assert.Single(Directory.GetFiles(InputsFolder))));
+        using var db = Server.Services.GetRequiredService<SqliteDatabase>().Open();
+        var key = System.Text.RegularExpressions.Regex.Match(parameters, "inputs/[0-9a-f]{32}\\.png").Value;
+        Assert.Equal(png, await db.ExecuteScalarAsync<byte[]>("SELECT content FROM task_inputs WHERE key = @key", new { key }));
+        Assert.Equal(0, StoredInputs);
     }
 
     [Fact]
