@@ -35,9 +35,10 @@ internal sealed class GeneratorCollections : IDisposable
         {
             started = GC.TryStartNoGCRegion(bytes);
         }
-        catch (ArgumentOutOfRangeException)
+        catch (Exception e) when (e is ArgumentOutOfRangeException or InvalidOperationException)
         {
-            // More than this runtime's region can hold: measure without it, and Collections says what that cost.
+            // More than this runtime's region can hold, or a region already under way (two loops of one process, as in
+            // the test suite): measure without one, and Collections says what that cost.
             started = false;
         }
         return new GeneratorCollections(started);
@@ -48,6 +49,6 @@ internal sealed class GeneratorCollections : IDisposable
     {
         if (_collections is not null) return;
         _collections = GC.CollectionCount(0) - _gen0AtStart;
-        if (GCSettings.LatencyMode == GCLatencyMode.NoGCRegion) GC.EndNoGCRegion();
+        if (RegionStarted && GCSettings.LatencyMode == GCLatencyMode.NoGCRegion) GC.EndNoGCRegion();
     }
 }

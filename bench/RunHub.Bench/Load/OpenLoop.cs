@@ -99,10 +99,14 @@ internal static class OpenLoop
         var dispatcher = new Thread(() =>
         {
             PreciseSleep.TightenThisThread();
+            // Every request due before the end is sent, however late the thread wakes: one woken past the end still
+            // sends what came due, and those requests count as late rather than as never sent.
+            var total = (long)Math.Ceiling(end.TotalSeconds * rate);
             long sent = 0;
-            while (Elapsed() is var now && now < end)
+            while (sent < total)
             {
-                var due = (long)(now.TotalSeconds * rate) + 1;
+                var now = Elapsed();
+                var due = Math.Min(total, (long)(now.TotalSeconds * rate) + 1);
                 for (; sent < due; sent++)
                 {
                     var at = TimeSpan.FromSeconds(sent / rate);
@@ -117,9 +121,10 @@ internal static class OpenLoop
                 }
                 // At most one wake per quantum: a wake costs the machine a context switch, and at thousands of
                 // requests a second one per request would take more of the cores than the lateness it saves.
+                if (sent == total) break;
                 var next = TimeSpan.FromSeconds(sent / rate);
                 if (next < now + WakeQuantum) next = now + WakeQuantum;
-                PreciseSleep.Until(origin + (long)((next < end ? next : end).TotalSeconds * Stopwatch.Frequency));
+                PreciseSleep.Until(origin + (long)(next.TotalSeconds * Stopwatch.Frequency));
             }
         }) { IsBackground = true, Name = "open-loop dispatcher" };
         using var collections = GeneratorCollections.Suspend((long)(rate * end.TotalSeconds) + 1);

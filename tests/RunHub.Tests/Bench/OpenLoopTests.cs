@@ -21,13 +21,15 @@ public sealed class OpenLoopTests
             return CallResult.Success;
         });
 
-        // 1,000 a second for 100 ms: the dispatcher sends about a hundred, and none is answered while the gate is shut.
-        await Poll.UntilAsync(() => Task.FromResult(Volatile.Read(ref sent) >= 100), "the window's calls to be sent");
+        // 1,000 a second for 100 ms: the dispatcher sends all hundred, however late its thread wakes on a busy
+        // machine, and none is answered while the gate is shut.
+        await Poll.UntilAsync(() => Task.FromResult(Volatile.Read(ref sent) == 100), "the window's hundred calls to be sent");
         Assert.False(run.IsCompleted);
 
         gate.SetResult();
         var samples = await run;
-        Assert.Equal(Volatile.Read(ref sent), samples.FromDue.Count);
+        Assert.Equal(100, Volatile.Read(ref sent));
+        Assert.Equal(100, samples.FromDue.Count);
         Assert.Equal(samples.FromDue.Count, samples.SendLag.Count);
         Assert.Equal(0, samples.FromDue.Errors);
     }
@@ -38,7 +40,7 @@ public sealed class OpenLoopTests
         var refused = await OpenLoop.RunAsync(1000, TimeSpan.Zero, TimeSpan.FromMilliseconds(20), 1000,
             () => throw new HttpRequestException("connection refused"));
         Assert.Equal(0, refused.FromDue.Count);
-        Assert.True(refused.FromDue.Errors > 0);
+        Assert.Equal(20, refused.FromDue.Errors);
         Assert.Contains("HttpRequestException: connection refused", refused.FromDue.ErrorMessages);
 
         var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => OpenLoop.RunAsync(1000, TimeSpan.Zero, TimeSpan.FromMilliseconds(20), 1000,
