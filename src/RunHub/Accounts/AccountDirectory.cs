@@ -145,9 +145,9 @@ public sealed class AccountDirectory(Database database, TimeProvider clock, ApiK
     private async ValueTask<KeyAccess?> KeyAccessAsync(string? key)
     {
         if (!ApiKey.HasValidShape(key)) return null;
-        var hash = ApiKey.Hash(key!);
-        if (keys is null || !keys.TryGet(hash, out var access))
+        if (Remembered(key!) is not { } access)
         {
+            var hash = ApiKey.Hash(key!);
             var row = await database.ReadFirstAsync<KeyRow>(
                 $"SELECT k.account_id AS AccountId, {KeyPolicies.PolicyColumns} FROM api_keys k JOIN accounts a ON a.id = k.account_id " +
                 "WHERE k.key_hash = @hash AND k.revoked_at IS NULL AND a.disabled_at IS NULL",
@@ -157,8 +157,17 @@ public sealed class AccountDirectory(Database database, TimeProvider clock, ApiK
             keys?.Remember(hash, access);
         }
         if (access.Policy.HasExpired(clock.NowMs())) return null;
-        usage?.Touch(hash);
+        usage?.Touch(access.KeyHash);
         return access;
+    }
+
+    /// <summary>The cache's entry for <paramref name="key"/>, looked up by a hash that is never made a string.</summary>
+    private KeyAccess? Remembered(string key)
+    {
+        if (keys is null) return null;
+        Span<char> hash = stackalloc char[ApiKey.HashLength];
+        ApiKey.Hash(key, hash);
+        return keys.TryGet(hash, out var access) ? access : null;
     }
 
     private sealed class KeyRow

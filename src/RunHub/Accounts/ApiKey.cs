@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -11,10 +12,30 @@ public static class ApiKey
 {
     public static string Generate() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
 
-    public static bool HasValidShape(string? key) =>
-        key is { Length: 32 } && key.All(c => c is >= '0' and <= '9' or >= 'a' and <= 'f');
+    private static readonly SearchValues<char> LowerHex = SearchValues.Create("0123456789abcdef");
 
-    public static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.ASCII.GetBytes(key)));
+    /// <summary>The length of <see cref="Hash(string)"/>'s text: SHA-256 in lowercase hex, 64 characters.</summary>
+    public const int HashLength = 2 * SHA256.HashSizeInBytes;
+
+    public static bool HasValidShape(string? key) => key is { Length: 32 } && !key.AsSpan().ContainsAnyExcept(LowerHex);
+
+    /// <summary>The stored form of <paramref name="key"/>: its SHA-256 (of its ASCII bytes) in lowercase hex.</summary>
+    public static string Hash(string key)
+    {
+        Span<char> hash = stackalloc char[HashLength];
+        Hash(key, hash);
+        return new string(hash);
+    }
+
+    /// <summary><see cref="Hash(string)"/> written into <paramref name="hash"/> (<see cref="HashLength"/> characters), for a lookup that allocates nothing.</summary>
+    public static void Hash(string key, Span<char> hash)
+    {
+        var ascii = key.Length <= 256 ? stackalloc byte[key.Length] : new byte[key.Length];
+        Encoding.ASCII.GetBytes(key, ascii);
+        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(ascii, digest);
+        Convert.TryToHexStringLower(digest, hash, out _);
+    }
 
     /// <summary>What listings show: enough to tell keys apart, not enough to use one.</summary>
     public static string Mask(string key) => key[..4] + new string('*', 24) + key[^4..];

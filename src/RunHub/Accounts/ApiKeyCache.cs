@@ -14,13 +14,14 @@ public sealed class ApiKeyCache(TimeSpan lifetime, TimeProvider clock)
 
     public TimeSpan Lifetime { get; } = lifetime;
 
-    public bool TryGet(string keyHash, out KeyAccess access)
+    /// <summary>The live key remembered for <paramref name="keyHash"/> (<see cref="ApiKey.Hash(string)"/>'s text, which need not be a string: a hit allocates nothing).</summary>
+    public bool TryGet(ReadOnlySpan<char> keyHash, out KeyAccess access)
     {
         access = null!;
-        if (!_entries.TryGetValue(keyHash, out var entry)) return false;
+        if (!_entries.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(keyHash, out var entry)) return false;
         if (clock.GetTimestamp() >= entry.ExpiresAt)
         {
-            _entries.TryRemove(KeyValuePair.Create(keyHash, entry));
+            _entries.TryRemove(KeyValuePair.Create(entry.Access.KeyHash, entry));
             return false;
         }
         access = entry.Access;

@@ -21,8 +21,13 @@ public static class ApiCors
             .SetPreflightMaxAge(TimeSpan.FromHours(1));
     }));
 
-    /// <summary>CORS on the API's paths and <c>/files/</c>; other paths (the console) are left alone.</summary>
+    /// <summary>
+    /// CORS on the API's paths and <c>/files/</c> for requests that carry an <c>Origin</c> (every cross-origin call and
+    /// preflight does; the CORS middleware does nothing else for one without, but marks it in <c>HttpContext.Items</c>,
+    /// which cost every plain API call a dictionary); other paths (the console) are left alone.
+    /// </summary>
     public static void Use(IApplicationBuilder app) => app.UseWhen(
-        context => AnswerShapes.Of(context.Request.Path) != AnswerShape.None || context.Request.Path.StartsWithSegments("/files"),
+        context => context.Request.Headers.ContainsKey("Origin")
+            && (AnswerShapes.Of(context.Request.Path) != AnswerShape.None || context.Request.Path.StartsWithSegments("/files")),
         branch => branch.UseCors(PolicyName));
 }

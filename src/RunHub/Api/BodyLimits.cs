@@ -43,5 +43,5 @@ public sealed class BodyLimits(IOptions<RunHubOptions> options)
 
     /// <summary>Reads the body as JSON within <paramref name="limit"/> bytes and <c>Api:MaxJsonDepth</c> levels.</summary>
     /// <exception cref="OperationCanceledException">The client went away while the body was read.</exception>
-    public Task<JsonBody.Parsed> ReadAsync(HttpRequest request, long limit) => JsonBody.ReadAsync(request, limit, Options.Api.MaxJsonDepth);
+    public ValueTask<JsonBody.Parsed> ReadAsync(HttpRequest request, long limit) => JsonBody.ReadAsync(request, limit, Options.Api.MaxJsonDepth);
 }

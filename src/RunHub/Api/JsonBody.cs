@@ -22,7 +22,7 @@ public static class JsonBody
     /// <param name="limit">Largest body read, in bytes.</param>
     /// <param name="maxDepth">Deepest nesting of objects and arrays.</param>
     /// <exception cref="OperationCanceledException">The client went away while the body was read.</exception>
-    public static async Task<Parsed> ReadAsync(HttpRequest request, long limit, int maxDepth)
+    public static async ValueTask<Parsed> ReadAsync(HttpRequest request, long limit, int maxDepth)
     {
         if (request.ContentLength > limit) return TooLarge(limit);
         BodySize.AllowAtLeast(request, limit);
@@ -81,7 +81,7 @@ public static class JsonBody
         : string.Create(CultureInfo.InvariantCulture, $"{bytes / (1024.0 * 1024):0.#} MB");
 
     /// <summary>Reads at most <paramref name="limit"/> + 1 bytes, growing the buffer only as data arrives.</summary>
-    private static async Task<ReadOnlyMemory<byte>> ReadAllAsync(Stream body, long limit, long? declared, CancellationToken cancellationToken)
+    private static async ValueTask<ReadOnlyMemory<byte>> ReadAllAsync(Stream body, long limit, long? declared, CancellationToken cancellationToken)
     {
         var buffer = new byte[(int)Math.Min(Math.Max(declared ?? 0, 0) + 1, Math.Min(limit + 1, 64 * 1024))];
         var length = 0;

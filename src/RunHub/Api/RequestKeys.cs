@@ -14,8 +14,6 @@ namespace RunHub.Api;
 /// </summary>
 public sealed class RequestKeys(AccountDirectory accounts, RequestRate rate)
 {
-    private static readonly object ChecksItem = new();
-
     /// <summary>The key of the <c>Authorization: Bearer</c> header, checked; missing: <see cref="BearerKey.MissingMessage"/>.</summary>
     public ValueTask<KeyCheck> CheckBearerAsync(HttpRequest request) => CheckAsync(request.HttpContext, BearerKey.From(request), BearerKey.MissingMessage);
 
@@ -24,12 +22,11 @@ public sealed class RequestKeys(AccountDirectory accounts, RequestRate rate)
     {
         key = key?.Trim();
         if (string.IsNullOrEmpty(key)) return new KeyCheck(null, KeyRefusal.Missing, missingMessage);
-        var checks = context.Items[ChecksItem] as Dictionary<string, KeyCheck>;
-        if (checks is not null && checks.TryGetValue(key, out var done)) return done;
+        var checks = context.Features.Get<CheckedKeys>();
+        if (checks?.Find(key) is { } done) return done;
         var check = await CheckOnceAsync(context, key);
-        checks ??= new Dictionary<string, KeyCheck>(StringComparer.Ordinal);
-        checks[key] = check;
-        context.Items[ChecksItem] = checks;
+        if (checks is null) context.Features.Set(new CheckedKeys(key, check));
+        else checks.Add(key, check);
         return check;
     }
 
@@ -40,6 +37,20 @@ public sealed class RequestKeys(AccountDirectory accounts, RequestRate rate)
             ? new KeyCheck(null, KeyRefusal.RateLimited, limited)
             : new KeyCheck(access, KeyRefusal.None, "");
     }
+}
+
+/// <summary>
+/// The keys a request has had checked, as a request feature: nearly every request carries one key, so the first is
+/// kept without a dictionary (a request's state costs the server's every call).
+/// </summary>
+internal sealed class CheckedKeys(string key, KeyCheck check)
+{
+    private Dictionary<string, KeyCheck>? _others;
+
+    public KeyCheck? Find(string key2) =>
+        string.Equals(key, key2, StringComparison.Ordinal) ? check : _others?.GetValueOrDefault(key2);
+
+    public void Add(string key2, KeyCheck check2) => (_others ??= new(StringComparer.Ordinal))[key2] = check2;
 }
 
 /// <summary>Why <see cref="RequestKeys"/> refused a key, if it did.</summary>

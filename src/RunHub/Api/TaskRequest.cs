@@ -8,7 +8,7 @@ namespace RunHub.Api;
 /// </summary>
 public readonly record struct TaskRequest(string AccountId, string TaskId, TaskObject? Error)
 {
-    public static async Task<TaskRequest> ReadAsync(HttpRequest request, RequestKeys keys, BodyLimits limits)
+    public static async ValueTask<TaskRequest> ReadAsync(HttpRequest request, RequestKeys keys, BodyLimits limits)
     {
         var key = await keys.CheckBearerAsync(request);
         if (key.Access is not { AccountId: var accountId }) return Refused(key.Code(RunHubErrorCodes.InvalidApiKey), key.Message);

@@ -61,7 +61,14 @@ internal sealed class SqliteHotReads(Func<SqliteConnection> open) : IDisposable
                 command.Prepare();
                 statement = (command, null);
             }
-            foreach (var (name, value) in parameters) statement.Command.Parameters["@" + name].Value = value ?? DBNull.Value;
+            // By position: the statement's parameters were added in this order (a lookup by name built "@name" every call).
+            for (var i = 0; i < parameters.Length; i++)
+            {
+                var parameter = statement.Command.Parameters[i];
+                if (parameters.Length != statement.Command.Parameters.Count || !parameter.ParameterName.AsSpan(1).SequenceEqual(parameters[i].Name))
+                    throw new InvalidOperationException($"The statement was prepared with other parameters than @{parameters[i].Name} at {i}: {sql}");
+                parameter.Value = parameters[i].Value ?? DBNull.Value;
+            }
             T? result;
             using (var rows = statement.Command.ExecuteReader())
             {

@@ -17,7 +17,7 @@ public static class RequestRateLimits
     {
         if (AnswerShapes.Of(context.Request.Path) != AnswerShape.None && BearerKey.From(context.Request) is { } key && ApiKey.HasValidShape(key))
         {
-            var check = await context.RequestServices.GetRequiredService<RequestKeys>().CheckBearerAsync(context.Request);
+            var check = await context.RequestServices.GetRequiredService<RequestKeys>().CheckAsync(context, key, BearerKey.MissingMessage);
             if (check.Refusal == KeyRefusal.RateLimited)
             {
                 await AnswerShapes.WriteErrorAsync(context, Client.RunHubErrorCodes.RateLimited, check.Message);

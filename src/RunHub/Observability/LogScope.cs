@@ -30,7 +30,9 @@ public sealed class LogScope : IReadOnlyList<KeyValuePair<string, object?>>
     {
         if (accountId is null) return null;
         Set("AccountId", accountId);
-        System.Diagnostics.Activity.Current?.SetTag("runhub.account.id", accountId);
+        // Only on a span that is recorded: without a listener ASP.NET Core still starts an activity for the logs' ids
+        // (all data requested, not recorded), and a tag on it would be allocated for every request and read by no one.
+        if (System.Diagnostics.Activity.Current is { Recorded: true } span) span.SetTag("runhub.account.id", accountId);
         return accountId;
     }
 
