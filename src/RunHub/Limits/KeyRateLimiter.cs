@@ -15,14 +15,7 @@ public sealed class KeyRateLimiter(Database database, TimeProvider clock)
 {
     private const long WindowMs = 60_000;
 
-    private sealed class Share
-    {
-        public long Window;
-        public long Left;
-        public bool Exhausted;
-    }
-
-    private readonly ConcurrentDictionary<string, Share> _shares = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, KeyShare> _shares = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Takes one request of the key's minute. Null when it may go ahead; otherwise how long until the next window
@@ -31,38 +24,28 @@ public sealed class KeyRateLimiter(Database database, TimeProvider clock)
     /// <param name="limit">Requests per minute; more than 0.</param>
     public async ValueTask<TimeSpan?> TryAcquireAsync(string keyHash, long limit)
     {
-        var now = clock.NowMs();
-        var window = now - now % WindowMs;
-        var share = _shares.GetOrAdd(keyHash, _ => new Share());
-        lock (share)
+        var share = _shares.GetOrAdd(keyHash, _ => new KeyShare());
+        while (true)
         {
-            if (share.Window == window)
+            var now = clock.NowMs();
+            var window = now - now % WindowMs;
+            lock (share)
             {
-                if (share.Left > 0)
+                if (share.TryTake(window, out var exhausted)) return null;
+                if (exhausted) return TimeSpan.FromMilliseconds(window + WindowMs - now);
+            }
+            var granted = await TakeAsync(keyHash, window, limit, Math.Max(1, limit / 10));
+            lock (share)
+            {
+                switch (share.Add(window, granted))
                 {
-                    share.Left--;
-                    return null;
+                    case KeyShare.Outcome.Granted:
+                        return null;
+                    case KeyShare.Outcome.Refused:
+                        return TimeSpan.FromMilliseconds(window + WindowMs - now);
                 }
-                if (share.Exhausted) return TimeSpan.FromMilliseconds(window + WindowMs - now);
             }
-        }
-        var granted = await TakeAsync(keyHash, window, limit, Math.Max(1, limit / 10));
-        lock (share)
-        {
-            if (share.Window != window)
-            {
-                share.Window = window;
-                share.Left = 0;
-                share.Exhausted = false;
-            }
-            share.Left += granted;
-            if (share.Left > 0)
-            {
-                share.Left--;
-                return null;
-            }
-            share.Exhausted = true;
-            return TimeSpan.FromMilliseconds(window + WindowMs - now);
+            // Nothing granted for a minute that has passed meanwhile: ask again in the current one.
         }
     }
 
