@@ -116,7 +116,8 @@ public sealed class ComfyUiServingTests : IAsyncLifetime
         var submitted = await caller.SubmitAsync(ComfyExample.Endpoint, Edit(imageUrl, "3:2"));
         var done = await caller.WaitAsync((string)submitted["taskId"]!);
 
-        Assert.Equal("SUCCESS", (string)done["status"]!);
+        // The whole answer on a failure: this test failed once in a full run under load (2026-12-01) with only "FAILED" to go on.
+        Assert.True((string)done["status"]! == "SUCCESS", $"the task did not succeed: {done.ToJsonString()}");
         var png = await server.Http.GetByteArrayAsync((string)done["results"]![0]!["url"]!);
         Assert.Equal((1536, 1024), TestImages.SizeOf(png));
         Assert.Equal(0.97m, await caller.BalanceAsync());
