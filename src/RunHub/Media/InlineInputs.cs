@@ -22,9 +22,6 @@ namespace RunHub.Media;
 /// <param name="clock">The time at the head of new keys; the system's when not registered.</param>
 public sealed class InlineInputs(IFileStore files, FileLinks links, IOptions<RunHubOptions> options, TimeProvider? clock = null)
 {
-    /// <summary>The folder of the stored inline inputs.</summary>
-    public const string Folder = StoredInputs.Folder;
-
     /// <summary>The parameters with every inline input replaced by its URL, and the inputs to submit with the task.</summary>
     public sealed record Stored(IReadOnlyDictionary<string, JsonElement> Parameters, IReadOnlyList<TaskInput> Inputs);
 
@@ -102,7 +99,7 @@ public sealed class InlineInputs(IFileStore files, FileLinks links, IOptions<Run
     {
         var data = DataUri.Decode(dataUri, SizeLimit.For(spec.MaxSizeMb));
         var format = InputAcceptance.Check(data, spec, options.Value.Media.MaxImagePixels).Format;
-        var key = $"{Folder}/{NewName()}.{format.Extension}";
+        var key = $"{StoredInputs.Folder}/{NewName()}.{format.Extension}";
         if (data.Length <= options.Value.Media.InlineInputDatabaseKb * 1024L) return new TaskInput(key, data);
         // The key is random and published only once the task commits: nothing can read it half-written. The put is
         // durable when it returns, so a task that commits afterwards never names a file a crash lost.
