@@ -101,7 +101,9 @@ public sealed class ComfyUiServingTests : IAsyncLifetime
     }
 
     [ComfyFact]
-    public async Task Task_moves_to_the_next_server_of_the_pool_when_its_server_is_down()
+    public Task Task_moves_to_the_next_server_of_the_pool_when_its_server_is_down() => MovesToNextServerAsync();
+
+    private async Task MovesToNextServerAsync()
     {
         await using var relay = new TcpRelay(_comfy.Url);
         relay.Cut();
@@ -110,14 +112,17 @@ public sealed class ComfyUiServingTests : IAsyncLifetime
             s.Remove("server");
             s["servers"] = new JsonArray(relay.Url, _comfy.Url);
         });
-        await using var server = await ServeAsync(catalog);
+        var logs = new LogCapture();
+        await using var server = await TestServer.StartAsync(new Dictionary<string, string?> { ["CatalogDir"] = catalog.Path }, configureServices: logs.AddTo);
         var (caller, imageUrl) = await CallerWithUploadAsync(server);
 
         var submitted = await caller.SubmitAsync(ComfyExample.Endpoint, Edit(imageUrl, "3:2"));
         var done = await caller.WaitAsync((string)submitted["taskId"]!);
 
-        // The whole answer on a failure: this test failed once in a full run under load (2026-12-01) with only "FAILED" to go on.
-        Assert.True((string)done["status"]! == "SUCCESS", $"the task did not succeed: {done.ToJsonString()}");
+        // The whole answer and the server's errors on a failure: this test failed in full runs under load (2026-12-01)
+        // with only "FAILED" to go on.
+        Assert.True((string)done["status"]! == "SUCCESS",
+            $"the task did not succeed: {done.ToJsonString()}\n{string.Join("\n", logs.Failures.Select(f => $"{f.Category}: {f.Message}: {f.Exception}"))}");
         var png = await server.Http.GetByteArrayAsync((string)done["results"]![0]!["url"]!);
         Assert.Equal((1536, 1024), TestImages.SizeOf(png));
         Assert.Equal(0.97m, await caller.BalanceAsync());
