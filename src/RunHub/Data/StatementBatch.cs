@@ -10,7 +10,7 @@ namespace RunHub.Data;
 /// <see cref="CompiledStatements"/>, where a round trip costs nothing. The SQL texts are the same on both stores. The
 /// statements run in the order they were added (so locks are taken in that order), and all of them run: a caller that
 /// refuses on a result throws afterwards, which rolls the transaction (or its savepoint) back with everything it wrote.
-/// Parameters are named without the <c>@</c>; null is bound as SQL NULL.
+/// Parameters are named without the <c>@</c>, always in the same order for one SQL text; null is bound as SQL NULL.
 /// </summary>
 public sealed class StatementBatch
 {
@@ -56,8 +56,9 @@ public sealed class StatementBatch
         await using var batch = new NpgsqlBatch(db, tx);
         foreach (var statement in _statements)
         {
-            var command = new NpgsqlBatchCommand(statement.Sql);
-            foreach (var (name, value) in statement.Parameters) command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+            // Positional parameters: Npgsql sends the text as it is instead of rewriting it on every run (PositionalSql).
+            var command = new NpgsqlBatchCommand(PositionalSql.Of(statement.Sql, statement.Parameters));
+            foreach (var (_, value) in statement.Parameters) command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
             batch.BatchCommands.Add(command);
         }
         await using (var reader = await batch.ExecuteReaderAsync())
