@@ -20,6 +20,7 @@ public sealed class ServerGcPauses : IDisposable
     private readonly EventPipeSession _session;
     private readonly Thread _reader;
     private readonly List<GcPause> _pauses = [];
+    private bool _stopped;
 
     private ServerGcPauses(EventPipeSession session)
     {
@@ -85,9 +86,11 @@ public sealed class ServerGcPauses : IDisposable
         }
     }
 
-    /// <summary>Stops the session and waits (at most 5 s) for the events already sent to be read.</summary>
+    /// <summary>Stops the session and waits (at most 5 s) for the events already sent to be read. A second call does nothing.</summary>
     public void Dispose()
     {
+        if (_stopped) return;
+        _stopped = true;
         try
         {
             _session.Stop();

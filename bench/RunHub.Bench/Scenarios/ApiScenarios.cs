@@ -60,7 +60,7 @@ internal static class ApiScenarios
         context.Log($"query-rate: query open loop at {rate:0} req/s");
         OpenLoop.Samples? open = null;
         // The server's collections beside the late answers: which bursts of late answers a pause of the server's explains.
-        var gc = ServerGcPauses.TryStart(server.ProcessId, out var untraced);
+        using var gc = ServerGcPauses.TryStart(server.ProcessId, out var untraced);
         if (gc is null) context.Log($"    the server's collections are not traced: {untraced}");
         // Same code as query, which has just settled the JIT.
         var (fromDue, cpu) = await CpuWindow.AroundAsync(server.ProcessId, options.Warmup, options.Duration, async () =>
@@ -68,7 +68,7 @@ internal static class ApiScenarios
             open = await OpenLoop.RunAsync(rate, options.Warmup, options.Duration, options.Concurrency * 16, () => client.QueryAsync(queryBody));
             return open.FromDue;
         });
-        gc?.Dispose();
+        gc?.Dispose(); // the pauses are complete once the session has stopped
         var atRate = new MeasuredRun(fromDue, cpu, TimeSpan.Zero);
         var (sent, lag, late) = (open!.FromSent.Summary(), open.SendLag.Summary(), open.Late.Summary());
         var details = new List<(string, double)>
