@@ -26,24 +26,33 @@ public sealed class LateRequests(int expected = 0)
     /// </summary>
     public (int Count, int Bursts, double LongestBurstMs) Summary()
     {
+        var bursts = Bursts(out var count);
+        return (count, bursts.Count, bursts.Count == 0 ? 0 : bursts.Max(b => b.EndMs - b.StartMs));
+    }
+
+    /// <summary>
+    /// How many bursts had one of <paramref name="pauses"/> (each from its start to its end, in ms since the measured
+    /// window began, as the due times) between the burst's first due time and its last answer: the bursts a pause of
+    /// the server could have made. A pause explains a late answer only if it fell between the request's due time and
+    /// its answer.
+    /// </summary>
+    public int BurstsDuring(IReadOnlyList<(double StartMs, double EndMs)> pauses) =>
+        Bursts(out _).Count(b => pauses.Any(p => p.StartMs <= b.EndMs && p.EndMs >= b.StartMs));
+
+    /// <summary>The bursts in due order, each from its first request's due time to its last answer (ms).</summary>
+    private List<(double StartMs, double EndMs)> Bursts(out int count)
+    {
         (double DueMs, double LatencyMs)[] late;
         lock (_late) late = [.. _late.OrderBy(l => l.DueMs)];
-        if (late.Length == 0) return (0, 0, 0);
-        var bursts = 1;
-        var longest = 0.0;
-        var start = late[0].DueMs;
-        var end = late[0].DueMs + late[0].LatencyMs;
-        for (var i = 1; i < late.Length; i++)
+        count = late.Length;
+        var bursts = new List<(double StartMs, double EndMs)>();
+        for (var i = 0; i < late.Length; i++)
         {
-            if (late[i].DueMs - late[i - 1].DueMs > BurstGapMs)
-            {
-                longest = Math.Max(longest, end - start);
-                bursts++;
-                start = late[i].DueMs;
-                end = late[i].DueMs + late[i].LatencyMs;
-            }
-            else end = Math.Max(end, late[i].DueMs + late[i].LatencyMs);
+            var answered = late[i].DueMs + late[i].LatencyMs;
+            if (i > 0 && late[i].DueMs - late[i - 1].DueMs <= BurstGapMs)
+                bursts[^1] = (bursts[^1].StartMs, Math.Max(bursts[^1].EndMs, answered));
+            else bursts.Add((late[i].DueMs, answered));
         }
-        return (late.Length, bursts, Math.Max(longest, end - start));
+        return bursts;
     }
 }

@@ -20,7 +20,10 @@ internal static class OpenLoop
     /// due (ms since the window's start) and how late, to tell a few stalls from a machine that is slow throughout.</param>
     /// <param name="GeneratorCollections">The load generator's own collections during the run (0 unless its no-GC
     /// region, <see cref="Load.GeneratorCollections"/>, ran out).</param>
-    public sealed record Samples(LoadSamples FromDue, LoadSamples FromSent, LoadSamples SendLag, LateRequests Late, int GeneratorCollections);
+    /// <param name="WindowStartUtc">When the measured window began (the due time <see cref="LateRequests"/> counts from), by the
+    /// wall clock, to set other processes' events (the server's collections, <see cref="ServerGcPauses"/>) beside the late answers.</param>
+    public sealed record Samples(LoadSamples FromDue, LoadSamples FromSent, LoadSamples SendLag, LateRequests Late, int GeneratorCollections,
+        DateTime WindowStartUtc);
 
     /// <summary>Answers later than this from their due time are recorded one by one (issue 12's p99 target, 5 ms).</summary>
     public const double LateMs = 5;
@@ -45,6 +48,7 @@ internal static class OpenLoop
             if (Interlocked.Decrement(ref unrecorded) == 0) allRecorded.SetResult();
         }
         var origin = Stopwatch.GetTimestamp();
+        var windowStartUtc = DateTime.UtcNow + warmup;
         TimeSpan Elapsed() => Stopwatch.GetElapsedTime(origin);
         var end = warmup + duration;
 
@@ -134,6 +138,6 @@ internal static class OpenLoop
         await allRecorded.Task;
         collections.Dispose();
         if (unexpected is not null) throw new InvalidOperationException("an open-loop call failed unexpectedly", unexpected);
-        return new Samples(samples, fromSent, lag, late, collections.Collections);
+        return new Samples(samples, fromSent, lag, late, collections.Collections, windowStartUtc);
     }
 }

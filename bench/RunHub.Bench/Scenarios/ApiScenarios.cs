@@ -59,22 +59,40 @@ internal static class ApiScenarios
         var rate = Math.Max(1, query.Rate / 2);
         context.Log($"query-rate: query open loop at {rate:0} req/s");
         OpenLoop.Samples? open = null;
+        // The server's collections beside the late answers: which bursts of late answers a pause of the server's explains.
+        using var gc = ServerGcPauses.TryStart(server.ProcessId, out var untraced);
+        if (gc is null) context.Log($"    the server's collections are not traced: {untraced}");
         // Same code as query, which has just settled the JIT.
         var (fromDue, cpu) = await CpuWindow.AroundAsync(server.ProcessId, options.Warmup, options.Duration, async () =>
         {
             open = await OpenLoop.RunAsync(rate, options.Warmup, options.Duration, options.Concurrency * 16, () => client.QueryAsync(queryBody));
             return open.FromDue;
         });
+        gc?.Dispose(); // the pauses are complete once the session has stopped
         var atRate = new MeasuredRun(fromDue, cpu, TimeSpan.Zero);
         var (sent, lag, late) = (open!.FromSent.Summary(), open.SendLag.Summary(), open.Late.Summary());
-        var queryRate = Result("query-rate", $"query open loop at a fixed {rate.ToString("0", CultureInfo.InvariantCulture)} req/s (half of query's maximum)",
-            "from when the request was due to its answer", atRate, options, ("targetRate", rate),
-            ("sentToAnswerP50", sent.P50), ("sentToAnswerP99", sent.P99), ("sendLagP50", lag.P50), ("sendLagP99", lag.P99),
+        var details = new List<(string, double)>
+        {
+            ("targetRate", rate), ("sentToAnswerP50", sent.P50), ("sentToAnswerP99", sent.P99), ("sendLagP50", lag.P50), ("sendLagP99", lag.P99),
             ("lateOver5Ms", late.Count), ("lateBursts", late.Bursts), ("longestLateBurstMs", late.LongestBurstMs),
-            ("benchCollections", open.GeneratorCollections));
+            ("benchCollections", open.GeneratorCollections),
+        };
+        var pauses = gc is null ? null : ServerPausesInWindow(gc.Pauses, open.WindowStartUtc, options.Duration);
+        if (pauses is not null)
+        {
+            details.Add(("serverGcPauses", pauses.Count));
+            details.Add(("serverGcPauseMsMax", pauses.Count == 0 ? 0 : pauses.Max(p => p.EndMs - p.StartMs)));
+            details.Add(("serverGcPauseMsPerSecond", pauses.Sum(p => p.EndMs - p.StartMs) / options.Duration.TotalSeconds));
+            details.Add(("lateBurstsDuringServerGc", open.Late.BurstsDuring(pauses)));
+        }
+        var queryRate = Result("query-rate", $"query open loop at a fixed {rate.ToString("0", CultureInfo.InvariantCulture)} req/s (half of query's maximum)",
+            "from when the request was due to its answer", atRate, options, [.. details]);
         context.Log(Line(queryRate));
         context.Log(string.Create(CultureInfo.InvariantCulture,
             $"    from the send p99 {sent.P99:0.00} ms, send lag p99 {lag.P99:0.00} ms; {late.Count} answered over {OpenLoop.LateMs} ms late, in {late.Bursts} bursts, the longest {late.LongestBurstMs:0.0} ms; the bench collected {open.GeneratorCollections} times"));
+        if (pauses is not null)
+            context.Log(string.Create(CultureInfo.InvariantCulture,
+                $"    the server paused for {pauses.Count} collections ({pauses.Sum(p => p.EndMs - p.StartMs):0.0} ms in all, the longest {(pauses.Count == 0 ? 0 : pauses.Max(p => p.EndMs - p.StartMs)):0.00} ms); {open.Late.BurstsDuring(pauses)} of the {late.Bursts} bursts of late answers had one between a request's due time and its answer"));
 
         context.Log($"submit: POST /openapi/v2/{BenchRequests.Endpoint}, workers off, {options.Concurrency} clients");
         var submitted = await Closed(server, options, async () =>
@@ -183,6 +201,12 @@ internal static class ApiScenarios
 
     private static Task<MeasuredRun> Closed(RunHubServer server, BenchOptions options, Func<Task<CallResult>> call) =>
         MeasuredRun.ClosedAsync(server.ProcessId, options, options.Concurrency, call);
+
+    /// <summary>The pauses that began inside the measured window, each as (start, end) in ms since the window began.</summary>
+    private static List<(double StartMs, double EndMs)> ServerPausesInWindow(IReadOnlyList<GcPause> pauses, DateTime windowStartUtc, TimeSpan duration) =>
+        [.. pauses.Select(p => (Start: (p.StartUtc - windowStartUtc).TotalMilliseconds, p.Ms))
+            .Where(p => p.Start >= 0 && p.Start < duration.TotalMilliseconds)
+            .Select(p => (p.Start, p.Start + p.Ms))];
 
     private static ScenarioResult Result(string name, string measures, string latencyOf, MeasuredRun run,
         BenchOptions options, params (string Key, double Value)[] details)

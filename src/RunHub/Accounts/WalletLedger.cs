@@ -35,15 +35,28 @@ public static class WalletLedger
     /// <summary>
     /// Adds to <paramref name="batch"/> the hold of a task's price: the wallet's debit and its ledger line. Returns the
     /// debit's place; when it changed no row, the wallet could not cover the price, and the caller must refuse (roll back)
-    /// the transaction, whose ledger line would otherwise stand without its debit.
+    /// the transaction, whose ledger line would otherwise stand without its debit. With <paramref name="refusedByCheck"/>
+    /// (for a batch that commits by itself, <see cref="StatementBatch.CommitAsync"/>) the debit is not guarded: a wallet
+    /// that cannot cover the price fails the statement on the balance's <c>CHECK (balance &gt;= 0)</c> instead, which
+    /// rolls everything back in the database (<see cref="IsOverdraft"/> tells that failure).
     /// </summary>
-    public static int Reserve(StatementBatch batch, string accountId, string taskId, Money price, long now)
+    public static int Reserve(StatementBatch batch, string accountId, string taskId, Money price, long now, bool refusedByCheck = false)
     {
-        var debit = batch.Execute("UPDATE accounts SET balance = balance - @price WHERE id = @accountId AND balance >= @price",
+        var debit = batch.Execute(
+            refusedByCheck
+                ? "UPDATE accounts SET balance = balance - @price WHERE id = @accountId"
+                : "UPDATE accounts SET balance = balance - @price WHERE id = @accountId AND balance >= @price",
             ("price", price.Millis), ("accountId", accountId));
         batch.Execute(LedgerLine(onceOnly: false), LedgerValues(accountId, taskId, "reserve", -price.Millis, price.Millis, null, now));
         return debit;
     }
+
+    /// <summary>
+    /// Whether <paramref name="failure"/> is PostgreSQL refusing a debit past zero (the balance's <c>CHECK</c>, named by
+    /// PostgreSQL after its table and column): the wallet could not cover a price debited with <c>refusedByCheck</c>.
+    /// </summary>
+    public static bool IsOverdraft(Exception failure) =>
+        failure is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.CheckViolation, ConstraintName: "accounts_balance_check" };
 
     /// <summary>
     /// Turns the hold of a finished task into a charge, and adds it to the account's spending of the day (UTC) that

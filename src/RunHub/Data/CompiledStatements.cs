@@ -10,60 +10,75 @@ namespace RunHub.Data;
 /// connection that stays open keeps them compiled. Microsoft.Data.Sqlite compiles a statement again for every new
 /// command (<see href="https://github.com/dotnet/efcore/issues/14044">dotnet/efcore#14044</see>), and the group
 /// commit's writer connection stays open for the life of the server (<see cref="KeepCompiled"/>), so on it each
-/// statement is compiled once and then only rebound. On other connections (a pooled SQLite open, PostgreSQL, where
-/// Npgsql prepares statements it sees often by itself) the call is an ordinary Dapper execute of the same SQL text.
-/// Parameters are named without the <c>@</c>, always in the same order for one SQL text; null is bound as SQL NULL.
+/// statement is compiled once (<see cref="KeptStatement"/>) and then only rebound and stepped through SQLite's own
+/// API, without the driver's per-execution objects (a binder per parameter, a UTF-8 copy per text, a data reader).
+/// On other connections (a pooled SQLite open, PostgreSQL, where Npgsql prepares statements it sees often by itself)
+/// the call is an ordinary Dapper execute of the same SQL text. Parameters are named without the <c>@</c>, always in
+/// the same order for one SQL text; null is bound as SQL NULL.
 /// </summary>
 public static class CompiledStatements
 {
     /// <summary>At most this many statements are kept per connection; more are run uncached (a bug, not a load).</summary>
     private const int MaxPerConnection = 32;
 
-    private static readonly ConditionalWeakTable<SqliteConnection, Dictionary<string, SqliteCommand>> Kept = new();
+    private static readonly ConditionalWeakTable<SqliteConnection, Dictionary<string, KeptStatement?>> Kept = new();
 
-    /// <summary>Keeps the statements run on <paramref name="db"/> compiled until it is closed; for a connection that stays open.</summary>
-    public static void KeepCompiled(SqliteConnection db) => Kept.AddOrUpdate(db, new Dictionary<string, SqliteCommand>(StringComparer.Ordinal));
+    /// <summary>
+    /// Keeps the statements run on <paramref name="db"/> compiled until it is closed; for a connection that stays open.
+    /// The statements are released when the connection closes.
+    /// </summary>
+    public static void KeepCompiled(SqliteConnection db)
+    {
+        var statements = new Dictionary<string, KeptStatement?>(StringComparer.Ordinal);
+        Kept.AddOrUpdate(db, statements);
+        db.StateChange += (_, change) =>
+        {
+            if (change.CurrentState != System.Data.ConnectionState.Closed) return;
+            foreach (var statement in statements.Values) statement?.Dispose();
+            statements.Clear();
+            Kept.Remove(db);
+        };
+    }
 
-    /// <summary>Runs <paramref name="sql"/> in <paramref name="tx"/>; the number of rows it changed.</summary>
+    /// <summary>Runs <paramref name="sql"/> in <paramref name="tx"/>; the number of rows it changed, as Microsoft.Data.Sqlite counts them (-1 for a query).</summary>
+    /// <exception cref="SqliteException">SQLite refused the statement (a constraint, a busy database after its timeout).</exception>
     public static Task<int> ExecuteCompiledAsync(this DbConnection db, DbTransaction tx, string sql,
         params ReadOnlySpan<(string Name, object? Value)> parameters)
     {
-        if (db is SqliteConnection sqlite && Command(sqlite, sql, parameters) is { } command)
-        {
-            command.Transaction = (SqliteTransaction)tx;
-            for (var i = 0; i < parameters.Length; i++) command.Parameters[i].Value = parameters[i].Value ?? DBNull.Value;
-            return Task.FromResult(command.ExecuteNonQuery());
-        }
+        if (db is SqliteConnection sqlite && Statement(sqlite, tx, sql, parameters) is { } statement)
+            return Task.FromResult(statement.Execute(parameters));
         var bound = new DynamicParameters();
         foreach (var (name, value) in parameters) bound.Add(name, value);
         return db.ExecuteAsync(sql, bound, tx);
     }
 
     /// <summary>Runs the query <paramref name="sql"/> in <paramref name="tx"/>; the first column of its first row, or default when it has none.</summary>
+    /// <exception cref="SqliteException">SQLite refused the statement.</exception>
     public static Task<T?> ScalarCompiledAsync<T>(this DbConnection db, DbTransaction tx, string sql,
         params ReadOnlySpan<(string Name, object? Value)> parameters)
     {
-        if (db is SqliteConnection sqlite && Command(sqlite, sql, parameters) is { } command)
+        if (db is SqliteConnection sqlite && Statement(sqlite, tx, sql, parameters) is { } statement)
         {
-            command.Transaction = (SqliteTransaction)tx;
-            for (var i = 0; i < parameters.Length; i++) command.Parameters[i].Value = parameters[i].Value ?? DBNull.Value;
-            var value = command.ExecuteScalar();
-            return Task.FromResult(value is null or DBNull ? default : (T?)Convert.ChangeType(value, typeof(T), System.Globalization.CultureInfo.InvariantCulture));
+            var value = statement.Scalar(parameters);
+            return Task.FromResult(value switch { null => default, T same => same, _ => (T?)Convert.ChangeType(value, typeof(T), System.Globalization.CultureInfo.InvariantCulture) });
         }
         var bound = new DynamicParameters();
         foreach (var (name, value) in parameters) bound.Add(name, value);
         return db.ExecuteScalarAsync<T?>(sql, bound, tx);
     }
 
-    private static SqliteCommand? Command(SqliteConnection db, string sql, ReadOnlySpan<(string Name, object? Value)> parameters)
+    /// <summary>The kept statement, or null to run this call uncached: not a kept connection, a full cache, several statements in one text, or a value of a type <see cref="KeptStatement"/> does not bind.</summary>
+    private static KeptStatement? Statement(SqliteConnection db, DbTransaction tx, string sql, ReadOnlySpan<(string Name, object? Value)> parameters)
     {
-        if (!Kept.TryGetValue(db, out var commands)) return null;
-        if (commands.TryGetValue(sql, out var command)) return command;
-        if (commands.Count >= MaxPerConnection) return null;
-        command = db.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (name, _) in parameters) command.Parameters.Add(new SqliteParameter { ParameterName = "@" + name });
-        commands[sql] = command;
-        return command;
+        if (!Kept.TryGetValue(db, out var statements)) return null;
+        if (tx.Connection != db) throw new InvalidOperationException("The transaction belongs to another connection.");
+        foreach (var (_, value) in parameters)
+            if (!KeptStatement.Binds(value)) return null;
+        if (statements.TryGetValue(sql, out var statement)) return statement;
+        if (statements.Count >= MaxPerConnection) return null;
+        // A text of several statements is remembered as one to run uncached, so it is not compiled again on every call.
+        statement = KeptStatement.Prepare(db.Handle!, sql, parameters);
+        statements[sql] = statement;
+        return statement;
     }
 }

@@ -51,6 +51,9 @@ public sealed class BenchSmokeTests(ITestOutputHelper output)
             var root = json.RootElement;
             Assert.Equal(Scenarios, root.GetProperty("scenarios").EnumerateArray().Select(s => s.GetProperty("name").GetString()));
             Assert.Equal(JsonValueKind.Object, root.GetProperty("memory").ValueKind);
+            // The server's collections were traced beside the open loop's late answers.
+            var queryRate = root.GetProperty("scenarios").EnumerateArray().Single(s => s.GetProperty("name").GetString() == "query-rate");
+            Assert.True(queryRate.GetProperty("details").TryGetProperty("lateBurstsDuringServerGc", out _));
             Assert.Contains("| load (hostile, or large uploads) |", markdown);
             Assert.Equal(4, root.GetProperty("hostile").GetArrayLength());
             Assert.Equal(JsonValueKind.Object, root.GetProperty("sandboxMemory").ValueKind);
