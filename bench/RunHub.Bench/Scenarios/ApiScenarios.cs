@@ -78,12 +78,14 @@ internal static class ApiScenarios
             ("benchCollections", open.GeneratorCollections),
         };
         var pauses = gc is null ? null : ServerPausesInWindow(gc.Pauses, open.WindowStartUtc, options.Duration);
+        var (pausedMs, longestPauseMs, burstsDuringPauses) = pauses is null ? default
+            : (pauses.Sum(p => p.EndMs - p.StartMs), pauses.Count == 0 ? 0 : pauses.Max(p => p.EndMs - p.StartMs), open.Late.BurstsDuring(pauses));
         if (pauses is not null)
         {
             details.Add(("serverGcPauses", pauses.Count));
-            details.Add(("serverGcPauseMsMax", pauses.Count == 0 ? 0 : pauses.Max(p => p.EndMs - p.StartMs)));
-            details.Add(("serverGcPauseMsPerSecond", pauses.Sum(p => p.EndMs - p.StartMs) / options.Duration.TotalSeconds));
-            details.Add(("lateBurstsDuringServerGc", open.Late.BurstsDuring(pauses)));
+            details.Add(("serverGcPauseMsMax", longestPauseMs));
+            details.Add(("serverGcPauseMsPerSecond", pausedMs / options.Duration.TotalSeconds));
+            details.Add(("lateBurstsDuringServerGc", burstsDuringPauses));
         }
         var queryRate = Result("query-rate", $"query open loop at a fixed {rate.ToString("0", CultureInfo.InvariantCulture)} req/s (half of query's maximum)",
             "from when the request was due to its answer", atRate, options, [.. details]);
@@ -92,7 +94,7 @@ internal static class ApiScenarios
             $"    from the send p99 {sent.P99:0.00} ms, send lag p99 {lag.P99:0.00} ms; {late.Count} answered over {OpenLoop.LateMs} ms late, in {late.Bursts} bursts, the longest {late.LongestBurstMs:0.0} ms; the bench collected {open.GeneratorCollections} times"));
         if (pauses is not null)
             context.Log(string.Create(CultureInfo.InvariantCulture,
-                $"    the server paused for {pauses.Count} collections ({pauses.Sum(p => p.EndMs - p.StartMs):0.0} ms in all, the longest {(pauses.Count == 0 ? 0 : pauses.Max(p => p.EndMs - p.StartMs)):0.00} ms); {open.Late.BurstsDuring(pauses)} of the {late.Bursts} bursts of late answers had one between a request's due time and its answer"));
+                $"    the server paused for {pauses.Count} collections ({pausedMs:0.0} ms in all, the longest {longestPauseMs:0.00} ms); {burstsDuringPauses} of the {late.Bursts} bursts of late answers had one between a request's due time and its answer"));
 
         context.Log($"submit: POST /openapi/v2/{BenchRequests.Endpoint}, workers off, {options.Concurrency} clients");
         var submitted = await Closed(server, options, async () =>

@@ -22,10 +22,8 @@ public sealed class CompiledStatementsTests
     [Fact]
     public async Task Values_are_stored_exactly_as_the_driver_stores_them()
     {
-        using var store = new TestStore(StoreKind.Sqlite);
-        var (writer, plain) = await OpenBothAsync(store);
-        await using var _ = writer;
-        using var __ = plain;
+        await using var connections = await Connections.OpenAsync();
+        var (writer, plain) = (connections.Writer, connections.Plain);
 
         for (var i = 0; i < Values.Length; i++)
         {
@@ -45,10 +43,8 @@ public sealed class CompiledStatementsTests
     [Fact]
     public async Task A_scalar_reads_each_kind_of_value_as_the_driver_does_and_null_for_no_row()
     {
-        using var store = new TestStore(StoreKind.Sqlite);
-        var (writer, plain) = await OpenBothAsync(store);
-        await using var _ = writer;
-        using var __ = plain;
+        await using var connections = await Connections.OpenAsync();
+        var (writer, plain) = (connections.Writer, connections.Plain);
         foreach (var (id, value) in new (string, object?)[] { ("text", "ü"), ("integer", 5L), ("real", 0.25), ("blob", new byte[] { 9 }), ("null", null) })
             await InTransactionAsync(plain, tx => plain.ExecuteCompiledAsync(tx, Insert, ("id", id), ("value", value)));
 
@@ -65,10 +61,8 @@ public sealed class CompiledStatementsTests
     [Fact]
     public async Task Rows_changed_are_counted_as_the_driver_counts_them_and_a_refused_statement_raises_sqlites_error_and_runs_again()
     {
-        using var store = new TestStore(StoreKind.Sqlite);
-        var (writer, plain) = await OpenBothAsync(store);
-        await using var _ = writer;
-        using var __ = plain;
+        await using var connections = await Connections.OpenAsync();
+        var (writer, plain) = (connections.Writer, connections.Plain);
 
         var both = new List<int[]>();
         foreach (var db in new[] { writer, plain })
@@ -103,10 +97,8 @@ public sealed class CompiledStatementsTests
     [Fact]
     public async Task A_text_of_several_statements_and_a_value_of_another_type_still_run_and_a_missing_parameter_is_refused()
     {
-        using var store = new TestStore(StoreKind.Sqlite);
-        var (writer, plain) = await OpenBothAsync(store);
-        await using var _ = writer;
-        using var __ = plain;
+        await using var connections = await Connections.OpenAsync();
+        var (writer, plain) = (connections.Writer, connections.Plain);
 
         await InTransactionAsync(writer, tx => writer.ExecuteCompiledAsync(tx,
             "INSERT INTO kinds (id, value) VALUES ('one', 1); INSERT INTO kinds (id, value) VALUES ('two', 2)"));
@@ -133,6 +125,27 @@ public sealed class CompiledStatementsTests
                 await writer.DisposeAsync();
                 Assert.Equal(round + 1, plain.ExecuteScalar<long>("SELECT count(*) FROM kinds"));
             }
+        }
+    }
+
+    /// <summary>A fresh SQLite store with its kept-statement writer and a plain pooled connection, all closed together.</summary>
+    private sealed class Connections(TestStore store, DbConnection writer, DbConnection plain) : IAsyncDisposable
+    {
+        public DbConnection Writer => writer;
+        public DbConnection Plain => plain;
+
+        public static async Task<Connections> OpenAsync()
+        {
+            var store = new TestStore(StoreKind.Sqlite);
+            var (writer, plain) = await OpenBothAsync(store);
+            return new Connections(store, writer, plain);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await writer.DisposeAsync();
+            plain.Dispose();
+            store.Dispose();
         }
     }
 
