@@ -68,10 +68,16 @@ internal static class ApiScenarios
 
         // Half of the measured maximum (the higher of the two clients'), open loop: the latency a server that is busy but not saturated gives.
         var maximum = Math.Max(query.Rate, queryRaw.Rate);
-        var queryRate = await OpenLoopAsync(context, server, maximum, RawQueryAsync,
+        var queryRate = await OpenLoopAsync("query-rate", context, server, maximum, RawQueryAsync,
             "query open loop at a fixed {0} req/s (half of the higher of query's and query-raw's maximum), raw HTTP/1.1 client");
         // How many connections the raw client opened over both rows: at most one per client unless the server closed some.
         queryRate = queryRate with { Details = new Dictionary<string, double>(queryRate.Details) { ["rawConnectionsOpened"] = raw.ConnectionsOpened } };
+        // On request, the same load from the HttpClient the open loop used before 2026-12-01, at the same rate, right
+        // after: what the cheaper client changed, measured on the same machine in the same minute.
+        var compared = options.CompareHttpClient
+            ? await OpenLoopAsync("query-rate-httpclient", context, server, maximum, () => client.QueryAsync(queryBody),
+                "the query-rate row's load at the same {0} req/s from the bench's HttpClient (BenchClient) instead of the raw client")
+            : null;
 
         context.Log($"submit: POST /openapi/v2/{BenchRequests.Endpoint}, workers off, {options.Concurrency} clients");
         var submitted = await Closed(server, options, async () =>
@@ -116,7 +122,7 @@ internal static class ApiScenarios
             context.Log(Line(submitAccounts));
             var submitLimits = (await SubmitWithLimitsAsync(context)).ComparedTo(submit);
             context.Log(Line(submitLimits));
-            return [baseline, query, queryRaw, queryRate, submit, submitUrl, submitAccounts, submitLimits];
+            return [baseline, query, queryRaw, queryRate, .. compared is null ? [] : new[] { compared }, submit, submitUrl, submitAccounts, submitLimits];
         }
         finally
         {
@@ -126,16 +132,16 @@ internal static class ApiScenarios
 
 
     /// <summary>
-    /// The <c>query-rate</c> row: <paramref name="call"/> open loop at half of <paramref name="maximum"/> (req/s), latency
+    /// An open-loop row (<c>query-rate</c>): <paramref name="call"/> open loop at half of <paramref name="maximum"/> (req/s), latency
     /// from each request's due time, with the generator's own figures and the server's collections beside the late answers.
     /// </summary>
     /// <param name="measures">The row's description, with <c>{0}</c> for the rate.</param>
-    private static async Task<ScenarioResult> OpenLoopAsync(BenchContext context, RunHubServer server, double maximum,
+    private static async Task<ScenarioResult> OpenLoopAsync(string name, BenchContext context, RunHubServer server, double maximum,
         Func<Task<CallResult>> call, string measures)
     {
         var options = context.Options;
         var rate = Math.Max(1, maximum / 2);
-        context.Log($"query-rate: query open loop at {rate:0} req/s");
+        context.Log($"{name}: query open loop at {rate:0} req/s");
         OpenLoop.Samples? open = null;
         // The server's collections beside the late answers: which bursts of late answers a pause of the server's explains.
         using var gc = ServerGcPauses.TryStart(server.ProcessId, out var untraced);
@@ -166,7 +172,7 @@ internal static class ApiScenarios
             details.Add(("lateBurstsDuringServerGc", burstsDuringPauses));
         }
         details.Add(("maximumRate", maximum));
-        var queryRate = Result("query-rate", string.Format(CultureInfo.InvariantCulture, measures, rate.ToString("0", CultureInfo.InvariantCulture)),
+        var queryRate = Result(name, string.Format(CultureInfo.InvariantCulture, measures, rate.ToString("0", CultureInfo.InvariantCulture)),
             "from when the request was due to its answer", atRate, options, [.. details]);
         context.Log(Line(queryRate));
         context.Log(string.Create(CultureInfo.InvariantCulture,
