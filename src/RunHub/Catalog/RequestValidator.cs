@@ -20,6 +20,8 @@ public static class RequestValidator
     /// fields (its own ComfyUI nodes add <c>appCode</c> to every submit), and JSON readers keep a repeated field's last
     /// value. On for the <c>runhub</c> command, where a misspelt <c>-p</c> name is a mistake worth saying.
     /// </param>
+    /// <returns>The outcome; a valid request's parameters are elements of <paramref name="body"/>'s document (or of
+    /// the catalog, for defaults), not copies, so the caller keeps that document undisposed while it uses them.</returns>
     public static ValidationOutcome Validate(ModelEntry model, JsonElement body, bool strict)
     {
         if (body.ValueKind != JsonValueKind.Object)
@@ -62,7 +64,7 @@ public static class RequestValidator
             }
             if (!strict && spec.Type == ParameterType.String && AsText(value) is { } text) value = text;
             if (ParameterRules.Check(spec, value, errors, media, oversized))
-                parameters[spec.FieldKey] = value.Clone();
+                parameters[spec.FieldKey] = value;
         }
 
         return errors.Count > 0
