@@ -43,6 +43,9 @@ public sealed record BenchOptions
     /// <summary>The server program; the <c>runhub.dll</c> built beside the bench when empty.</summary>
     public string? RunHubDll { get; init; }
 
+    /// <summary>Also run the open loop from the HttpClient-based <c>BenchClient</c> at the same rate (<c>query-rate-httpclient</c>), to compare the two generators in one run.</summary>
+    public bool CompareHttpClient { get; init; }
+
     /// <summary>The scenario groups to run (<see cref="AllGroups"/> by default): a lead timing one change can run only its group.</summary>
     public IReadOnlyList<string> Groups { get; init; } = AllGroups;
 

@@ -28,11 +28,15 @@ var postgres = new Option<string?>("--postgres")
 {
     Description = "Run the servers on PostgreSQL: a connection string to a database the bench may create databases from (each group gets a fresh one)",
 };
+var compareHttpClient = new Option<bool>("--compare-httpclient")
+{
+    Description = "After query-rate, run the same open loop from the HttpClient client at the same rate (row query-rate-httpclient)",
+};
 var runhub = new Option<string?>("--runhub") { Description = "Path of runhub.dll (default: the one built beside the bench)" };
 
 var root = new RootCommand("RunHub benchmark: the platform's cost per request against a no-op baseline, the queue against the engine alone")
 {
-    duration, warmup, settle, concurrency, workers, tasks, pickupTasks, webhookTasks, consoleTasks, hostileMb, uploadMb, output, runhub, postgres, only,
+    duration, warmup, settle, concurrency, workers, tasks, pickupTasks, webhookTasks, consoleTasks, hostileMb, uploadMb, output, runhub, postgres, only, compareHttpClient,
 };
 root.SetAction(async (parse, cancellationToken) =>
 {
@@ -51,6 +55,7 @@ root.SetAction(async (parse, cancellationToken) =>
         UploadMb = parse.GetValue(uploadMb),
         OutputDir = parse.GetValue(output),
         RunHubDll = parse.GetValue(runhub),
+        CompareHttpClient = parse.GetValue(compareHttpClient),
         Postgres = parse.GetValue(postgres),
         Groups = parse.GetValue(only) is { Length: > 0 } groups
             ? [.. groups.SelectMany(g => g.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))]

@@ -14,7 +14,8 @@ namespace RunHub.Bench.Load;
 internal sealed class BenchClient : IDisposable
 {
     private static readonly MediaTypeHeaderValue Json = new("application/json");
-    private static readonly byte[] NoError = "\"errorCode\":\"\""u8.ToArray();
+    /// <summary>What every successful answer of RunHub's v2 API carries: an empty <c>errorCode</c> (compact JSON).</summary>
+    public static readonly byte[] NoErrorField = "\"errorCode\":\"\""u8.ToArray();
     private static readonly byte[] Succeeded = "\"status\":\"SUCCESS\""u8.ToArray();
     private static readonly byte[] TaskIdField = "\"taskId\":\""u8.ToArray();
 
@@ -58,7 +59,7 @@ internal sealed class BenchClient : IDisposable
     public async Task<CallResult> QueryAsync(byte[] body)
     {
         var answer = await PostAsync(_query, body);
-        return answer.AsSpan().IndexOf(NoError) >= 0 ? CallResult.Success : CallResult.Failed("query: " + Shorten(answer));
+        return answer.AsSpan().IndexOf(NoErrorField) >= 0 ? CallResult.Success : CallResult.Failed("query: " + Shorten(answer));
     }
 
     /// <summary>A query that must find the task finished with SUCCESS.</summary>
@@ -74,7 +75,7 @@ internal sealed class BenchClient : IDisposable
         var answer = await PostAsync(_submit, body);
         var span = answer.AsSpan();
         var at = span.IndexOf(TaskIdField);
-        if (span.IndexOf(NoError) < 0 || at < 0) return (null, "submit: " + Shorten(answer));
+        if (span.IndexOf(NoErrorField) < 0 || at < 0) return (null, "submit: " + Shorten(answer));
         var rest = span[(at + TaskIdField.Length)..];
         var length = rest.IndexOf((byte)'"');
         return length > 0 ? (Encoding.ASCII.GetString(rest[..length]), null) : (null, "submit: " + Shorten(answer));

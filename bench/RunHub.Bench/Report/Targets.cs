@@ -49,8 +49,10 @@ internal static class Targets
         var targets = new List<TargetResult>();
         if (byName.TryGetValue("query", out var query)) targets.Add(Share(query, QueryShare, "the baseline's requests/s"));
         if (byName.TryGetValue("query-rate", out var atRate))
-            targets.Add(new("query-rate", $"p99 < {QueryP99Ms} ms at half of query's maximum",
-                F($"p99 {atRate.Latency.P99:0.00} ms at {atRate.Rate:N0} req/s"), atRate.Measured() && atRate.Latency.P99 < QueryP99Ms));
+            targets.Add(new("query-rate", $"p99 < {QueryP99Ms} ms at half of the query's maximum (the higher of query and query-raw)",
+                F($"p99 {atRate.Latency.P99:0.00} ms at {atRate.Rate:N0} req/s{(atRate.Errors > 0 ? $", {atRate.Errors:N0} errors" : "")}"),
+                // An error is a request not answered (or not even sent, beyond the in-flight cap): it cannot be under 5 ms.
+                atRate.Measured() && atRate.Errors == 0 && atRate.Latency.P99 < QueryP99Ms));
         if (byName.TryGetValue("submit", out var submit)) targets.Add(Share(submit, SubmitShare, "the baseline's requests/s"));
         if (byName.TryGetValue("submit", out var unlimited) && byName.TryGetValue("submit-limits", out var limited))
         {

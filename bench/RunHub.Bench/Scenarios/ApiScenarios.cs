@@ -27,7 +27,7 @@ internal static class ApiScenarios
     {
         var options = context.Options;
         await using var database = new SqliteBenchDatabase(context.NewDataDir("api-sqlite"));
-        var (server, client, queryBody) = await StartWithOneTaskAsync(context, database);
+        var (server, client, queryBody, _) = await StartWithOneTaskAsync(context, database);
         await using var running = server;
         using var owned = client;
         context.Log($"query-sqlite: the query row on SQLite, the reference for PostgreSQL's, {options.Concurrency} clients");
@@ -41,7 +41,7 @@ internal static class ApiScenarios
     {
         var options = context.Options;
         await using var database = await context.NewDatabaseAsync("api");
-        var (server, client, queryBody) = await StartWithOneTaskAsync(context, database);
+        var (server, client, queryBody, apiKey) = await StartWithOneTaskAsync(context, database);
         await using var running = server;
         using var owned = client;
 
@@ -55,46 +55,29 @@ internal static class ApiScenarios
             await Closed(server, options, () => client.QueryAsync(queryBody)), options).ComparedTo(baseline);
         context.Log(Line(query));
 
-        // Half of the measured maximum, open loop: the latency a server that is busy but not saturated gives.
-        var rate = Math.Max(1, query.Rate / 2);
-        context.Log($"query-rate: query open loop at {rate:0} req/s");
-        OpenLoop.Samples? open = null;
-        // The server's collections beside the late answers: which bursts of late answers a pause of the server's explains.
-        using var gc = ServerGcPauses.TryStart(server.ProcessId, out var untraced);
-        if (gc is null) context.Log($"    the server's collections are not traced: {untraced}");
-        // Same code as query, which has just settled the JIT.
-        var (fromDue, cpu) = await CpuWindow.AroundAsync(server.ProcessId, options.Warmup, options.Duration, async () =>
-        {
-            open = await OpenLoop.RunAsync(rate, options.Warmup, options.Duration, options.Concurrency * 16, () => client.QueryAsync(queryBody));
-            return open.FromDue;
-        });
-        gc?.Dispose(); // the pauses are complete once the session has stopped
-        var atRate = new MeasuredRun(fromDue, cpu, TimeSpan.Zero);
-        var (sent, lag, late) = (open!.FromSent.Summary(), open.SendLag.Summary(), open.Late.Summary());
-        var details = new List<(string, double)>
-        {
-            ("targetRate", rate), ("sentToAnswerP50", sent.P50), ("sentToAnswerP99", sent.P99), ("sendLagP50", lag.P50), ("sendLagP99", lag.P99),
-            ("lateOver5Ms", late.Count), ("lateBursts", late.Bursts), ("longestLateBurstMs", late.LongestBurstMs),
-            ("benchCollections", open.GeneratorCollections),
-        };
-        var pauses = gc is null ? null : ServerPausesInWindow(gc.Pauses, open.WindowStartUtc, options.Duration);
-        var (pausedMs, longestPauseMs, burstsDuringPauses) = pauses is null ? default
-            : (pauses.Sum(p => p.EndMs - p.StartMs), pauses.Count == 0 ? 0 : pauses.Max(p => p.EndMs - p.StartMs), open.Late.BurstsDuring(pauses));
-        if (pauses is not null)
-        {
-            details.Add(("serverGcPauses", pauses.Count));
-            details.Add(("serverGcPauseMsMax", longestPauseMs));
-            details.Add(("serverGcPauseMsPerSecond", pausedMs / options.Duration.TotalSeconds));
-            details.Add(("lateBurstsDuringServerGc", burstsDuringPauses));
-        }
-        var queryRate = Result("query-rate", $"query open loop at a fixed {rate.ToString("0", CultureInfo.InvariantCulture)} req/s (half of query's maximum)",
-            "from when the request was due to its answer", atRate, options, [.. details]);
-        context.Log(Line(queryRate));
-        context.Log(string.Create(CultureInfo.InvariantCulture,
-            $"    from the send p99 {sent.P99:0.00} ms, send lag p99 {lag.P99:0.00} ms; {late.Count} answered over {OpenLoop.LateMs} ms late, in {late.Bursts} bursts, the longest {late.LongestBurstMs:0.0} ms; the bench collected {open.GeneratorCollections} times"));
-        if (pauses is not null)
-            context.Log(string.Create(CultureInfo.InvariantCulture,
-                $"    the server paused for {pauses.Count} collections ({pausedMs:0.0} ms in all, the longest {longestPauseMs:0.00} ms); {burstsDuringPauses} of the {late.Bursts} bursts of late answers had one between a request's due time and its answer"));
+        // The open loop's client: raw keep-alive connections with the request's bytes built once, so the generator
+        // leaves the server the CPU that HttpClient's per-request work took (docs/performance.md, "A cheaper load
+        // generator"). Its closed-loop maximum is measured too, since a cheaper client also lets the server go faster.
+        using var raw = new RawHttpClient(server.BaseUrl, options.Concurrency);
+        var rawQuery = raw.Post("/openapi/v2/query", apiKey, queryBody);
+        Task<CallResult> RawQueryAsync() => raw.SendAsync(rawQuery, BenchClient.NoErrorField, "query");
+        context.Log($"query-raw: the query from the open loop's raw HTTP/1.1 client, closed loop, {options.Concurrency} connections");
+        var queryRaw = Result("query-raw", "the query row's request sent by the open loop's client (raw keep-alive HTTP/1.1, request bytes built once), closed loop",
+            RoundTrip, await Closed(server, options, RawQueryAsync), options);
+        context.Log(Line(queryRaw));
+
+        // Half of the measured maximum (the higher of the two clients'), open loop: the latency a server that is busy but not saturated gives.
+        var maximum = Math.Max(query.Rate, queryRaw.Rate);
+        var queryRate = await OpenLoopAsync("query-rate", context, server, maximum, RawQueryAsync,
+            "query open loop at a fixed {0} req/s (half of the higher of query's and query-raw's maximum), raw HTTP/1.1 client");
+        // How many connections the raw client opened over both rows: at most one per client unless the server closed some.
+        queryRate = queryRate with { Details = new Dictionary<string, double>(queryRate.Details) { ["rawConnectionsOpened"] = raw.ConnectionsOpened } };
+        // On request, the same load from the HttpClient the open loop used before 2026-12-01, at the same rate, right
+        // after: what the cheaper client changed, measured on the same machine in the same minute.
+        var compared = options.CompareHttpClient
+            ? await OpenLoopAsync("query-rate-httpclient", context, server, maximum, () => client.QueryAsync(queryBody),
+                "the query-rate row's load at the same {0} req/s from the bench's HttpClient (BenchClient) instead of the raw client")
+            : null;
 
         context.Log($"submit: POST /openapi/v2/{BenchRequests.Endpoint}, workers off, {options.Concurrency} clients");
         var submitted = await Closed(server, options, async () =>
@@ -139,12 +122,65 @@ internal static class ApiScenarios
             context.Log(Line(submitAccounts));
             var submitLimits = (await SubmitWithLimitsAsync(context)).ComparedTo(submit);
             context.Log(Line(submitLimits));
-            return [baseline, query, queryRate, submit, submitUrl, submitAccounts, submitLimits];
+            return [baseline, query, queryRaw, queryRate, .. compared is null ? [] : new[] { compared }, submit, submitUrl, submitAccounts, submitLimits];
         }
         finally
         {
             foreach (var caller in callers) caller.Dispose();
         }
+    }
+
+
+    /// <summary>
+    /// An open-loop row (<c>query-rate</c>): <paramref name="call"/> open loop at half of <paramref name="maximum"/> (req/s), latency
+    /// from each request's due time, with the generator's own figures and the server's collections beside the late answers.
+    /// </summary>
+    /// <param name="measures">The row's description, with <c>{0}</c> for the rate.</param>
+    private static async Task<ScenarioResult> OpenLoopAsync(string name, BenchContext context, RunHubServer server, double maximum,
+        Func<Task<CallResult>> call, string measures)
+    {
+        var options = context.Options;
+        var rate = Math.Max(1, maximum / 2);
+        context.Log($"{name}: query open loop at {rate:0} req/s");
+        OpenLoop.Samples? open = null;
+        // The server's collections beside the late answers: which bursts of late answers a pause of the server's explains.
+        using var gc = ServerGcPauses.TryStart(server.ProcessId, out var untraced);
+        if (gc is null) context.Log($"    the server's collections are not traced: {untraced}");
+        // Same code as the closed loop before it, which has just settled the JIT.
+        var (fromDue, cpu) = await CpuWindow.AroundAsync(server.ProcessId, options.Warmup, options.Duration, async () =>
+        {
+            open = await OpenLoop.RunAsync(rate, options.Warmup, options.Duration, options.Concurrency * 16, call);
+            return open.FromDue;
+        });
+        gc?.Dispose(); // the pauses are complete once the session has stopped
+        var atRate = new MeasuredRun(fromDue, cpu, TimeSpan.Zero);
+        var (sent, lag, late) = (open!.FromSent.Summary(), open.SendLag.Summary(), open.Late.Summary());
+        var details = new List<(string, double)>
+        {
+            ("targetRate", rate), ("sentToAnswerP50", sent.P50), ("sentToAnswerP99", sent.P99), ("sendLagP50", lag.P50), ("sendLagP99", lag.P99),
+            ("lateOver5Ms", late.Count), ("lateBursts", late.Bursts), ("longestLateBurstMs", late.LongestBurstMs),
+            ("benchCollections", open.GeneratorCollections),
+        };
+        var pauses = gc is null ? null : ServerPausesInWindow(gc.Pauses, open.WindowStartUtc, options.Duration);
+        var (pausedMs, longestPauseMs, burstsDuringPauses) = pauses is null ? default
+            : (pauses.Sum(p => p.EndMs - p.StartMs), pauses.Count == 0 ? 0 : pauses.Max(p => p.EndMs - p.StartMs), open.Late.BurstsDuring(pauses));
+        if (pauses is not null)
+        {
+            details.Add(("serverGcPauses", pauses.Count));
+            details.Add(("serverGcPauseMsMax", longestPauseMs));
+            details.Add(("serverGcPauseMsPerSecond", pausedMs / options.Duration.TotalSeconds));
+            details.Add(("lateBurstsDuringServerGc", burstsDuringPauses));
+        }
+        details.Add(("maximumRate", maximum));
+        var queryRate = Result(name, string.Format(CultureInfo.InvariantCulture, measures, rate.ToString("0", CultureInfo.InvariantCulture)),
+            "from when the request was due to its answer", atRate, options, [.. details]);
+        context.Log(Line(queryRate));
+        context.Log(string.Create(CultureInfo.InvariantCulture,
+            $"    from the send p99 {sent.P99:0.00} ms, send lag p99 {lag.P99:0.00} ms; {late.Count} answered over {OpenLoop.LateMs} ms late, in {late.Bursts} bursts, the longest {late.LongestBurstMs:0.0} ms; the bench collected {open.GeneratorCollections} times"));
+        if (pauses is not null)
+            context.Log(string.Create(CultureInfo.InvariantCulture,
+                $"    the server paused for {pauses.Count} collections ({pausedMs:0.0} ms in all, the longest {longestPauseMs:0.00} ms); {burstsDuringPauses} of the {late.Bursts} bursts of late answers had one between a request's due time and its answer"));
+        return queryRate;
     }
 
     /// <summary>
@@ -188,13 +224,13 @@ internal static class ApiScenarios
     }
 
     /// <summary>A <c>--role api</c> server on <paramref name="database"/> with one account, its client, and the query of one queued task.</summary>
-    private static async Task<(RunHubServer Server, BenchClient Client, byte[] QueryBody)> StartWithOneTaskAsync(BenchContext context, BenchDatabase database)
+    private static async Task<(RunHubServer Server, BenchClient Client, byte[] QueryBody, string ApiKey)> StartWithOneTaskAsync(BenchContext context, BenchDatabase database)
     {
         var account = database.CreateAccount("bench", BenchAccount.HugeBalance);
         var server = await context.StartServerAsync(database, "api");
         var client = new BenchClient(server.BaseUrl, account.ApiKey, context.Options.Concurrency);
         var (taskId, error) = await client.SubmitAsync(BenchRequests.SubmitBody);
-        if (taskId is not null) return (server, client, BenchRequests.QueryBody(taskId));
+        if (taskId is not null) return (server, client, BenchRequests.QueryBody(taskId), account.ApiKey);
         var tail = server.OutputTail;
         client.Dispose();
         await server.DisposeAsync();

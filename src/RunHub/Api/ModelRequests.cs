@@ -31,7 +31,8 @@ public sealed record ModelRequest(string AccountId, string? KeyHash, ModelEntry 
 public sealed class ModelRequests(RequestKeys keys, ModelCatalog catalog, EngineRegistry engines, BodyLimits limits,
     IOptions<RunHubOptions> options, ILogger<ModelRequests> logger)
 {
-    /// <summary>The checked request, or (with it null) the refusal to answer with, in the task object's shape.</summary>
+    /// <summary>The checked request, or (with it null) the refusal to answer with, in the task object's shape. Its
+    /// parameters refer to the request's parsed body, which is disposed when the response is done.</summary>
     /// <exception cref="OperationCanceledException">The client went away while the body was read.</exception>
     public async Task<(ModelRequest? Request, TaskObject? Refusal)> ReadAsync(string? endpoint, HttpRequest request)
     {
@@ -49,7 +50,10 @@ public sealed class ModelRequests(RequestKeys keys, ModelCatalog catalog, Engine
 
         var body = await limits.ReadAsync(request, limits.Submit(model));
         if (body.Error is not null) return Refused(body.ErrorCode!, body.Error);
-        using var document = body.Document!;
+        // The checked parameters are the body's own elements, not copies (RequestValidator.Validate): the document
+        // lives as long as the request, for the submit or the price preview that uses them.
+        var document = body.Document!;
+        request.HttpContext.Response.RegisterForDispose(document);
         var (checkedRequest, refusal) = Check(access.AccountId, access.KeyHash, model, document.RootElement);
         return checkedRequest is null ? (null, refusal) : (checkedRequest with { KeyPolicy = access.Policy }, null);
     }
@@ -61,6 +65,7 @@ public sealed class ModelRequests(RequestKeys keys, ModelCatalog catalog, Engine
     /// </summary>
     /// <returns>The checked request, or (with it null) the refusal: 1007 (schema, price rule) or 1010 (no engine, no price).</returns>
     /// <param name="keyHash">SHA-256 hex of the key that sent it, or null when no key did (the playground).</param>
+    /// <param name="body">The request's body; its document must stay undisposed while the answer's parameters are used.</param>
     public (ModelRequest? Request, TaskObject? Refusal) Check(string accountId, string? keyHash, ModelEntry model, JsonElement body)
     {
         var outcome = RequestValidator.Validate(model, body, options.Value.Api.StrictParameters);

@@ -20,6 +20,8 @@ public static class RequestValidator
     /// fields (its own ComfyUI nodes add <c>appCode</c> to every submit), and JSON readers keep a repeated field's last
     /// value. On for the <c>runhub</c> command, where a misspelt <c>-p</c> name is a mistake worth saying.
     /// </param>
+    /// <returns>The outcome; a valid request's parameters are elements of <paramref name="body"/>'s document (or of
+    /// the catalog, for defaults), not copies, so the caller keeps that document undisposed while it uses them.</returns>
     public static ValidationOutcome Validate(ModelEntry model, JsonElement body, bool strict)
     {
         if (body.ValueKind != JsonValueKind.Object)
@@ -27,21 +29,21 @@ public static class RequestValidator
 
         var errors = new List<string>();
         var ignored = new List<string>();
-        var known = model.Parameters.Select(p => p.FieldKey).ToHashSet(StringComparer.Ordinal);
         var given = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         foreach (var property in body.EnumerateObject())
         {
-            var name = JsonValueText.Cap(property.Name);
             if (property.NameEquals(WebhookField)) continue;
-            if (!known.Contains(property.Name))
+            var field = property.Name;
+            if (!Declares(model, field))
             {
+                var name = JsonValueText.Cap(field);
                 if (strict) errors.Add($"{name}: not a parameter of {model.Endpoint}");
                 else if (!ignored.Contains(name)) ignored.Add(name);
             }
-            else if (!given.TryAdd(property.Name, property.Value))
+            else if (!given.TryAdd(field, property.Value))
             {
-                if (strict) errors.Add($"{name}: given more than once");
-                else given[property.Name] = property.Value;
+                if (strict) errors.Add($"{JsonValueText.Cap(field)}: given more than once");
+                else given[field] = property.Value;
             }
         }
 
@@ -62,7 +64,7 @@ public static class RequestValidator
             }
             if (!strict && spec.Type == ParameterType.String && AsText(value) is { } text) value = text;
             if (ParameterRules.Check(spec, value, errors, media, oversized))
-                parameters[spec.FieldKey] = value.Clone();
+                parameters[spec.FieldKey] = value;
         }
 
         return errors.Count > 0
@@ -79,10 +81,17 @@ public static class RequestValidator
             ? JsonSerializer.SerializeToElement(JsonValueText.Of(value))
             : null;
 
+    private static bool Declares(ModelEntry model, string field)
+    {
+        foreach (var spec in model.Parameters)
+            if (string.Equals(spec.FieldKey, field, StringComparison.Ordinal)) return true;
+        return false;
+    }
+
     /// <summary>
     /// Null and "" mean "not given" for every type: form-built clients send empty strings for the
     /// fields a user left blank. An empty list is not unset here; media fields judge it themselves.
     /// </summary>
     private static bool IsUnset(JsonElement value) =>
-        value.ValueKind == JsonValueKind.Null || value.ValueKind == JsonValueKind.String && value.GetString()!.Length == 0;
+        value.ValueKind == JsonValueKind.Null || value.ValueKind == JsonValueKind.String && value.ValueEquals(""u8);
 }

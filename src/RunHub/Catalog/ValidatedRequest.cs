@@ -7,7 +7,7 @@ public sealed record MediaReference(string FieldKey, int Index, string Url);
 
 /// <summary>
 /// A request body that passed the model's schema: every known parameter with defaults applied
-/// (values as the client sent them), and the media URLs to fetch, in order.
+/// (values as the client sent them: elements of the request body's document, valid while it is), and the media URLs to fetch, in order.
 /// </summary>
 public sealed record ValidatedRequest(
     ModelEntry Model,

@@ -15,6 +15,7 @@ namespace RunHub.Data;
 public sealed class PostgresDatabase : Database, IDisposable
 {
     private readonly NpgsqlDataSource _source;
+    private readonly NpgsqlDataSource _reads;
     private readonly Lazy<NpgsqlDataSource> _listenerSource;
 
     public PostgresDatabase(string connectionString)
@@ -31,6 +32,7 @@ public sealed class PostgresDatabase : Database, IDisposable
         Description = $"PostgreSQL {settings.Host}:{settings.Port}/{settings.Database}";
         ApplyDefaults(settings, connectionString);
         _source = NpgsqlDataSource.Create(settings);
+        _reads = ReadsSource(settings, connectionString);
         // The listening connection carries a name of its own, so pg_stat_activity shows one per live worker node.
         _listenerSource = new Lazy<NpgsqlDataSource>(() => NpgsqlDataSource.Create(
             new NpgsqlConnectionStringBuilder(settings.ConnectionString) { ApplicationName = ListenerName, Pooling = false }));
@@ -44,6 +46,7 @@ public sealed class PostgresDatabase : Database, IDisposable
         catch (NpgsqlException e)
         {
             _source.Dispose();
+            _reads.Dispose();
             throw new StoreUnavailableException($"cannot use {Description} (RunHub:Store:Postgres): {e.Message}", e);
         }
         Channel = "runhub_tasks_" + Schema;
@@ -70,6 +73,19 @@ public sealed class PostgresDatabase : Database, IDisposable
             .Select(k => k.Replace(" ", "", StringComparison.Ordinal).ToLowerInvariant()).ToHashSet();
         if (!named.Contains("maxautoprepare")) settings.MaxAutoPrepare = 64;
         if (!named.Contains("noresetonclose")) settings.NoResetOnClose = true;
+    }
+
+    /// <summary>
+    /// The pool of <see cref="ReadFirstAsync{T}"/>'s single-statement reads: multiplexed (Npgsql's <c>Multiplexing</c>)
+    /// unless the operator's connection string names <c>Multiplexing</c>. Each read is sent on whichever of the pool's
+    /// connections is free and the reads of many requests at once are written to PostgreSQL together, so a backend
+    /// answers several of them each time it wakes instead of one. Transactions and batches keep the plain pool
+    /// (<see cref="_source"/>): a multiplexed connection holds no state between commands.
+    /// </summary>
+    private static NpgsqlDataSource ReadsSource(NpgsqlConnectionStringBuilder settings, string given)
+    {
+        var named = new DbConnectionStringBuilder { ConnectionString = given }.ContainsKey("Multiplexing");
+        return NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(settings.ConnectionString) { Multiplexing = named ? settings.Multiplexing : true });
     }
 
     /// <summary>The schema the tables are in.</summary>
@@ -102,12 +118,12 @@ public sealed class PostgresDatabase : Database, IDisposable
     /// for work), or default when there is none. Sent with positional parameters (<see cref="PositionalSql"/>), so Npgsql
     /// does not scan the text again on every call, and read with a row mapper made once per SQL text (the columns of a
     /// statement never change) instead of Dapper's per-call set-up. Npgsql still prepares the statement after a few uses
-    /// (<c>Max Auto Prepare</c>).
+    /// (<c>Max Auto Prepare</c>). Sent on the multiplexed pool (<see cref="ReadsSource"/>): outside any transaction, so a
+    /// read sees what was committed before it started, as on its own pooled connection.
     /// </summary>
     public override async ValueTask<T?> ReadFirstAsync<T>(string sql, params (string Name, object? Value)[] parameters) where T : default
     {
-        await using var connection = await OpenPostgresAsync();
-        await using var command = new NpgsqlCommand(PositionalSql.Of(sql, parameters), connection);
+        await using var command = _reads.CreateCommand(PositionalSql.Of(sql, parameters));
         foreach (var (_, value) in parameters) command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
         await using var rows = await command.ExecuteReaderAsync(CommandBehavior.SingleRow);
         if (!await rows.ReadAsync()) return default;
@@ -127,6 +143,7 @@ public sealed class PostgresDatabase : Database, IDisposable
     public void Dispose()
     {
         if (_listenerSource.IsValueCreated) _listenerSource.Value.Dispose();
+        _reads.Dispose();
         _source.Dispose();
     }
 }

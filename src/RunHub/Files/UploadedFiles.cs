@@ -1,5 +1,5 @@
-using System.Security.Cryptography;
 using RunHub.Media;
+using RunHub.Tasks;
 
 namespace RunHub.Files;
 
@@ -37,7 +37,7 @@ public sealed class UploadedFiles(IFileStore files, FileRetention retention)
         await content.ReadExactlyAsync(head, cancellationToken);
         content.Position = 0;
         if (MediaProbe.DetectFormat(head) is not { Uploadable: true } format) return null;
-        var key = $"{folder}/{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))}.{format.Extension}";
+        var key = $"{folder}/{RandomHex.Digits(32)}.{format.Extension}";
         await retention.RecordUploadAsync(key, accountId, cancellationToken);
         await files.PutAsync(key, content, cancellationToken);
         return new StoredUpload(key, format, length);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 
@@ -9,6 +10,9 @@ namespace RunHub.Media;
 /// </summary>
 internal static class DataUri
 {
+    /// <summary>The largest decode (bytes) done in a buffer of <see cref="ArrayPool{T}.Shared"/>.</summary>
+    private const int PooledDecodeBytes = 64 * 1024;
+
     public static bool IsDataUri(string url) => url.StartsWith("data:", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
@@ -70,11 +74,21 @@ internal static class DataUri
         var significant = (long)text.Length - text.Count('\n') - text.Count('\r') - text.Count(' ') - text.Count('\t');
         if (significant / 4 * 3 - 2 > limit.Bytes) throw limit.TooLarge();
 
-        var bytes = new byte[significant / 4 * 3 + 3];
-        if (!Convert.TryFromBase64Chars(text, bytes, out var written))
-            throw new FetchRefusedException("the data: URL is not valid base64");
-        if (written > limit.Bytes) throw limit.TooLarge();
-        return bytes[..written];
+        var room = (int)(significant / 4 * 3 + 3);
+        // A small input is decoded into a pooled buffer and copied out at its exact size (one array, not two); a large
+        // one is not, so the pool never keeps megabytes.
+        var buffer = room <= PooledDecodeBytes ? ArrayPool<byte>.Shared.Rent(room) : new byte[room];
+        try
+        {
+            if (!Convert.TryFromBase64Chars(text, buffer, out var written))
+                throw new FetchRefusedException("the data: URL is not valid base64");
+            if (written > limit.Bytes) throw limit.TooLarge();
+            return buffer.AsSpan(0, written).ToArray();
+        }
+        finally
+        {
+            if (room <= PooledDecodeBytes) ArrayPool<byte>.Shared.Return(buffer, clearArray: true);
+        }
     }
 
     private static byte[] DecodePercent(ReadOnlySpan<char> payload, SizeLimit limit)

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using RunHub.Catalog;
@@ -113,7 +112,7 @@ public sealed class InlineInputs(IFileStore files, FileLinks links, IOptions<Run
     /// page shared by a group commit's submits, where wholly random ones would each change a page of their own.
     /// </summary>
     private string NewName() =>
-        (clock ?? TimeProvider.System).NowMs().ToString("x11", System.Globalization.CultureInfo.InvariantCulture) + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(11))[..21];
+        (clock ?? TimeProvider.System).NowMs().ToString("x11", System.Globalization.CultureInfo.InvariantCulture) + RandomHex.Digits(21);
 
     /// <summary>Removes the files of inline inputs no task will read (the submit was refused or replayed); inputs
     /// kept in the database were never written, or were rolled back with the task.</summary>

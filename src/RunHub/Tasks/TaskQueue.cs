@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Security.Cryptography;
 using Dapper;
 using RunHub.Accounts;
 using RunHub.Data;
@@ -105,7 +104,7 @@ public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal
             Id = TaskIdGenerator.Shared.Next(),
             AccountId = accountId,
             Endpoint = endpoint,
-            ClientId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)),
+            ClientId = RandomHex.Digits(32),
             Status = TaskStatuses.Queued,
             Parameters = parameters,
             Price = price.Millis,
@@ -277,7 +276,7 @@ public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal
         long maxRunning = Math.Max(0, limits?.Server.MaxRunningPerAccount ?? 0);
         // Idle workers look often; a read never waits for the writer, so only take the write lock when there is work.
         if (await database.ReadFirstAsync<string>(AnythingToClaim, ("now", now), ("maxRunning", maxRunning)) is null) return null;
-        var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        var token = RandomHex.Digits(32);
         var expires = now + (long)duration.TotalMilliseconds;
         var task = await database.InTransactionAsync(async (db, tx) =>
         {

@@ -1,7 +1,6 @@
 using RunHub.Wire;
 using RunHub.Client;
 using System.Diagnostics;
-using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using RunHub.Api;
@@ -265,7 +264,7 @@ public sealed class TaskRunner(
     private async Task<string> StoreAsync(EngineOutput output, CancellationToken cancellationToken)
     {
         // A fresh random folder per run: a retried task never overwrites files a client may already hold.
-        var folder = "results/" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        var folder = "results/" + RandomHex.Digits(32);
         var stored = new List<StoredResult>();
         for (var i = 0; i < output.Files.Count; i++)
         {

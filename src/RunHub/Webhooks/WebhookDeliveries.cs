@@ -1,6 +1,6 @@
-using System.Security.Cryptography;
 using Dapper;
 using RunHub.Data;
+using RunHub.Tasks;
 
 namespace RunHub.Webhooks;
 
@@ -27,7 +27,7 @@ public sealed class WebhookDeliveries(Database database, TimeProvider clock)
     {
         var now = clock.NowMs();
         if (await database.ReadFirstAsync<string>(DueId, ("now", now)) is null) return null;
-        var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        var token = RandomHex.Digits(32);
         return await database.InTransactionAsync((db, tx) => db.QuerySingleOrDefaultAsync<DeliveryClaim>(
             $"""
             UPDATE webhook_deliveries SET attempts = attempts + 1, lease_token = @token, next_attempt_at = @until, updated_at = @now

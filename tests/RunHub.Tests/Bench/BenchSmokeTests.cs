@@ -10,7 +10,7 @@ namespace RunHub.Tests.Bench;
 /// </summary>
 public sealed class BenchSmokeTests(ITestOutputHelper output)
 {
-    private static readonly string[] Scenarios = ["baseline", "query", "query-rate", "submit", "submit-url", "submit-accounts", "submit-limits", "engine", "e2e", "engine-after", "pickup", "webhooks",
+    private static readonly string[] Scenarios = ["baseline", "query", "query-raw", "query-rate", "submit", "submit-url", "submit-accounts", "submit-limits", "engine", "e2e", "engine-after", "pickup", "webhooks",
         "console-tasks", "console-tasks-filtered", "console-tasks-deep", "console-dashboard", "api-tasks", "input-check"];
 
     [Fact]
@@ -54,6 +54,8 @@ public sealed class BenchSmokeTests(ITestOutputHelper output)
             // The server's collections were traced beside the open loop's late answers.
             var queryRate = root.GetProperty("scenarios").EnumerateArray().Single(s => s.GetProperty("name").GetString() == "query-rate");
             Assert.True(queryRate.GetProperty("details").TryGetProperty("lateBurstsDuringServerGc", out _));
+            // It ran on the raw client, whose connections were kept (at most one per client).
+            Assert.InRange(queryRate.GetProperty("details").GetProperty("rawConnectionsOpened").GetDouble(), 1, 4);
             Assert.Contains("| load (hostile, or large uploads) |", markdown);
             Assert.Equal(4, root.GetProperty("hostile").GetArrayLength());
             Assert.Equal(JsonValueKind.Object, root.GetProperty("sandboxMemory").ValueKind);

@@ -20,6 +20,15 @@ public class ShippedCatalogTests
         $$"""{"prompt": {{prompt}}, "imageUrls": {{images}}, "aspectRatio": {{aspect}}}""";
 
     [Fact]
+    public void An_empty_string_is_a_field_not_given_and_a_blank_one_is_a_value()
+    {
+        Assert.Equal(["prompt: required"], Validate(Edit, EditBody(prompt: "\"\"")).Errors);
+        Assert.Equal(["prompt: required"], Validate(Edit, EditBody(prompt: "null")).Errors);
+        Assert.True(Validate(Edit, EditBody(prompt: "\"     \"")).Request is not null);
+        Assert.Equal(["prompt: length 1 is below the minimum of 5"], Validate(Edit, EditBody(prompt: "\"\\u0000\"")).Errors);
+    }
+
+    [Fact]
     public void Shipped_catalog_serves_the_two_seed_models_on_the_sandbox()
     {
         Assert.Equal([Edit, TextToImage], Catalog.Models.Select(m => m.Endpoint));

@@ -45,6 +45,37 @@ public sealed class QueryReadTests
         Assert.Null(await node.Queue.FindWithQueuePositionAsync("someone else", ids[0]));
     }
 
+    [Theory, SqliteStore, PostgresStore]
+    public async Task Each_of_many_reads_at_once_gives_its_own_task_and_its_place_in_its_own_accounts_queue(StoreKind kind)
+    {
+        using var store = new TestStore(kind);
+        await using var node = new Node(store.Database);
+        var first = await node.Accounts.CreateAsync("first", Money.FromDecimal(1m));
+        var second = await node.Accounts.CreateAsync("second", Money.FromDecimal(1m));
+        var submitted = new List<(string AccountId, string Id)>();
+        foreach (var account in new[] { first, second, first, first, second, first, second, first })
+            submitted.Add((account.AccountId, (await node.SubmitAsync(account.AccountId, Money.FromDecimal(0.01m))).Task!.Id));
+        var started = (await node.Queue.ClaimAsync("node", TimeSpan.FromMinutes(5)))!.Task.Id;
+        // The place counted by hand: 1 + the account's tasks submitted earlier and still waiting; none for the started one.
+        var expected = submitted.Select((task, i) => task.Id == started ? (long?)null
+            : 1 + submitted.Take(i).Count(earlier => earlier.AccountId == task.AccountId && earlier.Id != started)).ToList();
+        Assert.Contains(started, new[] { submitted[0].Id, submitted[1].Id });   // the head of one of the two queues
+
+        // Rounds of 32 reads at once, past the five runs after which PostgreSQL plans a prepared statement generically:
+        // every answer must be the task asked for, with its own place.
+        for (var round = 0; round < 8; round++)
+        {
+            var asked = Enumerable.Range(0, 32).Select(i => submitted[(i + round) % submitted.Count]).ToList();
+            var read = await Task.WhenAll(asked.Select(task => node.Queue.FindWithQueuePositionAsync(task.AccountId, task.Id).AsTask()));
+            for (var i = 0; i < asked.Count; i++)
+            {
+                Assert.Equal(asked[i].Id, read[i]!.Id);
+                Assert.Equal(asked[i].AccountId, read[i]!.AccountId);
+                Assert.Equal(expected[submitted.IndexOf(asked[i])], read[i]!.QueuePosition);
+            }
+        }
+    }
+
     private static string Wire(TaskRecord task) =>
         JsonSerializer.Serialize(TaskObjectMapper.ToWire(task, key => "https://files.example/" + key), WireJson.Options);
 }

@@ -24,6 +24,21 @@ public class InputFetcherDataUriTests : IDisposable
     }
 
     [Fact]
+    public async Task Inputs_decoded_one_after_another_each_get_exactly_their_own_bytes()
+    {
+        // Small inputs are decoded in a pooled buffer: a larger input's bytes must never show in a smaller one's, and
+        // every padding (none, one or two '=') must give the exact length.
+        var large = TestImages.Png(40, 40);
+        var small = TestImages.Png(2, 2);
+        var padded = new[] { small, small.Concat(new byte[] { 0 }).ToArray(), small.Concat(new byte[] { 0, 0 }).ToArray() };
+
+        Assert.Equal(large, (await FetchAsync(TestImages.DataUri(large))).Data);
+        foreach (var bytes in padded)
+            Assert.Equal(bytes, (await FetchAsync(TestImages.DataUri(bytes))).Data);
+        Assert.Equal(large, (await FetchAsync(TestImages.DataUri(large))).Data);
+    }
+
+    [Fact]
     public async Task A_base64_data_url_with_percent_escapes_and_line_breaks_is_decoded()
     {
         var jpeg = TestImages.Jpeg(9, 7);
