@@ -68,7 +68,8 @@ internal sealed class ResultDownloader(HttpClient http, RunHubClientOptions opti
             {
                 failure = new RunHubException(RunHubErrorCodes.Network, $"download {url}: not done within {options.RequestTimeout.TotalSeconds:0.###} s", taskId, e);
             }
-            catch (Exception e) when (e is HttpRequestException or IOException)
+            // A SocketException too: SocketsHttpHandler lets one through bare when the server resets a new connection at once.
+            catch (Exception e) when (e is HttpRequestException or IOException or System.Net.Sockets.SocketException)
             {
                 failure = new RunHubException(RunHubErrorCodes.Network, $"download {url}: {e.Message}", taskId, e);
             }

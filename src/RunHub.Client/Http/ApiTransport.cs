@@ -45,7 +45,8 @@ internal sealed class ApiTransport(HttpClient http, RunHubClientOptions options)
             // Our own attempt deadline (or HttpClient.Timeout), not the caller's cancellation.
             return (null, Lost(call, RunHubErrorCodes.Network, $"no answer within {options.RequestTimeout.TotalSeconds:0.###} s", e), true, null);
         }
-        catch (Exception e) when (e is HttpRequestException or IOException)
+        // A SocketException too: SocketsHttpHandler lets one through bare when the server resets a new connection at once.
+        catch (Exception e) when (e is HttpRequestException or IOException or System.Net.Sockets.SocketException)
         {
             return (null, Lost(call, RunHubErrorCodes.Network, e.Message, e), true, null);
         }

@@ -57,16 +57,15 @@ public static class ServeCommand
             {
                 output.WriteLine($"The web console is at {FirstStart.Reachable(address)}/console. It has no operator yet; create the first with:");
                 // The folder this server uses, so the line works when pasted as printed (admin create never makes a new one).
-                var dataArgument = parse.GetValue(data) is { } dir ? " --data " + Quoted(Path.GetFullPath(dir)) : "";
-                output.WriteLine($"  runhub admin create --email you@example.com{dataArgument}     (it asks for a password, or reads one line from standard input)");
+                var dataArgument = parse.GetValue(data) is { } dir ? " --data " + SelfCommand.Quoted(Path.GetFullPath(dir)) : "";
+                // As this program is run here: `runhub` only when that is it on the PATH (not after `dotnet run`).
+                output.WriteLine($"  {SelfCommand.Invocation()} admin create --email you@example.com{dataArgument}     (it asks for a password, or reads one line from standard input)");
             }
             await app.WaitForShutdownAsync(cancellationToken);
             return 0;
         });
         return command;
     }
-
-    private static string Quoted(string path) => path.Contains(' ', StringComparison.Ordinal) ? $"\"{path}\"" : path;
 
     /// <summary><c>Catalog: 3 models from /opt/runhub/catalog</c>, naming the folder and each registry imported into it.</summary>
     private static string CatalogLine(ModelCatalog catalog, RunHubOptions options)

@@ -158,7 +158,8 @@ public sealed class EngineDispatcher(EngineRegistry engines, BackendPool pool, I
     private static EngineException? AsRetryable(Exception e) => e switch
     {
         EngineException { Retryable: true } engine => engine,
-        HttpRequestException or IOException => new EngineException(RunHubErrorCodes.UpstreamError, $"could not reach the backend: {e.Message}", retryable: true),
+        // A SocketException too: an HttpClient the engine did not build on SocketErrorWrappingHandler may throw one bare.
+        HttpRequestException or IOException or System.Net.Sockets.SocketException => new EngineException(RunHubErrorCodes.UpstreamError, $"could not reach the backend: {e.Message}", retryable: true),
         // HttpClient's own timeout: the server did not answer at all.
         OperationCanceledException { InnerException: TimeoutException } => new EngineException(RunHubErrorCodes.UpstreamError, "the backend did not answer in time", retryable: true),
         _ => null,

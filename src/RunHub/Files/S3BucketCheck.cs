@@ -39,7 +39,8 @@ internal static class S3BucketCheck
         {
             throw new StorageConfigurationException($"S3 storage: {where} did not answer within {Patience.TotalSeconds:0} s", e);
         }
-        catch (Exception e) when (e is AmazonClientException or HttpRequestException)
+        // A bare SocketException too: the SDK's HttpClient lets one through when the server resets a new connection at once.
+        catch (Exception e) when (e is AmazonClientException or HttpRequestException or System.Net.Sockets.SocketException)
         {
             throw new StorageConfigurationException($"S3 storage: cannot reach {where}: {Innermost(e).Message}", e);
         }

@@ -15,7 +15,7 @@ internal sealed class HttpDownloader(NetworkPolicy policy, HostResolver resolve,
     private readonly int _maxRedirects = media.MaxRedirects;
     private readonly TimeProvider _time = time ?? TimeProvider.System;
 
-    private readonly HttpClient _http = new(GuardedConnector.CreateHandler(policy, resolve))
+    private readonly HttpClient _http = new(new SocketErrorWrappingHandler(GuardedConnector.CreateHandler(policy, resolve)))
     {
         // InputFetcher owns the one deadline for the whole fetch.
         Timeout = Timeout.InfiniteTimeSpan,
@@ -113,7 +113,7 @@ internal sealed class HttpDownloader(NetworkPolicy policy, HostResolver resolve,
             SocketError.ConnectionRefused => $"connection refused by {endpoint}",
             SocketError.TimedOut => $"connection to {endpoint} timed out",
             SocketError.HostUnreachable or SocketError.NetworkUnreachable => $"{endpoint} is unreachable",
-            SocketError.ConnectionReset or SocketError.ConnectionAborted => $"connection reset by {endpoint}",
+            SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.NotConnected => $"connection reset by {endpoint}",
             _ => e.HttpRequestError switch
             {
                 HttpRequestError.NameResolutionError => $"host {uri.IdnHost} could not be resolved",

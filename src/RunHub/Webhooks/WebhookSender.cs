@@ -23,7 +23,7 @@ public sealed class WebhookSender(WebhookDeliveries deliveries, TaskQueue queue,
     /// <summary>How much of an answer's body is kept for the delivery log.</summary>
     public const int KeptResponseChars = 1024;
 
-    private readonly HttpClient _http = new(GuardedConnector.CreateHandler(new NetworkPolicy(options.Value.Media), GuardedConnector.ResolveWithDns))
+    private readonly HttpClient _http = new(new SocketErrorWrappingHandler(GuardedConnector.CreateHandler(new NetworkPolicy(options.Value.Media), GuardedConnector.ResolveWithDns)))
     {
         Timeout = Timeout.InfiniteTimeSpan,
         DefaultRequestHeaders = { { "User-Agent", "RunHub-Webhooks/1.0" } },

@@ -59,6 +59,20 @@ public sealed class DownloadTests
         Assert.Empty(Directory.GetFiles(folder.Path));
     }
 
+    [Fact]
+    public async Task A_bare_socket_error_while_downloading_is_a_network_error_and_the_download_is_retried()
+    {
+        var server = new FakeServer().BareSocketError().Bytes([7], "image/png");
+        using var client = Clients.For(server);
+        using var folder = new TempDirectory();
+        var task = new RunHubTask { TaskId = "9", Status = RunHubTaskStatus.Success, Results = [new TaskResult("https://cdn.example/r.png", "png", null, default)] };
+
+        var paths = await client.DownloadResultsAsync(task, folder.Path);
+
+        Assert.Equal([7], await File.ReadAllBytesAsync(Assert.Single(paths)));
+        Assert.Equal(2, server.Requests.Count);
+    }
+
     /// <summary>A successful task with these results, read through the client's own parsing (the first scripted answer).</summary>
     private static async Task<RunHubTask> TaskWith(RunHubClient client, string results)
     {

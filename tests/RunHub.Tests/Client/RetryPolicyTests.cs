@@ -107,6 +107,15 @@ public sealed class RetryPolicyTests
     }
 
     [Fact]
+    public async Task A_bare_socket_error_is_a_network_error_and_the_query_is_retried()
+    {
+        var server = new FakeServer().BareSocketError().Json(Queued);
+        using var client = Clients.For(server);
+        Assert.Equal(RunHubTaskStatus.Queued, (await client.QueryAsync("2013508786110730241")).Status);
+        Assert.Equal(2, server.Requests.Count);
+    }
+
+    [Fact]
     public async Task Retries_stop_after_MaxAttempts_with_the_last_error_still_retryable()
     {
         var server = new FakeServer().Status(HttpStatusCode.ServiceUnavailable);

@@ -170,14 +170,18 @@ public sealed partial class ConsoleSecurityTests
     public async Task Serve_on_an_empty_database_says_how_to_make_the_first_operator_and_runhub_admin_create_makes_one()
     {
         using var data = new TempDirectory();
+        string printed;
         await using (var serve = await ServerProcess.StartAsync(data.Path))
         {
             await serve.WaitForOutputAsync("(it asks for a password", TimeSpan.FromSeconds(60));
-            // Pasted as printed, the line works on this server's folder, not ./data.
-            Assert.Contains($"runhub admin create --email you@example.com --data {Path.GetFullPath(data.Path)} ", serve.Output);
+            printed = serve.Output.Split('\n').Single(line => line.Contains(" admin create ", StringComparison.Ordinal));
         }
 
-        var (exit, stdout, stderr) = await RunWithInputAsync(["admin", "create", "--email", "Root@Example.com", "--data", data.Path], "a long operator password\n");
+        // Pasted into a shell as printed, the line runs this program (here the dotnet host with its assembly: no
+        // `runhub` on the PATH) on this server's folder, not ./data.
+        var command = printed[..printed.IndexOf("   (", StringComparison.Ordinal)].Trim();
+        Assert.Equal($"dotnet {ServerProcess.RunHubDll} admin create --email you@example.com --data {Path.GetFullPath(data.Path)}", command);
+        var (exit, stdout, stderr) = await RunInShellAsync(command.Replace("you@example.com", "Root@Example.com", StringComparison.Ordinal), "a long operator password\n");
         Assert.True(exit == 0, stderr);
         Assert.Contains("root@example.com", stdout);
         var (again, _, duplicate) = await RunWithInputAsync(["admin", "create", "--email", "root@example.com", "--data", data.Path], "another long password\n");
@@ -194,9 +198,21 @@ public sealed partial class ConsoleSecurityTests
         Assert.Contains("no RunHub database", strayError);
     }
 
-    private static async Task<(int, string, string)> RunWithInputAsync(string[] args, string input)
+    private static Task<(int, string, string)> RunWithInputAsync(string[] args, string input) => RunAsync(ServerProcess.StartInfo(args), input);
+
+    private static Task<(int, string, string)> RunInShellAsync(string commandLine, string input)
     {
-        using var process = System.Diagnostics.Process.Start(ServerProcess.StartInfo(args))!;
+        var info = ServerProcess.StartInfo([]);
+        info.FileName = "/bin/sh";
+        info.ArgumentList.Clear();
+        info.ArgumentList.Add("-c");
+        info.ArgumentList.Add(commandLine);
+        return RunAsync(info, input);
+    }
+
+    private static async Task<(int, string, string)> RunAsync(System.Diagnostics.ProcessStartInfo info, string input)
+    {
+        using var process = System.Diagnostics.Process.Start(info)!;
         await process.StandardInput.WriteAsync(input);
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();

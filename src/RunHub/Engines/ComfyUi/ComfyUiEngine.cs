@@ -22,12 +22,12 @@ public sealed class ComfyUiEngine : IEngine, IDisposable
     private readonly ILogger<ComfyUiEngine> _logger;
     private readonly ServerVersions _versions;
     private readonly WorkflowTemplates _templates = new();
-    private readonly HttpClient _http = new(new SocketsHttpHandler
+    private readonly HttpClient _http = new(new SocketErrorWrappingHandler(new SocketsHttpHandler
     {
         ConnectTimeout = TimeSpan.FromSeconds(10),
         PooledConnectionLifetime = TimeSpan.FromMinutes(5),
         AllowAutoRedirect = false,
-    }) { Timeout = Timeout.InfiniteTimeSpan };
+    })) { Timeout = Timeout.InfiniteTimeSpan };
 
     public ComfyUiEngine(IOptions<RunHubOptions> options, ILogger<ComfyUiEngine> logger, TimeProvider? time = null)
     {

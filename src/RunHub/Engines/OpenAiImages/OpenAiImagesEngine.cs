@@ -33,13 +33,13 @@ public sealed class OpenAiImagesEngine : IEngine, IDisposable
         ArgumentNullException.ThrowIfNull(options);
         _configuration = configuration;
         _logger = logger;
-        _http = new HttpClient(new SocketsHttpHandler
+        _http = new HttpClient(new SocketErrorWrappingHandler(new SocketsHttpHandler
         {
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             ConnectTimeout = TimeSpan.FromSeconds(30),
             AutomaticDecompression = System.Net.DecompressionMethods.All,
             MaxAutomaticRedirections = 5,
-        })
+        }))
         {
             // Each task's deadline bounds its requests; image edits can legitimately take minutes.
             Timeout = Timeout.InfiniteTimeSpan,

@@ -38,7 +38,7 @@ public sealed class RunningHubEngine : IEngine, IDisposable
     {
         // The upstream API is the operator's own configuration, so it is not held to the input fetch guard;
         // result URLs come from the upstream's answers and are (see UpstreamResults).
-        _api = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+        _api = new HttpClient(new SocketErrorWrappingHandler(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
         _downloads = new HttpDownloader(new NetworkPolicy(options.Media), GuardedConnector.ResolveWithDns, options.Media);
         _ownFiles = ownFiles;
         _environment = environment;

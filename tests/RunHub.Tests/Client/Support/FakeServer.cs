@@ -25,6 +25,9 @@ internal sealed class FakeServer : HttpMessageHandler
 
     public FakeServer NetworkFailure() => Then(_ => throw new HttpRequestException("Connection reset by peer (simulated)"));
 
+    /// <summary>What SocketsHttpHandler throws, unwrapped, when the server resets a new connection at once.</summary>
+    public FakeServer BareSocketError() => Then(_ => throw new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.NotConnected));
+
     public FakeServer Then(Func<HttpRequestMessage, HttpResponseMessage> answer)
     {
         _script.Enqueue(answer);

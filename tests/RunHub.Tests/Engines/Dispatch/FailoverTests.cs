@@ -33,6 +33,20 @@ public sealed class FailoverTests
     }
 
     [Fact]
+    public async Task A_bare_socket_error_fails_over_like_a_connection_failure_instead_of_failing_the_task_with_1005()
+    {
+        // SocketsHttpHandler throws this one unwrapped when a server resets a new connection at once.
+        var engine = new ScriptedEngine().Then("http://a", new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.NotConnected));
+        await using var run = await DispatchServer.StartAsync(engine, ["http://a", "http://b"]);
+        var (caller, taskId) = await run.SubmitAsync();
+
+        var done = await caller.WaitAsync(taskId);
+
+        Assert.Equal("SUCCESS", (string)done["status"]!);
+        Assert.Equal(["http://a", "http://b"], engine.Runs);
+    }
+
+    [Fact]
     public async Task A_non_retryable_error_fails_the_task_without_trying_another_backend_and_refunds_it()
     {
         var engine = new ScriptedEngine().Then("http://a", new EngineException("1501", "the prompt was refused by moderation"));
