@@ -21,8 +21,8 @@ public static class FirstStart
             "-H \"Content-Type: application/json\" -d '{\"prompt\":\"a lighthouse at dawn\",\"aspectRatio\":\"2:3\"}' " +
             "| sed -n 's/.*\"taskId\":\"\\([0-9]*\\)\".*/\\1/p'); echo \"task $TASK\"");
         output.WriteLine($"  curl -s -X POST {baseUrl}/openapi/v2/query -H \"Authorization: Bearer $KEY\" " +
-            "-H \"Content-Type: application/json\" -d \"{\\\"taskId\\\":\\\"$TASK\\\"}\"");
-        output.WriteLine($"  (repeat the query until \"status\" is \"SUCCESS\"; open results[0].url to see the picture; API reference: {baseUrl}/docs)");
+            "-H \"Content-Type: application/json\" -d \"{\\\"taskId\\\":\\\"$TASK\\\"}\"; echo");
+        output.WriteLine($"  # repeat the query until \"status\" is \"SUCCESS\"; open results[0].url to see the picture; API reference: {baseUrl}/docs");
         output.WriteLine();
     }
 

@@ -59,7 +59,7 @@ public static class ServeCommand
                 // The folder this server uses, so the line works when pasted as printed (admin create never makes a new one).
                 var dataArgument = parse.GetValue(data) is { } dir ? " --data " + SelfCommand.Quoted(Path.GetFullPath(dir)) : "";
                 // As this program is run here: `runhub` only when that is it on the PATH (not after `dotnet run`).
-                output.WriteLine($"  {SelfCommand.Invocation()} admin create --email you@example.com{dataArgument}     (it asks for a password, or reads one line from standard input)");
+                output.WriteLine($"  {SelfCommand.Invocation()} admin create --email you@example.com{dataArgument}     # it asks for a password, or reads one line from standard input");
             }
             await app.WaitForShutdownAsync(cancellationToken);
             return 0;

@@ -4,12 +4,13 @@ namespace RunHub.Tasks;
 
 /// <summary>
 /// Lowercase hex digits from the system's cryptographic generator (<see cref="RandomNumberGenerator"/>), for the
-/// unguessable names and ids a submit or a claim makes (a task's client id, an inline input's name, a lease's token).
+/// unguessable names and ids a submit or a claim makes: a task's client id, an inline input's name, an upload's key,
+/// a result folder (whose links are the results' only guard), a lease's and a webhook delivery's token.
 /// Each thread takes its digits from its own buffer of random bytes, refilled by one call of the generator every
 /// <see cref="BufferBytes"/> bytes: on Linux each call of the generator is an OpenSSL call with its own <c>getpid</c>
 /// system call, two of them per submit before this (2.5% of a submit's CPU, docs/performance.md). Every byte is used
 /// once and cleared when taken, so the digits are exactly as unpredictable as the generator's own; nothing is shared
-/// between threads.
+/// between threads. The buffer is pinned, so the collector never leaves an uncleared copy of it behind when it compacts.
 /// </summary>
 public static class RandomHex
 {
@@ -38,7 +39,7 @@ public static class RandomHex
 
     private static void Take(Span<byte> destination)
     {
-        var buffer = t_buffer ??= new byte[BufferBytes];
+        var buffer = t_buffer ??= GC.AllocateArray<byte>(BufferBytes, pinned: true);
         if (t_left < destination.Length)
         {
             RandomNumberGenerator.Fill(buffer);

@@ -14,9 +14,11 @@ public sealed partial class FirstMinutesTests
         await using var server = await ServerProcess.StartAsync(data.Path);
         var output = await WaitForAsync(server, "repeat the query");
         var lines = output.Split('\n').SkipWhile(l => !l.StartsWith("Try it", StringComparison.Ordinal)).Skip(1)
-            .TakeWhile(l => l.StartsWith("  ", StringComparison.Ordinal) && !l.TrimStart().StartsWith('('))
+            .TakeWhile(l => l.StartsWith("  ", StringComparison.Ordinal))
             .Select(l => l.Trim()).ToList();
-        Assert.Equal(3, lines.Count);
+        // The whole block, its closing note (a shell comment) too: what a user selects and pastes.
+        Assert.Equal(4, lines.Count);
+        Assert.StartsWith("# repeat the query", lines[3]);
         Assert.All(lines.Where(l => l.Contains("curl", StringComparison.Ordinal)), l => Assert.Contains("curl -s ", l));
 
         var (exitCode, shellOutput) = await BashAsync(string.Join('\n', lines));

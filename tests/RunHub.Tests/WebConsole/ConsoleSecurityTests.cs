@@ -173,15 +173,15 @@ public sealed partial class ConsoleSecurityTests
         string printed;
         await using (var serve = await ServerProcess.StartAsync(data.Path))
         {
-            await serve.WaitForOutputAsync("(it asks for a password", TimeSpan.FromSeconds(60));
+            await serve.WaitForOutputAsync("# it asks for a password", TimeSpan.FromSeconds(60));
             printed = serve.Output.Split('\n').Single(line => line.Contains(" admin create ", StringComparison.Ordinal));
         }
 
-        // Pasted into a shell as printed, the line runs this program (here the dotnet host with its assembly: no
-        // `runhub` on the PATH) on this server's folder, not ./data.
-        var command = printed[..printed.IndexOf("   (", StringComparison.Ordinal)].Trim();
+        // Pasted into a shell as printed, note and all, the line runs this program (here the dotnet host with its
+        // assembly: no `runhub` on the PATH) on this server's folder, not ./data.
+        var command = printed[..printed.IndexOf("   #", StringComparison.Ordinal)].Trim();
         Assert.Equal($"dotnet {ServerProcess.RunHubDll} admin create --email you@example.com --data {Path.GetFullPath(data.Path)}", command);
-        var (exit, stdout, stderr) = await RunInShellAsync(command.Replace("you@example.com", "Root@Example.com", StringComparison.Ordinal), "a long operator password\n");
+        var (exit, stdout, stderr) = await RunInShellAsync(printed.Trim().Replace("you@example.com", "Root@Example.com", StringComparison.Ordinal), "a long operator password\n");
         Assert.True(exit == 0, stderr);
         Assert.Contains("root@example.com", stdout);
         var (again, _, duplicate) = await RunWithInputAsync(["admin", "create", "--email", "root@example.com", "--data", data.Path], "another long password\n");
