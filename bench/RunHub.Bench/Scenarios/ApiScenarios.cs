@@ -130,7 +130,6 @@ internal static class ApiScenarios
         }
     }
 
-
     /// <summary>
     /// An open-loop row (<c>query-rate</c>): <paramref name="call"/> open loop at half of <paramref name="maximum"/> (req/s), latency
     /// from each request's due time, with the generator's own figures and the server's collections beside the late answers.

@@ -30,9 +30,10 @@ public sealed class PostgresDatabase : Database, IDisposable
             throw new StoreUnavailableException($"RunHub:Store:Postgres is not a valid PostgreSQL connection string: {e.Message}", e);
         }
         Description = $"PostgreSQL {settings.Host}:{settings.Port}/{settings.Database}";
-        ApplyDefaults(settings, connectionString);
+        var named = NamedSettings(connectionString);
+        ApplyDefaults(settings, named);
         _source = NpgsqlDataSource.Create(settings);
-        _reads = ReadsSource(settings, connectionString);
+        _reads = ReadsSource(settings, named);
         // The listening connection carries a name of its own, so pg_stat_activity shows one per live worker node.
         _listenerSource = new Lazy<NpgsqlDataSource>(() => NpgsqlDataSource.Create(
             new NpgsqlConnectionStringBuilder(settings.ConnectionString) { ApplicationName = ListenerName, Pooling = false }));
@@ -67,10 +68,8 @@ public sealed class PostgresDatabase : Database, IDisposable
     /// need: it sets no session state (its advisory locks are transaction-scoped, LISTEN has its own unpooled connection),
     /// and Npgsql still rolls back a transaction left open.
     /// </summary>
-    private static void ApplyDefaults(NpgsqlConnectionStringBuilder settings, string given)
+    private static void ApplyDefaults(NpgsqlConnectionStringBuilder settings, HashSet<string> named)
     {
-        var named = new DbConnectionStringBuilder { ConnectionString = given }.Keys.Cast<string>()
-            .Select(k => k.Replace(" ", "", StringComparison.Ordinal).ToLowerInvariant()).ToHashSet();
         if (!named.Contains("maxautoprepare")) settings.MaxAutoPrepare = 64;
         if (!named.Contains("noresetonclose")) settings.NoResetOnClose = true;
     }
@@ -82,11 +81,16 @@ public sealed class PostgresDatabase : Database, IDisposable
     /// answers several of them each time it wakes instead of one. Transactions and batches keep the plain pool
     /// (<see cref="_source"/>): a multiplexed connection holds no state between commands.
     /// </summary>
-    private static NpgsqlDataSource ReadsSource(NpgsqlConnectionStringBuilder settings, string given)
-    {
-        var named = new DbConnectionStringBuilder { ConnectionString = given }.ContainsKey("Multiplexing");
-        return NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(settings.ConnectionString) { Multiplexing = named ? settings.Multiplexing : true });
-    }
+    private static NpgsqlDataSource ReadsSource(NpgsqlConnectionStringBuilder settings, HashSet<string> named) =>
+        NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(settings.ConnectionString)
+        {
+            Multiplexing = !named.Contains("multiplexing") || settings.Multiplexing,
+        });
+
+    /// <summary>The settings the operator's connection string names, lower case without spaces (<c>maxautoprepare</c>).</summary>
+    private static HashSet<string> NamedSettings(string given) =>
+        new DbConnectionStringBuilder { ConnectionString = given }.Keys.Cast<string>()
+            .Select(k => k.Replace(" ", "", StringComparison.Ordinal).ToLowerInvariant()).ToHashSet();
 
     /// <summary>The schema the tables are in.</summary>
     public string Schema { get; }
@@ -107,7 +111,7 @@ public sealed class PostgresDatabase : Database, IDisposable
     public override DbConnection Open() => _source.OpenConnection();
 
     public override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken = default) =>
-        await _source.OpenConnectionAsync(cancellationToken);
+        await OpenPostgresAsync(cancellationToken);
 
     /// <summary>An open connection from the pool, as Npgsql's own type (for <see cref="StatementBatch.CommitAsync"/>).</summary>
     public ValueTask<NpgsqlConnection> OpenPostgresAsync(CancellationToken cancellationToken = default) =>
