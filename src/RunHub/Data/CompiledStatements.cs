@@ -6,7 +6,7 @@ using Microsoft.Data.Sqlite;
 namespace RunHub.Data;
 
 /// <summary>
-/// The writes every submit makes (its savepoint, the wallet debit, the ledger line, the task row), run so that a
+/// The writes every submit makes (the task row, the wallet debit, the ledger line, and its savepoint after a refusal), run so that a
 /// connection that stays open keeps them compiled. Microsoft.Data.Sqlite compiles a statement again for every new
 /// command (<see href="https://github.com/dotnet/efcore/issues/14044">dotnet/efcore#14044</see>), and the group
 /// commit's writer connection stays open for the life of the server (<see cref="KeepCompiled"/>), so on it each

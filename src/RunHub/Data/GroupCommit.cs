@@ -7,8 +7,12 @@ namespace RunHub.Data;
 /// <summary>
 /// Runs small write operations that arrive together in one transaction, so concurrent requests share one
 /// commit (and its fsync) instead of queueing for one each: the commit is what limits SQLite's write rate,
-/// not the statements. Each operation runs inside its own savepoint, so one that throws is rolled back and
-/// fails alone while the others commit. An operation's task completes only after the commit is durable.
+/// not the statements. An operation that throws is rolled back and fails alone while the others commit: a batch first
+/// runs without savepoints, and when one of its operations throws, the whole transaction is rolled back and the batch
+/// runs again with each operation inside its own savepoint (as do the next 16 batches: refusals tend to come in runs). A savepoint copies, as it was, every page its operation changes into SQLite's statement journal, about
+/// 15 pages a submit, and costs two statements; the common batch, where nothing is refused, no longer pays for that
+/// (docs/performance.md). So an operation's work may run twice: it must act only through the connection and
+/// transaction it is given. An operation's task completes only after the commit is durable.
 /// On PostgreSQL (<see cref="SqlDialect.GroupsCommits"/> false) each operation commits alone, on its own pooled
 /// connection: the server already flushes concurrent commits together, one connection running a batch's statements
 /// one round trip after another is slower than many connections in parallel (measured on a 2-core machine,
@@ -19,10 +23,14 @@ namespace RunHub.Data;
 public sealed class GroupCommit : IAsyncDisposable
 {
     private const int MaxBatch = 256;
+
+    /// <summary>How many batches after one whose operation threw run with savepoints at once, not first without them.</summary>
+    private const int BatchesWithSavepointsAfterRefusal = 16;
     private readonly Database _database;
     private readonly Channel<IOperation> _queue = Channel.CreateUnbounded<IOperation>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _loop;
     private DbConnection? _writer;
+    private int _batchesWithSavepoints;
 
     public GroupCommit(Database database)
     {
@@ -33,7 +41,10 @@ public sealed class GroupCommit : IAsyncDisposable
     /// <summary>
     /// Runs <paramref name="work"/> in the next shared transaction and returns its result once committed. On SQLite
     /// the work's database calls complete synchronously (the driver has no asynchronous I/O), so a batch holds the
-    /// single writer only as long as its statements take.
+    /// single writer only as long as its statements take. The work may be run more than once (again from the start,
+    /// after a rollback of everything the first run wrote, when another operation of its batch threw), and only its last
+    /// run's writes and result count: it must have no effect outside <c>db</c> and <c>tx</c>. Its exception fails it
+    /// alone, with nothing it wrote kept.
     /// </summary>
     public Task<T> RunAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work)
     {
@@ -54,7 +65,77 @@ public sealed class GroupCommit : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Commits <paramref name="batch"/> in one transaction: without savepoints when it can (<see cref="TryCommitWholeAsync"/>),
+    /// else with one per operation (<see cref="CommitEachAsync"/>).
+    /// </summary>
     private async Task CommitAsync(List<IOperation> batch)
+    {
+        if (_batchesWithSavepoints > 0) _batchesWithSavepoints--;
+        else if (await TryCommitWholeAsync(batch)) return;
+        await CommitEachAsync(batch);
+    }
+
+    /// <summary>
+    /// Runs the batch's operations one after another in one transaction without savepoints and commits it. False when an
+    /// operation of several threw: the transaction is then rolled back whole (nothing of the batch is written) and no
+    /// operation is completed, for the batch to run again with savepoints. True when the batch is done: committed and
+    /// completed, its only operation failed with its own error and nothing written, or the batch failed as a whole (the
+    /// transaction could not begin or commit), every operation with that error, as <see cref="CommitEachAsync"/> fails them.
+    /// </summary>
+    private async Task<bool> TryCommitWholeAsync(List<IOperation> batch)
+    {
+        try
+        {
+            var db = _writer ??= await _database.OpenWriterAsync();
+            await using var tx = await db.BeginTransactionAsync();
+            foreach (var operation in batch)
+            {
+                try
+                {
+                    await operation.ExecuteAsync(db, tx);
+                }
+                catch (Exception e)
+                {
+                    // Refusals come in runs (one account out of money submitting again and again): savepoints for a while.
+                    _batchesWithSavepoints = BatchesWithSavepointsAfterRefusal;
+                    await RollBackWholeAsync(tx);
+                    if (batch.Count > 1) return false;
+                    // Alone in its batch, the operation's rollback is the transaction's: nothing to run again.
+                    operation.Fail(e);
+                    return true;
+                }
+            }
+            await tx.CommitAsync();
+        }
+        catch (Exception e)
+        {
+            foreach (var operation in batch) operation.Fail(e);
+            await CloseWriterAsync();
+            return true;
+        }
+        foreach (var operation in batch) operation.Complete();
+        return true;
+    }
+
+    /// <summary>
+    /// Rolls back everything the transaction wrote. When that fails (SQLite may already have rolled the transaction back
+    /// itself after an I/O or memory error), the connection is closed, so the run with savepoints starts on a fresh one.
+    /// </summary>
+    private async Task RollBackWholeAsync(DbTransaction tx)
+    {
+        try
+        {
+            await tx.RollbackAsync();
+        }
+        catch (Exception)
+        {
+            await CloseWriterAsync();
+        }
+    }
+
+    /// <summary>Commits the batch with each operation in a savepoint of its own: one that throws is rolled back and fails alone.</summary>
+    private async Task CommitEachAsync(List<IOperation> batch)
     {
         var succeeded = new List<IOperation>(batch.Count);
         try

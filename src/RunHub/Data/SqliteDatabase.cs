@@ -78,8 +78,9 @@ public sealed class SqliteDatabase : Database, IDisposable
     /// <summary>
     /// The group commit's connection, opened outside the pool (its settings never reach another user of the pool) with
     /// two settings of its own. Its statements stay compiled (<see cref="CompiledStatements"/>). Its statement journal
-    /// is kept in memory (<c>temp_store = MEMORY</c>): every operation of a batch runs in a savepoint, and a savepoint
-    /// copies each page it changes, as it was, into that journal so that the operation alone can be rolled back. On
+    /// is kept in memory (<c>temp_store = MEMORY</c>): after a refusal the operations of a batch run in savepoints
+    /// (<see cref="GroupCommit"/>), and a savepoint copies each page it changes, as it was, into that journal so that
+    /// the operation alone can be rolled back. On
     /// disk that journal was a temporary file opened and deleted per batch and written with two calls per page
     /// (about 15 pages per submit), more bytes than the write-ahead log itself; it is never read after a crash (an
     /// uncommitted batch is simply absent from the log), so keeping it in memory costs no durability

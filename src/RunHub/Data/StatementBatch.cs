@@ -9,7 +9,7 @@ namespace RunHub.Data;
 /// ledger line and wake-up: four round trips became one); on SQLite one after another through
 /// <see cref="CompiledStatements"/>, where a round trip costs nothing. The SQL texts are the same on both stores. The
 /// statements run in the order they were added (so locks are taken in that order), and all of them run: a caller that
-/// refuses on a result throws afterwards, which rolls the transaction (or its savepoint) back with everything it wrote.
+/// refuses on a result throws afterwards, which rolls the transaction (or, in a group commit, its savepoint) back with everything it wrote.
 /// Parameters are named without the <c>@</c>, always in the same order for one SQL text; null is bound as SQL NULL.
 /// </summary>
 public sealed class StatementBatch

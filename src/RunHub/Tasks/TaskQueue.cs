@@ -141,8 +141,8 @@ public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal
     /// account's queue, wallet and key takes them in the same order (queue, wallet, key) so none can deadlock another. The
     /// writes go as one <see cref="StatementBatch"/> (one round trip to PostgreSQL); the queue limits are read after them
     /// (they take no lock of their own), then the wallet's and the key's verdicts. A refusal throws
-    /// <see cref="SubmitRefusedException"/>, which rolls the submit's writes back (its savepoint in a group commit, its
-    /// transaction otherwise).
+    /// <see cref="SubmitRefusedException"/>, which rolls the submit's writes back (in a group commit with the rest of its
+    /// batch, which then runs again with a savepoint per submit; its transaction otherwise).
     /// </summary>
     private async Task<SubmitResult> InsertAsync(DbConnection db, DbTransaction tx, TaskRecord task, Money price, IdempotencyKey? idempotency,
         SubmitContext? context, QueueLimits queueLimits)

@@ -1,5 +1,8 @@
+using System.Data.Common;
 using Dapper;
+using RunHub.Accounts;
 using RunHub.Data;
+using RunHub.Tasks;
 
 namespace RunHub.Tests.Data;
 
@@ -45,6 +48,122 @@ public sealed class GroupCommitTests
         var rows = check.Query<(long N, string? Note)>("SELECT n, note FROM notes ORDER BY n").ToList();
         Assert.Equal(Enumerable.Range(1, 50).Select(n => (long)n), rows.Select(r => r.N));
         Assert.All(rows, r => Assert.Equal(r.N % 2 == 0 ? $"even {r.N}" : null, r.Note));
+    }
+
+    [Theory, SqliteStore, PostgresStore]
+    public async Task Operations_refused_in_the_middle_of_a_batch_leave_nothing_and_the_others_commit_once_each(StoreKind kind)
+    {
+        using var store = new TestStore(kind);
+        var database = store.Database;
+        using (var db = database.Open())
+        {
+            db.Execute("CREATE TABLE items (n INTEGER PRIMARY KEY)");
+            db.Execute("CREATE TABLE totals (id INTEGER PRIMARY KEY, total INTEGER NOT NULL)");
+            db.Execute("INSERT INTO totals (id, total) VALUES (1, 0)");
+        }
+        await using var commits = new GroupCommit(database);
+
+        // Three batches: the first meets its refusals without savepoints, the next comes right after a refusal, the last
+        // after enough refusal-free batches for the group commit to run without savepoints again. In each, operation 3
+        // refuses after its writes and operation 7 is refused by the database (its second row breaks the key).
+        long expectedTotal = 0;
+        for (var round = 0; round < 3; round++)
+        {
+            if (round == 2)
+                for (var i = 0; i < 40; i++) await commits.RunAsync((db, tx) => db.ExecuteCompiledAsync(tx, "UPDATE totals SET total = total WHERE id = 1"));
+            var first = round * 100;
+            var operations = await OneBatchAsync(commits, Enumerable.Range(first + 1, 9).Select(n => Work(n, refuses: n == first + 3, brokenByKey: n == first + 7)));
+
+            var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => operations[2]);
+            Assert.Equal($"operation {first + 3} refuses", refused.Message);
+            await Assert.ThrowsAnyAsync<DbException>(() => operations[6]);
+            foreach (var (operation, i) in operations.Select((o, i) => (o, i)).Where(o => o.i is not (2 or 6)))
+                Assert.Equal(first + 1 + i, await operation);
+
+            expectedTotal += Enumerable.Range(first + 1, 9).Where(n => n != first + 3 && n != first + 7).Sum();
+            using var check = database.Open();
+            Assert.Equal(Enumerable.Range(first + 1, 9).Where(n => n != first + 3 && n != first + 7).Select(n => (long)n),
+                check.Query<long>("SELECT n FROM items WHERE n > @first AND n < @last ORDER BY n", new { first, last = first + 100 }));
+            Assert.Equal(expectedTotal, check.ExecuteScalar<long>("SELECT total FROM totals WHERE id = 1"));
+        }
+
+        static Func<DbConnection, DbTransaction, Task<int>> Work(int n, bool refuses, bool brokenByKey) => async (db, tx) =>
+        {
+            await db.ExecuteCompiledAsync(tx, "INSERT INTO items (n) VALUES (@n)", ("n", n));
+            await db.ExecuteCompiledAsync(tx, "UPDATE totals SET total = total + @n WHERE id = 1", ("n", n));
+            if (brokenByKey) await db.ExecuteCompiledAsync(tx, "INSERT INTO items (n) VALUES (@n)", ("n", n));
+            if (refuses) throw new InvalidOperationException($"operation {n} refuses");
+            return n;
+        };
+    }
+
+    [Theory, SqliteStore, PostgresStore]
+    public async Task An_operation_alone_in_its_batch_that_throws_leaves_nothing_and_the_next_commits(StoreKind kind)
+    {
+        using var store = new TestStore(kind);
+        var database = store.Database;
+        using (var db = database.Open()) db.Execute("CREATE TABLE items (n INTEGER PRIMARY KEY)");
+        await using var commits = new GroupCommit(database);
+
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => commits.RunAsync<int>(async (db, tx) =>
+        {
+            await db.ExecuteCompiledAsync(tx, "INSERT INTO items (n) VALUES (@n)", ("n", 1));
+            throw new InvalidOperationException("refused alone");
+        }));
+        Assert.Equal("refused alone", refused.Message);
+        await commits.RunAsync((db, tx) => db.ExecuteCompiledAsync(tx, "INSERT INTO items (n) VALUES (@n)", ("n", 2)));
+
+        using var check = database.Open();
+        Assert.Equal([2L], check.Query<long>("SELECT n FROM items ORDER BY n"));
+    }
+
+    [Fact]
+    public async Task Submits_refused_for_their_balance_in_the_middle_of_a_batch_charge_nothing_and_the_others_are_charged_once()
+    {
+        using var store = new TestStore(StoreKind.Sqlite);
+        await using var node = new Node(store.Database);
+        var rich = await node.Accounts.CreateAsync("rich", Money.FromDecimal(10m));
+        var poor = await node.Accounts.CreateAsync("poor", Money.FromDecimal(0.1m));
+        var price = Money.FromDecimal(0.3m);
+
+        // On SQLite a submit reaches the group commit's queue before SubmitAsync returns, so all six share one batch.
+        var accounts = new[] { rich, rich, poor, rich, poor, rich };
+        List<Task<SubmitResult>> submits = [];
+        await OneBatchAsync(node.Commits, [], () => submits.AddRange(accounts.Select(a => node.SubmitAsync(a.AccountId, price))));
+        var outcomes = await Task.WhenAll(submits);
+
+        Assert.Equal([SubmitOutcome.Created, SubmitOutcome.Created, SubmitOutcome.InsufficientBalance, SubmitOutcome.Created,
+            SubmitOutcome.InsufficientBalance, SubmitOutcome.Created], outcomes.Select(r => r.Outcome));
+        Assert.Equal(Money.FromDecimal(8.8m), (await node.Accounts.FindAsync(rich.AccountId))!.Balance);
+        Assert.Equal(Money.FromDecimal(0.1m), (await node.Accounts.FindAsync(poor.AccountId))!.Balance);
+        using var db = store.Database.Open();
+        Assert.Equal(4, db.ExecuteScalar<long>("SELECT count(*) FROM ledger WHERE account_id = @AccountId AND kind = 'reserve'", rich));
+        Assert.Equal(0, db.ExecuteScalar<long>("SELECT count(*) FROM ledger WHERE account_id = @AccountId AND kind = 'reserve'", poor));
+        Assert.Equal(outcomes.Where(r => r.Task is not null).Select(r => r.Task!.Id).Order(),
+            db.Query<string>("SELECT id FROM tasks ORDER BY id"));
+    }
+
+    /// <summary>
+    /// Runs <paramref name="works"/> (and whatever <paramref name="enqueue"/> queues) as one batch: they are queued while the
+    /// group commit runs a batch of its own that waits for them, so the next batch takes them all at once.
+    /// </summary>
+    private static async Task<List<Task<int>>> OneBatchAsync(GroupCommit commits, IEnumerable<Func<DbConnection, DbTransaction, Task<int>>> works,
+        Action? enqueue = null)
+    {
+        var running = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var queued = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var holder = commits.RunAsync(async (_, _) =>
+        {
+            running.TrySetResult();
+            await queued.Task;
+            return 0;
+        });
+        await running.Task;
+        var operations = works.Select(commits.RunAsync).ToList();
+        enqueue?.Invoke();
+        queued.SetResult();
+        await holder;
+        return operations;
     }
 
     [Fact]
