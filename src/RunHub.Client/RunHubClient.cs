@@ -82,11 +82,11 @@ public sealed partial class RunHubClient : IDisposable
     }
 
     /// <summary>
-    /// Sends a submit body. <paramref name="resendLostAnswer"/> is false for a submit the server does not deduplicate by
-    /// key (workflow runs): a lost answer is then reported (<see cref="RunHubException.OutcomeUnknown"/>), never resent.
+    /// Sends a submit body (a model's parameters or a workflow run's) with an <c>Idempotency-Key</c>; a lost answer is
+    /// sent again only to a server that honours the key (<see cref="ServerHonoursIdempotencyKeys"/>), otherwise reported
+    /// (<see cref="RunHubException.OutcomeUnknown"/>).
     /// </summary>
-    private async Task<RunHubTask> SubmitJsonAsync(string endpoint, string json, string? idempotencyKey, CancellationToken cancellationToken,
-        bool resendLostAnswer = true)
+    private async Task<RunHubTask> SubmitJsonAsync(string endpoint, string json, string? idempotencyKey, CancellationToken cancellationToken)
     {
         var key = string.IsNullOrWhiteSpace(idempotencyKey) ? Guid.NewGuid().ToString("D") : idempotencyKey;
         // Fail here rather than as a server refusal: keys are 1 to 255 printable ASCII characters without spaces.
@@ -103,7 +103,7 @@ public sealed partial class RunHubClient : IDisposable
                 return request;
             },
             ExpectsTask = true,
-            LostAnswerIsSafeToResend = resendLostAnswer && ServerHonoursIdempotencyKeys,
+            LostAnswerIsSafeToResend = ServerHonoursIdempotencyKeys,
             IsSubmit = true,
             IdempotencyKey = key,
         }, cancellationToken).ConfigureAwait(false);

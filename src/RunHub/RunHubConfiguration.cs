@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 
 namespace RunHub;
@@ -7,7 +8,7 @@ namespace RunHub;
 /// <c>appsettings.{DOTNET_ENVIRONMENT}.json</c>, environment variables (<c>RunHub__Queue__Workers=8</c>), then the
 /// command's own flags. <c>serve</c> and the admin commands use the same sources, so they find the same data.
 /// </summary>
-public static class RunHubConfiguration
+public static partial class RunHubConfiguration
 {
     /// <summary>Replaces the sources of <paramref name="configuration"/> with RunHub's, ending with <paramref name="settings"/>.</summary>
     public static void UseSources(IConfigurationBuilder configuration, IReadOnlyDictionary<string, string?> settings)
@@ -34,11 +35,41 @@ public static class RunHubConfiguration
         catch (InvalidOperationException e)
         {
             // A value of the wrong type ("RunHub:Queue:Workers" = "many"): the binder names the key in its message.
-            throw new OptionsValidationException(RunHubOptions.Section, typeof(RunHubOptions), [e.InnerException?.Message is { } inner ? $"{e.Message} {inner}" : e.Message]);
+            throw new OptionsValidationException(RunHubOptions.Section, typeof(RunHubOptions), [WrongType(e)]);
         }
         RunHubOptionsValidation.ThrowIfInvalid(options);
         return options;
     }
+
+    /// <summary>
+    /// The binder's refusal of a value as one line in the words of <see cref="RunHubOptionsValidation"/>: the setting as a
+    /// key and as its environment variable, the value, and what to write instead, e.g. "RunHub:Queue:Workers
+    /// (RunHub__Queue__Workers) is 'many'; use a whole number such as 4". The binder's own message (Microsoft.Extensions.
+    /// Configuration.Binder, "Failed to convert configuration value 'many' at 'RunHub:Queue:Workers' to type
+    /// 'System.Int32'.") is kept when it has another shape.
+    /// </summary>
+    private static string WrongType(InvalidOperationException e)
+    {
+        var match = BinderRefusal().Match(e.Message);
+        if (!match.Success) return e.InnerException?.Message is { } inner ? $"{e.Message} {inner}" : e.Message;
+        var key = match.Groups["key"].Value;
+        var type = Type.GetType(match.Groups["type"].Value) ?? typeof(RunHubOptions).Assembly.GetType(match.Groups["type"].Value);
+        type = type is null ? null : Nullable.GetUnderlyingType(type) ?? type;
+        var wanted = type switch
+        {
+            null => $"use a value of type {match.Groups["type"].Value}",
+            _ when type == typeof(int) => $"use a whole number such as 4 (at most {int.MaxValue})",
+            _ when type == typeof(long) => $"use a whole number such as 4 (at most {long.MaxValue})",
+            _ when type == typeof(double) || type == typeof(decimal) => "use a number such as 2.5 (a dot before the decimals)",
+            _ when type == typeof(bool) => "use true or false",
+            { IsEnum: true } => $"use one of {string.Join(", ", Enum.GetNames(type))}",
+            _ => $"use a value of type {type.Name}",
+        };
+        return $"{key} ({key.Replace(":", "__", StringComparison.Ordinal)}) is '{match.Groups["value"].Value}'; {wanted}";
+    }
+
+    [GeneratedRegex(@"^Failed to convert configuration value '(?<value>.*)' at '(?<key>[^']+)' to type '(?<type>[^']+)'\.", RegexOptions.Singleline)]
+    private static partial Regex BinderRefusal();
 
     /// <summary>The settings of a command that is not <c>serve</c>: the same sources, then <paramref name="settings"/>.</summary>
     /// <exception cref="OptionsValidationException">A setting is invalid.</exception>

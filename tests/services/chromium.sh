@@ -4,6 +4,8 @@
 # instead of empty boxes; exports RUNHUB_TEST_CHROMIUM, the browser's path. Nothing runs between tests: each test
 # class launches the browser and closes it. When the browser cannot be installed it says why and exports nothing;
 # tests/run sets RUNHUB_TEST_REQUIRE_SERVICES=1, so the browser tests then fail instead of being skipped.
+source "$(dirname "${BASH_SOURCE[0]}")/lib/debian-packages.sh"
+
 runhub_find_chromium() {
   local candidate
   for candidate in /usr/bin/chromium-headless-shell /usr/bin/chromium; do
@@ -17,10 +19,7 @@ runhub_find_chromium >/dev/null || runhub_browser_packages+=(chromium-headless-s
 [ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || runhub_browser_packages+=(fonts-wqy-microhei)
 if [ ${#runhub_browser_packages[@]} -gt 0 ]; then
   echo "tests/services/chromium.sh: installing ${runhub_browser_packages[*]} (apt-get)" >&2
-  sudo_cmd=()
-  [ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
-  "${sudo_cmd[@]}" apt-get update -qq >/dev/null && \
-    DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${runhub_browser_packages[@]}" >/dev/null || \
+  runhub_apt_install "${runhub_browser_packages[@]}" || \
     echo "tests/services/chromium.sh: could not install ${runhub_browser_packages[*]}; the console's browser tests will fail" >&2
 fi
 RUNHUB_TEST_CHROMIUM=$(runhub_find_chromium) || RUNHUB_TEST_CHROMIUM=

@@ -7,21 +7,15 @@
 GLTF_VALIDATOR_VERSION=2.0.0-dev.3.10
 GLTF_VALIDATOR_HOME="${XDG_CACHE_HOME:-$HOME/.cache}/runhub-test/gltf-validator-$GLTF_VALIDATOR_VERSION"
 
+source "$(dirname "${BASH_SOURCE[0]}")/lib/debian-packages.sh"
+
 runhub_install_media_tools() {
-  local sudo=()
-  [ "$(id -u)" -ne 0 ] && sudo=(sudo)
   if ! command -v ffmpeg >/dev/null || ! command -v ffprobe >/dev/null; then
     echo "tests/services/media-tools.sh: installing FFmpeg (apt-get install ffmpeg)" >&2
-    # Another apt-get may hold the lock on a shared machine: wait for it rather than fail.
-    "${sudo[@]}" apt-get -o DPkg::Lock::Timeout=900 update -qq >/dev/null && \
-      DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends ffmpeg >/dev/null || \
+    runhub_apt_install --no-install-recommends ffmpeg || \
       echo "tests/services/media-tools.sh: could not install ffmpeg; the video and audio tests will fail" >&2
   fi
-  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
-    echo "tests/services/media-tools.sh: installing Node.js and npm from Debian's packages" >&2
-    "${sudo[@]}" apt-get -o DPkg::Lock::Timeout=900 update -qq >/dev/null && \
-      DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get -o DPkg::Lock::Timeout=900 install -y -qq nodejs npm >/dev/null
-  fi
+  runhub_need_node tests/services/media-tools.sh || true
   if [ ! -f "$GLTF_VALIDATOR_HOME/node_modules/gltf-validator/package.json" ]; then
     mkdir -p "$GLTF_VALIDATOR_HOME"
     npm install --no-save --no-audit --no-fund --loglevel=error --prefix "$GLTF_VALIDATOR_HOME" \

@@ -5,10 +5,8 @@
 OPENAPI_VALIDATOR_VERSION=2.11.0
 OPENAPI_VALIDATOR_HOME="${XDG_CACHE_HOME:-$HOME/.cache}/runhub-test/openapi-schema-validator-$OPENAPI_VALIDATOR_VERSION"
 
-if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
-  echo "openapi-validator.sh: installing Node.js and npm from Debian's packages" >&2
-  apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
-fi
+source "$(dirname "${BASH_SOURCE[0]}")/lib/debian-packages.sh"
+runhub_need_node tests/services/openapi-validator.sh || true
 if [ ! -x "$OPENAPI_VALIDATOR_HOME/node_modules/.bin/validate-api" ]; then
   mkdir -p "$OPENAPI_VALIDATOR_HOME"
   npm install --no-save --no-audit --no-fund --loglevel=error --prefix "$OPENAPI_VALIDATOR_HOME" \

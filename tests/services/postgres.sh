@@ -7,6 +7,8 @@
 # When it cannot be started it says why and exports nothing; tests/run sets RUNHUB_TEST_REQUIRE_SERVICES=1, so
 # the PostgreSQL tests then fail (instead of being skipped) with that reason.
 
+source "$(dirname "${BASH_SOURCE[0]}")/lib/debian-packages.sh"
+
 runhub_postgres_bin() {
   local bin
   for bin in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
@@ -16,13 +18,11 @@ runhub_postgres_bin() {
 }
 
 runhub_start_postgres() {
-  local bin dir port as_user=() attempt sudo=() durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  local bin dir port as_user=() attempt durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
   [ "${RUNHUB_POSTGRES_DURABLE:-}" = 1 ] && durability=""
   if ! bin=$(runhub_postgres_bin); then
-    [ "$(id -u)" -ne 0 ] && sudo=(sudo)
     echo "tests/services/postgres.sh: installing PostgreSQL (apt-get install postgresql)" >&2
-    "${sudo[@]}" apt-get update -qq >/dev/null && \
-      DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq postgresql >/dev/null || {
+    runhub_apt_install postgresql || {
       echo "tests/services/postgres.sh: could not install postgresql; PostgreSQL tests will not run" >&2; return 0; }
     bin=$(runhub_postgres_bin) || { echo "tests/services/postgres.sh: no initdb under /usr/lib/postgresql/*/bin" >&2; return 0; }
   fi

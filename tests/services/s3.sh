@@ -5,10 +5,8 @@
 S3RVER_VERSION=3.7.1
 S3RVER_HOME="${XDG_CACHE_HOME:-$HOME/.cache}/runhub-test/s3rver-$S3RVER_VERSION"
 
-if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
-  echo "s3.sh: installing Node.js and npm from Debian's packages" >&2
-  apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
-fi
+source "$(dirname "${BASH_SOURCE[0]}")/lib/debian-packages.sh"
+runhub_need_node tests/services/s3.sh || true
 if [ ! -x "$S3RVER_HOME/node_modules/.bin/s3rver" ]; then
   mkdir -p "$S3RVER_HOME"
   npm install --no-save --no-audit --no-fund --loglevel=error --prefix "$S3RVER_HOME" "s3rver@$S3RVER_VERSION" >/dev/null

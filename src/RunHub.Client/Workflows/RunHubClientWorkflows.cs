@@ -98,7 +98,7 @@ public sealed partial class RunHubClient
         foreach (var path in paths)
             urls[path] = (await UploadAsync(path, cancellationToken).ConfigureAwait(false)).DownloadUrl;
         var json = WorkflowRunBody.Build(nodes, path => urls[path], webhookUrl);
-        return await SubmitJsonAsync(endpoint, json, null, cancellationToken, resendLostAnswer: false).ConfigureAwait(false);
+        return await SubmitJsonAsync(endpoint, json, null, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Waits for a submitted run unless it already ended; a run that ended at once is reported once, as RunAsync does.</summary>

@@ -19,7 +19,7 @@ public static class SubmitEndpoint
 
         var (answer, replayed) = await submitter.SubmitAsync(checkedRequest, request.Headers[Tasks.IdempotencyKey.Header].ToString(),
             BaseUrl.Of(request, options.Value), BaseUrl.FileUrls(request, options.Value, links), request.HttpContext.RequestAborted);
-        if (replayed) request.HttpContext.Response.Headers["Idempotent-Replayed"] = "true";
+        if (replayed) request.HttpContext.Response.Headers[Tasks.IdempotencyKey.ReplayedHeader] = "true";
         return answer;
     }
 }

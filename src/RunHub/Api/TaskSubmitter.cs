@@ -62,8 +62,7 @@ public sealed class TaskSubmitter(TaskQueue queue, InlineInputs inlineInputs)
             SubmitOutcome.SpendCapReached => (TaskObject.Error(RunHubErrorCodes.InsufficientBalance, request.KeyPolicy.SpendCapMessage(amount)), false),
             SubmitOutcome.QueueFull => (TaskObject.Error(RunHubErrorCodes.SystemBusy, QueueAdmission.Message(submitted)!), false),
             SubmitOutcome.ConcurrencyLimit => (TaskObject.Error(RunHubErrorCodes.ConcurrencyLimit, QueueAdmission.Message(submitted)!), false),
-            SubmitOutcome.KeyReused => (TaskObject.Error(RunHubErrorCodes.InvalidParameters,
-                $"{IdempotencyKey.Header} '{JsonValueText.Cap(idempotency!.Key, 80)}' was already used with a different request; use a new key for a new request"), false),
+            SubmitOutcome.KeyReused => (TaskObject.Error(RunHubErrorCodes.InvalidParameters, idempotency!.ReusedMessage), false),
             _ => (TaskObjectMapper.ToWire(submitted.Task!, fileUrl), submitted.Outcome == SubmitOutcome.Replayed),
         };
     }

@@ -8,8 +8,9 @@ namespace RunHub.Limits;
 /// Requests per key and minute, counted in the database (<c>rate_windows</c>) so a limit holds across every node: a
 /// window is one minute of the clock, and its count is the requests granted in it. A node takes a share of a key's
 /// window at a time (a tenth of the limit, at least 1) and grants from it locally, so a busy key costs one write per
-/// share, not per request. The database never grants more than the limit, so all nodes together never let more
-/// through; a share a node did not use in its window is lost (the key then gets slightly fewer, never more).
+/// share, not per request: one take per key is in flight on a node at a time, and the requests that arrive while it is
+/// wait for it. The database never grants more than the limit, so all nodes together never let more through; a share
+/// a node did not use in its window is lost (the key then gets slightly fewer, never more).
 /// </summary>
 public sealed class KeyRateLimiter(Database database, TimeProvider clock)
 {
@@ -29,21 +30,51 @@ public sealed class KeyRateLimiter(Database database, TimeProvider clock)
         {
             var now = clock.NowMs();
             var window = now - now % WindowMs;
+            TaskCompletionSource<long>? mine = null;
+            Task<long>? running;
             lock (share)
             {
                 if (share.TryTake(window, out var exhausted)) return null;
                 if (exhausted) return TimeSpan.FromMilliseconds(window + WindowMs - now);
+                running = share.TakeInFlight(window);
+                if (running is null)
+                {
+                    mine = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+                    share.StartTake(window, mine.Task);
+                }
             }
-            var granted = await TakeAsync(keyHash, window, limit, Math.Max(1, limit / 10));
+            if (mine is null)
+            {
+                // Another request of this node is asking the database for this minute: wait for what it brings (or its
+                // failure), then take from the share again.
+                await running!;
+                continue;
+            }
+            long granted;
+            try
+            {
+                granted = await TakeAsync(keyHash, window, limit, Math.Max(1, limit / 10));
+            }
+            catch (Exception e)
+            {
+                lock (share) share.EndTake(mine.Task);
+                mine.SetException(e);
+                _ = mine.Task.Exception; // observed here when no other request waited for it
+                throw;
+            }
+            KeyShare.Outcome outcome;
             lock (share)
             {
-                switch (share.Add(window, granted))
-                {
-                    case KeyShare.Outcome.Granted:
-                        return null;
-                    case KeyShare.Outcome.Refused:
-                        return TimeSpan.FromMilliseconds(window + WindowMs - now);
-                }
+                outcome = share.Add(window, granted);
+                share.EndTake(mine.Task);
+            }
+            mine.SetResult(granted);
+            switch (outcome)
+            {
+                case KeyShare.Outcome.Granted:
+                    return null;
+                case KeyShare.Outcome.Refused:
+                    return TimeSpan.FromMilliseconds(window + WindowMs - now);
             }
             // Nothing granted for a minute that has passed meanwhile: ask again in the current one.
         }

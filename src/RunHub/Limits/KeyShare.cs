@@ -26,6 +26,24 @@ internal sealed class KeyShare
     private long _window;
     private long _left;
     private bool _exhausted;
+    private Task<long>? _take;
+    private long _takeWindow;
+
+    /// <summary>
+    /// The take from the database this node has in flight for <paramref name="window"/>, if any: a request that finds
+    /// the share empty meanwhile waits for it rather than asking the database itself, so a busy key costs one take per
+    /// share, not one per request that arrived while the share was empty.
+    /// </summary>
+    public Task<long>? TakeInFlight(long window) => _takeWindow == window ? _take : null;
+
+    /// <summary>Records <paramref name="take"/> as the take in flight for <paramref name="window"/>.</summary>
+    public void StartTake(long window, Task<long> take) => (_take, _takeWindow) = (take, window);
+
+    /// <summary>Forgets <paramref name="take"/> once it has finished (a newer take in flight stays).</summary>
+    public void EndTake(Task<long> take)
+    {
+        if (ReferenceEquals(_take, take)) _take = null;
+    }
 
     /// <summary>
     /// Grants one request of <paramref name="window"/> from what is held. False when it cannot; then

@@ -23,4 +23,10 @@ public sealed record IdempotencyKey(string Key, string RequestHash)
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(endpoint + "\n" + canonicalParameters)));
         return new IdempotencyKey(key, hash);
     }
+
+    /// <summary>The refusal of this key sent again with another request (the key shortened to 80 characters).</summary>
+    public string ReusedMessage => $"{Header} '{Catalog.JsonValueText.Cap(Key, 80)}' was already used with a different request; use a new key for a new request";
+
+    /// <summary>The answer header that marks a task returned for a repeated request: <c>Idempotent-Replayed: true</c>.</summary>
+    public const string ReplayedHeader = "Idempotent-Replayed";
 }

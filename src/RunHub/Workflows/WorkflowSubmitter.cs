@@ -36,13 +36,16 @@ public sealed class WorkflowSubmitter(WorkflowCatalog catalog, NodeInfoValidator
     /// <param name="NodeInfoList">The request's <c>nodeInfoList</c>, or null when it sent none.</param>
     /// <param name="OwnWorkflow">The request's <c>workflow</c> (a whole API-format graph as a string), or null.</param>
     /// <param name="WebhookUrl">Where to post the task's end (checked here as a model submit's is), or null or "" for none.</param>
-    public sealed record Request(Caller Caller, string? WorkflowId, string? WebappId, JsonElement? NodeInfoList, string? OwnWorkflow, string? WebhookUrl);
+    /// <param name="IdempotencyKey">The <c>Idempotency-Key</c> header (RunHub extension, as on a model submit), or null or "" for none.</param>
+    public sealed record Request(Caller Caller, string? WorkflowId, string? WebappId, JsonElement? NodeInfoList, string? OwnWorkflow, string? WebhookUrl,
+        string? IdempotencyKey = null);
 
     /// <summary>
     /// The queued task, or the refusal with its workflow-API code (301, 380, 416, 421, 433, 803, 901, 1010, 1011; 1014
     /// when the key's allow-list leaves the workflow or app out, 812 when the reservation would pass its spend cap).
     /// </summary>
-    public sealed record Result(TaskRecord? Task, string? ErrorCode = null, string? Error = null)
+    /// <param name="Replayed">The task is the one an earlier run with the same <c>Idempotency-Key</c> and request created.</param>
+    public sealed record Result(TaskRecord? Task, string? ErrorCode = null, string? Error = null, bool Replayed = false)
     {
         public static Result Refused(string code, string message) => new(null, code, message);
     }
@@ -62,6 +65,14 @@ public sealed class WorkflowSubmitter(WorkflowCatalog catalog, NodeInfoValidator
         var policy = request.Caller.Key.Policy;
         var endpoint = WorkflowTasks.Endpoint(workflow.WorkflowId, app?.WebappId);
         if (!policy.Allows(endpoint)) return Result.Refused(RunHubErrorCodes.ModelNotAllowed, policy.NotAllowedMessage(endpoint));
+        IdempotencyKey? idempotency = null;
+        if (request.IdempotencyKey is { Length: > 0 } keyText)
+        {
+            // The run as the client sent it: the same request again is the same request, whatever its whitespace.
+            var sent = JsonSerializer.Serialize(new { nodeInfoList = request.NodeInfoList, workflow = request.OwnWorkflow, webhookUrl = request.WebhookUrl });
+            idempotency = IdempotencyKey.From(keyText, endpoint, sent, out var keyError);
+            if (idempotency is null) return Result.Refused(RunHubErrorCodes.ParamsInvalid, keyError!);
+        }
 
         var graph = workflow.Graph;
         if (request.OwnWorkflow is { } own)
@@ -99,7 +110,7 @@ public sealed class WorkflowSubmitter(WorkflowCatalog catalog, NodeInfoValidator
         SubmitResult submitted;
         try
         {
-            submitted = await queue.SubmitAsync(request.Caller.Key.AccountId, endpoint, parameters.ToJson(), workflow.Price.Reservation,
+            submitted = await queue.SubmitAsync(request.Caller.Key.AccountId, endpoint, parameters.ToJson(), workflow.Price.Reservation, idempotency,
                 context: new SubmitContext(webhook, request.Caller.BaseUrl, request.Caller.Key.KeyHash, SpendCapped: policy.SpendCap is not null,
                     Inputs: checkedList.StoredInputs));
         }
@@ -117,7 +128,8 @@ public sealed class WorkflowSubmitter(WorkflowCatalog catalog, NodeInfoValidator
             // The v1 family answers both with its TASK_QUEUE_MAXED (421); the v2 family with 1011 and 1520.
             SubmitOutcome.QueueFull => Result.Refused(RunHubErrorCodes.SystemBusy, QueueAdmission.Message(submitted)!),
             SubmitOutcome.ConcurrencyLimit => Result.Refused(RunHubErrorCodes.QueueMaxed, QueueAdmission.Message(submitted)!),
-            _ => new Result(submitted.Task),
+            SubmitOutcome.KeyReused => Result.Refused(RunHubErrorCodes.ParamsInvalid, idempotency!.ReusedMessage),
+            _ => new Result(submitted.Task, Replayed: submitted.Outcome == SubmitOutcome.Replayed),
         };
     }
 

@@ -105,4 +105,24 @@ public sealed class DataFolderAndStartupErrorTests
         AssertOnePlainLine(stdout, stderr);
         Assert.Contains("models.json", stderr);
     }
+
+    /// <summary>Before 2026-12-01 the line was the configuration binder's own, naming .NET's types ("to type 'System.Int32'") but no fix.</summary>
+    [Fact]
+    public async Task A_setting_of_the_wrong_type_stops_serve_and_the_admin_commands_with_one_line_saying_what_to_write()
+    {
+        using var data = new TempDirectory();
+
+        var (code, stdout, stderr) = await ServerProcess.RunAsync(["serve", "--urls", "http://127.0.0.1:0", "--data", data.Path],
+            new Dictionary<string, string> { ["RunHub__Queue__Workers"] = "many" });
+        Assert.Equal(1, code);
+        AssertOnePlainLine(stdout, stderr);
+        Assert.Equal("runhub: RunHub:Queue:Workers (RunHub__Queue__Workers) is 'many'; use a whole number such as 4 (at most 2147483647)", stderr.Trim());
+
+        (code, stdout, stderr) = await ServerProcess.RunAsync(["accounts", "list", "--data", data.Path],
+            new Dictionary<string, string> { ["RunHub__Limits__RefuseOverConcurrency"] = "maybe", ["RunHub__Queue__LeaseSeconds"] = "30s" });
+        Assert.Equal(1, code);
+        AssertOnePlainLine(stdout, stderr);
+        Assert.Matches(@"^runhub: RunHub:(Limits:RefuseOverConcurrency \(RunHub__Limits__RefuseOverConcurrency\) is 'maybe'; use true or false|"
+            + @"Queue:LeaseSeconds \(RunHub__Queue__LeaseSeconds\) is '30s'; use a number such as 2\.5 \(a dot before the decimals\))$", stderr.Trim());
+    }
 }

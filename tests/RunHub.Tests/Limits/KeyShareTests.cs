@@ -55,4 +55,24 @@ public sealed class KeyShareTests
         Assert.False(share.TryTake(Minute0, out var exhausted));
         Assert.False(exhausted);
     }
+
+    [Fact]
+    public void A_take_in_flight_is_shared_within_its_minute_only_and_forgotten_when_it_ends()
+    {
+        var share = new KeyShare();
+        var first = new TaskCompletionSource<long>().Task;
+        var second = new TaskCompletionSource<long>().Task;
+        Assert.Null(share.TakeInFlight(Minute0));
+
+        share.StartTake(Minute0, first);
+        Assert.Same(first, share.TakeInFlight(Minute0));
+        Assert.Null(share.TakeInFlight(Minute1));
+
+        // A take for the next minute replaces it; the old one ending then leaves the new one in flight.
+        share.StartTake(Minute1, second);
+        share.EndTake(first);
+        Assert.Same(second, share.TakeInFlight(Minute1));
+        share.EndTake(second);
+        Assert.Null(share.TakeInFlight(Minute1));
+    }
 }

@@ -1,8 +1,10 @@
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
+using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using RunHub.Accounts;
 using RunHub.Data;
+using RunHub.Limits;
 using RunHub.Tests.Data;
 using RunHub.Tests.Engines.Dispatch;
 using RunHub.Tests.Support;
@@ -49,6 +51,38 @@ public sealed class RequestRateTests
         time.Advance(TimeSpan.FromMinutes(1));
         Assert.Equal(0, (int)(await QueueStatusAsync(second, account.ApiKey)).Body["code"]!);
         Assert.Equal(0, (int)(await QueueStatusAsync(first, account.ApiKey)).Body["code"]!);
+    }
+
+    /// <summary>
+    /// Before 2026-12-01 every request that found its node's share of the minute empty asked the database for a share of
+    /// its own: 20 requests arriving together took ten shares (the whole minute's limit) for one node, in 20 write
+    /// transactions, leaving nothing for the key's other nodes.
+    /// </summary>
+    [PostgresFact]
+    public async Task Requests_that_find_the_share_empty_together_wait_for_one_take_from_the_database()
+    {
+        using var store = new TestStore(StoreKind.Postgres);
+        var time = new MovableTime();
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        if (now % 60_000 > 45_000) time.Advance(TimeSpan.FromMilliseconds(60_000 - now % 60_000 + 1000));
+        now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var window = new { keyHash = "key-hash", window = now - now % 60_000 };
+        var limiter = new KeyRateLimiter(store.Database, time);
+        await using var db = await store.Database.OpenAsync();
+        await db.ExecuteAsync("INSERT INTO rate_windows (key_hash, window_start, used) VALUES (@keyHash, @window, 0)", window);
+
+        // The minute's row is locked until every request has found the share empty, so no take can finish before then.
+        List<Task<TimeSpan?>> requests;
+        await using (var holder = await db.BeginTransactionAsync())
+        {
+            await db.ExecuteAsync("SELECT used FROM rate_windows WHERE key_hash = @keyHash AND window_start = @window FOR UPDATE", window, holder);
+            requests = Enumerable.Range(0, 20).Select(_ => limiter.TryAcquireAsync("key-hash", 1000).AsTask()).ToList();
+            await holder.CommitAsync();
+        }
+        var answers = await Task.WhenAll(requests);
+
+        Assert.All(answers, wait => Assert.Null(wait));
+        Assert.Equal(100, await db.ExecuteScalarAsync<long>("SELECT used FROM rate_windows WHERE key_hash = @keyHash AND window_start = @window", window));
     }
 
     [Fact]

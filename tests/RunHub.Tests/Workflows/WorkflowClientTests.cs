@@ -146,23 +146,25 @@ public sealed class WorkflowClientTests : IAsyncLifetime
         Assert.Empty(Directory.EnumerateFiles(_server.DataDir, "*.png", SearchOption.AllDirectories));
     }
 
+    /// <summary>Before 2026-12-01 RunHub ignored <c>Idempotency-Key</c> on runs, so the SDK reported a lost answer instead of sending the run again.</summary>
     [ComfyFact]
-    public async Task A_workflow_submit_whose_answer_is_lost_is_not_sent_again_even_to_RunHub_so_it_runs_once()
+    public async Task A_workflow_run_whose_answer_is_lost_is_sent_again_with_its_key_and_runs_and_is_charged_once()
     {
         var caller = await _server.NewCallerAsync(balance: 1m);
         var loser = new LoseFirstSubmitAnswer(new HttpClientHandler(), "/run/workflow/" + WorkflowFolder.WorkflowId);
         using var client = Clients.For(_server, caller, handler: loser);
-        Assert.True(client.ServerHonoursIdempotencyKeys, "model submits to RunHub are resent; workflow runs must not be");
+        Assert.True(client.ServerHonoursIdempotencyKeys);
 
-        var error = await Assert.ThrowsAsync<RunHubException>(() => client.SubmitWorkflowAsync(WorkflowFolder.WorkflowId,
-            [NodeInfo.LocalFile("10", "image", Photo("lost.png"))]));
+        var task = await client.RunWorkflowAsync(WorkflowFolder.WorkflowId, [NodeInfo.LocalFile("10", "image", Photo("lost.png"))]);
 
-        Assert.Equal(RunHubErrorCodes.Network, error.ErrorCode);
-        Assert.True(error.OutcomeUnknown);
-        Assert.Single(loser.SubmitKeys);
-        // The server did queue the run: a resend would have run, and billed, it twice.
+        Assert.True(task.IsSuccess);
+        Assert.Equal(2, loser.SubmitKeys.Count);
+        Assert.NotNull(loser.SubmitKeys[0]);
+        Assert.Equal(loser.SubmitKeys[0], loser.SubmitKeys[1]);
+        // The server had queued the run before its answer was lost: the second send found it rather than a second run.
         var listed = Assert.Single((await client.ListTasksAsync()).Tasks);
-        Assert.True((await client.WaitAsync(listed.Task.TaskId)).IsSuccess);
+        Assert.Equal(task.TaskId, listed.Task.TaskId);
+        Assert.Equal(1m - task.Usage!.ConsumeMoney!.Value, await caller.BalanceAsync());
     }
 
     [ComfyFact]

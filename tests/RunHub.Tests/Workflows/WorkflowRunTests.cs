@@ -1,6 +1,8 @@
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using RunHub.Accounts;
+using RunHub.Client;
 using RunHub.Data;
 using RunHub.Files;
 using RunHub.Tasks;
@@ -111,6 +113,49 @@ public sealed class WorkflowRunTests : IAsyncLifetime
         var v1 = new V1Caller(caller);
         Assert.Equal("SUCCESS", (string)(await v1.StatusAsync((string)done["taskId"]!))["data"]!);
         Assert.Equal((string)result["url"]!, (string)(await v1.OutputsAsync((string)done["taskId"]!))["data"]![0]!["fileUrl"]!);
+    }
+
+    /// <summary>Before 2026-12-01 the run routes ignored <c>Idempotency-Key</c>: a client that sent a run again after losing its answer paid twice.</summary>
+    [ComfyFact]
+    public async Task A_run_sent_again_with_its_Idempotency_Key_returns_the_same_task_and_is_charged_once_on_both_families()
+    {
+        var caller = await _server.NewCallerAsync(balance: 2m);
+        var url = (string)(await caller.UploadAsync(Photo(), "photo.png", "image/png"))["data"]!["download_url"]!;
+        var run = new { nodeInfoList = new[] { Entry("10", "image", url) } };
+
+        var (first, _) = await PostWithKeyAsync(caller, "/openapi/v2/run/workflow/" + WorkflowFolder.WorkflowId, "run-1", run);
+        var (again, replayed) = await PostWithKeyAsync(caller, "/openapi/v2/run/workflow/" + WorkflowFolder.WorkflowId, "run-1", run);
+        Assert.Equal("", (string)first["errorCode"]!);
+        Assert.Equal((string)first["taskId"]!, (string)again["taskId"]!);
+        Assert.True(replayed);
+        var (other, _) = await PostWithKeyAsync(caller, "/openapi/v2/run/workflow/" + WorkflowFolder.WorkflowId, "run-1",
+            new { nodeInfoList = new[] { Entry("10", "image", url), Entry("20", "scale_by", "2") } });
+        Assert.Equal(RunHubErrorCodes.InvalidParameters, (string)other["errorCode"]!);
+        Assert.Contains("Idempotency-Key 'run-1' was already used with a different request", (string)other["errorMessage"]!);
+
+        // The v1 family's create, with its key in the body: the same run again is the same task.
+        var v1Run = new { apiKey = caller.ApiKey, workflowId = WorkflowFolder.WorkflowId, nodeInfoList = run.nodeInfoList };
+        var (v1First, _) = await PostWithKeyAsync(caller, "/task/openapi/create", "run-2", v1Run);
+        var (v1Again, v1Replayed) = await PostWithKeyAsync(caller, "/task/openapi/create", "run-2", v1Run);
+        Assert.Equal((string)v1First["data"]!["taskId"]!, (string)v1Again["data"]!["taskId"]!);
+        Assert.True(v1Replayed);
+
+        // Two runs, each charged once for what it used.
+        var done = new[] { await caller.WaitAsync((string)first["taskId"]!), await caller.WaitAsync((string)v1First["data"]!["taskId"]!) };
+        Assert.All(done, task => Assert.Equal("SUCCESS", (string)task["status"]!));
+        var charged = done.Sum(task => decimal.Parse((string)task["usage"]!["consumeMoney"]!, System.Globalization.CultureInfo.InvariantCulture));
+        // A second task of either run would have been charged too.
+        Assert.Equal(2m - charged, await caller.BalanceAsync());
+    }
+
+    private static async Task<(JsonObject Answer, bool Replayed)> PostWithKeyAsync(ApiCaller caller, string path, string idempotencyKey, object body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
+        request.Headers.Authorization = new("Bearer", caller.ApiKey);
+        request.Headers.Add("Idempotency-Key", idempotencyKey);
+        using var response = await caller.Http.SendAsync(request);
+        var replayed = response.Headers.TryGetValues("Idempotent-Replayed", out var values) && values.Contains("true");
+        return (JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject(), replayed);
     }
 
     [ComfyFact]

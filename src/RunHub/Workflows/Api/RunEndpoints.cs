@@ -45,9 +45,10 @@ public static class RunEndpoints
             var id = call.Text(idField);
             if (string.IsNullOrWhiteSpace(id)) return WorkflowApiAnswer.Error(RunHubErrorCodes.ParamsInvalid, $"{idField}: required");
             var caller = new WorkflowSubmitter.Caller(call.Key, BaseUrl.Of(request, options.Value), WorkflowApiFamily.V1);
-            var (runRequest, problem) = Read(call.Root, caller, app ? null : id.Trim(), app ? id.Trim() : null);
+            var (runRequest, problem) = Read(request, call.Root, caller, app ? null : id.Trim(), app ? id.Trim() : null);
             if (problem is not null) return WorkflowApiAnswer.Error(RunHubErrorCodes.ParamsInvalid, problem);
             var result = await submitter.SubmitAsync(runRequest!, request.HttpContext.RequestAborted);
+            MarkReplayed(request, result);
             if (result.Task is not { } task)
                 return WorkflowApiAnswer.Error(result.ErrorCode == RunHubErrorCodes.SystemBusy ? RunHubErrorCodes.QueueMaxed : result.ErrorCode!, result.Error!);
             return Envelope<object>.Success(new CreatedTask(task.Id, task.Status, task.ClientId, "", task.PromptTips ?? PromptTips.Accepted));
@@ -72,10 +73,11 @@ public static class RunEndpoints
         if (body.Error is not null) return TaskObject.Error(body.ErrorCode!, body.Error);
         using var document = body.Document!;
         var caller = new WorkflowSubmitter.Caller(access, BaseUrl.Of(request, options.Value), WorkflowApiFamily.V2);
-        var (runRequest, problem) = Read(document.RootElement, caller, workflowId?.Trim(), webappId?.Trim());
+        var (runRequest, problem) = Read(request, document.RootElement, caller, workflowId?.Trim(), webappId?.Trim());
         if (problem is not null) return TaskObject.Error(RunHubErrorCodes.InvalidParameters, problem);
 
         var result = await submitter.SubmitAsync(runRequest!, request.HttpContext.RequestAborted);
+        MarkReplayed(request, result);
         if (result.Task is { } task) return TaskObjectMapper.ToWire(task, BaseUrl.FileUrls(request, options.Value, links));
         // The v2 family's own codes where it has one; the workflow API's for what only it names (380, 901, 803, 433).
         return result.ErrorCode switch
@@ -88,8 +90,14 @@ public static class RunEndpoints
         };
     }
 
+    private static void MarkReplayed(HttpRequest request, WorkflowSubmitter.Result result)
+    {
+        if (result.Replayed) request.HttpContext.Response.Headers[IdempotencyKey.ReplayedHeader] = "true";
+    }
+
     /// <summary>The run's fields of a request body: <c>nodeInfoList</c>, <c>workflow</c> (a string, or the graph itself), <c>webhookUrl</c>.</summary>
-    private static (WorkflowSubmitter.Request? Request, string? Problem) Read(JsonElement root, WorkflowSubmitter.Caller caller, string? workflowId, string? webappId)
+    private static (WorkflowSubmitter.Request? Request, string? Problem) Read(HttpRequest request, JsonElement root, WorkflowSubmitter.Caller caller,
+        string? workflowId, string? webappId)
     {
         JsonElement? nodeInfoList = root.TryGetProperty("nodeInfoList", out var list) && list.ValueKind != JsonValueKind.Null ? list : null;
         string? own = null;
@@ -110,6 +118,6 @@ public static class RunEndpoints
             if (hook.ValueKind != JsonValueKind.String) return (null, "webhookUrl: expected a URL string");
             webhook = hook.GetString()!.Trim();
         }
-        return (new WorkflowSubmitter.Request(caller, workflowId, webappId, nodeInfoList, own, webhook), null);
+        return (new WorkflowSubmitter.Request(caller, workflowId, webappId, nodeInfoList, own, webhook, request.Headers[IdempotencyKey.Header].ToString()), null);
     }
 }

@@ -6,6 +6,9 @@ namespace RunHub.Workflows.Api;
 
 public static class WorkflowApiRoutes
 {
+    private const string IdempotencyNote = " Optional header `Idempotency-Key` (RunHub extension, on every run call): the same key and run " +
+        "within 24 h returns the same task, with `Idempotent-Replayed: true`.";
+
     private const string Envelope = " Answers `{code, msg, data}`: `code` 0 is success; a refusal's `msg` starts with RunningHub's name for its code.";
 
     /// <summary>
@@ -22,7 +25,8 @@ public static class WorkflowApiRoutes
                 "workflow's longest run; the run is billed by its time on the ComfyUI server and the rest given back." + Envelope)
             .JsonBody(E.Create).Answers(E.Created).Answers(E.BadNodeInfo, "badNodeInfo", "A nodeInfoList entry names a field the node lacks")
             .Refuses(RunHubErrorCodes.ApiKeyUnauthorized, "missing, invalid or revoked key")
-            .Refuses(RunHubErrorCodes.ParamsInvalid, "no workflowId, a malformed body or webhookUrl, or a `workflow` this registration does not allow")
+            .Refuses(RunHubErrorCodes.ParamsInvalid, "no workflowId, a malformed body or webhookUrl, a `workflow` this registration does not allow, " +
+                "or an `Idempotency-Key` used with another run")
             .Refuses(RunHubErrorCodes.WorkflowNotFound, "no workflow of that id")
             .Refuses(RunHubErrorCodes.InvalidNodeInfo, "a nodeInfoList entry names a node or field the graph lacks, a link, or a value of the wrong kind")
             .Refuses(RunHubErrorCodes.WorkflowInvalid, "the caller's own `workflow` is not an API-format graph of the registered graph's node classes")
@@ -33,7 +37,7 @@ public static class WorkflowApiRoutes
                 "`nodeInfoList` (within each input's type and limits; others are refused)." + Envelope)
             .JsonBody(E.AppRun).Answers(E.Created)
             .Refuses(RunHubErrorCodes.ApiKeyUnauthorized, "missing, invalid or revoked key")
-            .Refuses(RunHubErrorCodes.ParamsInvalid, "no webappId, or a malformed body")
+            .Refuses(RunHubErrorCodes.ParamsInvalid, "no webappId, a malformed body, or an `Idempotency-Key` used with another run")
             .Refuses(RunHubErrorCodes.AppNotFound, "no app of that id")
             .Refuses(RunHubErrorCodes.InvalidNodeInfo, "an entry the app does not expose, or a value outside its type or limits")
             .Refuses(RunHubErrorCodes.WalletTooLow, "the wallet cannot cover the reservation")
@@ -86,10 +90,10 @@ public static class WorkflowApiRoutes
             .Refuses(RunHubErrorCodes.AppNotFound, "no app of that id");
         app.MapPost("/openapi/v2/run/workflow/{workflowId}", RunEndpoints.RunWorkflowV2Async)
             .WorkflowApi("runWorkflowV2", "Run a workflow (v2)", "The v2 form of a workflow run: Bearer key, `{nodeInfoList, webhookUrl}`, " +
-                "answers the flat task object; poll `/openapi/v2/query`.", keyField: null)
+                "answers the flat task object; poll `/openapi/v2/query`." + IdempotencyNote, keyField: null)
             .JsonBody(E.Run).Answers(E.QueuedTask)
             .Refuses(RunHubErrorCodes.InvalidApiKey, "missing, invalid or revoked key")
-            .Refuses(RunHubErrorCodes.InvalidParameters, "a malformed body or webhookUrl")
+            .Refuses(RunHubErrorCodes.InvalidParameters, "a malformed body or webhookUrl, or an `Idempotency-Key` used with another run")
             .Refuses(RunHubErrorCodes.WorkflowNotFound, "no workflow of that id")
             .Refuses(RunHubErrorCodes.InvalidNodeInfo, "a nodeInfoList entry that does not fit the graph")
             .Refuses(RunHubErrorCodes.InsufficientBalance, "the wallet cannot cover the reservation")
@@ -97,10 +101,10 @@ public static class WorkflowApiRoutes
             .Refuses(RunHubErrorCodes.ConcurrencyLimit, "in refusal mode only: the account has as many tasks queued or running as it may run at once");
         app.MapPost("/openapi/v2/run/ai-app/{webappId}", RunEndpoints.RunAppV2Async)
             .WorkflowApi("runAiAppV2", "Run an AI app (v2)", "The v2 form of an AI-app run: Bearer key, `{nodeInfoList, webhookUrl}`, " +
-                "answers the flat task object; poll `/openapi/v2/query`.", keyField: null)
+                "answers the flat task object; poll `/openapi/v2/query`." + IdempotencyNote, keyField: null)
             .JsonBody(E.Run).Answers(E.QueuedTask)
             .Refuses(RunHubErrorCodes.InvalidApiKey, "missing, invalid or revoked key")
-            .Refuses(RunHubErrorCodes.InvalidParameters, "a malformed body or webhookUrl")
+            .Refuses(RunHubErrorCodes.InvalidParameters, "a malformed body or webhookUrl, or an `Idempotency-Key` used with another run")
             .Refuses(RunHubErrorCodes.AppNotFound, "no app of that id")
             .Refuses(RunHubErrorCodes.InvalidNodeInfo, "an entry the app does not expose, or a value outside its limits")
             .Refuses(RunHubErrorCodes.InsufficientBalance, "the wallet cannot cover the reservation")

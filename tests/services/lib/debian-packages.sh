@@ -1,0 +1,23 @@
+# Sourced by the service scripts in tests/services/: installs Debian packages a service needs, the one way they all
+# do it. Waits up to 15 minutes for dpkg's lock instead of failing when another apt-get holds it (the ComfyUI setup,
+# another engineer's install on a shared machine), runs `apt-get update` at most once per test run, and uses sudo
+# when not root. Each function returns non-zero when the install failed; the caller says what will fail then.
+
+# runhub_apt_install [APT-OPTION...] PACKAGE...: installs the packages, quietly.
+runhub_apt_install() {
+  local sudo=()
+  [ "$(id -u)" -ne 0 ] && sudo=(sudo)
+  if [ -z "${RUNHUB_APT_UPDATED:-}" ]; then
+    "${sudo[@]}" apt-get -o DPkg::Lock::Timeout=900 update -qq >/dev/null || return 1
+    RUNHUB_APT_UPDATED=1
+  fi
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get -o DPkg::Lock::Timeout=900 install -y -qq "$@" >/dev/null
+}
+
+# runhub_need_node WHO: Node.js and npm (for the npm-installed test tools), from Debian's packages when either is
+# missing. WHO names the calling script in the message.
+runhub_need_node() {
+  command -v node >/dev/null && command -v npm >/dev/null && return 0
+  echo "$1: installing Node.js and npm from Debian's packages" >&2
+  runhub_apt_install nodejs npm
+}
