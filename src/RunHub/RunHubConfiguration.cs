@@ -53,20 +53,27 @@ public static partial class RunHubConfiguration
         var match = BinderRefusal().Match(e.Message);
         if (!match.Success) return e.InnerException?.Message is { } inner ? $"{e.Message} {inner}" : e.Message;
         var key = match.Groups["key"].Value;
+        var value = match.Groups["value"].Value;
         var type = Type.GetType(match.Groups["type"].Value) ?? typeof(RunHubOptions).Assembly.GetType(match.Groups["type"].Value);
         type = type is null ? null : Nullable.GetUnderlyingType(type) ?? type;
         var wanted = type switch
         {
             null => $"use a value of type {match.Groups["type"].Value}",
-            _ when type == typeof(int) => $"use a whole number such as 4 (at most {int.MaxValue})",
-            _ when type == typeof(long) => $"use a whole number such as 4 (at most {long.MaxValue})",
-            _ when type == typeof(double) || type == typeof(decimal) => "use a number such as 2.5 (a dot before the decimals)",
+            _ when type == typeof(int) => WholeNumber(value, int.MaxValue),
+            _ when type == typeof(long) => WholeNumber(value, long.MaxValue),
+            _ when type == typeof(double) || type == typeof(decimal) => "use a number such as 30 or 2.5 (a dot before the decimals)",
             _ when type == typeof(bool) => "use true or false",
             { IsEnum: true } => $"use one of {string.Join(", ", Enum.GetNames(type))}",
             _ => $"use a value of type {type.Name}",
         };
-        return $"{key} ({key.Replace(":", "__", StringComparison.Ordinal)}) is '{match.Groups["value"].Value}'; {wanted}";
+        return $"{key} ({key.Replace(":", "__", StringComparison.Ordinal)}) is '{value}'; {wanted}";
     }
+
+    /// <summary>What to write for a whole number; its largest value only when <paramref name="value"/> is a whole number beyond it.</summary>
+    private static string WholeNumber(string value, long max) =>
+        System.Numerics.BigInteger.TryParse(value.Trim(), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var number) && number > max
+            ? $"use a whole number no larger than {max}"
+            : "use a whole number such as 4";
 
     [GeneratedRegex(@"^Failed to convert configuration value '(?<value>.*)' at '(?<key>[^']+)' to type '(?<type>[^']+)'\.", RegexOptions.Singleline)]
     private static partial Regex BinderRefusal();

@@ -6,7 +6,7 @@ OPENAPI_VALIDATOR_VERSION=2.11.0
 OPENAPI_VALIDATOR_HOME="${XDG_CACHE_HOME:-$HOME/.cache}/runhub-test/openapi-schema-validator-$OPENAPI_VALIDATOR_VERSION"
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib/debian-packages.sh"
-runhub_need_node tests/services/openapi-validator.sh || true
+runhub_need_node tests/services/openapi-validator.sh || echo "tests/services/openapi-validator.sh: could not install Node.js and npm; install them (apt-get install nodejs npm) and run again" >&2
 if [ ! -x "$OPENAPI_VALIDATOR_HOME/node_modules/.bin/validate-api" ]; then
   mkdir -p "$OPENAPI_VALIDATOR_HOME"
   npm install --no-save --no-audit --no-fund --loglevel=error --prefix "$OPENAPI_VALIDATOR_HOME" \

@@ -6,7 +6,7 @@ S3RVER_VERSION=3.7.1
 S3RVER_HOME="${XDG_CACHE_HOME:-$HOME/.cache}/runhub-test/s3rver-$S3RVER_VERSION"
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib/debian-packages.sh"
-runhub_need_node tests/services/s3.sh || true
+runhub_need_node tests/services/s3.sh || echo "tests/services/s3.sh: could not install Node.js and npm; install them (apt-get install nodejs npm) and run again" >&2
 if [ ! -x "$S3RVER_HOME/node_modules/.bin/s3rver" ]; then
   mkdir -p "$S3RVER_HOME"
   npm install --no-save --no-audit --no-fund --loglevel=error --prefix "$S3RVER_HOME" "s3rver@$S3RVER_VERSION" >/dev/null

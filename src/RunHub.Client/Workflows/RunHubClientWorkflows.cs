@@ -11,8 +11,10 @@ public sealed partial class RunHubClient
     /// <summary>
     /// Submits a run of a workflow: <c>POST {base}/run/workflow/{workflowId}</c> with <c>{"nodeInfoList": [...],
     /// "webhookUrl"?}</c>, answered with the task object (usually QUEUED). Local files are uploaded first.
-    /// A lost answer is never sent again: workflow runs carry no idempotency key on RunningHub (nor on RunHub), so a
-    /// resend could run, and bill, the workflow twice (see <see cref="RunHubException.OutcomeUnknown"/>).
+    /// The run carries an <c>Idempotency-Key</c> the SDK chooses: a lost answer is sent again, with the same key, only to a
+    /// server that honours it (<see cref="ServerHonoursIdempotencyKeys"/>: RunHub); RunningHub documents no such key, so
+    /// there a resend could run, and bill, the workflow twice and the lost answer is reported instead
+    /// (<see cref="RunHubException.OutcomeUnknown"/>).
     /// </summary>
     /// <param name="workflowId">The workflow's id (RunningHub's are 19 digits; RunHub's are the operator's names).</param>
     /// <param name="nodeInfoList">Input values; none runs the workflow as registered (a seed it does not set is drawn per run).</param>
@@ -31,7 +33,7 @@ public sealed partial class RunHubClient
     /// <summary>
     /// Submits a run of an AI app: <c>POST {base}/run/ai-app/{webappId}</c> with <c>{"nodeInfoList": [...], "webhookUrl"?}</c>,
     /// answered with the task object. Only the inputs the app exposes may be set, within their limits
-    /// (<c>GET {root}/api/webapp/apiCallDemo</c> lists them). A lost answer is never sent again, as for <see cref="SubmitWorkflowAsync"/>.
+    /// (<c>GET {root}/api/webapp/apiCallDemo</c> lists them). A lost answer is sent again only to a server that honours <c>Idempotency-Key</c>, as for <see cref="SubmitWorkflowAsync"/>.
     /// </summary>
     /// <exception cref="RunHubException">Refused: 901 no such app, 803 an input the app does not expose or a value outside its
     /// type or limits, 812 the wallet cannot cover the longest run, 1002 bad key; or a local file is missing or unreadable

@@ -36,9 +36,9 @@ public sealed class WorkflowSubmitter(WorkflowCatalog catalog, NodeInfoValidator
     /// <param name="NodeInfoList">The request's <c>nodeInfoList</c>, or null when it sent none.</param>
     /// <param name="OwnWorkflow">The request's <c>workflow</c> (a whole API-format graph as a string), or null.</param>
     /// <param name="WebhookUrl">Where to post the task's end (checked here as a model submit's is), or null or "" for none.</param>
-    /// <param name="IdempotencyKey">The <c>Idempotency-Key</c> header (RunHub extension, as on a model submit), or null or "" for none.</param>
+    /// <param name="IdempotencyKeyHeader">The <c>Idempotency-Key</c> header (RunHub extension, as on a model submit), or null or "" for none.</param>
     public sealed record Request(Caller Caller, string? WorkflowId, string? WebappId, JsonElement? NodeInfoList, string? OwnWorkflow, string? WebhookUrl,
-        string? IdempotencyKey = null);
+        string? IdempotencyKeyHeader = null);
 
     /// <summary>
     /// The queued task, or the refusal with its workflow-API code (301, 380, 416, 421, 433, 803, 901, 1010, 1011; 1014
@@ -66,7 +66,7 @@ public sealed class WorkflowSubmitter(WorkflowCatalog catalog, NodeInfoValidator
         var endpoint = WorkflowTasks.Endpoint(workflow.WorkflowId, app?.WebappId);
         if (!policy.Allows(endpoint)) return Result.Refused(RunHubErrorCodes.ModelNotAllowed, policy.NotAllowedMessage(endpoint));
         IdempotencyKey? idempotency = null;
-        if (request.IdempotencyKey is { Length: > 0 } keyText)
+        if (request.IdempotencyKeyHeader is { Length: > 0 } keyText)
         {
             // The run as the client sent it: the same request again is the same request, whatever its whitespace.
             var sent = JsonSerializer.Serialize(new { nodeInfoList = request.NodeInfoList, workflow = request.OwnWorkflow, webhookUrl = request.WebhookUrl });

@@ -116,13 +116,19 @@ public sealed class DataFolderAndStartupErrorTests
             new Dictionary<string, string> { ["RunHub__Queue__Workers"] = "many" });
         Assert.Equal(1, code);
         AssertOnePlainLine(stdout, stderr);
-        Assert.Equal("runhub: RunHub:Queue:Workers (RunHub__Queue__Workers) is 'many'; use a whole number such as 4 (at most 2147483647)", stderr.Trim());
+        Assert.Equal("runhub: RunHub:Queue:Workers (RunHub__Queue__Workers) is 'many'; use a whole number such as 4", stderr.Trim());
 
         (code, stdout, stderr) = await ServerProcess.RunAsync(["accounts", "list", "--data", data.Path],
             new Dictionary<string, string> { ["RunHub__Limits__RefuseOverConcurrency"] = "maybe", ["RunHub__Queue__LeaseSeconds"] = "30s" });
         Assert.Equal(1, code);
         AssertOnePlainLine(stdout, stderr);
         Assert.Matches(@"^runhub: RunHub:(Limits:RefuseOverConcurrency \(RunHub__Limits__RefuseOverConcurrency\) is 'maybe'; use true or false|"
-            + @"Queue:LeaseSeconds \(RunHub__Queue__LeaseSeconds\) is '30s'; use a number such as 2\.5 \(a dot before the decimals\))$", stderr.Trim());
+            + @"Queue:LeaseSeconds \(RunHub__Queue__LeaseSeconds\) is '30s'; use a number such as 30 or 2\.5 \(a dot before the decimals\))$", stderr.Trim());
+
+        // A number too large for the setting says how large it may be.
+        (code, stdout, stderr) = await ServerProcess.RunAsync(["accounts", "list", "--data", data.Path],
+            new Dictionary<string, string> { ["RunHub__Queue__Workers"] = "99999999999" });
+        Assert.Equal(1, code);
+        Assert.Equal("runhub: RunHub:Queue:Workers (RunHub__Queue__Workers) is '99999999999'; use a whole number no larger than 2147483647", stderr.Trim());
     }
 }

@@ -1,12 +1,12 @@
 # Sourced by the service scripts in tests/services/: installs Debian packages a service needs, the one way they all
 # do it. Waits up to 15 minutes for dpkg's lock instead of failing when another apt-get holds it (the ComfyUI setup,
 # another engineer's install on a shared machine), runs `apt-get update` at most once per test run, and uses sudo
-# when not root. Each function returns non-zero when the install failed; the caller says what will fail then.
+# when not root (`sudo -n`: it fails at once rather than stop the run to ask for a password). Each function returns non-zero when the install failed; the caller says what will fail then.
 
 # runhub_apt_install [APT-OPTION...] PACKAGE...: installs the packages, quietly.
 runhub_apt_install() {
   local sudo=()
-  [ "$(id -u)" -ne 0 ] && sudo=(sudo)
+  [ "$(id -u)" -ne 0 ] && sudo=(sudo -n)
   if [ -z "${RUNHUB_APT_UPDATED:-}" ]; then
     "${sudo[@]}" apt-get -o DPkg::Lock::Timeout=900 update -qq >/dev/null || return 1
     RUNHUB_APT_UPDATED=1
