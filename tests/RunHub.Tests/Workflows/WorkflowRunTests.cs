@@ -142,7 +142,7 @@ public sealed class WorkflowRunTests : IAsyncLifetime
 
         // Two runs, each charged once for what it used.
         var done = new[] { await caller.WaitAsync((string)first["taskId"]!), await caller.WaitAsync((string)v1First["data"]!["taskId"]!) };
-        Assert.All(done, task => Assert.Equal("SUCCESS", (string)task["status"]!));
+        Assert.All(done, task => Assert.True((string)task["status"]! == "SUCCESS", task.ToJsonString()));
         var charged = done.Sum(task => decimal.Parse((string)task["usage"]!["consumeMoney"]!, System.Globalization.CultureInfo.InvariantCulture));
         // A second task of either run would have been charged too.
         Assert.Equal(2m - charged, await caller.BalanceAsync());

@@ -19,7 +19,7 @@ internal sealed class ComfyUiServer(HttpClient http, ComfyUiSettings settings)
 
     public Uri BaseUrl => settings.Server;
 
-    /// <summary><c>POST /upload/image</c> (multipart <c>image</c>, <c>type=input</c>, <c>overwrite</c>); the name LoadImage takes.</summary>
+    /// <summary><c>POST /upload/image</c> (multipart <c>image</c>, <c>type=input</c>, <c>overwrite=false</c>); the name LoadImage takes.</summary>
     public Task<string> UploadAsync(byte[] data, string fileName, string contentType, CancellationToken cancellationToken) =>
         Timed("upload/image", cancellationToken, token => UploadCoreAsync(data, fileName, contentType, token));
 
@@ -32,8 +32,10 @@ internal sealed class ComfyUiServer(HttpClient http, ComfyUiSettings settings)
             file.Headers.ContentType = new MediaTypeHeaderValue(contentType);
             form.Add(file, "image", fileName);
             form.Add(new StringContent("input"), "type");
-            // Names are content hashes, so replacing a file only ever writes the same bytes.
-            form.Add(new StringContent("true"), "overwrite");
+            // Names are content hashes: ComfyUI keeps a file of the name with the same bytes and answers its name, without
+            // writing it again (a rewrite truncates the file first, under another task's LoadImage reading it at that
+            // moment), and saves different bytes under the name it answers ("name (1).png"), never over the file.
+            form.Add(new StringContent("false"), "overwrite");
             return form;
         }, cancellationToken);
         var root = answer.RootElement;

@@ -183,6 +183,26 @@ public sealed class ComfyUiEngineTests : IAsyncLifetime
         Assert.Contains("no entry for \"3:2\"", error.Message);
     }
 
+    /// <summary>
+    /// Before 2026-12-01 every upload replaced ComfyUI's file of the name: a task with the same input as a running one
+    /// truncated and rewrote the file under the other's LoadImage (a full suite failed a run that way).
+    /// </summary>
+    [ComfyFact]
+    public async Task A_second_task_with_the_same_input_uses_the_file_on_ComfyUI_without_writing_it_again()
+    {
+        var image = Image(70, 50);
+        await RunAsync(_comfy.Url, "1:1", images: [image]);
+        var name = (string)ComfyServer.GraphOf((await _comfy.LatestAsync()).Entry)["10"]!["inputs"]!["image"]!;
+        var path = Path.Combine(_comfy.InputDir, name);
+        var written = File.GetLastWriteTimeUtc(path);
+
+        await RunAsync(_comfy.Url, "3:2", images: [image]);
+
+        Assert.Equal(name, (string)ComfyServer.GraphOf((await _comfy.LatestAsync()).Entry)["10"]!["inputs"]!["image"]!);
+        Assert.Equal(written, File.GetLastWriteTimeUtc(path));
+        Assert.Equal(image, await File.ReadAllBytesAsync(path));
+    }
+
     [ComfyFact]
     public async Task Unchanged_workflow_answered_from_the_cache_with_a_deleted_file_runs_again_and_succeeds()
     {
