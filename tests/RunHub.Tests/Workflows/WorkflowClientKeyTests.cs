@@ -1,21 +1,18 @@
-using Dapper;
-using Microsoft.Extensions.DependencyInjection;
 using RunHub.Client;
-using RunHub.Data;
 using RunHub.Tests.Client.Support;
 
 namespace RunHub.Tests.Workflows;
 
 /// <summary>
 /// The SDK's run submits with the caller's own <c>Idempotency-Key</c>: the same run sent again under it (a restarted
-/// program) is the same task, reserved once. No ComfyUI is contacted: the workflow's server is a closed port (a task
-/// that reaches it fails and is refunded, so what is counted is the reservations).
+/// program) is the same task, reserved once. The server takes runs but starts none (<c>--role api</c>), so every task
+/// stays QUEUED with its price reserved; no ComfyUI is contacted.
 /// </summary>
 public sealed class WorkflowClientKeyTests : IAsyncLifetime
 {
     private OfflineWorkflowServer _offline = null!;
 
-    public async Task InitializeAsync() => _offline = await OfflineWorkflowServer.StartAsync();
+    public async Task InitializeAsync() => _offline = await OfflineWorkflowServer.StartAsync(new Dictionary<string, string?> { ["Role"] = "api" });
 
     public async Task DisposeAsync() => await _offline.DisposeAsync();
 
@@ -38,8 +35,7 @@ public sealed class WorkflowClientKeyTests : IAsyncLifetime
         Assert.Equal(app.TaskId, appAgain.TaskId);
         Assert.NotEqual(run.TaskId, app.TaskId);
         Assert.Equal("1007", other.ErrorCode);
-        using var db = _offline.Server.Services.GetRequiredService<Database>().Open();
-        Assert.Equal(2, db.ExecuteScalar<long>("SELECT count(*) FROM tasks WHERE account_id = @AccountId", new { caller.AccountId }));
-        Assert.Equal(2, db.ExecuteScalar<long>("SELECT count(*) FROM ledger WHERE account_id = @AccountId AND kind = 'reserve'", new { caller.AccountId }));
+        // Two runs reserved, each once: 0.60 CNY each (0.01 CNY/s, up to 60 s).
+        Assert.Equal(0.8m, await caller.BalanceAsync());
     }
 }
