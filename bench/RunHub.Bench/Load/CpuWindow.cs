@@ -12,8 +12,10 @@ namespace RunHub.Bench.Load;
 /// every backend), or null when the store runs in the server's process (SQLite) or no cluster was named.</param>
 /// <param name="ServerSwitches">Context switches of the server's threads in the window (voluntary and not), or null when no server was measured.</param>
 /// <param name="BenchSwitches">Context switches of the bench's threads in the window.</param>
+/// <param name="MachineBusySeconds">CPU the whole machine spent in the window, all cores (<c>/proc/stat</c>: everything but
+/// idle and I/O wait), or null where there is no <c>/proc/stat</c>.</param>
 internal sealed record CpuUse(double ServerSeconds, double BenchSeconds, double WallSeconds, double? DatabaseSeconds = null,
-    long? ServerSwitches = null, long? BenchSwitches = null)
+    long? ServerSwitches = null, long? BenchSwitches = null, double? MachineBusySeconds = null)
 {
     /// <summary>Share of the machine (all cores = 100%) each used.</summary>
     public double ServerShare => WallSeconds > 0 ? ServerSeconds / WallSeconds / Environment.ProcessorCount : 0;
@@ -32,6 +34,13 @@ internal sealed record CpuUse(double ServerSeconds, double BenchSeconds, double 
         // A context switch costs this paravirtualised machine far more than a request's own work (docs/performance.md).
         if (ServerSwitches is { } server && operations > 0) details["serverContextSwitchesPerOp"] = (double)server / operations;
         if (BenchSwitches is { } bench && operations > 0) details["benchContextSwitchesPerOp"] = (double)bench / operations;
+        // What else ran on the cores meanwhile (other processes at any nice value, the kernel's threads and interrupts,
+        // time the hypervisor took): on the reference machine other sessions' builds at nice 19 still took cores from the
+        // open loop's short wake-ups, and a row measured beside them says so (docs/performance.md, "The query tail:
+        // what starts a burst").
+        if (MachineBusySeconds is { } busy && WallSeconds > 0)
+            details["otherCpuPercentOfMachine"] =
+                Math.Max(0, busy - ServerSeconds - BenchSeconds - (DatabaseSeconds ?? 0)) / WallSeconds / Environment.ProcessorCount * 100;
         if (DatabaseSeconds is { } database && WallSeconds > 0)
         {
             details["databaseCpuMsPerOp"] = operations > 0 ? database * 1000 / operations : 0;
@@ -61,13 +70,44 @@ internal static class CpuWindow
         var bench0 = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
         var database0 = DatabaseCpuSeconds();
         var switches0 = (Server: serverPid is { } pid1 ? ContextSwitches(pid1) : null, Bench: ContextSwitches(Environment.ProcessId));
+        var machine0 = MachineBusySeconds();
         await Task.Delay(duration);
+        var machine1 = MachineBusySeconds();
         var server1 = serverPid is { } pid2 ? ProcessCpuSeconds(pid2) : 0;
         var bench1 = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
         var database1 = DatabaseCpuSeconds();
         var switches1 = (Server: serverPid is { } pid3 ? ContextSwitches(pid3) : null, Bench: ContextSwitches(Environment.ProcessId));
         return new CpuUse(server1 - server0, bench1 - bench0, wall.Elapsed.TotalSeconds, database1 - database0,
-            switches1.Server - switches0.Server, switches1.Bench - switches0.Bench);
+            switches1.Server - switches0.Server, switches1.Bench - switches0.Bench, machine1 - machine0);
+    }
+
+    /// <summary>The machine's busy CPU so far, all cores, in seconds (<see cref="BusySeconds"/> of <c>/proc/stat</c>), or null without it.</summary>
+    public static double? MachineBusySeconds()
+    {
+        try
+        {
+            using var stat = new StreamReader("/proc/stat");
+            return stat.ReadLine() is { } all ? BusySeconds(all) : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The busy seconds of <c>/proc/stat</c>'s first line (<c>cpu user nice system idle iowait irq softirq steal ...</c>, in
+    /// USER_HZ ticks, 100 a second): user + nice + system + irq + softirq + steal; idle and I/O wait are not busy, and guest
+    /// time is already inside user and nice.
+    /// </summary>
+    /// <exception cref="FormatException">The line is not the all-cores <c>cpu</c> line with at least eight numbers.</exception>
+    public static double BusySeconds(string cpuLine)
+    {
+        var fields = cpuLine.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (fields.Length < 9 || fields[0] != "cpu") throw new FormatException($"not /proc/stat's cpu line: {cpuLine}");
+        long Ticks(int i) => long.Parse(fields[i], CultureInfo.InvariantCulture);
+        const double ticksPerSecond = 100;
+        return (Ticks(1) + Ticks(2) + Ticks(3) + Ticks(6) + Ticks(7) + Ticks(8)) / ticksPerSecond;
     }
 
     /// <summary>

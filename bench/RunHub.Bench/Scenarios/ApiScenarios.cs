@@ -258,6 +258,6 @@ internal static class ApiScenarios
     {
         var versus = s.Ratio is { } r ? string.Create(CultureInfo.InvariantCulture, $", {Figures.Percent(r)} of {s.ComparedWith}") : "";
         return string.Create(CultureInfo.InvariantCulture,
-            $"  {s.Name}: {s.Rate:0.0} {s.Unit}, p50 {s.Latency.P50:0.00} ms, p99 {s.Latency.P99:0.00} ms, max {s.Latency.Max:0.00} ms, {s.Errors} errors{versus}; per op: CPU ms server {s.Details.GetValueOrDefault("serverCpuMsPerOp"):0.000}, bench {s.Details.GetValueOrDefault("benchCpuMsPerOp"):0.000}; context switches server {s.Details.GetValueOrDefault("serverContextSwitchesPerOp"):0.0}, bench {s.Details.GetValueOrDefault("benchContextSwitchesPerOp"):0.0}");
+            $"  {s.Name}: {s.Rate:0.0} {s.Unit}, p50 {s.Latency.P50:0.00} ms, p99 {s.Latency.P99:0.00} ms, max {s.Latency.Max:0.00} ms, {s.Errors} errors{versus}; per op: CPU ms server {s.Details.GetValueOrDefault("serverCpuMsPerOp"):0.000}, bench {s.Details.GetValueOrDefault("benchCpuMsPerOp"):0.000}; context switches server {s.Details.GetValueOrDefault("serverContextSwitchesPerOp"):0.0}, bench {s.Details.GetValueOrDefault("benchContextSwitchesPerOp"):0.0}; other work {s.Details.GetValueOrDefault("otherCpuPercentOfMachine"):0}% of the machine");
     }
 }

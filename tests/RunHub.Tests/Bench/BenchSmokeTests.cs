@@ -54,6 +54,8 @@ public sealed class BenchSmokeTests(ITestOutputHelper output)
             // The server's collections were traced beside the open loop's late answers.
             var queryRate = root.GetProperty("scenarios").EnumerateArray().Single(s => s.GetProperty("name").GetString() == "query-rate");
             Assert.True(queryRate.GetProperty("details").TryGetProperty("lateBurstsDuringServerGc", out _));
+            // And what else ran on the machine in its window.
+            Assert.True(queryRate.GetProperty("details").TryGetProperty("otherCpuPercentOfMachine", out _));
             // It ran on the raw client, whose connections were kept (at most one per client).
             Assert.InRange(queryRate.GetProperty("details").GetProperty("rawConnectionsOpened").GetDouble(), 1, 4);
             Assert.Contains("| load (hostile, or large uploads) |", markdown);
