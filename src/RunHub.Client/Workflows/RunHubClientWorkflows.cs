@@ -19,30 +19,35 @@ public sealed partial class RunHubClient
     /// <param name="workflowId">The workflow's id (RunningHub's are 19 digits; RunHub's are the operator's names).</param>
     /// <param name="nodeInfoList">Input values; none runs the workflow as registered (a seed it does not set is drawn per run).</param>
     /// <param name="webhookUrl">Where the server posts the finished task, or null.</param>
+    /// <param name="idempotencyKey">Your own key, to make the run safe to send again across restarts (RunHub honours it for 24
+    /// hours; RunningHub ignores it); a new GUID by default. The same key with another run is refused (1007). A local file
+    /// is uploaded again by every call and gets a new URL, which makes another run: to repeat a run with local files
+    /// under one key, upload them once (<see cref="UploadAsync(string, CancellationToken)"/>) and pass their URLs.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <exception cref="RunHubException">Refused: 380 no such workflow, 803 a nodeInfoList entry that does not fit the graph (the
     /// message names node and field), 1007 a malformed body, 812 the wallet cannot cover the longest run, 1002 bad key; or a local
     /// file is missing or unreadable (<see cref="RunHubErrorCodes.LocalFile"/>, nothing sent); or the answer was lost.</exception>
     public Task<RunHubTask> SubmitWorkflowAsync(string workflowId, IEnumerable<NodeInfo>? nodeInfoList = null, string? webhookUrl = null,
-        CancellationToken cancellationToken = default)
+        string? idempotencyKey = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(workflowId);
-        return SubmitRunAsync("run/workflow/" + Uri.EscapeDataString(workflowId.Trim()), nodeInfoList, webhookUrl, cancellationToken);
+        return SubmitRunAsync("run/workflow/" + Uri.EscapeDataString(workflowId.Trim()), nodeInfoList, webhookUrl, idempotencyKey, cancellationToken);
     }
 
     /// <summary>
     /// Submits a run of an AI app: <c>POST {base}/run/ai-app/{webappId}</c> with <c>{"nodeInfoList": [...], "webhookUrl"?}</c>,
     /// answered with the task object. Only the inputs the app exposes may be set, within their limits
-    /// (<c>GET {root}/api/webapp/apiCallDemo</c> lists them). A lost answer is sent again only to a server that honours <c>Idempotency-Key</c>, as for <see cref="SubmitWorkflowAsync"/>.
+    /// (<c>GET {root}/api/webapp/apiCallDemo</c> lists them). A lost answer is sent again only to a server that honours <c>Idempotency-Key</c>, as for <see cref="SubmitWorkflowAsync"/>,
+    /// and <paramref name="idempotencyKey"/> is your own key as there.
     /// </summary>
     /// <exception cref="RunHubException">Refused: 901 no such app, 803 an input the app does not expose or a value outside its
     /// type or limits, 812 the wallet cannot cover the longest run, 1002 bad key; or a local file is missing or unreadable
     /// (<see cref="RunHubErrorCodes.LocalFile"/>); or the answer was lost.</exception>
     public Task<RunHubTask> SubmitAppAsync(string webappId, IEnumerable<NodeInfo>? nodeInfoList = null, string? webhookUrl = null,
-        CancellationToken cancellationToken = default)
+        string? idempotencyKey = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(webappId);
-        return SubmitRunAsync("run/ai-app/" + Uri.EscapeDataString(webappId.Trim()), nodeInfoList, webhookUrl, cancellationToken);
+        return SubmitRunAsync("run/ai-app/" + Uri.EscapeDataString(webappId.Trim()), nodeInfoList, webhookUrl, idempotencyKey, cancellationToken);
     }
 
     /// <summary>
@@ -64,7 +69,7 @@ public sealed partial class RunHubClient
     public async Task<RunHubTask> RunWorkflowAsync(string workflowId, IEnumerable<NodeInfo>? nodeInfoList = null,
         IProgress<TaskUpdate>? progress = null, WaitOptions? wait = null, CancellationToken cancellationToken = default)
     {
-        var task = await SubmitWorkflowAsync(workflowId, nodeInfoList, null, cancellationToken).ConfigureAwait(false);
+        var task = await SubmitWorkflowAsync(workflowId, nodeInfoList, null, null, cancellationToken).ConfigureAwait(false);
         return await UntilDoneAsync(task, progress, wait, cancellationToken).ConfigureAwait(false);
     }
 
@@ -83,11 +88,12 @@ public sealed partial class RunHubClient
         IProgress<TaskUpdate>? progress = null, WaitOptions? wait = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(nodeInfoList);
-        var task = await SubmitAppAsync(webappId, nodeInfoList, null, cancellationToken).ConfigureAwait(false);
+        var task = await SubmitAppAsync(webappId, nodeInfoList, null, null, cancellationToken).ConfigureAwait(false);
         return await UntilDoneAsync(task, progress, wait, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<RunHubTask> SubmitRunAsync(string endpoint, IEnumerable<NodeInfo>? nodeInfoList, string? webhookUrl, CancellationToken cancellationToken)
+    private async Task<RunHubTask> SubmitRunAsync(string endpoint, IEnumerable<NodeInfo>? nodeInfoList, string? webhookUrl, string? idempotencyKey,
+        CancellationToken cancellationToken)
     {
         var nodes = nodeInfoList?.ToList() ?? [];
         if (nodes.Any(n => n is null)) throw new ArgumentException("A nodeInfoList entry is null.", nameof(nodeInfoList));
@@ -100,7 +106,7 @@ public sealed partial class RunHubClient
         foreach (var path in paths)
             urls[path] = (await UploadAsync(path, cancellationToken).ConfigureAwait(false)).DownloadUrl;
         var json = WorkflowRunBody.Build(nodes, path => urls[path], webhookUrl);
-        return await SubmitJsonAsync(endpoint, json, null, cancellationToken).ConfigureAwait(false);
+        return await SubmitJsonAsync(endpoint, json, idempotencyKey, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Waits for a submitted run unless it already ended; a run that ended at once is reported once, as RunAsync does.</summary>

@@ -17,7 +17,9 @@ public static class SubmitEndpoint
         var (checkedRequest, refusal) = await requests.ReadAsync(endpoint, request);
         if (checkedRequest is null) return refusal!;
 
-        var (answer, replayed) = await submitter.SubmitAsync(checkedRequest, request.Headers[Tasks.IdempotencyKey.Header].ToString(),
+        if (Tasks.IdempotencyKey.HeaderText(request.Headers[Tasks.IdempotencyKey.Header], out var keyError) is not { } keyText)
+            return TaskObject.Error(RunHubErrorCodes.InvalidParameters, keyError!);
+        var (answer, replayed) = await submitter.SubmitAsync(checkedRequest, keyText,
             BaseUrl.Of(request, options.Value), BaseUrl.FileUrls(request, options.Value, links), request.HttpContext.RequestAborted);
         if (replayed) request.HttpContext.Response.Headers[Tasks.IdempotencyKey.ReplayedHeader] = "true";
         return answer;

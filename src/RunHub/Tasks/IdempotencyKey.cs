@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.Extensions.Primitives;
 
 namespace RunHub.Tasks;
 
@@ -12,6 +13,17 @@ public sealed record IdempotencyKey(string Key, string RequestHash)
 {
     public const string Header = "Idempotency-Key";
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(24);
+
+    /// <summary>
+    /// The text of the request's <c>Idempotency-Key</c> header: "" when it is absent, null with <paramref name="error"/> when
+    /// it came more than once. HTTP joins a repeated header's values with commas, so two headers <c>a</c> and <c>b</c>
+    /// would otherwise be taken as one key <c>a,b</c>, one neither retry would send again alone.
+    /// </summary>
+    public static string? HeaderText(StringValues header, out string? error)
+    {
+        error = header.Count > 1 ? $"{Header}: sent {header.Count} times; send it once" : null;
+        return error is null ? header.ToString() : null;
+    }
 
     /// <summary>Null and an error when the header value is not 1 to 255 printable ASCII characters.</summary>
     public static IdempotencyKey? From(string key, string endpoint, string canonicalParameters, out string? error)

@@ -46,37 +46,49 @@ public sealed class NodeInfoValidator(IFileStore files, InlineInputs inlineInput
         if (entries.Count > MaxEntries)
             return Checked.Refused(RunHubErrorCodes.ParamsInvalid, $"nodeInfoList: {entries.Count} entries, more than the {MaxEntries} allowed");
 
-        var values = new List<NodeValue>();
-        var media = new List<NodeMedia>();
-        var problems = new List<string>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var stored = new List<TaskInput>();
+        var check = new ListCheck(workflow, graph, app);
         try
         {
-            var result = await CheckEntriesAsync(entries, workflow, graph, app, values, media, problems, seen, stored, cancellationToken);
-            if (result is not null || problems.Count > 0) await inlineInputs.DiscardAsync(stored);
-            return result ?? (problems.Count > 0
-                ? Checked.Refused(RunHubErrorCodes.InvalidNodeInfo, string.Join("; ", problems))
-                : new Checked([.. values, .. Seeds(graph, seen)], media) { StoredInputs = stored });
+            var result = await CheckEntriesAsync(entries, check, cancellationToken);
+            if (result is not null || check.Problems.Count > 0) await inlineInputs.DiscardAsync(check.Stored);
+            return result ?? (check.Problems.Count > 0
+                ? Checked.Refused(RunHubErrorCodes.InvalidNodeInfo, string.Join("; ", check.Problems))
+                : new Checked([.. check.Values, .. Seeds(graph, check.Seen)], check.Media) { StoredInputs = check.Stored });
         }
         catch
         {
-            await inlineInputs.DiscardAsync(stored);
+            await inlineInputs.DiscardAsync(check.Stored);
             throw;
         }
     }
 
-    /// <summary>Checks each entry into the lists given; answers a refusal that stops the check at once, else null.</summary>
-    private async Task<Checked?> CheckEntriesAsync(List<JsonElement> entries, WorkflowDefinition workflow, WorkflowGraph graph, AppDefinition? app,
-        List<NodeValue> values, List<NodeMedia> media, List<string> problems, HashSet<string> seen, List<TaskInput> stored, CancellationToken cancellationToken)
+    /// <summary>
+    /// One check of a list: what it is checked against (the workflow, its graph, the app or null) and what it gathers
+    /// (the values and media set, the problems found, the inputs seen, the inline inputs stored so far).
+    /// </summary>
+    private sealed class ListCheck(WorkflowDefinition workflow, WorkflowGraph graph, AppDefinition? app)
     {
+        public WorkflowDefinition Workflow { get; } = workflow;
+        public WorkflowGraph Graph { get; } = graph;
+        public AppDefinition? App { get; } = app;
+        public List<NodeValue> Values { get; } = [];
+        public List<NodeMedia> Media { get; } = [];
+        public List<string> Problems { get; } = [];
+        public HashSet<string> Seen { get; } = new(StringComparer.Ordinal);
+        public List<TaskInput> Stored { get; } = [];
+    }
+
+    /// <summary>Checks each entry into <paramref name="check"/>; answers a refusal that stops the check at once, else null.</summary>
+    private async Task<Checked?> CheckEntriesAsync(List<JsonElement> entries, ListCheck check, CancellationToken cancellationToken)
+    {
+        var (workflow, graph, app, problems) = (check.Workflow, check.Graph, check.App, check.Problems);
         for (var i = 0; i < entries.Count; i++)
         {
             var where = $"nodeInfoList[{i}]";
             if (Entry(entries[i]) is not { } entry) return Checked.Refused(RunHubErrorCodes.ParamsInvalid, $"{where}: expected {{\"nodeId\", \"fieldName\", \"fieldValue\"}}");
             var (input, given) = entry;
             where += $" (node {input.NodeId}, field \"{input.FieldName}\")";
-            if (!seen.Add($"{input.NodeId}.{input.FieldName}"))
+            if (!check.Seen.Add($"{input.NodeId}.{input.FieldName}"))
             {
                 problems.Add($"{where}: given more than once");
                 continue;
@@ -99,14 +111,14 @@ public sealed class NodeInfoValidator(IFileStore files, InlineInputs inlineInput
             {
                 var (source, problem) = await MediaSourceAsync(given, current, cancellationToken);
                 if (problem is null && source is { } inline && DataUri.IsDataUri(inline))
-                    (source, problem) = await StoreInlineAsync(inline, $"{input.NodeId}.{input.FieldName}", type, stored, cancellationToken);
+                    (source, problem) = await StoreInlineAsync(inline, $"{input.NodeId}.{input.FieldName}", type, check.Stored, cancellationToken);
                 if (problem is not null) problems.Add($"{where}: {problem}");
-                else if (source is not null) media.Add(new NodeMedia(input.NodeId, input.FieldName, source, type));
+                else if (source is not null) check.Media.Add(new NodeMedia(input.NodeId, input.FieldName, source, type));
                 continue;
             }
             var (value, wrong) = field is null ? FieldValues.ForInput(given, current) : FieldValues.ForAppField(given, field);
             if (wrong is not null) problems.Add($"{where}: {wrong}");
-            else values.Add(new NodeValue(input.NodeId, input.FieldName, value));
+            else check.Values.Add(new NodeValue(input.NodeId, input.FieldName, value));
         }
         return null;
     }

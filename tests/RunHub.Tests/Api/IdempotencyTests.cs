@@ -95,6 +95,29 @@ public sealed class IdempotencyTests : IAsyncLifetime
         Assert.Contains("Idempotency-Key", (string)answer["errorMessage"]!);
     }
 
+    /// <summary>
+    /// Before 2026-12-01 two <c>Idempotency-Key</c> headers were joined by HTTP into one key, <c>a,b</c>, which neither
+    /// retry would send alone: the submit was created and charged under a key nobody holds.
+    /// </summary>
+    [Fact]
+    public async Task A_key_header_sent_twice_is_1007_and_nothing_is_charged()
+    {
+        var caller = await _server.NewCallerAsync(balance: 1m);
+        var (_, answer) = await RawHttp.SendAsync(_server.BaseUrl, Endpoint, TwoKeys(caller.ApiKey, "first", "second"),
+            JsonSerializer.SerializeToUtf8Bytes(new { prompt = "two keys", aspectRatio = "1:1" }), TimeSpan.FromSeconds(30));
+
+        Assert.Equal("1007", answer.GetProperty("errorCode").GetString());
+        Assert.Equal("invalid parameter: Idempotency-Key: sent 2 times; send it once", answer.GetProperty("errorMessage").GetString());
+        Assert.Equal(1m, await caller.BalanceAsync());
+    }
+
+    /// <summary>A JSON request's headers with <c>Idempotency-Key</c> on two lines of its own, as HttpClient cannot send them.</summary>
+    internal static KeyValuePair<string, string>[] TwoKeys(string apiKey, string first, string second) =>
+    [
+        new("Authorization", "Bearer " + apiKey), new("Content-Type", "application/json"),
+        new("Idempotency-Key", first), new("Idempotency-Key", second),
+    ];
+
     private static async Task<JsonObject> SubmitAsync(ApiCaller caller, string key, object body) =>
         (await SubmitWithHeadersAsync(caller, key, body)).Answer;
 

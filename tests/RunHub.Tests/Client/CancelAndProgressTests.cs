@@ -18,7 +18,7 @@ public sealed class CancelAndProgressTests
         var caller = await run.Server.NewCallerAsync(balance: 1m);
         using var client = Clients.For(run.Server, caller);
         var task = await client.SubmitAsync(DispatchCatalog.Endpoint, new { prompt = "a scripted picture", aspectRatio = "1:1" });
-        while (engine.Runs.IsEmpty) await Task.Delay(20);
+        await engine.FirstRun.WaitAsync(TimeSpan.FromSeconds(60));
 
         var answer = await client.CancelAsync(task.TaskId);
         var ended = await Assert.ThrowsAsync<RunHubException>(() => client.WaitAsync(task.TaskId));

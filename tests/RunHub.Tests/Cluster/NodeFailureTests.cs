@@ -44,14 +44,9 @@ public sealed class NodeFailureTests
         // Kill B while it is in the middle of some of them.
         using var db = store.Database.Open();
         var bOwner = $"%-{b.ProcessId}-%";
-        var heldByB = new List<string>();
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (heldByB.Count == 0)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "node B never started a task:\n" + b.Output);
-            heldByB = db.Query<string>("SELECT id FROM tasks WHERE status = 'RUNNING' AND lease_owner LIKE @bOwner", new { bOwner }).ToList();
-            if (heldByB.Count == 0) await Task.Delay(20);
-        }
+        var heldByB = await Poll.ForAsync(
+            () => Task.FromResult(db.Query<string>("SELECT id FROM tasks WHERE status = 'RUNNING' AND lease_owner LIKE @bOwner", new { bOwner }).ToList()),
+            held => held.Count > 0, _ => "node B to start a task:\n" + b.Output, TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(20));
         await b.KillAsync();
 
         using var httpC = new HttpClient { BaseAddress = new Uri(c.BaseUrl), Timeout = TimeSpan.FromSeconds(30) };

@@ -43,18 +43,9 @@ public sealed class ApiCaller(HttpClient http, string accountId, string apiKey)
     }
 
     /// <summary>Polls like a client until the task is SUCCESS or FAILED.</summary>
-    public async Task<JsonObject> WaitAsync(string taskId, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
-        while (true)
-        {
-            var task = await QueryAsync(taskId);
-            var status = (string?)task["status"];
-            if (status is "SUCCESS" or "FAILED") return task;
-            Assert.True(DateTime.UtcNow < deadline, $"task {taskId} still {status} after the wait: {task.ToJsonString()}");
-            await Task.Delay(50);
-        }
-    }
+    public Task<JsonObject> WaitAsync(string taskId, TimeSpan? timeout = null) =>
+        Poll.ForAsync(() => QueryAsync(taskId), task => (string?)task["status"] is "SUCCESS" or "FAILED",
+            task => $"task {taskId} to end: {task.ToJsonString()}", timeout);
 
     public async Task<decimal> BalanceAsync()
     {

@@ -6,13 +6,19 @@ namespace RunHub.Tests.Support;
 
 /// <summary>
 /// HTTP/1.1 over a bare socket, for what HttpClient cannot do: declare a body far larger than what is then sent, and
-/// read the answer a server gives before the rest arrives (proof that it did not wait to read the body).
+/// read the answer a server gives before the rest arrives (proof that it did not wait to read the body); send one
+/// header name on several lines (HttpClient joins a header's values into one line).
 /// </summary>
 internal static class RawHttp
 {
+    /// <summary>Sends a whole request (its headers in the order given, a name as often as it comes) and reads the answer.</summary>
+    public static Task<(int Status, JsonElement Body)> SendAsync(string baseUrl, string path, IEnumerable<KeyValuePair<string, string>> headers,
+        byte[] body, TimeSpan timeout) =>
+        SendPartialAsync(baseUrl, path, headers, body.Length, body, timeout);
+
     /// <summary>Sends the request head and <paramref name="bodyStart"/>, then reads the answer without sending more.</summary>
     /// <param name="declaredLength">The Content-Length header, or null to send the body chunked (one chunk, never ended).</param>
-    public static async Task<(int Status, JsonElement Body)> SendPartialAsync(string baseUrl, string path, IDictionary<string, string> headers,
+    public static async Task<(int Status, JsonElement Body)> SendPartialAsync(string baseUrl, string path, IEnumerable<KeyValuePair<string, string>> headers,
         long? declaredLength, byte[] bodyStart, TimeSpan timeout)
     {
         var uri = new Uri(baseUrl);

@@ -189,15 +189,8 @@ public sealed class WebhookDeliveryTests
         Assert.Equal(0, db.ExecuteScalar<long>("SELECT count(*) FROM webhook_deliveries"));
     }
 
-    internal static async Task<WebhookDelivery> WaitForAsync(WebhookDeliveries deliveries, string taskId, Func<WebhookDelivery, bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (true)
-        {
-            var delivery = (await deliveries.ListAsync(taskId: taskId)).FirstOrDefault();
-            if (delivery is not null && condition(delivery)) return delivery;
-            Assert.True(DateTime.UtcNow < deadline, $"delivery of {taskId} never reached the expected state: {delivery}");
-            await Task.Delay(20);
-        }
-    }
+    internal static async Task<WebhookDelivery> WaitForAsync(WebhookDeliveries deliveries, string taskId, Func<WebhookDelivery, bool> condition) =>
+        (await Poll.ForAsync(async () => (await deliveries.ListAsync(taskId: taskId)).FirstOrDefault(),
+            delivery => delivery is not null && condition(delivery), delivery => $"the delivery of {taskId} to reach the expected state: {delivery}",
+            TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(20)))!;
 }

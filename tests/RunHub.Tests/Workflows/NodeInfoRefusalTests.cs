@@ -119,6 +119,25 @@ public sealed class NodeInfoRefusalTests : IAsyncLifetime
         Assert.Equal(1m, await caller.BalanceAsync());
     }
 
+    /// <summary>Before 2026-12-01 two <c>Idempotency-Key</c> headers became one key <c>a,b</c> and the run was queued and charged.</summary>
+    [Fact]
+    public async Task A_run_with_the_Idempotency_Key_header_sent_twice_is_refused_on_both_families()
+    {
+        var caller = V1.Caller;
+        var v2 = await PostWithKeysAsync("/openapi/v2/run/workflow/" + WorkflowFolder.WorkflowId, new { nodeInfoList = Array.Empty<object>() });
+        var v1 = await PostWithKeysAsync("/task/openapi/create", new { apiKey = caller.ApiKey, workflowId = WorkflowFolder.WorkflowId });
+
+        Assert.Equal("1007", v2.GetProperty("errorCode").GetString());
+        Assert.Contains("Idempotency-Key: sent 2 times; send it once", v2.GetProperty("errorMessage").GetString());
+        Assert.Equal(301, v1.GetProperty("code").GetInt32());
+        Assert.Contains("Idempotency-Key: sent 2 times; send it once", v1.GetProperty("msg").GetString());
+        Assert.Equal(1m, await caller.BalanceAsync());
+    }
+
+    private async Task<System.Text.Json.JsonElement> PostWithKeysAsync(string path, object body) =>
+        (await RawHttp.SendAsync(Server.BaseUrl, path, Api.IdempotencyTests.TwoKeys(V1.Caller.ApiKey, "run-a", "run-b"),
+            System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(body), TimeSpan.FromSeconds(30))).Body;
+
     [Fact]
     public async Task A_wallet_that_cannot_cover_the_longest_run_is_416_and_nothing_is_queued()
     {

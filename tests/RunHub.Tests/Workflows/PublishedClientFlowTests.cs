@@ -71,19 +71,17 @@ public sealed class PublishedClientFlowTests : IAsyncLifetime
 
         // QUEUED without a socket: check_task_status (outputs) until the data is a list of files.
         var seen = new List<string>();
-        JsonArray? outputs = null;
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
-        while (outputs is null)
+        var done = await Poll.ForAsync(async () =>
         {
             var answer = await PostJsonAsync(http, "/task/openapi/outputs", $$"""{"taskId": "{{taskId}}", "apiKey": "{{caller.ApiKey}}"}""");
-            var code = (int)answer["code"]!;
             var msg = (string?)answer["msg"];
-            if (code == 0 && answer["data"] is JsonArray { Count: > 0 } list) outputs = list;
-            else if (msg is "APIKEY_TASK_IS_QUEUED" or "APIKEY_TASK_IS_RUNNING") seen.Add(msg);
+            if ((int)answer["code"]! == 0 && answer["data"] is JsonArray { Count: > 0 }) return answer;
+            if (msg is "APIKEY_TASK_IS_QUEUED" or "APIKEY_TASK_IS_RUNNING") seen.Add(msg);
             else Assert.Fail($"the client would stop on this answer: {answer.ToJsonString()}");
-            Assert.True(DateTime.UtcNow < deadline, "the task never finished");
-            if (outputs is null) await Task.Delay(100);
-        }
+            return answer;
+        }, answer => answer["data"] is JsonArray { Count: > 0 }, answer => $"the task to finish: {answer.ToJsonString()}",
+            TimeSpan.FromSeconds(120), TimeSpan.FromMilliseconds(100));
+        var outputs = (JsonArray)done["data"]!;
 
         // process_task_output: images by fileType, downloaded with a plain GET.
         var output = Assert.Single(outputs)!;

@@ -43,16 +43,14 @@ internal sealed class V1Caller(ApiCaller caller)
     public async Task<(JsonObject Answer, List<int> Codes)> OutputsUntilDoneAsync(string taskId)
     {
         var codes = new List<int>();
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
-        while (true)
+        var answer = await Poll.ForAsync(async () =>
         {
             var answer = await OutputsAsync(taskId);
-            var code = (int)answer["code"]!;
-            codes.Add(code);
-            if (code is not (804 or 813)) return (answer, codes);
-            Assert.True(DateTime.UtcNow < deadline, $"task {taskId} never finished: {answer.ToJsonString()}");
-            await Task.Delay(100);
-        }
+            codes.Add((int)answer["code"]!);
+            return answer;
+        }, answer => (int)answer["code"]! is not (804 or 813), answer => $"task {taskId} to end: {answer.ToJsonString()}",
+            TimeSpan.FromSeconds(120), TimeSpan.FromMilliseconds(100));
+        return (answer, codes);
     }
 
     /// <summary><c>/task/openapi/upload</c> as RunningHub's clients send it: <c>apiKey</c>, <c>fileType</c>, <c>file</c>.</summary>

@@ -118,6 +118,7 @@ public static class RunEndpoints
             if (hook.ValueKind != JsonValueKind.String) return (null, "webhookUrl: expected a URL string");
             webhook = hook.GetString()!.Trim();
         }
-        return (new WorkflowSubmitter.Request(caller, workflowId, webappId, nodeInfoList, own, webhook, request.Headers[IdempotencyKey.Header].ToString()), null);
+        if (IdempotencyKey.HeaderText(request.Headers[IdempotencyKey.Header], out var keyError) is not { } keyText) return (null, keyError);
+        return (new WorkflowSubmitter.Request(caller, workflowId, webappId, nodeInfoList, own, webhook, keyText), null);
     }
 }

@@ -1,5 +1,6 @@
 using RunHub.Engines;
 using RunHub.Tests.Engines.Dispatch;
+using RunHub.Tests.Support;
 
 namespace RunHub.Tests.Cli.Client;
 
@@ -14,7 +15,8 @@ public sealed class CancelAndProgressCommandTests
         var engine = new ScriptedEngine().Then("http://a", Busy);
         await using var run = await DispatchServer.StartAsync(engine, ["http://a"], timeoutSeconds: 3600);
         var (caller, taskId) = await run.SubmitAsync();
-        while (engine.Runs.IsEmpty || (string)(await caller.QueryAsync(taskId))["status"]! != "QUEUED") await Task.Delay(20);
+        await engine.FirstRun.WaitAsync(TimeSpan.FromSeconds(60));
+        await Poll.ForAsync(() => caller.QueryAsync(taskId), task => (string)task["status"]! == "QUEUED", task => $"the task back in the queue: {task}");
 
         var (code, stdout, stderr) = await ClientCli.For(run.Server, caller).Run("cancel", taskId);
 

@@ -46,10 +46,16 @@ public sealed class ScriptedEngine(string name = "scripted") : IEngine
     public static string ServerOf(EngineBinding backend) =>
         backend.Settings is { } s && s.TryGetProperty("server", out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : "";
 
+    /// <summary>Completes, with the run's server, when the first run has started.</summary>
+    public Task<string> FirstRun => _firstRun.Task;
+
+    private readonly TaskCompletionSource<string> _firstRun = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public async Task<EngineOutput> RunAsync(EngineJob job, CancellationToken cancellationToken)
     {
         var server = ServerOf(job.Backend);
         Runs.Enqueue(server);
+        _firstRun.TrySetResult(server);
         if (!_scripts.TryGetValue(server, out var script) || !script.TryDequeue(out var step)) return Success();
         try
         {
