@@ -21,7 +21,8 @@ internal static class Uploader
             },
             ExpectsTask = false,
             PayloadIsValid = data => !string.IsNullOrEmpty(JsonText.Read(data, "download_url")),
-            // An upload creates nothing billable and the same bytes land under the same name: resending is harmless.
+            // An upload creates nothing billable: a resent one whose first answer was lost only leaves an unused copy
+            // under another random name, which expires with the account's files.
             LostAnswerIsSafeToResend = true,
             CanResend = content.CanSeek,
         }, cancellationToken).ConfigureAwait(false);

@@ -21,8 +21,9 @@ public sealed partial class RunHubClient
     /// <param name="webhookUrl">Where the server posts the finished task, or null.</param>
     /// <param name="idempotencyKey">Your own key, to make the run safe to send again across restarts (RunHub honours it for 24
     /// hours; RunningHub ignores it); a new GUID by default. The same key with another run is refused (1007). A local file
-    /// is uploaded again by every call and gets a new URL, which makes another run: to repeat a run with local files
-    /// under one key, upload them once (<see cref="UploadAsync(string, CancellationToken)"/>) and pass their URLs.</param>
+    /// is uploaded again by every call and gets a new URL, so a second call with the same key is another run and is
+    /// refused (1007): to repeat a run with local files under one key, upload them once
+    /// (<see cref="UploadAsync(string, CancellationToken)"/>) and pass their URLs.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <exception cref="RunHubException">Refused: 380 no such workflow, 803 a nodeInfoList entry that does not fit the graph (the
     /// message names node and field), 1007 a malformed body, 812 the wallet cannot cover the longest run, 1002 bad key; or a local
