@@ -120,7 +120,7 @@ public static class ApiRoutes
                 "checked against the model's schema, the price is reserved from the wallet, and the task is queued; the " +
                 "answer is the task object at once. Optional header `Idempotency-Key` (RunHub extension): the same key " +
                 "and request within 24 h returns the same task, with `Idempotent-Replayed: true`.")
-            .JsonBody(EditRequest, "The seed model, rhart-image-g-1.5/edit")
+            .JsonBody(EditRequest, "The seed model, rhart-image-g-1.5/edit").TakesIdempotencyKey()
             .Answers(QueuedTask).Answers(InvalidParameter, "invalidParameter", "A parameter broke the model's schema")
             .Refuses(RunHubErrorCodes.UnknownEndpoint, "no model at this endpoint")
             .Refuses(RunHubErrorCodes.InvalidApiKey, "missing, invalid or revoked key")

@@ -9,7 +9,8 @@ namespace RunHub.ApiDocs;
 /// Writes what <see cref="RouteDocs"/> attached to a route into its OpenAPI operation: the RunHub-extension mark
 /// (<c>x-runhub-extension: true</c> and a bold lead in the description), the key's placement (the <c>bearer</c>
 /// security scheme, or a sentence for keys sent in the body), the error codes (a table in the description and
-/// <c>x-runhub-error-codes</c>) and the named examples of the request and of the HTTP 200 answer.
+/// <c>x-runhub-error-codes</c>), the <c>Idempotency-Key</c> header of a route that honours it, and the named examples of
+/// the request and of the HTTP 200 answer.
 /// </summary>
 internal sealed class OperationDocs : IOpenApiOperationTransformer
 {
@@ -70,6 +71,8 @@ internal sealed class OperationDocs : IOpenApiOperationTransformer
                 },
             };
 
+        if (metadata.OfType<IdempotencyKeyMetadata>().Any()) DeclareIdempotencyKey(operation);
+
         foreach (var example in metadata.OfType<ExampleMetadata>())
         {
             var content = example.IsRequest
@@ -79,5 +82,30 @@ internal sealed class OperationDocs : IOpenApiOperationTransformer
             json.Examples ??= new Dictionary<string, IOpenApiExample>();
             json.Examples[example.Name] = new OpenApiExample { Summary = example.Summary, Value = example.Value.DeepClone() };
         }
+    }
+
+    /// <summary>The optional <c>Idempotency-Key</c> request header and the <c>Idempotent-Replayed</c> answer header (docs/api.md).</summary>
+    private static void DeclareIdempotencyKey(OpenApiOperation operation)
+    {
+        var extension = new Dictionary<string, IOpenApiExtension> { ["x-runhub-extension"] = new JsonNodeExtension(JsonValue.Create(true)) };
+        operation.Parameters ??= [];
+        operation.Parameters.Add(new OpenApiParameter
+        {
+            Name = Tasks.IdempotencyKey.Header,
+            In = ParameterLocation.Header,
+            Required = false,
+            Description = "RunHub extension: the same key and request within 24 hours return the task the first created, " +
+                "with `Idempotent-Replayed: true`; the same key with another request is refused. Sent once.",
+            Schema = new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1, MaxLength = 255, Pattern = "^[!-~]+$" },
+            Extensions = extension,
+        });
+        if (operation.Responses?.TryGetValue("200", out var ok) != true || ok is not OpenApiResponse answer) return;
+        answer.Headers ??= new Dictionary<string, IOpenApiHeader>();
+        answer.Headers[Tasks.IdempotencyKey.ReplayedHeader] = new OpenApiHeader
+        {
+            Description = "RunHub extension: `true` when the answer is the task an earlier request with the same `Idempotency-Key` created.",
+            Schema = new OpenApiSchema { Type = JsonSchemaType.String, Enum = [JsonValue.Create("true")] },
+            Extensions = new Dictionary<string, IOpenApiExtension>(extension),
+        };
     }
 }

@@ -13,6 +13,9 @@ internal enum KeyPlacement { BearerHeader, BearerHeaderOrBody, Body }
 
 internal sealed record KeyMetadata(KeyPlacement Placement, string? BodyField = null);
 
+/// <summary>The route honours the <c>Idempotency-Key</c> header (a RunHub extension on RunningHub's routes).</summary>
+internal sealed record IdempotencyKeyMetadata;
+
 /// <summary>An error code this route answers with, and when.</summary>
 internal sealed record RefusalMetadata(string Code, string When);
 

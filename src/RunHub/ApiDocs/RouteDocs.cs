@@ -72,6 +72,12 @@ public static class RouteDocs
         where T : notnull =>
         route.Produces<T>(StatusCodes.Status200OK, "application/json").WithMetadata(new ExampleMetadata(false, name, summary, ToNode(example)));
 
+    /// <summary>
+    /// The route honours an optional <c>Idempotency-Key</c> request header (a RunHub extension) and marks a replayed
+    /// answer with <c>Idempotent-Replayed: true</c>: both are declared in the operation, so generated clients know them.
+    /// </summary>
+    public static RouteHandlerBuilder TakesIdempotencyKey(this RouteHandlerBuilder route) => route.WithMetadata(new IdempotencyKeyMetadata());
+
     /// <summary>An error code the route answers with (in the body, HTTP 200) and when; listed in the operation's description.</summary>
     public static RouteHandlerBuilder Refuses(this RouteHandlerBuilder route, string code, string when) =>
         route.WithMetadata(new RefusalMetadata(code, when));

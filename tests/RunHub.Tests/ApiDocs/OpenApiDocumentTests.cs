@@ -102,6 +102,25 @@ public sealed class OpenApiDocumentTests : IAsyncLifetime
         Assert.Equal(families.Order(), ((JsonArray)_document["tags"]!).Select(t => (string)t!["name"]!).Order());
     }
 
+    /// <summary>Before 2026-12-01 the header was named only in the descriptions, so clients generated from the document lacked it.</summary>
+    [Fact]
+    public void The_routes_that_honour_Idempotency_Key_declare_it_and_the_replayed_answer_header()
+    {
+        string[] runs = ["/openapi/v2/{endpoint}", "/task/openapi/create", "/task/openapi/ai-app/run", "/openapi/v2/run/workflow/{workflowId}",
+            "/openapi/v2/run/ai-app/{webappId}"];
+        foreach (var path in runs)
+        {
+            var operation = Paths[path]!["post"]!;
+            var key = Assert.Single(operation["parameters"]!.AsArray(), p => (string)p!["name"]! == "Idempotency-Key")!;
+            Assert.Equal("header", (string)key["in"]!);
+            Assert.False((bool?)key["required"] ?? false, path);
+            Assert.Equal(255, (int)key["schema"]!["maxLength"]!);
+            Assert.True((bool)key["x-runhub-extension"]!, path);
+            Assert.NotNull(operation["responses"]!["200"]!["headers"]!["Idempotent-Replayed"]);
+        }
+        Assert.DoesNotContain(Paths["/openapi/v2/query"]!["post"]!["parameters"]?.AsArray() ?? [], p => (string)p!["name"]! == "Idempotency-Key");
+    }
+
     [Fact]
     public void RunHub_extensions_are_marked_and_RunningHub_routes_are_not()
     {

@@ -23,7 +23,7 @@ public static class WorkflowApiRoutes
             .WorkflowApi("createWorkflowTask", "Run a workflow", "Queues a run of a registered ComfyUI workflow with the `nodeInfoList` " +
                 "values set (checked against the graph first: nothing is charged for a refused request). Reserves the price of the " +
                 "workflow's longest run; the run is billed by its time on the ComfyUI server and the rest given back." + Envelope)
-            .JsonBody(E.Create).Answers(E.Created).Answers(E.BadNodeInfo, "badNodeInfo", "A nodeInfoList entry names a field the node lacks")
+            .JsonBody(E.Create).TakesIdempotencyKey().Answers(E.Created).Answers(E.BadNodeInfo, "badNodeInfo", "A nodeInfoList entry names a field the node lacks")
             .Refuses(RunHubErrorCodes.ApiKeyUnauthorized, "missing, invalid or revoked key")
             .Refuses(RunHubErrorCodes.ParamsInvalid, "no workflowId, a malformed body or webhookUrl, a `workflow` this registration does not allow, " +
                 "or an `Idempotency-Key` used with another run")
@@ -35,7 +35,7 @@ public static class WorkflowApiRoutes
         app.MapPost("/task/openapi/ai-app/run", RunEndpoints.RunAppAsync)
             .WorkflowApi("runAiApp", "Run an AI app", "Queues a run of an AI app: its workflow with the app's exposed inputs set from " +
                 "`nodeInfoList` (within each input's type and limits; others are refused)." + Envelope)
-            .JsonBody(E.AppRun).Answers(E.Created)
+            .JsonBody(E.AppRun).TakesIdempotencyKey().Answers(E.Created)
             .Refuses(RunHubErrorCodes.ApiKeyUnauthorized, "missing, invalid or revoked key")
             .Refuses(RunHubErrorCodes.ParamsInvalid, "no webappId, a malformed body, or an `Idempotency-Key` used with another run")
             .Refuses(RunHubErrorCodes.AppNotFound, "no app of that id")
@@ -91,7 +91,7 @@ public static class WorkflowApiRoutes
         app.MapPost("/openapi/v2/run/workflow/{workflowId}", RunEndpoints.RunWorkflowV2Async)
             .WorkflowApi("runWorkflowV2", "Run a workflow (v2)", "The v2 form of a workflow run: Bearer key, `{nodeInfoList, webhookUrl}`, " +
                 "answers the flat task object; poll `/openapi/v2/query`." + IdempotencyNote, keyField: null)
-            .JsonBody(E.Run).Answers(E.QueuedTask)
+            .JsonBody(E.Run).TakesIdempotencyKey().Answers(E.QueuedTask)
             .Refuses(RunHubErrorCodes.InvalidApiKey, "missing, invalid or revoked key")
             .Refuses(RunHubErrorCodes.InvalidParameters, "a malformed body or webhookUrl, or an `Idempotency-Key` used with another run")
             .Refuses(RunHubErrorCodes.WorkflowNotFound, "no workflow of that id")
@@ -102,7 +102,7 @@ public static class WorkflowApiRoutes
         app.MapPost("/openapi/v2/run/ai-app/{webappId}", RunEndpoints.RunAppV2Async)
             .WorkflowApi("runAiAppV2", "Run an AI app (v2)", "The v2 form of an AI-app run: Bearer key, `{nodeInfoList, webhookUrl}`, " +
                 "answers the flat task object; poll `/openapi/v2/query`." + IdempotencyNote, keyField: null)
-            .JsonBody(E.Run).Answers(E.QueuedTask)
+            .JsonBody(E.Run).TakesIdempotencyKey().Answers(E.QueuedTask)
             .Refuses(RunHubErrorCodes.InvalidApiKey, "missing, invalid or revoked key")
             .Refuses(RunHubErrorCodes.InvalidParameters, "a malformed body or webhookUrl, or an `Idempotency-Key` used with another run")
             .Refuses(RunHubErrorCodes.AppNotFound, "no app of that id")
