@@ -8,12 +8,19 @@ namespace RunHub.Tests.Data;
 
 public sealed class GroupCommitTests
 {
+    /// <summary>The store's database, with <paramref name="statements"/> (the tables a test writes) run first.</summary>
+    private static Database Prepared(TestStore store, params string[] statements)
+    {
+        using (var db = store.Database.Open())
+            foreach (var statement in statements) db.Execute(statement);
+        return store.Database;
+    }
+
     [Theory, SqliteStore, PostgresStore]
     public async Task Concurrent_operations_all_commit_and_one_that_throws_fails_alone(StoreKind kind)
     {
         using var store = new TestStore(kind);
-        var database = store.Database;
-        using (var db = database.Open()) db.Execute("CREATE TABLE items (n INTEGER PRIMARY KEY)");
+        var database = Prepared(store, "CREATE TABLE items (n INTEGER PRIMARY KEY)");
         await using var commits = new GroupCommit(database);
 
         var writes = Enumerable.Range(1, 200).Select(n => Task.Run(() => commits.RunAsync(async (db, tx) =>
@@ -36,8 +43,7 @@ public sealed class GroupCommitTests
     public async Task Compiled_statements_rebind_every_value_and_null_on_each_run(StoreKind kind)
     {
         using var store = new TestStore(kind);
-        var database = store.Database;
-        using (var db = database.Open()) db.Execute("CREATE TABLE notes (n INTEGER PRIMARY KEY, note TEXT)");
+        var database = Prepared(store, "CREATE TABLE notes (n INTEGER PRIMARY KEY, note TEXT)");
         await using var commits = new GroupCommit(database);
 
         // The same statement text many times on the group commit's kept connection: each run binds its own values.
@@ -54,13 +60,8 @@ public sealed class GroupCommitTests
     public async Task Operations_refused_in_the_middle_of_a_batch_leave_nothing_and_the_others_commit_once_each(StoreKind kind)
     {
         using var store = new TestStore(kind);
-        var database = store.Database;
-        using (var db = database.Open())
-        {
-            db.Execute("CREATE TABLE items (n INTEGER PRIMARY KEY)");
-            db.Execute("CREATE TABLE totals (id INTEGER PRIMARY KEY, total INTEGER NOT NULL)");
-            db.Execute("INSERT INTO totals (id, total) VALUES (1, 0)");
-        }
+        var database = Prepared(store, "CREATE TABLE items (n INTEGER PRIMARY KEY)",
+            "CREATE TABLE totals (id INTEGER PRIMARY KEY, total INTEGER NOT NULL)", "INSERT INTO totals (id, total) VALUES (1, 0)");
         await using var commits = new GroupCommit(database);
 
         // Three batches: the first meets its refusals without savepoints, the next comes right after a refusal, the last
@@ -101,8 +102,7 @@ public sealed class GroupCommitTests
     public async Task An_operation_alone_in_its_batch_that_throws_leaves_nothing_and_the_next_commits(StoreKind kind)
     {
         using var store = new TestStore(kind);
-        var database = store.Database;
-        using (var db = database.Open()) db.Execute("CREATE TABLE items (n INTEGER PRIMARY KEY)");
+        var database = Prepared(store, "CREATE TABLE items (n INTEGER PRIMARY KEY)");
         await using var commits = new GroupCommit(database);
 
         var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => commits.RunAsync<int>(async (db, tx) =>
@@ -170,8 +170,7 @@ public sealed class GroupCommitTests
     public async Task A_batch_that_breaks_its_connection_leaves_the_next_batch_a_working_one()
     {
         using var store = new TestStore(StoreKind.Sqlite);
-        var database = store.Database;
-        using (var db = database.Open()) db.Execute("CREATE TABLE items (n INTEGER PRIMARY KEY)");
+        var database = Prepared(store, "CREATE TABLE items (n INTEGER PRIMARY KEY)");
         await using var commits = new GroupCommit(database);
         await commits.RunAsync((db, tx) => db.ExecuteCompiledAsync(tx, "INSERT INTO items (n) VALUES (@n)", ("n", 1)));
 
