@@ -111,6 +111,16 @@ public sealed class IdempotencyTests : IAsyncLifetime
         Assert.Equal(1m, await caller.BalanceAsync());
     }
 
+    [Fact]
+    public async Task Without_an_API_key_a_key_header_sent_twice_is_refused_for_the_missing_key_first()
+    {
+        var (_, answer) = await RawHttp.SendAsync(_server.BaseUrl, Endpoint,
+            [new("Content-Type", "application/json"), new("Idempotency-Key", "first"), new("Idempotency-Key", "second")],
+            JsonSerializer.SerializeToUtf8Bytes(new { prompt = "no key", aspectRatio = "1:1" }), TimeSpan.FromSeconds(30));
+
+        Assert.Equal("1002", answer.GetProperty("errorCode").GetString());
+    }
+
     /// <summary>A JSON request's headers with <c>Idempotency-Key</c> on two lines of its own, as HttpClient cannot send them.</summary>
     internal static KeyValuePair<string, string>[] TwoKeys(string apiKey, string first, string second) =>
     [
