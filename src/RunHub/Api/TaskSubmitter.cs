@@ -35,8 +35,11 @@ public sealed class TaskSubmitter(TaskQueue queue, InlineInputs inlineInputs)
         IdempotencyKey? idempotency = null;
         if (idempotencyKeyText is { Length: > 0 })
         {
-            // The request as the client sent it, inline inputs and all: the same request again is the same request.
-            idempotency = IdempotencyKey.From(idempotencyKeyText, model.Endpoint, JsonSerializer.Serialize(validated.Parameters, WireJson.Options), out var keyError);
+            // The request as the client sent it, inline inputs and its webhook too (as a workflow run's): the same request
+            // again is the same request. A submit without a webhook keeps the fingerprint it had before the webhook counted.
+            var sent = JsonSerializer.Serialize(validated.Parameters, WireJson.Options);
+            if (webhookUrl is { Length: > 0 }) sent += "\nwebhookUrl " + webhookUrl;
+            idempotency = IdempotencyKey.From(idempotencyKeyText, model.Endpoint, sent, out var keyError);
             if (idempotency is null) return (TaskObject.Error(RunHubErrorCodes.InvalidParameters, keyError!), false);
         }
 

@@ -42,6 +42,26 @@ public sealed class IdempotencyTests : IAsyncLifetime
         Assert.Equal(0.97m, await caller.BalanceAsync());
     }
 
+    /// <summary>
+    /// Before 2026-12-01 a model submit's fingerprint left its webhookUrl out (a workflow run's had it): the same key with
+    /// another webhook replayed the first task, and the second webhook was dropped without a word.
+    /// </summary>
+    [Fact]
+    public async Task The_same_key_with_another_webhookUrl_or_one_added_is_1007()
+    {
+        var caller = await _server.NewCallerAsync(balance: 1m);
+        var first = await SubmitAsync(caller, "hooked", new { prompt = "tell a", aspectRatio = "1:1", webhookUrl = "https://example.com/a" });
+        var again = await SubmitAsync(caller, "hooked", new { prompt = "tell a", aspectRatio = "1:1", webhookUrl = "https://example.com/a" });
+        var otherHook = await SubmitAsync(caller, "hooked", new { prompt = "tell a", aspectRatio = "1:1", webhookUrl = "https://example.com/b" });
+        await SubmitAsync(caller, "unhooked", new { prompt = "tell nobody", aspectRatio = "1:1" });
+        var hookAdded = await SubmitAsync(caller, "unhooked", new { prompt = "tell nobody", aspectRatio = "1:1", webhookUrl = "https://example.com/a" });
+
+        Assert.Equal((string)first["taskId"]!, (string)again["taskId"]!);
+        Assert.Equal("1007", (string)otherHook["errorCode"]!);
+        Assert.Equal("1007", (string)hookAdded["errorCode"]!);
+        Assert.Equal(0.94m, await caller.BalanceAsync());
+    }
+
     [Fact]
     public async Task Keys_belong_to_their_account()
     {
