@@ -125,7 +125,7 @@ public static class ApiRoutes
             .Refuses(RunHubErrorCodes.UnknownEndpoint, "no model at this endpoint")
             .Refuses(RunHubErrorCodes.InvalidApiKey, "missing, invalid or revoked key")
             .Refuses(RunHubErrorCodes.InvalidParameters, "the body breaks the model's schema (the message names each field and rule), " +
-                "or an `Idempotency-Key` was used with another request")
+                "or an `Idempotency-Key` that is malformed, sent twice or was used with another request")
             .Refuses(RunHubErrorCodes.FileTooLarge, "the body is larger than the model's limit (2 MB plus room for its inline inputs)")
             .Refuses(RunHubErrorCodes.ServiceUnavailable, "no engine on this server serves the model, or it has no price")
             .Refuses(RunHubErrorCodes.InsufficientBalance, "the wallet cannot cover the price, or the key's spend cap is reached")
