@@ -6,15 +6,21 @@ namespace RunHub.Bench.Load;
 /// Runs a scenario's load until the process's tiered JIT compiler has gone quiet, before the timed warm-up. A fixed
 /// warm-up is not enough where calls are slow: at a dozen tasks a second the code of a task reaches tier 1 only
 /// after many seconds, and until then the compiler's thread takes a large share of the cores from the thing
-/// measured. Its CPU is read per thread from <c>/proc/PID/task</c>.
+/// measured. Its CPU is read per thread from <c>/proc/PID/task</c>. The compiler works in waves: on 2026-12-01 the server's
+/// took 0.15 s of a core when the open loop's GC session started and 0.36 s more in a second wave 2.5 s later, with
+/// no compiler work between them (docs/performance.md, "The query tail: the compiler's second wave"). So the load
+/// counts as settled only after <see cref="QuietRounds"/> quiet rounds in a row.
 /// </summary>
 internal static class JitSettle
 {
     /// <summary>The name the runtime gives its tiered compilation thread (<c>comm</c> is cut at 15 characters).</summary>
     private const string CompilerThread = ".NET Tiered Com";
 
-    /// <summary>Less compiler CPU than this in one second of load counts as settled.</summary>
+    /// <summary>Less compiler CPU than this in one second of load is a quiet round.</summary>
     private const double QuietSeconds = 0.02;
+
+    /// <summary>Quiet rounds in a row that count as settled: longer than the 2.2 s seen between two waves.</summary>
+    public const int QuietRounds = 3;
 
     private static readonly TimeSpan Chunk = TimeSpan.FromSeconds(1);
 
@@ -22,18 +28,24 @@ internal static class JitSettle
     /// <param name="limit">At most this long; zero skips settling.</param>
     /// <param name="load">Runs the scenario's load for the given time.</param>
     /// <returns>How long it took.</returns>
-    public static async Task<TimeSpan> RunAsync(int pid, TimeSpan limit, Func<TimeSpan, Task> load)
+    public static Task<TimeSpan> RunAsync(int pid, TimeSpan limit, Func<TimeSpan, Task> load) => RunAsync(() => CompilerCpu(pid), limit, load);
+
+    /// <summary>As <see cref="RunAsync(int, TimeSpan, Func{TimeSpan, Task})"/>, with the compiler's CPU read by <paramref name="compilerCpu"/>.</summary>
+    /// <param name="compilerCpu">CPU seconds so far of each compiler thread, by thread id.</param>
+    internal static async Task<TimeSpan> RunAsync(Func<IReadOnlyDictionary<string, double>> compilerCpu, TimeSpan limit, Func<TimeSpan, Task> load)
     {
         var clock = Stopwatch.StartNew();
-        var seen = CompilerCpu(pid);
+        var seen = compilerCpu();
+        var quiet = 0;
         while (clock.Elapsed < limit)
         {
             await load(Chunk);
-            var now = CompilerCpu(pid);
+            var now = compilerCpu();
             // Per thread: the runtime ends an idle compiler thread and starts a new one when there is work again.
             var used = now.Sum(t => t.Value - seen.GetValueOrDefault(t.Key));
             seen = now;
-            if (used < QuietSeconds) break;
+            quiet = used < QuietSeconds ? quiet + 1 : 0;
+            if (quiet == QuietRounds) break;
         }
         return clock.Elapsed;
     }
