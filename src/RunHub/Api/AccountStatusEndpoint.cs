@@ -11,7 +11,7 @@ namespace RunHub.Api;
 /// <c>POST /uc/openapi/accountStatus</c> with <c>{"apikey": KEY}</c> or a Bearer header:
 /// the wallet balance and the account's queued and running tasks (on every node) in RunningHub's <c>{code, msg, data}</c> envelope.
 /// The key, from the header or the body, is checked and counted against its request rate (<see cref="RequestKeys"/>):
-/// 1002 for a missing or invalid key, 1003 past its rate.
+/// 1002 for a missing or invalid key (or an <c>Authorization</c> header sent twice), 1003 past its rate.
 /// </summary>
 public static class AccountStatusEndpoint
 {
@@ -22,9 +22,9 @@ public static class AccountStatusEndpoint
 
     public static async Task<object> Handle(HttpRequest request, RequestKeys keys, AccountDirectory accounts, TaskCounts counts, BodyLimits limits)
     {
-        var key = BearerKey.From(request);
+        var key = BearerKey.From(request, out var repeated);
         // The key is what the body is for, so only a key's worth of body is read (without a Bearer header).
-        if (key is null && request.ContentLength != 0)
+        if (key is null && repeated is null && request.ContentLength != 0)
         {
             var body = await limits.ReadAsync(request, limits.Small);
             if (body.Error is not null) return Envelope.Error(body.ErrorCode!, body.Error);
@@ -34,7 +34,7 @@ public static class AccountStatusEndpoint
                 k.ValueKind == JsonValueKind.String)
                 key = k.GetString();
         }
-        var check = await keys.CheckAsync(request.HttpContext, key, "missing API key: send {\"apikey\": KEY} or Authorization: Bearer KEY");
+        var check = await keys.CheckAsync(request.HttpContext, key, "missing API key: send {\"apikey\": KEY} or Authorization: Bearer KEY", repeated);
         if (check.Access is not { AccountId: var accountId }) return Envelope.Error(check.Code(RunHubErrorCodes.InvalidApiKey), check.Message);
         if (await accounts.FindAsync(accountId) is not { } account) return Envelope.Error(RunHubErrorCodes.InvalidApiKey, BearerKey.InvalidMessage);
 

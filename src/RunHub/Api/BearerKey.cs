@@ -2,12 +2,22 @@ using Microsoft.Extensions.Primitives;
 
 namespace RunHub.Api;
 
-/// <summary>Reads the API key from <c>Authorization: Bearer KEY</c>.</summary>
+/// <summary>
+/// Reads the API key from <c>Authorization: Bearer KEY</c>. The header is taken only when it came once: HTTP joins a
+/// header sent on two lines into one value (<c>Bearer a, Bearer b</c>), a key nobody holds, and refusing that as an
+/// invalid key would send the caller looking at keys that are fine.
+/// </summary>
 public static class BearerKey
 {
-    public static string? From(HttpRequest request)
+    /// <summary>
+    /// The key of the header: null when it is absent or not a Bearer key, and null with <paramref name="repeated"/>
+    /// (the refusal's message, <c>Authorization: sent 2 times; send it once</c>) when it came on more than one line.
+    /// </summary>
+    public static string? From(HttpRequest request, out string? repeated)
     {
         StringValues header = request.Headers.Authorization;
+        repeated = header.Count > 1 ? $"Authorization: sent {header.Count} times; send it once" : null;
+        if (repeated is not null) return null;
         var value = header.ToString().Trim();
         const string scheme = "Bearer ";
         return value.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) ? value[scheme.Length..].Trim() : null;

@@ -14,12 +14,22 @@ namespace RunHub.Api;
 /// </summary>
 public sealed class RequestKeys(AccountDirectory accounts, RequestRate rate)
 {
-    /// <summary>The key of the <c>Authorization: Bearer</c> header, checked; missing: <see cref="BearerKey.MissingMessage"/>.</summary>
-    public ValueTask<KeyCheck> CheckBearerAsync(HttpRequest request) => CheckAsync(request.HttpContext, BearerKey.From(request), BearerKey.MissingMessage);
+    /// <summary>
+    /// The key of the <c>Authorization: Bearer</c> header, checked; missing: <see cref="BearerKey.MissingMessage"/>; the
+    /// header on more than one line: refused as <see cref="KeyRefusal.Invalid"/>, saying so (<see cref="BearerKey.From"/>).
+    /// </summary>
+    public ValueTask<KeyCheck> CheckBearerAsync(HttpRequest request) =>
+        CheckAsync(request.HttpContext, BearerKey.From(request, out var repeated), BearerKey.MissingMessage, repeated);
 
     /// <summary>Checks <paramref name="key"/> as the request carried it (null or blank: refused as missing, with <paramref name="missingMessage"/>).</summary>
-    public async ValueTask<KeyCheck> CheckAsync(HttpContext context, string? key, string missingMessage)
+    /// <param name="repeated">
+    /// Not null when the request's <c>Authorization</c> header, which the call reads for its key, came on more than one
+    /// line (<see cref="BearerKey.From"/>): then the call is refused as <see cref="KeyRefusal.Invalid"/> with this
+    /// message, whatever <paramref name="key"/> is, and no key is looked up or counted.
+    /// </param>
+    public async ValueTask<KeyCheck> CheckAsync(HttpContext context, string? key, string missingMessage, string? repeated = null)
     {
+        if (repeated is not null) return new KeyCheck(null, KeyRefusal.Invalid, repeated);
         key = key?.Trim();
         if (string.IsNullOrEmpty(key)) return new KeyCheck(null, KeyRefusal.Missing, missingMessage);
         var checks = context.Features.Get<CheckedKeys>();
@@ -58,7 +68,7 @@ public enum KeyRefusal
 {
     None,
     Missing,
-    /// <summary>Unknown, revoked or expired, or its account is disabled.</summary>
+    /// <summary>Unknown, revoked or expired, or its account is disabled; or the <c>Authorization</c> header that carries it came twice.</summary>
     Invalid,
     /// <summary>The key's requests of this minute are used up (1003; <c>Retry-After</c> is set).</summary>
     RateLimited,

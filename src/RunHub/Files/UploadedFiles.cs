@@ -1,5 +1,4 @@
 using RunHub.Media;
-using RunHub.Tasks;
 
 namespace RunHub.Files;
 

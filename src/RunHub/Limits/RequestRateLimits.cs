@@ -15,7 +15,7 @@ public static class RequestRateLimits
 {
     public static void Use(IApplicationBuilder app) => app.Use(async (context, next) =>
     {
-        if (AnswerShapes.Of(context.Request.Path) != AnswerShape.None && BearerKey.From(context.Request) is { } key && ApiKey.HasValidShape(key))
+        if (AnswerShapes.Of(context.Request.Path) != AnswerShape.None && BearerKey.From(context.Request, out _) is { } key && ApiKey.HasValidShape(key))
         {
             var check = await context.RequestServices.GetRequiredService<RequestKeys>().CheckAsync(context, key, BearerKey.MissingMessage);
             if (check.Refusal == KeyRefusal.RateLimited)

@@ -71,11 +71,11 @@ public static class WebhookDebugEndpoints
         var parsed = await limits.ReadAsync(request, limits.Small);
         if (parsed.Error is not null) return (null, null, Envelope.Error(parsed.ErrorCode!, parsed.Error));
         var document = parsed.Document!;
-        var key = BearerKey.From(request);
-        if (key is null && document.RootElement.ValueKind == JsonValueKind.Object &&
+        var key = BearerKey.From(request, out var repeated);
+        if (key is null && repeated is null && document.RootElement.ValueKind == JsonValueKind.Object &&
             (document.RootElement.TryGetProperty("apiKey", out var k) || document.RootElement.TryGetProperty("apikey", out k)) && k.ValueKind == JsonValueKind.String)
             key = k.GetString();
-        var check = await keys.CheckAsync(request.HttpContext, key, "missing apiKey");
+        var check = await keys.CheckAsync(request.HttpContext, key, "missing apiKey", repeated);
         if (check.Access is not { AccountId: var accountId })
         {
             document.Dispose();

@@ -1,6 +1,5 @@
 using Dapper;
 using RunHub.Data;
-using RunHub.Tasks;
 
 namespace RunHub.Webhooks;
 

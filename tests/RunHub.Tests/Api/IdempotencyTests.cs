@@ -123,7 +123,7 @@ public sealed class IdempotencyTests : IAsyncLifetime
     public async Task A_key_header_sent_twice_is_1007_and_nothing_is_charged()
     {
         var caller = await _server.NewCallerAsync(balance: 1m);
-        var (_, answer) = await RawHttp.SendAsync(_server.BaseUrl, Endpoint, TwoKeys(caller.ApiKey, "first", "second"),
+        var (_, answer) = await RawHttp.SendAsync(_server.BaseUrl, Endpoint, HeaderTwice.Lines("Idempotency-Key", "first", "second", caller.ApiKey),
             JsonSerializer.SerializeToUtf8Bytes(new { prompt = "two keys", aspectRatio = "1:1" }), TimeSpan.FromSeconds(30));
 
         Assert.Equal("1007", answer.GetProperty("errorCode").GetString());
@@ -134,19 +134,11 @@ public sealed class IdempotencyTests : IAsyncLifetime
     [Fact]
     public async Task Without_an_API_key_a_key_header_sent_twice_is_refused_for_the_missing_key_first()
     {
-        var (_, answer) = await RawHttp.SendAsync(_server.BaseUrl, Endpoint,
-            [new("Content-Type", "application/json"), new("Idempotency-Key", "first"), new("Idempotency-Key", "second")],
+        var (_, answer) = await RawHttp.SendAsync(_server.BaseUrl, Endpoint, HeaderTwice.Lines("Idempotency-Key", "first", "second"),
             JsonSerializer.SerializeToUtf8Bytes(new { prompt = "no key", aspectRatio = "1:1" }), TimeSpan.FromSeconds(30));
 
         Assert.Equal("1002", answer.GetProperty("errorCode").GetString());
     }
-
-    /// <summary>A JSON request's headers with <c>Idempotency-Key</c> on two lines of its own, as HttpClient cannot send them.</summary>
-    internal static KeyValuePair<string, string>[] TwoKeys(string apiKey, string first, string second) =>
-    [
-        new("Authorization", "Bearer " + apiKey), new("Content-Type", "application/json"),
-        new("Idempotency-Key", first), new("Idempotency-Key", second),
-    ];
 
     private static async Task<JsonObject> SubmitAsync(ApiCaller caller, string key, object body) =>
         (await SubmitWithHeadersAsync(caller, key, body)).Answer;

@@ -13,20 +13,20 @@ internal static class RawHttp
 {
     /// <summary>Sends a whole request (its headers in the order given, a name as often as it comes) and reads the answer.</summary>
     public static Task<(int Status, JsonElement Body)> SendAsync(string baseUrl, string path, IEnumerable<KeyValuePair<string, string>> headers,
-        byte[] body, TimeSpan timeout) =>
-        SendPartialAsync(baseUrl, path, headers, body.Length, body, timeout);
+        byte[] body, TimeSpan timeout, string method = "POST") =>
+        SendPartialAsync(baseUrl, path, headers, body.Length, body, timeout, method);
 
     /// <summary>Sends the request head and <paramref name="bodyStart"/>, then reads the answer without sending more.</summary>
     /// <param name="declaredLength">The Content-Length header, or null to send the body chunked (one chunk, never ended).</param>
     public static async Task<(int Status, JsonElement Body)> SendPartialAsync(string baseUrl, string path, IEnumerable<KeyValuePair<string, string>> headers,
-        long? declaredLength, byte[] bodyStart, TimeSpan timeout)
+        long? declaredLength, byte[] bodyStart, TimeSpan timeout, string method = "POST")
     {
         var uri = new Uri(baseUrl);
         using var client = new TcpClient();
         using var cancel = new CancellationTokenSource(timeout);
         await client.ConnectAsync(uri.Host, uri.Port, cancel.Token);
         var stream = client.GetStream();
-        var head = new StringBuilder($"POST {path} HTTP/1.1\r\nHost: {uri.Authority}\r\n");
+        var head = new StringBuilder($"{method} {path} HTTP/1.1\r\nHost: {uri.Authority}\r\n");
         foreach (var (name, value) in headers) head.Append(name).Append(": ").Append(value).Append("\r\n");
         head.Append(declaredLength is { } length ? $"Content-Length: {length}\r\n" : "Transfer-Encoding: chunked\r\n").Append("\r\n");
         await stream.WriteAsync(Encoding.ASCII.GetBytes(head.ToString()), cancel.Token);

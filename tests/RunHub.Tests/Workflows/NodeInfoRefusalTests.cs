@@ -135,7 +135,7 @@ public sealed class NodeInfoRefusalTests : IAsyncLifetime
     }
 
     private async Task<System.Text.Json.JsonElement> PostWithKeysAsync(string path, object body) =>
-        (await RawHttp.SendAsync(Server.BaseUrl, path, Api.IdempotencyTests.TwoKeys(V1.Caller.ApiKey, "run-a", "run-b"),
+        (await RawHttp.SendAsync(Server.BaseUrl, path, HeaderTwice.Lines("Idempotency-Key", "run-a", "run-b", V1.Caller.ApiKey),
             System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(body), TimeSpan.FromSeconds(30))).Body;
 
     [Fact]

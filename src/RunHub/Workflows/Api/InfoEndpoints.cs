@@ -42,7 +42,9 @@ public static class InfoEndpoints
 
     public static async Task<Envelope<object>> ApiCallDemoAsync(HttpRequest request, RequestKeys keys, WorkflowCatalog catalog, IOptions<RunHubOptions> options)
     {
-        var (key, refusal) = await WorkflowApiCall.AuthenticateAsync(request.HttpContext, request.Query["apiKey"].FirstOrDefault() ?? BearerKey.From(request), keys);
+        string? repeated = null;
+        var (key, refusal) = await WorkflowApiCall.AuthenticateAsync(request.HttpContext,
+            request.Query["apiKey"].FirstOrDefault() ?? BearerKey.From(request, out repeated), keys, repeated);
         if (key is null) return refusal!;
         var webappId = request.Query["webappId"].FirstOrDefault();
         if (string.IsNullOrWhiteSpace(webappId)) return WorkflowApiAnswer.Error(RunHubErrorCodes.ParamsInvalid, "webappId: required (?webappId=...)");

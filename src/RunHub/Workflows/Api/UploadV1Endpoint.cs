@@ -30,9 +30,10 @@ public static class UploadV1Endpoint
     {
         var aborted = request.HttpContext.RequestAborted;
         string? accountId = null;
-        if (BearerKey.From(request) is { } bearer)
+        var bearer = BearerKey.From(request, out var repeated);
+        if (bearer is not null || repeated is not null)
         {
-            var (key, refusal) = await WorkflowApiCall.AuthenticateAsync(request.HttpContext, bearer, keys);
+            var (key, refusal) = await WorkflowApiCall.AuthenticateAsync(request.HttpContext, bearer, keys, repeated);
             if (key is null) return refusal!;
             accountId = key.AccountId;
             BodySize.AllowAtLeast(request, limits.Upload);

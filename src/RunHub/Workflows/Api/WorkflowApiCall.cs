@@ -9,7 +9,8 @@ namespace RunHub.Workflows.Api;
 /// A call of RunningHub's workflow API (v1): the JSON body, and the live key that sent it — <c>apiKey</c> in the body, as
 /// RunningHub's clients send it, or an <c>Authorization: Bearer</c> header, which some send instead. Either the key (its
 /// account, hash and options; <see cref="KeyAccess"/>) and the body (the caller disposes it), or the refusal to answer
-/// with: 301 for a body that is not a JSON object, 802 for a missing or unknown key, 1003 for a key past its request
+/// with: 301 for a body that is not a JSON object, 802 for a missing or unknown key (or, without <c>apiKey</c>, an
+/// <c>Authorization</c> header sent twice), 1003 for a key past its request
 /// rate (<see cref="RequestKeys"/>, which every v1 call's key goes through, wherever it came from).
 /// </summary>
 public sealed record WorkflowApiCall(KeyAccess Key, JsonDocument Body) : IDisposable
@@ -41,7 +42,8 @@ public sealed record WorkflowApiCall(KeyAccess Key, JsonDocument Body) : IDispos
         var body = await limits.ReadAsync(request, limit);
         if (body.Error is not null) return (null, WorkflowApiAnswer.Error(RunHubErrorCodes.ParamsInvalid, body.Error));
         var document = body.Document!;
-        var (key, refusal) = await AuthenticateAsync(request.HttpContext, KeyOf(document.RootElement) ?? BearerKey.From(request), keys);
+        string? repeated = null;
+        var (key, refusal) = await AuthenticateAsync(request.HttpContext, KeyOf(document.RootElement) ?? BearerKey.From(request, out repeated), keys, repeated);
         if (key is null)
         {
             document.Dispose();
@@ -50,10 +52,15 @@ public sealed record WorkflowApiCall(KeyAccess Key, JsonDocument Body) : IDispos
         return (new WorkflowApiCall(key, document), null);
     }
 
-    /// <summary>The live key of a key found elsewhere (a form field, the query string), or the refusal: 802, or 1003 past its rate.</summary>
-    public static async Task<(KeyAccess? Key, Envelope<object>? Refusal)> AuthenticateAsync(HttpContext context, string? key, RequestKeys keys)
+    /// <summary>
+    /// The live key of a key found elsewhere (a form field, the query string), or the refusal: 802, or 1003 past its rate;
+    /// 802 too when <paramref name="repeated"/> says the <c>Authorization</c> header read for the key came twice
+    /// (<see cref="RequestKeys.CheckAsync"/>).
+    /// </summary>
+    public static async Task<(KeyAccess? Key, Envelope<object>? Refusal)> AuthenticateAsync(HttpContext context, string? key, RequestKeys keys,
+        string? repeated = null)
     {
-        var check = await keys.CheckAsync(context, key, "missing API key: send \"apiKey\" in the body (or Authorization: Bearer KEY)");
+        var check = await keys.CheckAsync(context, key, "missing API key: send \"apiKey\" in the body (or Authorization: Bearer KEY)", repeated);
         return check.Access is { } access ? (access, null) : (null, WorkflowApiAnswer.Error(check.Code(RunHubErrorCodes.ApiKeyUnauthorized), check.Message));
     }
 

@@ -1,6 +1,4 @@
-using RunHub.Tasks;
-
-namespace RunHub.Tests.Tasks;
+namespace RunHub.Tests;
 
 /// <summary>
 /// The buffered random digits behind clients' ids, inline inputs' names and leases' tokens: each is the length asked,

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace RunHub.Tasks;
+namespace RunHub;
 
 /// <summary>
 /// Lowercase hex digits from the system's cryptographic generator (<see cref="RandomNumberGenerator"/>), for the
