@@ -7,8 +7,8 @@ namespace RunHub.Bench.Load;
 /// warm-up is not enough where calls are slow: at a dozen tasks a second the code of a task reaches tier 1 only
 /// after many seconds, and until then the compiler's thread takes a large share of the cores from the thing
 /// measured. Its CPU is read per thread from <c>/proc/PID/task</c>. The compiler works in waves: on 2026-12-01 the server's
-/// took 0.15 s of a core when the open loop's GC session started and 0.36 s more in a second wave 2.5 s later, with
-/// no compiler work between them (docs/performance.md, "The query tail: the compiler's second wave"). So the load
+/// took 0.15 s of a core when the open loop's GC session started and 0.33-0.36 s more in a second wave 2.5-8 s later,
+/// with no compiler work between them (docs/performance.md, "The query tail: the compiler's second wave"). So the load
 /// counts as settled only after <see cref="QuietRounds"/> quiet rounds in a row.
 /// </summary>
 internal static class JitSettle

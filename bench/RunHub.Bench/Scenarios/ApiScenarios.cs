@@ -146,8 +146,8 @@ internal static class ApiScenarios
         using var gc = ServerGcPauses.TryStart(server.ProcessId, out var untraced);
         if (gc is null) context.Log($"    the server's collections are not traced: {untraced}");
         // Settled at the row's own rate with the GC session on, as the closed rows are settled: the session's start
-        // set the server's compiler going (0.15 s of a core at once and 0.4 s more about 2.5 s later), and with only
-        // the warm-up after it that second wave fell into the window (docs/performance.md, "The query tail: the
+        // set the server's compiler going (0.15 s of a core at once and 0.33-0.36 s more 2.5-8 s later), and with
+        // only the warm-up after it that second wave fell into the window (docs/performance.md, "The query tail: the
         // compiler's second wave").
         var maxInFlight = options.Concurrency * 16;
         var settle = await JitSettle.RunAsync(server.ProcessId, options.SettleLimit,
