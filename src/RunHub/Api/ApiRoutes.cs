@@ -54,7 +54,7 @@ public static class ApiRoutes
             .JsonBody(new TaskIdBody(TaskId))
             .Answers(SucceededTask).Answers(QueuedTask, "queued", "Still waiting for a worker")
             .Answers(TaskObject.Error(RunHubErrorCodes.TaskNotFound, $"task {TaskId} not found"), "notFound", "Another account's task, or none")
-            .Refuses(RunHubErrorCodes.InvalidApiKey, "missing, invalid or revoked key, or Authorization sent twice")
+            .Refuses(RunHubErrorCodes.InvalidApiKey, BearerKey.RefusedWhen)
             .Refuses(RunHubErrorCodes.InvalidParameters, "the body is not `{\"taskId\": \"...\"}`")
             .Refuses(RunHubErrorCodes.TaskNotFound, "no such task, or another account's");
         v2.MapPost("/cancel", CancelEndpoint.Handle)
@@ -64,7 +64,7 @@ public static class ApiRoutes
             .RunHubExtension()
             .JsonBody(new TaskIdBody(TaskId))
             .Answers(CancelledTask)
-            .Refuses(RunHubErrorCodes.InvalidApiKey, "missing, invalid or revoked key, or Authorization sent twice")
+            .Refuses(RunHubErrorCodes.InvalidApiKey, BearerKey.RefusedWhen)
             .Refuses(RunHubErrorCodes.InvalidParameters, "the body is not `{\"taskId\": \"...\"}`, or the task already ended `SUCCESS` or `FAILED`")
             .Refuses(RunHubErrorCodes.TaskNotFound, "no such task, or another account's");
         v2.MapGet("/models", (ModelsEndpoint models) => models.Handle())
@@ -78,14 +78,14 @@ public static class ApiRoutes
                 "`before`: ISO 8601 dates or times, or Unix milliseconds). Each task is the task object plus `endpoint`, " +
                 "`createdAt` and `finishedAt` (Unix ms).", needsKey: true)
             .Answers(TaskListEndpoint.Example)
-            .Refuses(RunHubErrorCodes.InvalidApiKey, "missing, invalid or revoked key, or Authorization sent twice")
+            .Refuses(RunHubErrorCodes.InvalidApiKey, BearerKey.RefusedWhen)
             .Refuses(RunHubErrorCodes.InvalidParameters, "a malformed `limit`, `cursor`, `status`, `since` or `before` (each named)");
         v2.MapPost("/media/upload/binary", UploadEndpoint.Handle).DisableAntiforgery()
             .StandardModelApi("uploadFile", "Upload a file", "Multipart form with the file in the field `file`. The type and " +
                 "extension come from the content; `download_url` works in any media parameter of a submit.")
             .Body<UploadForm>("multipart/form-data")
             .Answers(Uploaded)
-            .Refuses(RunHubErrorCodes.InvalidApiKey, "missing, invalid or revoked key, or Authorization sent twice")
+            .Refuses(RunHubErrorCodes.InvalidApiKey, BearerKey.RefusedWhen)
             .Refuses(RunHubErrorCodes.InvalidParameters, "no multipart field `file`, or it is empty")
             .Refuses(RunHubErrorCodes.FileTooLarge, "larger than `RunHub:Media:MaxUploadMb` (100 MB by default)");
         v2.MapPost("/price-preview/{**endpoint}", PricePreviewEndpoint.Handle)
@@ -96,7 +96,7 @@ public static class ApiRoutes
             .JsonBody(EditRequest, "The seed model's request, as its submit would send it")
             .Answers(PricePreview)
             .Refuses(RunHubErrorCodes.UnknownEndpoint, "no model at this endpoint")
-            .Refuses(RunHubErrorCodes.InvalidApiKey, "missing, invalid or revoked key, or Authorization sent twice")
+            .Refuses(RunHubErrorCodes.InvalidApiKey, BearerKey.RefusedWhen)
             .Refuses(RunHubErrorCodes.InvalidParameters, "the body breaks the model's schema, or no price rule matches it")
             .Refuses(RunHubErrorCodes.FileTooLarge, "the body is larger than the model's limit")
             .Refuses(RunHubErrorCodes.ServiceUnavailable, "no engine on this server serves the model, or it has no price");
@@ -106,13 +106,13 @@ public static class ApiRoutes
                 "for a live key, 0 for a revoked one; RunHub has no per-key quota or expiry, so `quotaLimit`, `quotaUsed`, " +
                 "`expireAt` and `expireInMinute` are null. `lastUsedAt` (RunHub extension) is exact to about a minute.")
             .Answers(ApiKeyList)
-            .Refuses(RunHubErrorCodes.InvalidApiKey, "missing, invalid or revoked key, or Authorization sent twice");
+            .Refuses(RunHubErrorCodes.InvalidApiKey, BearerKey.RefusedWhen);
         v2.MapGet("/queue/status", QueueStatusEndpoint.Handle)
             .StandardModelApi("queueStatus", "Your queue", "The account's running and queued tasks (strings, counted in the " +
                 "database, every node's) and how many may run at once (`concurrentLimit`, a number: until per-account limits " +
                 "exist, a node's task workers, `RunHub:Queue:Workers`), in the `{code, msg, data}` envelope.")
             .Answers(QueueStatusAnswer)
-            .Refuses(RunHubErrorCodes.InvalidApiKey, "missing, invalid or revoked key, or Authorization sent twice");
+            .Refuses(RunHubErrorCodes.InvalidApiKey, BearerKey.RefusedWhen);
         v2.Map(RoutePatternFactory.Parse("/{**endpoint}", null, new { endpoint = new ModelPathConstraint() }), SubmitEndpoint.Handle)
             .WithMetadata(new HttpMethodMetadata([HttpMethods.Post]))
             .StandardModelApi("submitTask", "Submit a task", "Runs the model at `endpoint` (1 to 3 path segments, e.g. " +
@@ -123,7 +123,7 @@ public static class ApiRoutes
             .JsonBody(EditRequest, "The seed model, rhart-image-g-1.5/edit").TakesIdempotencyKey()
             .Answers(QueuedTask).Answers(InvalidParameter, "invalidParameter", "A parameter broke the model's schema")
             .Refuses(RunHubErrorCodes.UnknownEndpoint, "no model at this endpoint")
-            .Refuses(RunHubErrorCodes.InvalidApiKey, "missing, invalid or revoked key, or Authorization sent twice")
+            .Refuses(RunHubErrorCodes.InvalidApiKey, BearerKey.RefusedWhen)
             .Refuses(RunHubErrorCodes.InvalidParameters, "the body breaks the model's schema (the message names each field and rule), " +
                 "or an `Idempotency-Key` that is malformed, sent twice or was used with another request")
             .Refuses(RunHubErrorCodes.FileTooLarge, "the body is larger than the model's limit (2 MB plus room for its inline inputs)")
@@ -139,7 +139,7 @@ public static class ApiRoutes
                 "of unfinished tasks excluded) and `currentTaskCounts` (the account's queued and running tasks).")
             .JsonBody(new ApiKeyBody("0123456789abcdef0123456789abcdef"))
             .Answers(AccountStatusAnswer)
-            .Refuses(RunHubErrorCodes.InvalidApiKey, "missing, invalid or revoked key, or Authorization sent twice")
+            .Refuses(RunHubErrorCodes.InvalidApiKey, BearerKey.RefusedWhen)
             .Refuses(RunHubErrorCodes.InvalidParameters, "malformed JSON body");
         return app;
     }

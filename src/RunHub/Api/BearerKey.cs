@@ -25,4 +25,7 @@ public static class BearerKey
 
     public static string MissingMessage => "missing API key: send the header Authorization: Bearer <your 32-character key>";
     public static string InvalidMessage => "invalid or revoked API key";
+
+    /// <summary>When a call that takes a key refuses it, as the OpenAPI document's refusal lists say (1002; 802 on the v1 calls).</summary>
+    public const string RefusedWhen = "missing, invalid or revoked key, or Authorization sent twice";
 }

@@ -1,3 +1,4 @@
+using RunHub.Api;
 using RunHub.ApiDocs;
 using RunHub.Client;
 
@@ -27,14 +28,14 @@ public static class WebhooksServiceCollectionExtensions
                 "(`PENDING`, `SUCCESS`, `FAILED`), `callbackResponse` (the receiver's answer or what went wrong), `retryCount`, " +
                 "`createTime`/`updateTime` (UTC). `data` is null for a task submitted without a `webhookUrl`.")
             .JsonBody(new WebhookDebugEndpoints.DetailBody("0123456789abcdef0123456789abcdef", Api.ApiExamples.TaskId))
-            .Refuses(RunHubErrorCodes.ApiKeyUnauthorized, "missing, invalid or revoked key, or Authorization sent twice")
+            .Refuses(RunHubErrorCodes.ApiKeyUnauthorized, BearerKey.RefusedWhen)
             .Refuses(RunHubErrorCodes.ParamsInvalid, "no `taskId`")
             .Refuses(RunHubErrorCodes.TaskNotFoundV1, "no such task of the key's account");
         app.MapPost("/task/openapi/retryWebhook", WebhookDebugEndpoints.RetryAsync)
             .WorkflowApi("retryWebhook", "Send a webhook again", "Sends the delivery `webhookId` (from getWebhookDetail) again now, to " +
                 "`webhookUrl` when given (it then stays the delivery's URL), with a fresh retry schedule.")
             .JsonBody(new WebhookDebugEndpoints.RetryBody("0123456789abcdef0123456789abcdef", "2013508786110730242", "https://example.com/hooks/runhub"))
-            .Refuses(RunHubErrorCodes.ApiKeyUnauthorized, "missing, invalid or revoked key, or Authorization sent twice")
+            .Refuses(RunHubErrorCodes.ApiKeyUnauthorized, BearerKey.RefusedWhen)
             .Refuses(RunHubErrorCodes.ParamsInvalid, "no `webhookId`, no such delivery of the key's account, or a `webhookUrl` that is not an http(s) URL RunHub may call");
         return app;
     }
