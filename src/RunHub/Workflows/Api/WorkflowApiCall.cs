@@ -15,6 +15,12 @@ namespace RunHub.Workflows.Api;
 /// </summary>
 public sealed record WorkflowApiCall(KeyAccess Key, JsonDocument Body) : IDisposable
 {
+    /// <summary>
+    /// When a v1 call that takes its key from the body (<c>apiKey</c>) first refuses it, as the OpenAPI document's refusal
+    /// lists say (802): the header is read, and a repeated one refused, only without a key in the body.
+    /// </summary>
+    public const string KeyRefusedWhen = "missing, invalid or revoked key, or (with no `apiKey` in the body) Authorization sent twice";
+
     public string AccountId => Key.AccountId;
 
     /// <summary>SHA-256 hex of the key (<see cref="ApiKey.Hash"/>).</summary>

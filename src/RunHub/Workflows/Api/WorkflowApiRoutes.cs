@@ -25,7 +25,7 @@ public static class WorkflowApiRoutes
                 "values set (checked against the graph first: nothing is charged for a refused request). Reserves the price of the " +
                 "workflow's longest run; the run is billed by its time on the ComfyUI server and the rest given back." + Envelope)
             .JsonBody(E.Create).TakesIdempotencyKey().Answers(E.Created).Answers(E.BadNodeInfo, "badNodeInfo", "A nodeInfoList entry names a field the node lacks")
-            .Refuses(RunHubErrorCodes.ApiKeyUnauthorized, BearerKey.RefusedWhen)
+            .Refuses(RunHubErrorCodes.ApiKeyUnauthorized, WorkflowApiCall.KeyRefusedWhen)
             .Refuses(RunHubErrorCodes.ParamsInvalid, "no workflowId, a malformed body or webhookUrl, a `workflow` this registration does not allow, " +
                 "or an `Idempotency-Key` that is malformed, sent twice or used with another run")
             .Refuses(RunHubErrorCodes.WorkflowNotFound, "no workflow of that id")
@@ -37,7 +37,7 @@ public static class WorkflowApiRoutes
             .WorkflowApi("runAiApp", "Run an AI app", "Queues a run of an AI app: its workflow with the app's exposed inputs set from " +
                 "`nodeInfoList` (within each input's type and limits; others are refused)." + Envelope)
             .JsonBody(E.AppRun).TakesIdempotencyKey().Answers(E.Created)
-            .Refuses(RunHubErrorCodes.ApiKeyUnauthorized, BearerKey.RefusedWhen)
+            .Refuses(RunHubErrorCodes.ApiKeyUnauthorized, WorkflowApiCall.KeyRefusedWhen)
             .Refuses(RunHubErrorCodes.ParamsInvalid, "no webappId, a malformed body, or an `Idempotency-Key` that is malformed, sent twice or used with another run")
             .Refuses(RunHubErrorCodes.AppNotFound, "no app of that id")
             .Refuses(RunHubErrorCodes.InvalidNodeInfo, "an entry the app does not expose, or a value outside its type or limits")
@@ -47,7 +47,7 @@ public static class WorkflowApiRoutes
             .WorkflowApi("workflowTaskStatus", "Task status", "The status of one of the key's tasks as a bare word in `data`: " +
                 "QUEUED, RUNNING, SUCCESS or FAILED (a cancelled task is FAILED here). Works for every task, whichever API created it." + Envelope)
             .JsonBody(E.Task).Answers(E.Status)
-            .Refuses(RunHubErrorCodes.ApiKeyUnauthorized, BearerKey.RefusedWhen)
+            .Refuses(RunHubErrorCodes.ApiKeyUnauthorized, WorkflowApiCall.KeyRefusedWhen)
             .Refuses(RunHubErrorCodes.ParamsInvalid, "no taskId")
             .Refuses(RunHubErrorCodes.TaskNotFoundV1, "no such task, or another account's");
         app.MapPost("/task/openapi/outputs", TaskEndpoints.OutputsAsync)
@@ -59,13 +59,13 @@ public static class WorkflowApiRoutes
             .Refuses(RunHubErrorCodes.TaskQueued, "the task waits in the queue (a state, not an error)")
             .Refuses(RunHubErrorCodes.TaskRunning, "the task runs (a state, not an error)")
             .Refuses(RunHubErrorCodes.TaskFailed, "the task failed or was cancelled: data.failedReason says where and why")
-            .Refuses(RunHubErrorCodes.ApiKeyUnauthorized, BearerKey.RefusedWhen)
+            .Refuses(RunHubErrorCodes.ApiKeyUnauthorized, WorkflowApiCall.KeyRefusedWhen)
             .Refuses(RunHubErrorCodes.TaskNotFoundV1, "no such task, or another account's");
         app.MapPost("/task/openapi/cancel", TaskEndpoints.CancelAsync)
             .WorkflowApi("cancelWorkflowTask", "Cancel a task", "Cancels one of the key's tasks: a queued one ends at once, a running one " +
                 "is stopped on its server by its worker; either way its reservation is given back." + Envelope)
             .JsonBody(E.Task).Answers(E.Done)
-            .Refuses(RunHubErrorCodes.ApiKeyUnauthorized, BearerKey.RefusedWhen)
+            .Refuses(RunHubErrorCodes.ApiKeyUnauthorized, WorkflowApiCall.KeyRefusedWhen)
             .Refuses(RunHubErrorCodes.TaskNotFoundV1, "no such task, or another account's")
             .Refuses(RunHubErrorCodes.TaskFailed, "the task already ended SUCCESS or FAILED");
         app.MapPost("/task/openapi/upload", UploadV1Endpoint.HandleAsync).DisableAntiforgery()
@@ -80,13 +80,13 @@ public static class WorkflowApiRoutes
         app.MapPost("/api/openapi/getJsonApiFormat", InfoEndpoints.JsonApiFormatAsync)
             .WorkflowApi("getWorkflowJson", "A workflow's graph", "The registered workflow in ComfyUI's API format, as a JSON string in `data.prompt`." + Envelope)
             .JsonBody(E.Workflow).Answers(E.Graph)
-            .Refuses(RunHubErrorCodes.ApiKeyUnauthorized, BearerKey.RefusedWhen)
+            .Refuses(RunHubErrorCodes.ApiKeyUnauthorized, WorkflowApiCall.KeyRefusedWhen)
             .Refuses(RunHubErrorCodes.WorkflowNotFound, "no workflow of that id");
         app.MapGet("/api/webapp/apiCallDemo", InfoEndpoints.ApiCallDemoAsync)
             .WorkflowApi("aiAppCallDemo", "An AI app's inputs", "The app's editable `nodeInfoList` (each input's node, field, current " +
                 "value, type and description) for `?apiKey=...&webappId=...`, and a ready `curl` line (a RunHub addition)." + Envelope)
             .Answers(E.Demo)
-            .Refuses(RunHubErrorCodes.ApiKeyUnauthorized, BearerKey.RefusedWhen)
+            .Refuses(RunHubErrorCodes.ApiKeyUnauthorized, "missing, invalid or revoked key, or (with no `apiKey` in the query) Authorization sent twice")
             .Refuses(RunHubErrorCodes.ParamsInvalid, "no webappId")
             .Refuses(RunHubErrorCodes.AppNotFound, "no app of that id");
         app.MapPost("/openapi/v2/run/workflow/{workflowId}", RunEndpoints.RunWorkflowV2Async)
