@@ -1,11 +1,11 @@
-using Microsoft.Extensions.Primitives;
+using RunHub.Wire;
 
 namespace RunHub.Api;
 
 /// <summary>
-/// Reads the API key from <c>Authorization: Bearer KEY</c>. The header is taken only when it came once: HTTP joins a
-/// header sent on two lines into one value (<c>Bearer a, Bearer b</c>), a key nobody holds, and refusing that as an
-/// invalid key would send the caller looking at keys that are fine.
+/// Reads the API key from <c>Authorization: Bearer KEY</c>. The header is taken only when it came once
+/// (<see cref="SingleHeader"/>): joined from two lines (<c>Bearer a, Bearer b</c>) it is a key nobody holds, and refusing
+/// that as an invalid key would send the caller looking at keys that are fine.
 /// </summary>
 public static class BearerKey
 {
@@ -15,10 +15,8 @@ public static class BearerKey
     /// </summary>
     public static string? From(HttpRequest request, out string? repeated)
     {
-        StringValues header = request.Headers.Authorization;
-        repeated = header.Count > 1 ? $"Authorization: sent {header.Count} times; send it once" : null;
-        if (repeated is not null) return null;
-        var value = header.ToString().Trim();
+        if (SingleHeader.Text(request.Headers.Authorization, "Authorization", out repeated) is not { } text) return null;
+        var value = text.Trim();
         const string scheme = "Bearer ";
         return value.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) ? value[scheme.Length..].Trim() : null;
     }

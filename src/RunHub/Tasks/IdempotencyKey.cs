@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Primitives;
+using RunHub.Wire;
 
 namespace RunHub.Tasks;
 
@@ -16,14 +17,9 @@ public sealed record IdempotencyKey(string Key, string RequestHash)
 
     /// <summary>
     /// The text of the request's <c>Idempotency-Key</c> header: "" when it is absent, null with <paramref name="error"/> when
-    /// it came more than once. HTTP joins a repeated header's values with commas, so two headers <c>a</c> and <c>b</c>
-    /// would otherwise be taken as one key <c>a,b</c>, one neither retry would send again alone.
+    /// it came more than once (<see cref="SingleHeader"/>: two headers <c>a</c> and <c>b</c> would otherwise be one key <c>a,b</c>).
     /// </summary>
-    public static string? HeaderText(StringValues header, out string? error)
-    {
-        error = header.Count > 1 ? $"{Header}: sent {header.Count} times; send it once" : null;
-        return error is null ? header.ToString() : null;
-    }
+    public static string? HeaderText(StringValues header, out string? error) => SingleHeader.Text(header, Header, out error);
 
     /// <summary>Null and an error when the header value is not 1 to 255 printable ASCII characters.</summary>
     public static IdempotencyKey? From(string key, string endpoint, string canonicalParameters, out string? error)
