@@ -57,6 +57,7 @@ public sealed class PostgresDatabase : Database, IDisposable
             RowLock = "FOR UPDATE",
             NamedLock = "SELECT pg_advisory_xact_lock(hashtextextended(@lockName, 0))",
             GroupsCommits = false,
+            CountQueuedInsert = null,
         };
     }
 

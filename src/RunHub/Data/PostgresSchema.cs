@@ -320,6 +320,12 @@ internal static class PostgresSchema
         );
         CREATE INDEX task_inputs_created ON task_inputs(created_at);
         """,
+        """
+        -- Nothing here: SQLite's step drops its trigger that counts inserted tasks, and PostgreSQL keeps its own, which
+        -- costs a submit no round trip and which an older node still running during an upgrade relies on
+        -- (SqlDialect.CountQueuedInsert).
+        SELECT 1;
+        """,
     ];
 
     /// <summary>How many steps there are; the SQLite schema must have as many (a test holds the two in step).</summary>

@@ -19,6 +19,9 @@ public sealed class SqliteDatabase : Database, IDisposable
         RowLock = "",
         NamedLock = null,
         GroupsCommits = true,
+        CountQueuedInsert =
+            "INSERT INTO account_queues AS q (account_id, queued) VALUES (@AccountId, 1) " +
+            "ON CONFLICT (account_id) DO UPDATE SET queued = q.queued + 1",
     };
 
     private readonly string _connectionString;

@@ -371,6 +371,13 @@ internal static class SqliteSchema
         );
         CREATE INDEX task_inputs_created ON task_inputs(created_at);
         """,
+        """
+        -- A submit counts its new task in account_queues with a statement of its own (SqlDialect.CountQueuedInsert), the
+        -- only insert of tasks there is: with a trigger on the insert SQLite kept a statement journal for every task, a
+        -- copy of each page the insert changed (docs/performance.md). The triggers on a task's status change and delete
+        -- stay.
+        DROP TRIGGER tasks_queue_insert;
+        """,
     ];
 
     /// <param name="upTo">Apply steps up to this version only (tests of a migration start from an older schema).</param>

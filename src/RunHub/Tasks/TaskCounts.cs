@@ -4,8 +4,9 @@ using RunHub.Data;
 namespace RunHub.Tasks;
 
 /// <summary>
-/// How many of an account's tasks are waiting and running, on every node: the counts the tasks table's triggers keep
-/// in <c>account_queues</c> in the transaction of every change (the same figures the running and queued limits read).
+/// How many of an account's tasks are waiting and running, on every node: the counts kept in <c>account_queues</c> in the
+/// transaction of every change (by the submit's own statement and the tasks table's triggers; the same figures the
+/// running and queued limits read).
 /// </summary>
 public sealed class TaskCounts(Database database)
 {

@@ -136,7 +136,8 @@ public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal
     }
 
     /// <summary>
-    /// Writes the task first: the trigger that counts the account's queue then holds its row, so the queue limits are
+    /// Counts the task in the account's queue first (with the task's insert: <see cref="SqlDialect.CountQueuedInsert"/>
+    /// or, on PostgreSQL, the trigger on <c>tasks</c>), which then holds the account's queue row, so the queue limits are
     /// read exactly (no other node's submit can take the last place meanwhile), and every transaction that touches an
     /// account's queue, wallet and key takes them in the same order (queue, wallet, key) so none can deadlock another. The
     /// writes go as one <see cref="StatementBatch"/> (one round trip to PostgreSQL); the queue limits are read after them
@@ -186,15 +187,17 @@ public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal
     private static bool Charged(TaskRecord task, SubmitContext? context) => context?.SpendCapped == true && task.KeyHash is not null;
 
     /// <summary>
-    /// A submit's writes, in the order that takes its locks (the task, whose trigger holds the account's queue row; its
-    /// inline inputs; the wallet's debit and ledger line; the key's spending; the idempotency key), with the places of the
-    /// debit and of the key's charge (null when the key has no cap).
+    /// A submit's writes, in the order that takes its locks (the account's queue row, counted by the first statement on
+    /// SQLite and by the trigger on the task's insert on PostgreSQL; the task; its inline inputs; the wallet's debit and
+    /// ledger line; the key's spending; the idempotency key), with the places of the debit and of the key's charge (null
+    /// when the key has no cap).
     /// </summary>
-    private static (StatementBatch Writes, int Debit, int? Charge) Writes(TaskRecord task, Money price, IdempotencyKey? idempotency,
+    private (StatementBatch Writes, int Debit, int? Charge) Writes(TaskRecord task, Money price, IdempotencyKey? idempotency,
         SubmitContext? context, bool refusedByCheck)
     {
         var charged = Charged(task, context);
         var writes = new StatementBatch();
+        if (database.Sql.CountQueuedInsert is { } countQueued) writes.Execute(countQueued, ("AccountId", task.AccountId));
         writes.Execute(
             """
             INSERT INTO tasks (id, account_id, endpoint, client_id, status, parameters, price, created_at, trace_parent,

@@ -7,8 +7,8 @@ using RunHub.Tasks;
 namespace RunHub.Tests.Data;
 
 /// <summary>
-/// Each account's queue row (<c>account_queues</c>), which the trigger on <c>tasks</c> updates in every submit's
-/// transaction: on PostgreSQL that update must be a heap-only tuple (HOT) update, written in place on the row's page
+/// Each account's queue row (<c>account_queues</c>), which every submit's transaction updates (its own statement on
+/// SQLite, the trigger on <c>tasks</c> on PostgreSQL): on PostgreSQL that update must be a heap-only tuple (HOT) update, written in place on the row's page
 /// with no new index entries, and the workers must still find the accounts with waiting tasks.
 /// </summary>
 public sealed class AccountQueueRowTests
@@ -54,5 +54,41 @@ public sealed class AccountQueueRowTests
         while (await node.Queue.ClaimAsync("node", TimeSpan.FromMinutes(5)) is { } lease) claimed.Add(lease.Task.AccountId);
 
         Assert.Equal([busy.AccountId, other.AccountId, busy.AccountId], claimed);
+    }
+
+    [Theory, SqliteStore, PostgresStore]
+    public async Task An_accounts_queue_row_counts_exactly_its_waiting_and_running_tasks_when_refused_submits_share_a_batch(StoreKind kind)
+    {
+        using var store = new TestStore(kind);
+        await using var node = new Node(store.Database);
+        var rich = await node.Accounts.CreateAsync("rich", Money.FromDecimal(1m));
+        var poor = await node.Accounts.CreateAsync("poor", Money.FromDecimal(0.03m));
+
+        // Submitted at once, so on SQLite they share group commits: the refused ones roll their batch back, and the
+        // batch runs again with a savepoint per submit, counting each created task once.
+        var price = Money.FromDecimal(0.01m);
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => node.SubmitAsync(i % 2 == 0 ? rich.AccountId : poor.AccountId, price)));
+        Assert.Equal(17, outcomes.Count(o => o.Outcome == SubmitOutcome.InsufficientBalance));
+        await AssertCountsMatchTasksAsync(store);
+
+        var lease = (await node.Queue.ClaimAsync("node", TimeSpan.FromMinutes(5)))!;
+        await AssertCountsMatchTasksAsync(store);
+        await lease.FinishAsync(new RunOutcome.Succeeded("[]", null));
+        var cancelled = outcomes.First(o => o.Task?.AccountId == poor.AccountId && o.Task.Id != lease.Task.Id).Task!;
+        Assert.Equal(CancelOutcome.Cancelled, (await new TaskCancellation(store.Database, TimeProvider.System).RequestAsync(poor.AccountId, cancelled.Id)).Outcome);
+        await AssertCountsMatchTasksAsync(store);
+    }
+
+    private static async Task AssertCountsMatchTasksAsync(TestStore store)
+    {
+        await using var db = await store.Database.OpenAsync();
+        var fromTasks = (await db.QueryAsync<(string, long, long)>(
+                "SELECT account_id, sum(CASE WHEN status = 'QUEUED' THEN 1 ELSE 0 END), sum(CASE WHEN status = 'RUNNING' THEN 1 ELSE 0 END) " +
+                "FROM tasks GROUP BY account_id ORDER BY account_id"))
+            .ToList();
+        var counted = (await db.QueryAsync<(string, long, long)>(
+                "SELECT account_id, queued, running FROM account_queues WHERE account_id IN (SELECT account_id FROM tasks) ORDER BY account_id"))
+            .ToList();
+        Assert.Equal(fromTasks, counted);
     }
 }
