@@ -402,6 +402,11 @@ internal static class SqliteSchema
         using var transaction = connection.BeginTransaction();
         connection.Execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)", transaction: transaction);
         var version = connection.ExecuteScalar<long?>("SELECT max(version) FROM schema_version", transaction: transaction) ?? 0;
+        // An older program on a newer database would write rows the newer schema does not expect (since step 17, tasks
+        // its queue counts never see: the trigger that counted them is gone).
+        if (version > Steps.Length)
+            throw new StoreUnavailableException(
+                $"the database schema is at step {version}, newer than this program knows ({Steps.Length}): upgrade RunHub");
         for (var step = (int)version; step < upTo; step++)
         {
             connection.Execute(Steps[step], transaction: transaction);

@@ -25,4 +25,17 @@ public sealed class MigrationTests
             Assert.Equal(0, connection.ExecuteScalar<long>("SELECT count(*) FROM tasks"));
         }
     }
+
+    [Theory, SqliteStore, PostgresStore]
+    public void A_database_whose_schema_is_newer_than_this_program_is_refused_by_name(StoreKind kind)
+    {
+        using var store = new TestStore(kind);
+        using (var db = store.Database.Open())
+            db.Execute("INSERT INTO schema_version (version) VALUES (@next)", new { next = (long)SqliteSchema.StepCount + 1 });
+
+        var refused = Assert.Throws<StoreUnavailableException>(() => store.OpenNode());
+
+        Assert.Contains($"the database schema is at step {SqliteSchema.StepCount + 1}, newer than this program knows ({SqliteSchema.StepCount})",
+            refused.Message);
+    }
 }
