@@ -28,9 +28,9 @@ public sealed record SqlDialect
     /// <summary>
     /// Counts a submit's new <c>QUEUED</c> task of <c>@AccountId</c> in the account's queue row (<c>account_queues</c>),
     /// run in the submit's transaction before the task's insert; null where a trigger on <c>tasks</c> counts every
-    /// insert. SQLite (schema step 17 drops its trigger): a trigger on the insert made SQLite keep a statement journal for it, a copy of
-    /// every page the insert changed (the task's table and five indexes, the queue row), besides running the trigger's
-    /// program: about 9% of the server's CPU in the bench's submit row (docs/performance.md). PostgreSQL keeps its
+    /// insert. SQLite (schema step 17 drops its trigger): a trigger on the insert made SQLite keep a statement journal
+    /// for it, a copy of every page the insert changed (the task's table and five indexes, the queue row), besides
+    /// running the trigger's program: about 9% of the server's CPU in the bench's submit row (docs/performance.md). PostgreSQL keeps its
     /// statement-level trigger: the cost there is a round trip, not the trigger, and a node of an older version still
     /// running during an upgrade relies on it to count its submits.
     /// </summary>

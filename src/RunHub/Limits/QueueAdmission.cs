@@ -6,8 +6,9 @@ namespace RunHub.Limits;
 
 /// <summary>
 /// The queue limits of a submit (the account's <see cref="QueueLimits"/>), checked inside its transaction right after
-/// its task is counted in the account's queue row (<c>account_queues</c>, <see cref="SqlDialect.CountQueuedInsert"/>), which
-/// the transaction then holds, so two nodes submitting for one account at once see each other's tasks and cannot both take the last place.
+/// its task is counted in the account's queue row (<c>account_queues</c>, <see cref="SqlDialect.CountQueuedInsert"/>),
+/// which the transaction then holds, so two nodes submitting for one account at once see each other's tasks and cannot
+/// both take the last place.
 /// Without limits nothing is read.
 /// </summary>
 public static class QueueAdmission
