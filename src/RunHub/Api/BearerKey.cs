@@ -22,6 +22,18 @@ public static class BearerKey
     }
 
     public static string MissingMessage => "missing API key: send the header Authorization: Bearer <your 32-character key>";
+
+    /// <summary>
+    /// Why the request has no Bearer key: <see cref="MissingMessage"/>, or, when it sent an <c>Authorization</c> header
+    /// that is not a Bearer key (a bare key, <c>Basic ...</c>), a message that says so, without repeating the header.
+    /// </summary>
+    public static string MissingMessageFor(HttpRequest request)
+    {
+        var value = request.Headers.Authorization.ToString().Trim();
+        return value.Length == 0 || value.StartsWith("Bearer", StringComparison.OrdinalIgnoreCase)
+            ? MissingMessage
+            : "missing API key: the Authorization header is not a Bearer key; send it as Authorization: Bearer <your 32-character key>";
+    }
     public static string InvalidMessage => "invalid or revoked API key";
 
     /// <summary>When a call that takes a key refuses it, as the OpenAPI document's refusal lists say (1002; 802 on the v1 calls).</summary>

@@ -15,11 +15,16 @@ namespace RunHub.Api;
 public sealed class RequestKeys(AccountDirectory accounts, RequestRate rate)
 {
     /// <summary>
-    /// The key of the <c>Authorization: Bearer</c> header, checked; missing: <see cref="BearerKey.MissingMessage"/>; the
-    /// header on more than one line: refused as <see cref="KeyRefusal.Invalid"/>, saying so (<see cref="BearerKey.From"/>).
+    /// The key of the <c>Authorization: Bearer</c> header, checked; missing: <see cref="BearerKey.MissingMessageFor"/>
+    /// (which says when the header is there but not a Bearer key); the header on more than one line: refused as
+    /// <see cref="KeyRefusal.Invalid"/>, saying so (<see cref="BearerKey.From"/>).
     /// </summary>
-    public ValueTask<KeyCheck> CheckBearerAsync(HttpRequest request) =>
-        CheckAsync(request.HttpContext, BearerKey.From(request, out var repeated), BearerKey.MissingMessage, repeated);
+    public ValueTask<KeyCheck> CheckBearerAsync(HttpRequest request)
+    {
+        var key = BearerKey.From(request, out var repeated);
+        var missing = string.IsNullOrWhiteSpace(key) && repeated is null ? BearerKey.MissingMessageFor(request) : BearerKey.MissingMessage;
+        return CheckAsync(request.HttpContext, key, missing, repeated);
+    }
 
     /// <summary>Checks <paramref name="key"/> as the request carried it (null or blank: refused as missing, with <paramref name="missingMessage"/>).</summary>
     /// <param name="repeated">

@@ -142,8 +142,13 @@ internal static class ParameterRules
     {
         if (DataUri.DecodedLength(url) is not { } length) return null;
         var limit = SizeLimit.For(spec.MaxSizeMb);
-        return length <= limit.Bytes ? null
-            : $"the inline file is {Megabytes(length)} MB, more than the {Megabytes(limit.Bytes)} MB this parameter takes";
+        if (length <= limit.Bytes) return null;
+        var (given, most) = (Megabytes(length), Megabytes(limit.Bytes));
+        // Just over the limit, both round to the same megabytes ("10 MB, more than the 10 MB"): the bytes say it.
+        return given != most
+            ? $"the inline file is {given} MB, more than the {most} MB this parameter takes"
+            : string.Create(CultureInfo.InvariantCulture,
+                $"the inline file is {length:N0} bytes, more than the {limit.Bytes:N0} bytes ({most} MB) this parameter takes");
     }
 
     private static string Megabytes(long bytes) => (bytes / 1024.0 / 1024).ToString("0.##", CultureInfo.InvariantCulture);

@@ -23,6 +23,21 @@ public sealed class InlineInputTests : IAsyncLifetime
     private int StoredInputs => Directory.Exists(InputsFolder) ? Directory.GetFiles(InputsFolder).Length : 0;
 
     [Fact]
+    public async Task An_inline_input_one_byte_over_maxSize_is_refused_naming_the_bytes_not_two_equal_megabytes()
+    {
+        var caller = await _server.NewCallerAsync(balance: 1m);
+        var oversized = new byte[10 * 1024 * 1024 + 1];
+        TestImages.Png(4, 4).CopyTo(oversized, 0);
+
+        var answer = await caller.SubmitAsync(Edit, new { prompt = "one byte too big", imageUrls = new[] { TestImages.DataUri(oversized) }, aspectRatio = "1:1" });
+
+        Assert.Equal("1008", (string)answer["errorCode"]!);
+        Assert.Contains("imageUrls[0]: the inline file is 10,485,761 bytes, more than the 10,485,760 bytes (10 MB) this parameter takes",
+            (string)answer["errorMessage"]!);
+        Assert.Equal(1m, await caller.BalanceAsync());
+    }
+
+    [Fact]
     public async Task An_inline_input_larger_than_maxSize_is_refused_with_1008_at_submit_storing_and_charging_nothing()
     {
         var caller = await _server.NewCallerAsync(balance: 1m);
