@@ -85,7 +85,8 @@ internal static class DataUri
     private static byte[] DecodeBase64(ReadOnlySpan<char> payload, SizeLimit limit)
     {
         // Some clients percent-encode '+', '/' and '='; base64 itself never contains '%'.
-        var text = payload.Contains('%') ? Uri.UnescapeDataString(payload.ToString()).AsSpan() : payload;
+        var unescaped = payload.Contains('%');
+        var text = unescaped ? Uri.UnescapeDataString(payload.ToString()).AsSpan() : payload;
         // Line breaks are legal in base64 and must not count towards the size.
         var regular = !text.ContainsAny(Base64Irregular);
         var significant = regular ? text.Length : (long)text.Length - text.Count('\n') - text.Count('\r') - text.Count(' ') - text.Count('\t');
@@ -99,7 +100,7 @@ internal static class DataUri
         {
             int written;
             if (!(regular ? TryDecodeRegularBase64(text, buffer, out written) : Convert.TryFromBase64Chars(text, buffer, out written)))
-                throw new FetchRefusedException("the data: URL is not valid base64");
+                throw new FetchRefusedException("the data: URL is not valid base64" + Base64Problem(text, unescaped));
             if (written > limit.Bytes) throw limit.TooLarge();
             return buffer.AsSpan(0, written).ToArray();
         }
@@ -130,6 +131,47 @@ internal static class DataUri
             written += decoded;
             if (final) return true;
         }
+    }
+
+    /// <summary>Base64's alphabet, its padding and the whitespace a payload may hold.</summary>
+    private static readonly SearchValues<char> Base64Characters =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/= \t\r\n");
+
+    private static readonly SearchValues<char> Base64Whitespace = SearchValues.Create(" \t\r\n");
+
+    /// <summary>
+    /// Why the decoder refused <paramref name="text"/>, for the refusal's message (": '!' at character 120 of its data",
+    /// ": padding '=' before the end, at character 12 of its data", ": 1,234 characters, not a multiple of 4"; characters
+    /// counted from 1 after the comma, line breaks and spaces included), or "" when none of these is the reason. Run
+    /// only on a refusal.
+    /// </summary>
+    private static string Base64Problem(ReadOnlySpan<char> text, bool unescaped)
+    {
+        var of = unescaped ? "of its data after percent-decoding" : "of its data";
+        var stray = text.IndexOfAnyExcept(Base64Characters);
+        if (stray >= 0)
+        {
+            var c = text[stray];
+            var shown = c is >= ' ' and <= '~' ? $"'{c}'" : $"U+{(int)c:X4}";
+            return string.Create(CultureInfo.InvariantCulture, $": {shown} at character {stray + 1} {of}");
+        }
+        var padding = text.IndexOf('=');
+        if (padding >= 0)
+        {
+            // Padding is one or two '=' at the very end (spaces and line breaks aside).
+            var count = 0;
+            foreach (var c in text[padding..])
+            {
+                if (c == '=') count++;
+                else if (!Base64Whitespace.Contains(c)) { count = int.MaxValue; break; }
+            }
+            if (count > 2)
+                return string.Create(CultureInfo.InvariantCulture, $": padding '=' before the end, at character {padding + 1} {of}");
+        }
+        var significant = text.Length - text.Count(' ') - text.Count('\t') - text.Count('\r') - text.Count('\n');
+        return significant % 4 != 0
+            ? string.Create(CultureInfo.InvariantCulture, $": {significant:N0} characters (spaces and line breaks aside), not a multiple of 4")
+            : "";
     }
 
     private static byte[] DecodePercent(ReadOnlySpan<char> payload, SizeLimit limit)

@@ -40,7 +40,23 @@ public class DataUriDecodeTests
 
         Assert.Throws<FormatException>(() => Convert.FromBase64String(broken));
         var refused = Assert.Throws<FetchRefusedException>(() => DataUri.Decode("data:image/png;base64," + broken, new SizeLimit(1)));
-        Assert.Equal("the data: URL is not valid base64", refused.Message);
+        Assert.StartsWith("the data: URL is not valid base64: ", refused.Message);
+    }
+
+    [Theory]
+    [InlineData("iVBO*RK", "the data: URL is not valid base64: '*' at character 5 of its data")]
+    [InlineData("iVBOR\u00e9Kg", "the data: URL is not valid base64: U+00E9 at character 6 of its data")]
+    [InlineData("iVBO\r\nR!Kg", "the data: URL is not valid base64: '!' at character 8 of its data")]
+    [InlineData("iV==RKgg", "the data: URL is not valid base64: padding '=' before the end, at character 3 of its data")]
+    [InlineData("iVBORK===", "the data: URL is not valid base64: padding '=' before the end, at character 7 of its data")]
+    [InlineData("iVBORKg", "the data: URL is not valid base64: 7 characters (spaces and line breaks aside), not a multiple of 4")]
+    [InlineData("iVBO\nRKg", "the data: URL is not valid base64: 7 characters (spaces and line breaks aside), not a multiple of 4")]
+    [InlineData("iVBO%2A%2B", "the data: URL is not valid base64: '*' at character 5 of its data after percent-decoding")]
+    public void A_refused_payload_is_told_what_is_wrong_and_where(string payload, string message)
+    {
+        var refused = Assert.Throws<FetchRefusedException>(() => DataUri.Decode("data:image/png;base64," + payload, new SizeLimit(1000)));
+
+        Assert.Equal(message, refused.Message);
     }
 
     [Theory]

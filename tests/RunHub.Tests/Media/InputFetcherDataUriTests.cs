@@ -63,7 +63,7 @@ public class InputFetcherDataUriTests : IDisposable
     }
 
     [Theory]
-    [InlineData("data:image/png;base64,iVBORw0KGgo*not base64*", "the data: URL is not valid base64")]
+    [InlineData("data:image/png;base64,iVBORw0KGgo*not base64*", "the data: URL is not valid base64: '*' at character 12 of its data")]
     [InlineData("data:image/png;base64", "not a valid data: URL")]
     [InlineData("data:image/png,%8", "the data: URL has a malformed percent escape")]
     [InlineData("data:image/png,%zz", "the data: URL has a malformed percent escape")]
