@@ -4,7 +4,7 @@ namespace RunHub.Api;
 
 /// <summary>
 /// Reads the API key from <c>Authorization: Bearer KEY</c>. The header is taken only when it came once
-/// (<see cref="SingleHeader"/>): joined from two lines (<c>Bearer a, Bearer b</c>) it is a key nobody holds, and refusing
+/// (<see cref="SingleValue"/>): joined from two lines (<c>Bearer a, Bearer b</c>) it is a key nobody holds, and refusing
 /// that as an invalid key would send the caller looking at keys that are fine.
 /// </summary>
 public static class BearerKey
@@ -15,7 +15,7 @@ public static class BearerKey
     /// </summary>
     public static string? From(HttpRequest request, out string? repeated)
     {
-        if (SingleHeader.Text(request.Headers.Authorization, "Authorization", out repeated) is not { } text) return null;
+        if (SingleValue.Text(request.Headers.Authorization, "Authorization", out repeated) is not { } text) return null;
         var value = text.Trim();
         const string scheme = "Bearer ";
         return value.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) ? value[scheme.Length..].Trim() : null;

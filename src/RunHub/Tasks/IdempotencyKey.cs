@@ -17,9 +17,9 @@ public sealed record IdempotencyKey(string Key, string RequestHash)
 
     /// <summary>
     /// The text of the request's <c>Idempotency-Key</c> header: "" when it is absent, null with <paramref name="error"/> when
-    /// it came more than once (<see cref="SingleHeader"/>: two headers <c>a</c> and <c>b</c> would otherwise be one key <c>a,b</c>).
+    /// it came more than once (<see cref="SingleValue"/>: two headers <c>a</c> and <c>b</c> would otherwise be one key <c>a,b</c>).
     /// </summary>
-    public static string? HeaderText(StringValues header, out string? error) => SingleHeader.Text(header, Header, out error);
+    public static string? HeaderText(StringValues header, out string? error) => SingleValue.Text(header, Header, out error);
 
     /// <summary>Null and an error when the header value is not 1 to 255 printable ASCII characters.</summary>
     public static IdempotencyKey? From(string key, string endpoint, string canonicalParameters, out string? error)

@@ -81,4 +81,50 @@ public sealed class RepeatedAuthorizationTests : IAsyncLifetime
 
         Assert.Equal(380, answer.GetProperty("code").GetInt32());
     }
+
+    /// <summary>
+    /// <c>apiKey</c> twice where a v1 call reads it from the query string or a form: refused as the repeated header is
+    /// (802, saying so), where before 2026-12-01 the first was taken and the second ignored.
+    /// </summary>
+    [Fact]
+    public async Task An_apiKey_given_twice_in_the_query_or_in_an_upload_form_is_refused_saying_so()
+    {
+        var caller = await _server.NewCallerAsync(balance: 1m);
+
+        var query = JsonDocument.Parse(await _server.Http.GetStringAsync(
+            $"{_server.BaseUrl}/api/webapp/apiCallDemo?webappId=1&apiKey={caller.ApiKey}&apiKey={caller.ApiKey}")).RootElement;
+        using var form = new MultipartFormDataContent("b")
+        {
+            { new StringContent(caller.ApiKey), "apiKey" },
+            { new StringContent(caller.ApiKey), "apiKey" },
+            { new ByteArrayContent(TestImages.Png(4, 4)), "file", "a.png" },
+        };
+        using var response = await _server.Http.PostAsync(_server.BaseUrl + "/task/openapi/upload", form);
+        var upload = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+
+        foreach (var answer in new[] { query, upload })
+        {
+            Assert.Equal(802, answer.GetProperty("code").GetInt32());
+            Assert.Contains("apiKey: sent 2 times; send it once", answer.GetProperty("msg").GetString());
+        }
+    }
+
+    [Fact]
+    public async Task An_apiKey_given_once_in_the_query_or_an_upload_form_is_taken()
+    {
+        var caller = await _server.NewCallerAsync(balance: 1m);
+
+        var query = JsonDocument.Parse(await _server.Http.GetStringAsync(
+            $"{_server.BaseUrl}/api/webapp/apiCallDemo?webappId=1&apiKey={caller.ApiKey}")).RootElement;
+        using var form = new MultipartFormDataContent("b")
+        {
+            { new StringContent(caller.ApiKey), "apiKey" },
+            { new ByteArrayContent(TestImages.Png(4, 4)), "file", "a.png" },
+        };
+        using var response = await _server.Http.PostAsync(_server.BaseUrl + "/task/openapi/upload", form);
+        var upload = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+
+        Assert.NotEqual(802, query.GetProperty("code").GetInt32());
+        Assert.Equal(0, upload.GetProperty("code").GetInt32());
+    }
 }

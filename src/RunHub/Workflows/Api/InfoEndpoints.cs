@@ -6,6 +6,7 @@ using RunHub.Api;
 using RunHub.Catalog;
 using RunHub.Client;
 using RunHub.Engines.ComfyUi;
+using RunHub.Wire;
 
 namespace RunHub.Workflows.Api;
 
@@ -42,9 +43,10 @@ public static class InfoEndpoints
 
     public static async Task<Envelope<object>> ApiCallDemoAsync(HttpRequest request, RequestKeys keys, WorkflowCatalog catalog, IOptions<RunHubOptions> options)
     {
-        string? repeated = null;
-        var (key, refusal) = await WorkflowApiCall.AuthenticateAsync(request.HttpContext,
-            request.Query["apiKey"].FirstOrDefault() ?? BearerKey.From(request, out repeated), keys, repeated);
+        // The key in the query (once), else the Bearer header's.
+        var queryKey = SingleValue.Text(request.Query["apiKey"], "apiKey", out var repeated);
+        var carried = queryKey is { Length: > 0 } || repeated is not null ? queryKey : BearerKey.From(request, out repeated);
+        var (key, refusal) = await WorkflowApiCall.AuthenticateAsync(request.HttpContext, carried, keys, repeated);
         if (key is null) return refusal!;
         var webappId = request.Query["webappId"].FirstOrDefault();
         if (string.IsNullOrWhiteSpace(webappId)) return WorkflowApiAnswer.Error(RunHubErrorCodes.ParamsInvalid, "webappId: required (?webappId=...)");

@@ -44,6 +44,7 @@ public static class UploadV1Endpoint
             return WorkflowApiAnswer.Error(RunHubErrorCodes.ParamsInvalid, "file: send multipart/form-data with the file in a field named 'file' and the key in 'apiKey'");
 
         var fileType = "input";
+        var keyFields = 0;
         await using var file = new FileStream(Path.Combine(Path.GetTempPath(), "runhub-upload-" + Guid.NewGuid().ToString("N")), FileMode.CreateNew,
             FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
         var hasFile = false;
@@ -63,6 +64,9 @@ public static class UploadV1Endpoint
                     continue;
                 }
                 var value = await ReadFieldAsync(section.Body, aborted);
+                // A second key field is refused as a repeated Authorization header is: taking either would be a guess.
+                if (name is "apiKey" or "apikey" && ++keyFields > 1)
+                    return (await WorkflowApiCall.AuthenticateAsync(request.HttpContext, null, keys, $"{name}: sent {keyFields} times; send it once")).Refusal!;
                 if (name is "apiKey" or "apikey" && accountId is null)
                 {
                     var (key, refusal) = await WorkflowApiCall.AuthenticateAsync(request.HttpContext, value, keys);

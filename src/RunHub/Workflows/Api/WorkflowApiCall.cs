@@ -60,8 +60,8 @@ public sealed record WorkflowApiCall(KeyAccess Key, JsonDocument Body) : IDispos
 
     /// <summary>
     /// The live key of a key found elsewhere (a form field, the query string), or the refusal: 802, or 1003 past its rate;
-    /// 802 too when <paramref name="repeated"/> says the <c>Authorization</c> header read for the key came twice
-    /// (<see cref="RequestKeys.CheckAsync"/>).
+    /// 802 too when <paramref name="repeated"/> says what was read for the key (the <c>Authorization</c> header, the query's
+    /// or the form's <c>apiKey</c>) came more than once (<see cref="RequestKeys.CheckAsync"/>, <see cref="Wire.SingleValue"/>).
     /// </summary>
     public static async Task<(KeyAccess? Key, Envelope<object>? Refusal)> AuthenticateAsync(HttpContext context, string? key, RequestKeys keys,
         string? repeated = null)
