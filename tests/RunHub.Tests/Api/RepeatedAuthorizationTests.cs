@@ -91,18 +91,7 @@ public sealed class RepeatedAuthorizationTests : IAsyncLifetime
     {
         var caller = await _server.NewCallerAsync(balance: 1m);
 
-        var query = JsonDocument.Parse(await _server.Http.GetStringAsync(
-            $"{_server.BaseUrl}/api/webapp/apiCallDemo?webappId=1&apiKey={caller.ApiKey}&apiKey={caller.ApiKey}")).RootElement;
-        using var form = new MultipartFormDataContent("b")
-        {
-            { new StringContent(caller.ApiKey), "apiKey" },
-            { new StringContent(caller.ApiKey), "apiKey" },
-            { new ByteArrayContent(TestImages.Png(4, 4)), "file", "a.png" },
-        };
-        using var response = await _server.Http.PostAsync(_server.BaseUrl + "/task/openapi/upload", form);
-        var upload = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
-
-        foreach (var answer in new[] { query, upload })
+        foreach (var answer in await QueryAndUploadAsync(caller.ApiKey, times: 2))
         {
             Assert.Equal(802, answer.GetProperty("code").GetInt32());
             Assert.Contains("apiKey: sent 2 times; send it once", answer.GetProperty("msg").GetString());
@@ -114,17 +103,21 @@ public sealed class RepeatedAuthorizationTests : IAsyncLifetime
     {
         var caller = await _server.NewCallerAsync(balance: 1m);
 
-        var query = JsonDocument.Parse(await _server.Http.GetStringAsync(
-            $"{_server.BaseUrl}/api/webapp/apiCallDemo?webappId=1&apiKey={caller.ApiKey}")).RootElement;
-        using var form = new MultipartFormDataContent("b")
-        {
-            { new StringContent(caller.ApiKey), "apiKey" },
-            { new ByteArrayContent(TestImages.Png(4, 4)), "file", "a.png" },
-        };
-        using var response = await _server.Http.PostAsync(_server.BaseUrl + "/task/openapi/upload", form);
-        var upload = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        var answers = await QueryAndUploadAsync(caller.ApiKey, times: 1);
 
-        Assert.NotEqual(802, query.GetProperty("code").GetInt32());
-        Assert.Equal(0, upload.GetProperty("code").GetInt32());
+        Assert.NotEqual(802, answers[0].GetProperty("code").GetInt32());
+        Assert.Equal(0, answers[1].GetProperty("code").GetInt32());
+    }
+
+    /// <summary>The answers of <c>apiCallDemo</c> and of a v1 upload with <paramref name="key"/> given <paramref name="times"/> times as <c>apiKey</c>.</summary>
+    private async Task<JsonElement[]> QueryAndUploadAsync(string key, int times)
+    {
+        var keys = string.Concat(Enumerable.Repeat("&apiKey=" + key, times));
+        var query = JsonDocument.Parse(await _server.Http.GetStringAsync($"{_server.BaseUrl}/api/webapp/apiCallDemo?webappId=1{keys}")).RootElement;
+        using var form = new MultipartFormDataContent("b");
+        for (var i = 0; i < times; i++) form.Add(new StringContent(key), "apiKey");
+        form.Add(new ByteArrayContent(TestImages.Png(4, 4)), "file", "a.png");
+        using var response = await _server.Http.PostAsync(_server.BaseUrl + "/task/openapi/upload", form);
+        return [query, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement];
     }
 }
