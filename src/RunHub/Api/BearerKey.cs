@@ -34,6 +34,7 @@ public static class BearerKey
             ? MissingMessage
             : "missing API key: the Authorization header is not a Bearer key; send it as Authorization: Bearer <your 32-character key>";
     }
+
     public static string InvalidMessage => "invalid or revoked API key";
 
     /// <summary>When a call that takes a key refuses it, as the OpenAPI document's refusal lists say (1002; 802 on the v1 calls).</summary>

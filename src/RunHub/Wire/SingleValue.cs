@@ -14,9 +14,9 @@ public static class SingleValue
     /// The value's text ("" when absent), or null with <paramref name="repeated"/> — the refusal's message,
     /// <c>NAME: sent N times; send it once</c> — when it came more than once.
     /// </summary>
-    public static string? Text(StringValues header, string name, out string? repeated)
+    public static string? Text(StringValues values, string name, out string? repeated)
     {
-        repeated = header.Count > 1 ? $"{name}: sent {header.Count} times; send it once" : null;
-        return repeated is null ? header.ToString() : null;
+        repeated = values.Count > 1 ? $"{name}: sent {values.Count} times; send it once" : null;
+        return repeated is null ? values.ToString() : null;
     }
 }
