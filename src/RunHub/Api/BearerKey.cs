@@ -24,14 +24,16 @@ public static class BearerKey
     public static string MissingMessage => "missing API key: send the header Authorization: Bearer <your 32-character key>";
 
     /// <summary>
-    /// Why the request has no Bearer key: <see cref="MissingMessage"/>, or, when it sent an <c>Authorization</c> header
-    /// that is not a Bearer key (a bare key, <c>Basic ...</c>), a message that says so, without repeating the header.
+    /// Why the request has no Bearer key: <see cref="MissingMessage"/> without an <c>Authorization</c> header; with one, a
+    /// message that says what is wrong with it (<c>Bearer</c> and no key, or not a Bearer key: a bare key, <c>Basic ...</c>),
+    /// without repeating the header.
     /// </summary>
     public static string MissingMessageFor(HttpRequest request)
     {
         var value = request.Headers.Authorization.ToString().Trim();
-        return value.Length == 0 || value.StartsWith("Bearer", StringComparison.OrdinalIgnoreCase)
-            ? MissingMessage
+        if (value.Length == 0) return MissingMessage;
+        return value.StartsWith("Bearer", StringComparison.OrdinalIgnoreCase)
+            ? "missing API key: the Authorization header has no key after Bearer; send Authorization: Bearer <your 32-character key>"
             : "missing API key: the Authorization header is not a Bearer key; send it as Authorization: Bearer <your 32-character key>";
     }
 

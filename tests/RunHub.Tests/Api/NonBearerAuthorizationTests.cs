@@ -38,15 +38,34 @@ public sealed class NonBearerAuthorizationTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Bearer_with_no_key_and_no_header_at_all_are_refused_as_a_missing_key()
+    public async Task Bearer_with_no_key_is_told_the_key_is_empty_and_no_header_that_it_is_missing()
     {
-        foreach (var header in new[] { "Bearer", "Bearer   ", null })
+        foreach (var (header, message) in new[]
+        {
+            ("Bearer", "unauthorized: missing API key: the Authorization header has no key after Bearer; send Authorization: Bearer <your 32-character key>"),
+            ("Bearer   ", "unauthorized: missing API key: the Authorization header has no key after Bearer; send Authorization: Bearer <your 32-character key>"),
+            (null, "unauthorized: missing API key: send the header Authorization: Bearer <your 32-character key>"),
+        })
         {
             var answer = await PostAsync("/openapi/v2/query", header);
 
             Assert.Equal("1002", (string)answer["errorCode"]!);
-            Assert.Equal("unauthorized: missing API key: send the header Authorization: Bearer <your 32-character key>", (string)answer["errorMessage"]!);
+            Assert.Equal(message, (string)answer["errorMessage"]!);
         }
+    }
+
+    [Fact]
+    public async Task A_v1_query_or_form_call_without_a_key_is_told_where_its_key_goes()
+    {
+        var demo = JsonNode.Parse(await _server.Http.GetStringAsync(_server.BaseUrl + "/api/webapp/apiCallDemo?webappId=1"))!;
+        using var form = new MultipartFormDataContent("b") { { new ByteArrayContent(TestImages.Png(4, 4)), "file", "a.png" } };
+        using var response = await _server.Http.PostAsync(_server.BaseUrl + "/task/openapi/upload", form);
+        var upload = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+
+        Assert.Equal(802, (int)demo["code"]!);
+        Assert.Contains("missing API key: send it in the query string (?apiKey=KEY) or as Authorization: Bearer KEY", (string)demo["msg"]!);
+        Assert.Equal(802, (int)upload["code"]!);
+        Assert.Contains("missing API key: send the form field apiKey before the file (or Authorization: Bearer KEY)", (string)upload["msg"]!);
     }
 
     private async Task<JsonObject> PostAsync(string path, string? authorization)

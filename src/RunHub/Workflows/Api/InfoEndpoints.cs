@@ -46,7 +46,8 @@ public static class InfoEndpoints
         // The key in the query (once), else the Bearer header's.
         var queryKey = SingleValue.Text(request.Query["apiKey"], "apiKey", out var repeated);
         var carried = queryKey is { Length: > 0 } || repeated is not null ? queryKey : BearerKey.From(request, out repeated);
-        var (key, refusal) = await WorkflowApiCall.AuthenticateAsync(request.HttpContext, carried, keys, repeated);
+        var (key, refusal) = await WorkflowApiCall.AuthenticateAsync(request.HttpContext, carried, keys, repeated,
+            "missing API key: send it in the query string (?apiKey=KEY) or as Authorization: Bearer KEY");
         if (key is null) return refusal!;
         var webappId = request.Query["webappId"].FirstOrDefault();
         if (string.IsNullOrWhiteSpace(webappId)) return WorkflowApiAnswer.Error(RunHubErrorCodes.ParamsInvalid, "webappId: required (?webappId=...)");

@@ -91,7 +91,9 @@ public static class UploadV1Endpoint
             return WorkflowApiAnswer.Error(RunHubErrorCodes.ParamsInvalid, $"file: the multipart body is malformed or ended early ({e.Message})");
         }
 
-        if (accountId is null) return (await WorkflowApiCall.AuthenticateAsync(request.HttpContext, null, keys)).Refusal!;
+        if (accountId is null)
+            return (await WorkflowApiCall.AuthenticateAsync(request.HttpContext, null, keys,
+                missingMessage: "missing API key: send the form field apiKey before the file (or Authorization: Bearer KEY)")).Refusal!;
         if (!hasFile) return WorkflowApiAnswer.Error(RunHubErrorCodes.ParamsInvalid, "file: required (multipart field 'file')");
         if (file.Length == 0) return WorkflowApiAnswer.Error(RunHubErrorCodes.UploadFailed, "file: the file is empty");
         file.Position = 0;

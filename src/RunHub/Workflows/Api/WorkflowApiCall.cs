@@ -63,10 +63,11 @@ public sealed record WorkflowApiCall(KeyAccess Key, JsonDocument Body) : IDispos
     /// 802 too when <paramref name="repeated"/> says what was read for the key (the <c>Authorization</c> header, the query's
     /// or the form's <c>apiKey</c>) came more than once (<see cref="RequestKeys.CheckAsync"/>, <see cref="Wire.SingleValue"/>).
     /// </summary>
+    /// <param name="missingMessage">What a call without a key is told; by default, to send <c>apiKey</c> in the JSON body.</param>
     public static async Task<(KeyAccess? Key, Envelope<object>? Refusal)> AuthenticateAsync(HttpContext context, string? key, RequestKeys keys,
-        string? repeated = null)
+        string? repeated = null, string missingMessage = "missing API key: send \"apiKey\" in the body (or Authorization: Bearer KEY)")
     {
-        var check = await keys.CheckAsync(context, key, "missing API key: send \"apiKey\" in the body (or Authorization: Bearer KEY)", repeated);
+        var check = await keys.CheckAsync(context, key, missingMessage, repeated);
         return check.Access is { } access ? (access, null) : (null, WorkflowApiAnswer.Error(check.Code(RunHubErrorCodes.ApiKeyUnauthorized), check.Message));
     }
 
