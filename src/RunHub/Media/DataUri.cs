@@ -100,7 +100,7 @@ internal static class DataUri
         {
             int written;
             if (!(regular ? TryDecodeRegularBase64(text, buffer, out written) : Convert.TryFromBase64Chars(text, buffer, out written)))
-                throw new FetchRefusedException("the data: URL is not valid base64" + Base64Problem(text, unescaped));
+                throw new FetchRefusedException("the data: URL is not valid base64" + Base64Problem(text, significant, unescaped));
             if (written > limit.Bytes) throw limit.TooLarge();
             return buffer.AsSpan(0, written).ToArray();
         }
@@ -145,7 +145,8 @@ internal static class DataUri
     /// counted from 1 after the comma, line breaks and spaces included), or "" when none of these is the reason. Run
     /// only on a refusal.
     /// </summary>
-    private static string Base64Problem(ReadOnlySpan<char> text, bool unescaped)
+    /// <param name="significant">The text's characters without spaces and line breaks, as the decode counted them.</param>
+    private static string Base64Problem(ReadOnlySpan<char> text, long significant, bool unescaped)
     {
         var of = unescaped ? "of its data after percent-decoding" : "of its data";
         var stray = text.IndexOfAnyExcept(Base64Characters);
@@ -168,7 +169,6 @@ internal static class DataUri
             if (count > 2)
                 return string.Create(CultureInfo.InvariantCulture, $": padding '=' before the end, at character {padding + 1} {of}");
         }
-        var significant = text.Length - text.Count(' ') - text.Count('\t') - text.Count('\r') - text.Count('\n');
         return significant % 4 != 0
             ? string.Create(CultureInfo.InvariantCulture, $": {significant:N0} characters (spaces and line breaks aside), not a multiple of 4")
             : "";
