@@ -16,7 +16,10 @@ public static class SingleValue
     /// </summary>
     public static string? Text(StringValues values, string name, out string? repeated)
     {
-        repeated = values.Count > 1 ? $"{name}: sent {values.Count} times; send it once" : null;
+        repeated = values.Count > 1 ? Repeated(name, values.Count) : null;
         return repeated is null ? values.ToString() : null;
     }
+
+    /// <summary>The refusal's message for a value that came <paramref name="count"/> times: <c>NAME: sent N times; send it once</c>.</summary>
+    public static string Repeated(string name, int count) => $"{name}: sent {count} times; send it once";
 }

@@ -5,6 +5,7 @@ using RunHub.Accounts;
 using RunHub.Api;
 using RunHub.Client;
 using RunHub.Files;
+using RunHub.Wire;
 
 namespace RunHub.Workflows.Api;
 
@@ -66,7 +67,7 @@ public static class UploadV1Endpoint
                 var value = await ReadFieldAsync(section.Body, aborted);
                 // A second key field is refused as a repeated Authorization header is: taking either would be a guess.
                 if (name is "apiKey" or "apikey" && ++keyFields > 1)
-                    return (await WorkflowApiCall.AuthenticateAsync(request.HttpContext, null, keys, $"{name}: sent {keyFields} times; send it once")).Refusal!;
+                    return (await WorkflowApiCall.AuthenticateAsync(request.HttpContext, null, keys, SingleValue.Repeated(name, keyFields))).Refusal!;
                 if (name is "apiKey" or "apikey" && accountId is null)
                 {
                     var (key, refusal) = await WorkflowApiCall.AuthenticateAsync(request.HttpContext, value, keys);
