@@ -9,6 +9,9 @@ namespace RunHub.Api;
 /// </summary>
 public static class BearerKey
 {
+    /// <summary>The header's scheme word, in any case, then a space and the key.</summary>
+    private const string Scheme = "Bearer";
+
     /// <summary>
     /// The key of the header: null when it is absent or not a Bearer key, and null with <paramref name="repeated"/>
     /// (the refusal's message, <c>Authorization: sent 2 times; send it once</c>) when it came on more than one line.
@@ -17,8 +20,7 @@ public static class BearerKey
     {
         if (SingleValue.Text(request.Headers.Authorization, "Authorization", out repeated) is not { } text) return null;
         var value = text.Trim();
-        const string scheme = "Bearer ";
-        return value.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) ? value[scheme.Length..].Trim() : null;
+        return value.StartsWith(Scheme + " ", StringComparison.OrdinalIgnoreCase) ? value[(Scheme.Length + 1)..].Trim() : null;
     }
 
     public static string MissingMessage => "missing API key: send the header Authorization: Bearer <your 32-character key>";
@@ -32,7 +34,8 @@ public static class BearerKey
     {
         var value = request.Headers.Authorization.ToString().Trim();
         if (value.Length == 0) return MissingMessage;
-        return value.StartsWith("Bearer", StringComparison.OrdinalIgnoreCase)
+        // What From reads as an empty key: the scheme and nothing after it (the header is trimmed).
+        return value.Equals(Scheme, StringComparison.OrdinalIgnoreCase)
             ? "missing API key: the Authorization header has no key after Bearer; send Authorization: Bearer <your 32-character key>"
             : "missing API key: the Authorization header is not a Bearer key; send it as Authorization: Bearer <your 32-character key>";
     }

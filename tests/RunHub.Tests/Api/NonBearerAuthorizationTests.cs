@@ -22,11 +22,17 @@ public sealed class NonBearerAuthorizationTests : IAsyncLifetime
     [InlineData("/openapi/v2/rhart-image-g-1.5/text-to-image", "bare")]
     [InlineData("/openapi/v2/rhart-image-g-1.5/text-to-image", "basic")]
     [InlineData("/openapi/v2/query", "bare")]
+    [InlineData("/openapi/v2/query", "glued")]
     [InlineData("/openapi/v2/price-preview/rhart-image-g-1.5/text-to-image", "bare")]
     public async Task An_Authorization_header_without_Bearer_is_refused_saying_it_is_not_a_Bearer_key(string path, string form)
     {
         var caller = await _server.NewCallerAsync(balance: 1m);
-        var header = form == "bare" ? caller.ApiKey : "Basic " + Convert.ToBase64String(Encoding.ASCII.GetBytes("user:" + caller.ApiKey));
+        var header = form switch
+        {
+            "bare" => caller.ApiKey,
+            "glued" => "Bearer" + caller.ApiKey,
+            _ => "Basic " + Convert.ToBase64String(Encoding.ASCII.GetBytes("user:" + caller.ApiKey)),
+        };
 
         var answer = await PostAsync(path, header);
 
