@@ -50,9 +50,10 @@ public sealed class CancelTests
     public async Task Cancelling_a_running_task_cancels_the_engines_token_and_ends_it_cancelled_with_its_charge_released()
     {
         var engine = new ScriptedEngine().Then("http://a", ScriptedEngine.Hang);
-        // A short lease renews every second, which is when the worker sees the cancel.
+        // The worker sees the cancel when it renews its lease, at most every 2 s (TaskRunner.RenewalInterval); a long lease
+        // cannot lapse on a loaded machine, which would let another worker run the task again.
         await using var run = await DispatchServer.StartAsync(engine, ["http://a"],
-            settings: new Dictionary<string, string?> { ["Queue:LeaseSeconds"] = "3" });
+            settings: new Dictionary<string, string?> { ["Queue:LeaseSeconds"] = "60" });
         var (caller, taskId) = await run.SubmitAsync();
         await WaitForStatusAsync(caller, taskId, t => (string)t["status"]! == "RUNNING" && !engine.Runs.IsEmpty);
 

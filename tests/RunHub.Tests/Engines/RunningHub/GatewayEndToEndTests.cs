@@ -101,13 +101,15 @@ public sealed class GatewayEndToEndTests : IAsyncLifetime
     public async Task Cancelling_a_running_task_cancels_the_upstream_task()
     {
         _fake.Script = new FakeScript { Outcome = FakeOutcome.Hang };
-        // A short lease: a worker sees a cancel request when it renews its lease.
-        await using var gateway = await GatewayServer.StartAsync(_fake, serverSettings: new Dictionary<string, string?> { ["Queue:LeaseSeconds"] = "1" });
+        // A worker sees a cancel request when it renews its lease, at most every 2 s (TaskRunner.RenewalInterval). The lease
+        // is long: a 1 s lease lapsed once under a loaded CI run, another worker took the task again, and the upstream had
+        // two tasks to cancel.
+        await using var gateway = await GatewayServer.StartAsync(_fake, serverSettings: new Dictionary<string, string?> { ["Queue:LeaseSeconds"] = "60" });
         var caller = await gateway.Server.NewCallerAsync(balance: 1m);
         var submitted = await caller.SubmitAsync(GatewayServer.Endpoint,
             new { prompt = "A sudden, massive explosion behind them", imageUrls = new[] { TestImages.DataUri(TestImages.Png(20, 20)) }, aspectRatio = "1:1" });
         var taskId = (string)submitted["taskId"]!;
-        while (_fake.Queries == 0) await Task.Delay(20);
+        await _fake.FirstQuery.WaitAsync(TimeSpan.FromSeconds(60));
 
         await caller.PostAsync("/openapi/v2/cancel", System.Text.Json.JsonSerializer.Serialize(new { taskId }));
         var done = await WaitForEndAsync(caller, taskId);
