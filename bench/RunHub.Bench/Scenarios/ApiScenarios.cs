@@ -242,8 +242,9 @@ internal static class ApiScenarios
         throw new InvalidOperationException($"the setup submit failed: {error}\n{tail}");
     }
 
+    /// <summary>A closed-loop row on <paramref name="server"/>, with its group-commit writer read over the window (SQLite only).</summary>
     private static Task<MeasuredRun> Closed(RunHubServer server, BenchOptions options, Func<Task<CallResult>> call) =>
-        MeasuredRun.ClosedAsync(server.ProcessId, options, options.Concurrency, call);
+        MeasuredRun.ClosedAsync(server.ProcessId, options, options.Concurrency, call, new Uri(new Uri(server.BaseUrl), "/metrics"));
 
     /// <summary>The pauses that began inside the measured window, each as (start, end) in ms since the window began.</summary>
     private static List<(double StartMs, double EndMs)> ServerPausesInWindow(IReadOnlyList<GcPause> pauses, DateTime windowStartUtc, TimeSpan duration) =>

@@ -58,6 +58,10 @@ public sealed class BenchSmokeTests(ITestOutputHelper output)
             Assert.True(queryRate.GetProperty("details").TryGetProperty("otherCpuPercentOfMachine", out _));
             // It ran on the raw client, whose connections were kept (at most one per client).
             Assert.InRange(queryRate.GetProperty("details").GetProperty("rawConnectionsOpened").GetDouble(), 1, 4);
+            // The submit row says how busy the server's group-commit writer was in its window, read from /metrics.
+            var submit = root.GetProperty("scenarios").EnumerateArray().Single(s => s.GetProperty("name").GetString() == "submit").GetProperty("details");
+            Assert.InRange(submit.GetProperty("writerBusyPercent").GetDouble(), 0.001, 150);
+            Assert.True(submit.GetProperty("operationsPerCommit").GetDouble() >= 1);
             Assert.Contains("| load (hostile, or large uploads) |", markdown);
             Assert.Equal(4, root.GetProperty("hostile").GetArrayLength());
             Assert.Equal(JsonValueKind.Object, root.GetProperty("sandboxMemory").ValueKind);
