@@ -6,8 +6,9 @@ namespace RunHub.Observability;
 /// The SQLite group commit's single writer (<see cref="Data.GroupCommit"/>): how many operations (submits) each shared
 /// transaction carried (<c>runhub.store.group_commit.operations</c>) and how long the writer spent on it
 /// (<c>runhub.store.group_commit.duration</c>, seconds), split by <c>runhub.phase</c>: <c>statements</c> (from the
-/// transaction's start to its commit call) and <c>commit</c> (the commit call: the write-ahead log's frames and its
-/// fsync, and a checkpoint when one is due). The duration's sum over both phases, per second, is the share of time the
+/// transaction's start, including any wait for SQLite's write lock, to its commit call) and <c>commit</c> (the commit
+/// call: the write-ahead log's frames and their fsync, and a checkpoint when one is due). The operations include
+/// idempotent replays and submits refused inside the transaction. The duration's sum over both phases, per second, is the share of time the
 /// writer is busy: near 1, submits wait for it. Nothing is recorded on PostgreSQL, where each operation commits alone.
 /// </summary>
 public static class GroupCommitMetrics
