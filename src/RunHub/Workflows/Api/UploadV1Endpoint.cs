@@ -65,11 +65,11 @@ public static class UploadV1Endpoint
                     continue;
                 }
                 var value = await ReadFieldAsync(section.Body, aborted);
-                // A second key field is refused as a repeated Authorization header is: taking either would be a guess.
-                if (name is "apiKey" or "apikey" && ++keyFields > 1)
-                    return (await WorkflowApiCall.AuthenticateAsync(request.HttpContext, null, keys, SingleValue.Repeated(name, keyFields))).Refusal!;
-                if (name is "apiKey" or "apikey" && accountId is null)
+                if (name is "apiKey" or "apikey")
                 {
+                    // A second key field is refused as a repeated Authorization header is: taking either would be a guess.
+                    if (++keyFields > 1)
+                        return (await WorkflowApiCall.AuthenticateAsync(request.HttpContext, null, keys, SingleValue.Repeated(name, keyFields))).Refusal!;
                     var (key, refusal) = await WorkflowApiCall.AuthenticateAsync(request.HttpContext, value, keys);
                     if (key is null) return refusal!;
                     accountId = key.AccountId;
