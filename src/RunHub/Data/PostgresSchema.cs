@@ -331,6 +331,14 @@ internal static class PostgresSchema
         -- PostgreSQL's plans do not have (a constant IN list is one array test; an identity column takes no extra write).
         SELECT 1;
         """,
+        """
+        -- Two indexes a submit wrote and nothing needs (docs/performance.md): an account's tasks of every status are
+        -- listed from tasks_account, a page of each status's range (TaskListing), so tasks_account_id goes; and inline
+        -- inputs are found for expiry by their keys, which begin with their time (InlineInputs), so task_inputs_created
+        -- goes. Each was a B-tree every submit changed, and its right-hand end a page or two of every commit's WAL.
+        DROP INDEX tasks_account_id;
+        DROP INDEX task_inputs_created;
+        """,
     ];
 
     /// <summary>How many steps there are; the SQLite schema must have as many (a test holds the two in step).</summary>

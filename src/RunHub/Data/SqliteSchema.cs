@@ -403,6 +403,14 @@ internal static class SqliteSchema
         WHERE type = 'table' AND name = 'webhook_deliveries';
         PRAGMA writable_schema = OFF;
         """,
+        """
+        -- Two indexes a submit wrote and nothing needs (docs/performance.md): an account's tasks of every status are
+        -- listed from tasks_account, a page of each status's range (TaskListing), so tasks_account_id goes; and inline
+        -- inputs are found for expiry by their keys, which begin with their time (InlineInputs), so task_inputs_created
+        -- goes. Each was a B-tree every submit changed, and its right-hand end a page or two of every commit's WAL.
+        DROP INDEX tasks_account_id;
+        DROP INDEX task_inputs_created;
+        """,
     ];
 
     /// <param name="upTo">Apply steps up to this version only (tests of a migration start from an older schema).</param>

@@ -109,16 +109,17 @@ public sealed class FileRetention(Database database, IFileStore files, IOptions<
         var now = clock.NowMs();
         var defaultMs = DefaultMs;
         await using var db = await database.OpenAsync(cancellationToken);
-        // An input is never older than its task's end: only those older than the shortest retention in use can be due,
-        // a bound the index on created_at reads without looking at any younger input.
+        // An input is never older than its task's end: only those older than the shortest retention in use can be due.
+        // A key begins with the time it was made, before its task's (Media.InlineInputs.StoreOneAsync), so the keys up to that
+        // bound are one range of the primary key, read without looking at any younger input.
         var shortest = Math.Min(defaultMs, await db.ExecuteScalarAsync<long?>("SELECT min(retention_ms) FROM accounts") ?? defaultMs);
         var due = (await db.QueryAsync<(string Key, long IsFile)>(
             """
             SELECT i.key, CASE WHEN i.content IS NULL THEN 1 ELSE 0 END FROM task_inputs i
                 JOIN tasks t ON t.id = i.task_id JOIN accounts a ON a.id = t.account_id
-            WHERE i.created_at <= @bound AND t.finished_at IS NOT NULL AND t.finished_at + coalesce(a.retention_ms, @defaultMs) <= @now
-            ORDER BY i.created_at LIMIT @batchSize
-            """, new { bound = now - shortest, defaultMs, now, batchSize })).ToList();
+            WHERE i.key <= @bound AND t.finished_at IS NOT NULL AND t.finished_at + coalesce(a.retention_ms, @defaultMs) <= @now
+            ORDER BY i.key LIMIT @batchSize
+            """, new { bound = StoredInputs.LastKeyAt(now - shortest), defaultMs, now, batchSize })).ToList();
         foreach (var (key, _) in due.Where(d => d.IsFile == 1)) await files.DeleteAsync(key, cancellationToken);
         if (due.Count > 0)
         {

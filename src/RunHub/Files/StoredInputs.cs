@@ -17,6 +17,15 @@ public sealed class StoredInputs(Database database, IFileStore files)
     /// <summary>Whether a key is in the inline inputs' folder, so may be in the database.</summary>
     public static bool MayBeInDatabase(string key) => key.StartsWith(Folder + "/", StringComparison.Ordinal);
 
+    /// <summary>The 11 hex digits of a time (Unix ms, good until the year 2527) that begin an inline input's name.</summary>
+    public static string TimeDigits(long ms) => ms.ToString("x11", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// A bound above every inline input key made at or before <paramref name="ms"/> (Unix ms) and below every later
+    /// one: the folder and the time's digits, then <c>g</c>, which sorts after every hex digit (<see cref="FileRetention.ExpireInputsAsync"/>).
+    /// </summary>
+    public static string LastKeyAt(long ms) => $"{Folder}/{TimeDigits(Math.Max(0, ms))}g";
+
     /// <summary>The file under <paramref name="key"/> (its bytes in memory when they come from the database), or null when there is none.</summary>
     public async Task<StoredFile?> OpenReadAsync(string key, CancellationToken cancellationToken)
     {

@@ -111,8 +111,7 @@ public sealed class InlineInputs(IFileStore files, FileLinks links, IOptions<Run
     /// name unguessable. Names in time order are appended to the right-hand end of <c>task_inputs</c>' key index, one
     /// page shared by a group commit's submits, where wholly random ones would each change a page of their own.
     /// </summary>
-    private string NewName() =>
-        (clock ?? TimeProvider.System).NowMs().ToString("x11", System.Globalization.CultureInfo.InvariantCulture) + RandomHex.Digits(21);
+    private string NewName() => StoredInputs.TimeDigits((clock ?? TimeProvider.System).NowMs()) + RandomHex.Digits(21);
 
     /// <summary>Removes the files of inline inputs no task will read (the submit was refused or replayed); inputs
     /// kept in the database were never written, or were rolled back with the task.</summary>

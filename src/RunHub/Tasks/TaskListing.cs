@@ -7,8 +7,9 @@ namespace RunHub.Tasks;
 /// <summary>
 /// Lists tasks newest first, a page at a time, for <c>GET /openapi/v2/tasks</c>, <c>runhub tasks</c> and the console.
 /// Paging is by cursor (the last task id of the page), never by offset, and dates become id bounds (ids are
-/// time-ordered), so each page is one range read of an index (<c>tasks_account_id</c>, <c>tasks_account</c>,
-/// <c>tasks_account_endpoint</c>) however many tasks an account has.
+/// time-ordered), so each page reads index ranges (<c>tasks_account</c> by status, <c>tasks_account_endpoint</c> by
+/// model) however many tasks an account has: an account's page with neither filter reads at most a page from each
+/// status's range of <c>tasks_account</c> and keeps the newest, so a submit writes no index of its own for it.
 /// </summary>
 public sealed class TaskListing(Database database)
 {
@@ -36,11 +37,12 @@ public sealed class TaskListing(Database database)
             Add(where, parameters, "id < @high", "high", TaskIdGenerator.FirstIdAt(before.ToUnixTimeMilliseconds()) ?? EraBound(before));
         if (filter.Cursor is { Length: > 0 } cursor) Add(where, parameters, "id < @cursor", "cursor", cursor);
         parameters.Add("take", limit + 1);
+        var sql = accountId is not null && filter.Endpoint is not { Length: > 0 } && filter.Status is not { Length: > 0 }
+            ? ByStatus(where.ToString())
+            : $"SELECT {TaskQueue.RecordColumns} FROM tasks {where} ORDER BY id DESC LIMIT @take";
 
         await using var db = await database.OpenAsync(cancellationToken);
-        var rows = (await db.QueryAsync<TaskRecord>(new CommandDefinition(
-            $"SELECT {TaskQueue.RecordColumns} FROM tasks {where} ORDER BY id DESC LIMIT @take", parameters,
-            cancellationToken: cancellationToken))).ToList();
+        var rows = (await db.QueryAsync<TaskRecord>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken))).ToList();
         var more = rows.Count > limit;
         if (more) rows.RemoveAt(rows.Count - 1);
         return new TaskPage(rows, more ? rows[^1].Id : null);
@@ -57,6 +59,15 @@ public sealed class TaskListing(Database database)
             $"SELECT {TaskQueue.RecordColumns} FROM tasks WHERE id = @taskId AND (@accountId IS NULL OR account_id = @accountId)",
             new { taskId, accountId });
     }
+
+    /// <summary>
+    /// One account's newest tasks of every status: the newest page of each status (a range of <c>tasks_account</c>,
+    /// <c>(account_id, status, id)</c>), merged and cut to a page. The statuses are constants of <see cref="TaskStatuses.All"/>.
+    /// </summary>
+    internal static string ByStatus(string where) =>
+        string.Join(" UNION ALL ", TaskStatuses.All.Select((status, i) =>
+            $"SELECT * FROM (SELECT {TaskQueue.RecordColumns} FROM tasks {where} AND status = '{status}' ORDER BY id DESC LIMIT @take) AS s{i}"))
+        + " ORDER BY id DESC LIMIT @take";
 
     private static void Add(StringBuilder where, DynamicParameters parameters, string condition, string name, object value)
     {

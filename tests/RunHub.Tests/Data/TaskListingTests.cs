@@ -45,6 +45,52 @@ public sealed class TaskListingTests
         Assert.Equal(11, (await listing.ListAsync(null, new TaskFilter(), 100)).Tasks.Count);
     }
 
+    [Theory, SqliteStore, PostgresStore]
+    public async Task An_accounts_listing_without_filters_has_its_tasks_of_every_status_newest_first_across_pages(StoreKind kind)
+    {
+        using var store = new TestStore(kind);
+        var accounts = new AccountDirectory(store.Database, TimeProvider.System);
+        var mine = (await accounts.CreateAsync("mine", Money.Zero)).AccountId;
+        var other = (await accounts.CreateAsync("other", Money.Zero)).AccountId;
+        // Three of each status, interleaved in time, so every page mixes statuses; and the other account's in between.
+        var ids = new List<string>();
+        for (var i = 0; i < 3 * TaskStatuses.All.Count; i++)
+        {
+            ids.Add(await InsertAsync(store.Database, mine, Day.AddHours(i), "a/edit", TaskStatuses.All[i % TaskStatuses.All.Count]));
+            await InsertAsync(store.Database, other, Day.AddHours(i + 0.5), "a/edit", TaskStatuses.All[i % TaskStatuses.All.Count]);
+        }
+        var listing = new TaskListing(store.Database);
+
+        var seen = new List<string>();
+        string? cursor = null;
+        do
+        {
+            var page = await listing.ListAsync(mine, new TaskFilter(Cursor: cursor), 4);
+            seen.AddRange(page.Tasks.Select(t => t.Id));
+            cursor = page.NextCursor;
+        } while (cursor is not null);
+
+        Assert.Equal(Enumerable.Reverse(ids), seen);
+        Assert.Equal([ids[7], ids[6], ids[5]],
+            Ids(await listing.ListAsync(mine, new TaskFilter(Since: Day.AddHours(5), Before: Day.AddHours(7.5)), 100)));
+    }
+
+    [Fact]
+    public async Task An_accounts_listing_without_filters_reads_ranges_of_the_status_index_and_scans_no_table()
+    {
+        using var store = new TestStore(StoreKind.Sqlite);
+        var mine = (await new AccountDirectory(store.Database, TimeProvider.System).CreateAsync("mine", Money.Zero)).AccountId;
+        await InsertAsync(store.Database, mine, Day, "a/edit", "SUCCESS");
+        await using var db = store.Database.Open();
+        // The statement TaskListing runs for an account's first page with no filter, as SQLite plans it.
+        var sql = TaskListing.ByStatus("WHERE 1 = 1 AND account_id = @accountId");
+        var plan = (await db.QueryAsync<(long Id, long Parent, long NotUsed, string Detail)>($"EXPLAIN QUERY PLAN {sql}", new { accountId = mine, take = 5 }))
+            .Select(step => step.Detail).ToList();
+
+        Assert.Equal(TaskStatuses.All.Count, plan.Count(step => step.Contains("USING INDEX tasks_account (account_id=? AND status=?)", StringComparison.Ordinal)));
+        Assert.DoesNotContain(plan, step => step.StartsWith("SCAN tasks", StringComparison.Ordinal));
+    }
+
     private static string[] Ids(TaskPage page) => page.Tasks.Select(t => t.Id).ToArray();
 
     /// <summary>A finished task created at <paramref name="at"/>, with an id of that time as the generator would give.</summary>
