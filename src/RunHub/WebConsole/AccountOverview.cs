@@ -20,8 +20,8 @@ public sealed class AccountOverview(Database database, TimeProvider clock)
         var today = clock.GetUtcNow().ToUnixTimeMilliseconds() / WalletLedger.MillisPerDay;
         await using var db = await database.OpenAsync();
         var balance = await db.ExecuteScalarAsync<long?>("SELECT balance FROM accounts WHERE id = @accountId", new { accountId }) ?? 0;
-        // One status at a time: with "status IN (...)" SQLite's planner reads the account's whole history through
-        // tasks_account_id (for the ORDER BY) or the table, where "status = ?" is a range of tasks_account. Each read
+        // One status at a time: with "status IN (...)" SQLite's planner may read the account's whole history (the
+        // table, for the ORDER BY), where "status = ?" is a range of tasks_account. Each read
         // is one statement, so a task moving from queued to running between the two statuses is seen once.
         var (held, activeCount) = await db.QuerySingleAsync<(long, long)>(
             """
