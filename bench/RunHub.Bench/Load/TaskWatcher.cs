@@ -8,7 +8,8 @@ namespace RunHub.Bench.Load;
 /// Learns when submitted tasks finish by reading the server's own database, not by polling the API: polling
 /// fast enough to notice a task of a few milliseconds would load the server with queries and measure them
 /// instead. SQLite in WAL mode (and PostgreSQL's MVCC) let this reader run beside the server's writer without
-/// blocking it, and the read touches only the partial index of unfinished tasks.
+/// blocking it, and the read touches only the unfinished tasks: the queued ones through the accounts that have some
+/// (<c>account_queues</c>) and each one's range of <c>tasks_account</c>, the running ones through <c>tasks_running</c>.
 /// </summary>
 internal sealed class TaskWatcher : IAsyncDisposable
 {
@@ -40,7 +41,9 @@ internal sealed class TaskWatcher : IAsyncDisposable
     private async Task LoopAsync()
     {
         using var command = _db.CreateCommand();
-        command.CommandText = "SELECT id FROM tasks WHERE status IN ('QUEUED', 'RUNNING')";
+        command.CommandText =
+            "SELECT t.id FROM account_queues q CROSS JOIN tasks t WHERE t.account_id = q.account_id AND t.status = 'QUEUED' AND q.queued > 0 " +
+            "UNION ALL SELECT id FROM tasks WHERE status = 'RUNNING'";
         var unfinished = new HashSet<string>(StringComparer.Ordinal);
         while (!_stop.IsCancellationRequested)
         {

@@ -339,6 +339,14 @@ internal static class PostgresSchema
         DROP INDEX tasks_account_id;
         DROP INDEX task_inputs_created;
         """,
+        """
+        -- The index of unfinished tasks holds only RUNNING ones (docs/performance.md): a submit's QUEUED task no longer
+        -- goes into it, and a claim adds one entry instead of moving one. It serves the lapsed-lease claim; the queued
+        -- tasks are found through account_queues' waiting accounts and each one's range of tasks_account (the queue
+        -- gauges, the start deadline).
+        DROP INDEX tasks_pending;
+        CREATE INDEX tasks_running ON tasks(id) WHERE status = 'RUNNING';
+        """,
     ];
 
     /// <summary>How many steps there are; the SQLite schema must have as many (a test holds the two in step).</summary>
