@@ -83,12 +83,33 @@ public sealed class TaskListingTests
         await InsertAsync(store.Database, mine, Day, "a/edit", "SUCCESS");
         await using var db = store.Database.Open();
         // The statement TaskListing runs for an account's first page with no filter, as SQLite plans it.
-        var sql = TaskListing.ByStatus("WHERE 1 = 1 AND account_id = @accountId");
-        var plan = (await db.QueryAsync<(long Id, long Parent, long NotUsed, string Detail)>($"EXPLAIN QUERY PLAN {sql}", new { accountId = mine, take = 5 }))
-            .Select(step => step.Detail).ToList();
+        var plan = await QueueIndexPlanTests.PlanAsync(db, TaskListing.ByStatus("WHERE 1 = 1 AND account_id = @accountId"), new { accountId = mine, take = 5 });
 
         Assert.Equal(TaskStatuses.All.Count, plan.Count(step => step.Contains("USING INDEX tasks_account (account_id=? AND status=?)", StringComparison.Ordinal)));
         Assert.DoesNotContain(plan, step => step.StartsWith("SCAN tasks", StringComparison.Ordinal));
+    }
+
+    [Theory, SqliteStore, PostgresStore]
+    public async Task An_operators_listing_of_queued_or_running_tasks_has_those_of_every_account_newest_first(StoreKind kind)
+    {
+        using var store = new TestStore(kind);
+        var accounts = new AccountDirectory(store.Database, TimeProvider.System);
+        var a = (await accounts.CreateAsync("a", Money.Zero)).AccountId;
+        var b = (await accounts.CreateAsync("b", Money.Zero)).AccountId;
+        var queued = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            queued.Add(await QueueIndexPlanTests.QueueAsync(store, i % 2 == 0 ? a : b, Day.AddHours(i)));
+            await InsertAsync(store.Database, a, Day.AddHours(i + 0.5), "a/edit", "SUCCESS");
+        }
+        await using (var db = store.Database.Open())
+            await db.ExecuteAsync("UPDATE tasks SET status = 'RUNNING' WHERE id = @id", new { id = queued[1] });
+        var listing = new TaskListing(store.Database);
+
+        Assert.Equal([queued[2], queued[0]], Ids(await listing.ListAsync(null, new TaskFilter(Status: "QUEUED"), 100)));
+        Assert.Equal([queued[2]], Ids(await listing.ListAsync(null, new TaskFilter(Status: "QUEUED"), 1)));
+        Assert.Equal([queued[0]], Ids(await listing.ListAsync(null, new TaskFilter(Status: "QUEUED", Cursor: queued[2]), 100)));
+        Assert.Equal([queued[1]], Ids(await listing.ListAsync(null, new TaskFilter(Status: "RUNNING"), 100)));
     }
 
     private static string[] Ids(TaskPage page) => page.Tasks.Select(t => t.Id).ToArray();
