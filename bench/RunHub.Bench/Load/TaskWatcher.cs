@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
 using RunHub.Bench.Stores;
+using RunHub.Tasks;
 
 namespace RunHub.Bench.Load;
 
@@ -9,10 +10,19 @@ namespace RunHub.Bench.Load;
 /// fast enough to notice a task of a few milliseconds would load the server with queries and measure them
 /// instead. SQLite in WAL mode (and PostgreSQL's MVCC) let this reader run beside the server's writer without
 /// blocking it, and the read touches only the unfinished tasks: the queued ones through the accounts that have some
-/// (<c>account_queues</c>) and each one's range of <c>tasks_account</c>, the running ones through <c>tasks_running</c>.
+/// (<see cref="TaskQueue.QueuedOfWaitingAccounts"/>), the running ones through <c>tasks_running</c>.
 /// </summary>
 internal sealed class TaskWatcher : IAsyncDisposable
 {
+    /// <summary>
+    /// The unfinished tasks' ids, in one statement (one snapshot, so a task moving from queued to running is seen). The
+    /// running ones' <c>ORDER BY</c> is what has SQLite read <c>tasks_running</c>: without it, it scanned the whole of
+    /// <c>tasks_account</c>, which also holds every id.
+    /// </summary>
+    internal const string UnfinishedIds =
+        $"SELECT id FROM tasks WHERE {TaskQueue.QueuedOfWaitingAccounts} " +
+        "UNION ALL SELECT * FROM (SELECT id FROM tasks WHERE status = 'RUNNING' ORDER BY id) AS running";
+
     private readonly DbConnection _db;
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _waiting = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stop = new();
@@ -41,9 +51,7 @@ internal sealed class TaskWatcher : IAsyncDisposable
     private async Task LoopAsync()
     {
         using var command = _db.CreateCommand();
-        command.CommandText =
-            "SELECT t.id FROM account_queues q CROSS JOIN tasks t WHERE t.account_id = q.account_id AND t.status = 'QUEUED' AND q.queued > 0 " +
-            "UNION ALL SELECT id FROM tasks WHERE status = 'RUNNING'";
+        command.CommandText = UnfinishedIds;
         var unfinished = new HashSet<string>(StringComparer.Ordinal);
         while (!_stop.IsCancellationRequested)
         {

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Dapper;
 using RunHub.Data;
+using RunHub.Tasks;
 
 namespace RunHub.Observability;
 
@@ -14,13 +15,11 @@ namespace RunHub.Observability;
 public sealed class QueueGauges
 {
     /// <summary>
-    /// One row per status: the queued tasks through the accounts that have some (<c>account_queues</c>, then each
-    /// account's range of <c>tasks_account</c>; <c>CROSS JOIN</c> holds SQLite's planner to that order, and PostgreSQL's
-    /// plans it as any inner join), the running ones through <c>tasks_running</c>.
+    /// One row per status: the queued tasks through the accounts that have some (<see cref="TaskQueue.QueuedOfWaitingAccounts"/>),
+    /// the running ones through <c>tasks_running</c>.
     /// </summary>
     internal const string Sql =
-        "SELECT 'QUEUED' AS Status, count(*) AS Count, min(t.created_at) AS Oldest FROM account_queues q CROSS JOIN tasks t " +
-        "WHERE t.account_id = q.account_id AND t.status = 'QUEUED' AND q.queued > 0 " +
+        $"SELECT 'QUEUED' AS Status, count(*) AS Count, min(created_at) AS Oldest FROM tasks WHERE {TaskQueue.QueuedOfWaitingAccounts} " +
         "UNION ALL SELECT 'RUNNING', count(*), min(created_at) FROM tasks WHERE status = 'RUNNING'";
 
     private readonly Database _database;

@@ -18,8 +18,7 @@ public sealed class OverdueTasks(Database database, IOptions<RunHubOptions> opti
 {
     /// <summary>The ids of up to <c>@batchSize</c> queued tasks created before <c>@cutoff</c> (Unix ms) and never started, oldest first.</summary>
     internal const string OverdueIds =
-        "SELECT t.id FROM account_queues q CROSS JOIN tasks t WHERE t.account_id = q.account_id AND t.status = 'QUEUED' " +
-        "AND q.queued > 0 AND t.started_at IS NULL AND t.created_at < @cutoff ORDER BY t.id LIMIT @batchSize";
+        $"SELECT id FROM tasks WHERE {TaskQueue.QueuedOfWaitingAccounts} AND started_at IS NULL AND created_at < @cutoff ORDER BY id LIMIT @batchSize";
 
     /// <summary>Fails up to <paramref name="batchSize"/> overdue queued tasks; how many it failed.</summary>
     public async Task<int> FailBatchAsync(int batchSize, CancellationToken cancellationToken)
@@ -29,8 +28,7 @@ public sealed class OverdueTasks(Database database, IOptions<RunHubOptions> opti
         var failed = await database.InTransactionAsync(async (db, tx) =>
         {
             var now = clock.NowMs();
-            // Ids are time-ordered, so the oldest queued tasks come first. The queued tasks are read through the
-            // accounts that have some (account_queues) and each one's range of tasks_account (QueueGauges.Sql says why CROSS JOIN).
+            // Ids are time-ordered, so the oldest queued tasks come first.
             var tasks = (await db.QueryAsync<TaskRecord>(
                 $"""
                 UPDATE tasks SET status = 'FAILED', error_code = @ErrorCode, error_message = @ErrorMessage, finished_at = @now,

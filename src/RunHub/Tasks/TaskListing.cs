@@ -31,9 +31,7 @@ public sealed class TaskListing(Database database)
         if (accountId is not null) Add(where, parameters, "account_id = @accountId", "accountId", accountId);
         if (filter.Endpoint is { Length: > 0 } endpoint) Add(where, parameters, "endpoint = @endpoint", "endpoint", endpoint);
         if (filter.Status is { Length: > 0 } status) Add(where, parameters, "status = @status", "status", status);
-        // Queued tasks have no index of their own: every account's are read through the accounts that have some, each
-        // one's range of tasks_account (running ones have tasks_running, finished ones are most of the table).
-        if (accountId is null && filter.Status == TaskStatuses.Queued) where.Append(" AND ").Append(WaitingAccounts);
+        if (accountId is null && filter.Status == TaskStatuses.Queued) where.Append(" AND ").Append(TaskQueue.OfWaitingAccounts);
         if (filter.Since is { } since && TaskIdGenerator.FirstIdAt(since.ToUnixTimeMilliseconds()) is { } low)
             Add(where, parameters, "id >= @low", "low", low);
         if (filter.Before is { } before)
@@ -62,9 +60,6 @@ public sealed class TaskListing(Database database)
             $"SELECT {TaskQueue.RecordColumns} FROM tasks WHERE id = @taskId AND (@accountId IS NULL OR account_id = @accountId)",
             new { taskId, accountId });
     }
-
-    /// <summary>The accounts with queued tasks (<c>account_queues</c>), as a condition on a task.</summary>
-    internal const string WaitingAccounts = "account_id IN (SELECT account_id FROM account_queues WHERE queued > 0)";
 
     /// <summary>
     /// One account's newest tasks of every status: the newest page of each status (a range of <c>tasks_account</c>,

@@ -57,7 +57,18 @@ public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal
         $"SELECT {WireColumns}, CASE WHEN status = 'QUEUED' THEN ({PlaceInQueue}) END AS QueuePosition FROM tasks t WHERE id = @taskId AND account_id = @accountId";
 
     /// <summary>A running task whose lease lapsed (its worker died or stalled): claimed again before anything else.</summary>
-    private const string LapsedId = "SELECT id FROM tasks WHERE status = 'RUNNING' AND lease_expires_at < @now ORDER BY id LIMIT 1";
+    /// <summary>The running task whose lease lapsed first, by <c>tasks_running</c>.</summary>
+    internal const string LapsedId = "SELECT id FROM tasks WHERE status = 'RUNNING' AND lease_expires_at < @now ORDER BY id LIMIT 1";
+
+    /// <summary>
+    /// A condition on a task: its account has queued tasks (<c>account_queues</c>). Queued tasks have no index of their
+    /// own (since schema step 20), so a read of them across accounts names this, and SQLite reads each waiting account's
+    /// range of <c>tasks_account</c> instead of the whole table.
+    /// </summary>
+    internal const string OfWaitingAccounts = "account_id IN (SELECT account_id FROM account_queues WHERE queued > 0)";
+
+    /// <summary>A condition on a task: it is QUEUED, read through <see cref="OfWaitingAccounts"/>.</summary>
+    internal const string QueuedOfWaitingAccounts = $"status = 'QUEUED' AND {OfWaitingAccounts}";
 
     /// <summary>
     /// Fair queueing: the account served longest ago (<c>served_seq</c>, a claim counter) among those with a task ready

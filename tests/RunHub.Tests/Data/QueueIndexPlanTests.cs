@@ -14,13 +14,12 @@ namespace RunHub.Tests.Data;
 /// </summary>
 public sealed class QueueIndexPlanTests
 {
-    private const string Lapsed = "SELECT id FROM tasks WHERE status = 'RUNNING' AND lease_expires_at < @now ORDER BY id LIMIT 1";
-
     [Theory]
     [InlineData(QueueGauges.Sql)]
     [InlineData(OverdueTasks.OverdueIds)]
-    [InlineData(Lapsed)]
-    [InlineData($"SELECT id FROM tasks WHERE 1 = 1 AND status = 'QUEUED' AND {TaskListing.WaitingAccounts} ORDER BY id DESC LIMIT 11")]
+    [InlineData(TaskQueue.LapsedId)]
+    [InlineData(RunHub.Bench.Load.TaskWatcher.UnfinishedIds)]
+    [InlineData($"SELECT id FROM tasks WHERE 1 = 1 AND status = 'QUEUED' AND {TaskQueue.OfWaitingAccounts} ORDER BY id DESC LIMIT 11")]
     public async Task A_read_of_unfinished_tasks_reads_indexes_and_never_the_whole_tasks_table(string sql)
     {
         using var store = new TestStore(StoreKind.Sqlite);
