@@ -9,7 +9,10 @@ namespace RunHub.Data;
 /// <summary>
 /// Runs small write operations that arrive together in one transaction, so concurrent requests share one
 /// commit (and its fsync) instead of queueing for one each: the commit is what limits SQLite's write rate,
-/// not the statements. An operation that throws is rolled back and fails alone while the others commit: a batch first
+/// not the statements. A transaction takes in the operations that arrive while its statements run: after the last
+/// operation it holds, the ones queued meanwhile join it (up to 256 in all), and it commits when none is waiting, so an
+/// operation that arrives during a batch shares its commit instead of waiting for that commit and then one of its own
+/// (docs/performance.md). An operation that throws is rolled back and fails alone while the others commit: a batch first
 /// runs without savepoints, and when one of its operations throws, the whole transaction is rolled back and the batch
 /// runs again with each operation inside its own savepoint (as do the next 16 batches: refusals tend to come in runs). A savepoint copies, as it was, every page its operation changes into SQLite's statement journal, about
 /// 15 pages a submit, and costs two statements; the common batch, where nothing is refused, no longer pays for that
@@ -93,11 +96,13 @@ public sealed class GroupCommit : IAsyncDisposable
             var db = _writer ??= await _database.OpenWriterAsync();
             var started = Stopwatch.GetTimestamp();
             await using var tx = await db.BeginTransactionAsync();
-            foreach (var operation in batch)
+            for (var i = 0; i < batch.Count; i++)
             {
+                var operation = batch[i];
                 try
                 {
                     await operation.ExecuteAsync(db, tx);
+                    if (i == batch.Count - 1) TakeArrived(batch);
                 }
                 catch (Exception e)
                 {
@@ -120,6 +125,15 @@ public sealed class GroupCommit : IAsyncDisposable
         }
         foreach (var operation in batch) operation.Complete();
         return true;
+    }
+
+    /// <summary>
+    /// Adds to <paramref name="batch"/> the operations queued since it was taken, up to <see cref="MaxBatch"/>: the
+    /// transaction runs them too before it commits.
+    /// </summary>
+    private void TakeArrived(List<IOperation> batch)
+    {
+        while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var operation)) batch.Add(operation);
     }
 
     /// <summary>
@@ -147,8 +161,9 @@ public sealed class GroupCommit : IAsyncDisposable
             var db = _writer ??= await _database.OpenWriterAsync();
             var started = Stopwatch.GetTimestamp();
             await using var tx = await db.BeginTransactionAsync();
-            foreach (var operation in batch)
+            for (var i = 0; i < batch.Count; i++)
             {
+                var operation = batch[i];
                 await db.ExecuteCompiledAsync(tx, "SAVEPOINT operation");
                 try
                 {
@@ -161,6 +176,7 @@ public sealed class GroupCommit : IAsyncDisposable
                     await db.ExecuteAsync("ROLLBACK TO operation; RELEASE operation", transaction: tx);
                     operation.Fail(e);
                 }
+                if (i == batch.Count - 1) TakeArrived(batch);
             }
             await CommitMeasuredAsync(tx, batch.Count, started);
         }

@@ -145,7 +145,7 @@ public sealed class GroupCommitTests
 
     /// <summary>
     /// Runs <paramref name="works"/> (and whatever <paramref name="enqueue"/> queues) as one batch: they are queued while the
-    /// group commit runs a batch of its own that waits for them, so the next batch takes them all at once.
+    /// group commit runs an operation of its own that waits for them, so they all join that operation's transaction.
     /// </summary>
     private static async Task<List<Task<int>>> OneBatchAsync(GroupCommit commits, IEnumerable<Func<DbConnection, DbTransaction, Task<int>>> works,
         Action? enqueue = null)
@@ -164,6 +164,38 @@ public sealed class GroupCommitTests
         queued.SetResult();
         await holder;
         return operations;
+    }
+
+    [Fact]
+    public async Task Operations_queued_while_a_transaction_runs_join_it_and_commit_with_it()
+    {
+        using var store = new TestStore(StoreKind.Sqlite);
+        var database = Prepared(store, "CREATE TABLE items (n INTEGER PRIMARY KEY)");
+        await using var commits = new GroupCommit(database);
+
+        // The first operation holds its transaction open until five more are queued: they run in that same transaction
+        // (the same DbTransaction), so the six share one commit instead of the five waiting for it and then one of their own.
+        var running = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var queued = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var first = commits.RunAsync(async (db, tx) =>
+        {
+            running.TrySetResult();
+            await queued.Task;
+            await db.ExecuteCompiledAsync(tx, "INSERT INTO items (n) VALUES (@n)", ("n", 0));
+            return tx;
+        });
+        await running.Task;
+        var joined = Enumerable.Range(1, 5).Select(n => commits.RunAsync(async (db, tx) =>
+        {
+            await db.ExecuteCompiledAsync(tx, "INSERT INTO items (n) VALUES (@n)", ("n", n));
+            return tx;
+        })).ToList();
+        queued.SetResult();
+
+        var transaction = await first;
+        foreach (var operation in joined) Assert.Same(transaction, await operation);
+        using var check = database.Open();
+        Assert.Equal(Enumerable.Range(0, 6).Select(n => (long)n), check.Query<long>("SELECT n FROM items ORDER BY n"));
     }
 
     [Fact]
