@@ -10,12 +10,15 @@ namespace RunHub.Data;
 /// Runs small write operations that arrive together in one transaction, so concurrent requests share one
 /// commit (and its fsync) instead of queueing for one each: the commit is what limits SQLite's write rate,
 /// not the statements. A transaction takes in the operations that arrive while its statements run: after the last
-/// operation it holds, the ones queued meanwhile join it (up to 256 in all), and it commits when none is waiting, so an
-/// operation that arrives during a batch shares its commit instead of waiting for that commit and then one of its own
-/// (docs/performance.md). An operation that throws is rolled back and fails alone while the others commit: a batch first
-/// runs without savepoints, and when one of its operations throws, the whole transaction is rolled back and the batch
-/// runs again with each operation inside its own savepoint (as do the next 16 batches: refusals tend to come in runs). A savepoint copies, as it was, every page its operation changes into SQLite's statement journal, about
-/// 15 pages a submit, and costs two statements; the common batch, where nothing is refused, no longer pays for that
+/// operation it holds, the ones queued meanwhile join it, and it commits when none is waiting, so an operation that
+/// arrives during a batch shares its commit instead of waiting for that commit and then one of its own
+/// (docs/performance.md). A transaction holds at most 256 operations, so SQLite's write lock, which other writers (the
+/// workers, <c>runhub</c> commands) wait for, is held for at most 256 operations' statements and one commit.
+/// An operation that throws is rolled back and fails alone while the others commit: a batch first runs without
+/// savepoints, and when one of its operations throws, the whole transaction is rolled back and the batch runs again
+/// with each operation inside its own savepoint (as do the next 16 batches: refusals tend to come in runs). A
+/// savepoint copies, as it was, every page its operation changes into SQLite's statement journal, about 15 pages a
+/// submit, and costs two statements; the common batch, where nothing is refused, no longer pays for that
 /// (docs/performance.md). So an operation's work may run twice: it must act only through the connection and
 /// transaction it is given. An operation's task completes only after the commit is durable.
 /// On PostgreSQL (<see cref="SqlDialect.GroupsCommits"/> false) each operation commits alone, on its own pooled
@@ -45,9 +48,9 @@ public sealed class GroupCommit : IAsyncDisposable
     }
 
     /// <summary>
-    /// Runs <paramref name="work"/> in the next shared transaction and returns its result once committed. On SQLite
-    /// the work's database calls complete synchronously (the driver has no asynchronous I/O), so a batch holds the
-    /// single writer only as long as its statements take. The work may be run more than once (again from the start,
+    /// Runs <paramref name="work"/> in a shared transaction (the one running when it is queued, or else the next) and
+    /// returns its result once committed. On SQLite the work's database calls complete synchronously (the driver has no
+    /// asynchronous I/O), so a batch holds the single writer only as long as its statements take. The work may be run more than once (again from the start,
     /// after a rollback of everything the first run wrote, when another operation of its batch threw), and only its last
     /// run's writes and result count: it must have no effect outside <c>db</c> and <c>tx</c>. Its exception fails it
     /// alone, with nothing it wrote kept.
@@ -83,7 +86,8 @@ public sealed class GroupCommit : IAsyncDisposable
     }
 
     /// <summary>
-    /// Runs the batch's operations one after another in one transaction without savepoints and commits it. False when an
+    /// Runs the batch's operations one after another in one transaction without savepoints, with those that arrive
+    /// meanwhile (<see cref="TakeArrived"/>, added to <paramref name="batch"/>), and commits it. False when an
     /// operation of several threw: the transaction is then rolled back whole (nothing of the batch is written) and no
     /// operation is completed, for the batch to run again with savepoints. True when the batch is done: committed and
     /// completed, its only operation failed with its own error and nothing written, or the batch failed as a whole (the
@@ -152,7 +156,10 @@ public sealed class GroupCommit : IAsyncDisposable
         }
     }
 
-    /// <summary>Commits the batch with each operation in a savepoint of its own: one that throws is rolled back and fails alone.</summary>
+    /// <summary>
+    /// Commits the batch with each operation in a savepoint of its own: one that throws is rolled back and fails alone.
+    /// Operations that arrive meanwhile join it (<see cref="TakeArrived"/>, added to <paramref name="batch"/>).
+    /// </summary>
     private async Task CommitEachAsync(List<IOperation> batch)
     {
         var succeeded = new List<IOperation>(batch.Count);

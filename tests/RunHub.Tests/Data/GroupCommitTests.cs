@@ -199,6 +199,49 @@ public sealed class GroupCommitTests
     }
 
     [Fact]
+    public async Task With_savepoints_operations_queued_while_a_transaction_runs_join_it_up_to_256_and_one_that_throws_fails_alone()
+    {
+        using var store = new TestStore(StoreKind.Sqlite);
+        var database = Prepared(store, "CREATE TABLE items (n INTEGER PRIMARY KEY)");
+        await using var commits = new GroupCommit(database);
+
+        // A refusal in a batch of two: the batches after it run with a savepoint per operation.
+        var refusedFirst = await OneBatchAsync(commits, [(_, _) => Task.FromException<int>(new InvalidOperationException("refused"))]);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => refusedFirst[0]);
+
+        // One operation holds the next transaction open while 300 more are queued, the 150th of which refuses.
+        var running = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var queued = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var holder = commits.RunAsync(async (_, tx) =>
+        {
+            running.TrySetResult();
+            await queued.Task;
+            return tx;
+        });
+        await running.Task;
+        var operations = Enumerable.Range(1, 300).Select(n => commits.RunAsync(async (db, tx) =>
+        {
+            await db.ExecuteCompiledAsync(tx, "INSERT INTO items (n) VALUES (@n)", ("n", n));
+            if (n == 150) throw new InvalidOperationException("operation 150 refuses");
+            return tx;
+        })).ToList();
+        queued.SetResult();
+
+        // The first 255 join the held transaction (256 operations in all), the rest commit in a later one.
+        var transaction = await holder;
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => operations[149]);
+        Assert.Equal("operation 150 refuses", refused.Message);
+        for (var i = 0; i < operations.Count; i++)
+        {
+            if (i == 149) continue;
+            if (i < 255) Assert.Same(transaction, await operations[i]);
+            else Assert.NotSame(transaction, await operations[i]);
+        }
+        using var check = database.Open();
+        Assert.Equal(Enumerable.Range(1, 300).Where(n => n != 150).Select(n => (long)n), check.Query<long>("SELECT n FROM items ORDER BY n"));
+    }
+
+    [Fact]
     public async Task A_batch_that_breaks_its_connection_leaves_the_next_batch_a_working_one()
     {
         using var store = new TestStore(StoreKind.Sqlite);
