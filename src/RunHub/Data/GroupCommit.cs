@@ -50,10 +50,10 @@ public sealed class GroupCommit : IAsyncDisposable
     /// <summary>
     /// Runs <paramref name="work"/> in a shared transaction (the one running when it is queued, or else the next) and
     /// returns its result once committed. On SQLite the work's database calls complete synchronously (the driver has no
-    /// asynchronous I/O), so a batch holds the single writer only as long as its statements take. The work may be run more than once (again from the start,
-    /// after a rollback of everything the first run wrote, when another operation of its batch threw), and only its last
-    /// run's writes and result count: it must have no effect outside <c>db</c> and <c>tx</c>. Its exception fails it
-    /// alone, with nothing it wrote kept.
+    /// asynchronous I/O), so a batch holds the single writer only as long as its statements take. The work may be run
+    /// more than once (again from the start, after a rollback of everything the first run wrote, when another operation
+    /// of its batch threw), and only its last run's writes and result count: it must have no effect outside <c>db</c>
+    /// and <c>tx</c>. Its exception fails it alone, with nothing it wrote kept.
     /// </summary>
     public Task<T> RunAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work)
     {
