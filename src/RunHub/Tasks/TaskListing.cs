@@ -26,6 +26,21 @@ public sealed class TaskListing(Database database)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, MaxPageSize);
+        var (sql, parameters) = Query(accountId, filter, limit);
+
+        await using var db = await database.OpenAsync(cancellationToken);
+        var rows = (await db.QueryAsync<TaskRecord>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken))).ToList();
+        var more = rows.Count > limit;
+        if (more) rows.RemoveAt(rows.Count - 1);
+        return new TaskPage(rows, more ? rows[^1].Id : null);
+    }
+
+    /// <summary>
+    /// The statement of <see cref="ListAsync"/> and its parameters: up to <paramref name="limit"/> + 1 tasks (the one
+    /// past the page says there is another), newest first.
+    /// </summary>
+    internal static (string Sql, DynamicParameters Parameters) Query(string? accountId, TaskFilter filter, int limit)
+    {
         var where = new StringBuilder("WHERE 1 = 1");
         var parameters = new DynamicParameters();
         if (accountId is not null) Add(where, parameters, "account_id = @accountId", "accountId", accountId);
@@ -41,12 +56,7 @@ public sealed class TaskListing(Database database)
         var sql = accountId is not null && filter.Endpoint is not { Length: > 0 } && filter.Status is not { Length: > 0 }
             ? ByStatus(where.ToString())
             : $"SELECT {TaskQueue.RecordColumns} FROM tasks {where} ORDER BY id DESC LIMIT @take";
-
-        await using var db = await database.OpenAsync(cancellationToken);
-        var rows = (await db.QueryAsync<TaskRecord>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken))).ToList();
-        var more = rows.Count > limit;
-        if (more) rows.RemoveAt(rows.Count - 1);
-        return new TaskPage(rows, more ? rows[^1].Id : null);
+        return (sql, parameters);
     }
 
     /// <summary>
