@@ -148,22 +148,30 @@ public sealed class GroupCommitTests
     /// group commit runs an operation of its own that waits for them, so they all join that operation's transaction.
     /// </summary>
     private static async Task<List<Task<int>>> OneBatchAsync(GroupCommit commits, IEnumerable<Func<DbConnection, DbTransaction, Task<int>>> works,
-        Action? enqueue = null)
+        Action? enqueue = null) => (await WhileHeldAsync(commits, works, enqueue)).Operations;
+
+    /// <summary>
+    /// Queues <paramref name="works"/> (and whatever <paramref name="enqueue"/> queues) while the group commit runs an
+    /// operation of its own that waits for them and then runs <paramref name="held"/>, if given, in its transaction; the
+    /// works' tasks, and that transaction, which the works queued in time join.
+    /// </summary>
+    private static async Task<(DbTransaction Held, List<Task<T>> Operations)> WhileHeldAsync<T>(GroupCommit commits,
+        IEnumerable<Func<DbConnection, DbTransaction, Task<T>>> works, Action? enqueue = null, Func<DbConnection, DbTransaction, Task>? held = null)
     {
         var running = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var queued = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var holder = commits.RunAsync(async (_, _) =>
+        var holder = commits.RunAsync(async (db, tx) =>
         {
             running.TrySetResult();
             await queued.Task;
-            return 0;
+            if (held is not null) await held(db, tx);
+            return tx;
         });
         await running.Task;
         var operations = works.Select(commits.RunAsync).ToList();
         enqueue?.Invoke();
         queued.SetResult();
-        await holder;
-        return operations;
+        return (await holder, operations);
     }
 
     [Fact]
@@ -175,24 +183,14 @@ public sealed class GroupCommitTests
 
         // The first operation holds its transaction open until five more are queued: they run in that same transaction
         // (the same DbTransaction), so the six share one commit instead of the five waiting for it and then one of their own.
-        var running = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var queued = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var first = commits.RunAsync(async (db, tx) =>
-        {
-            running.TrySetResult();
-            await queued.Task;
-            await db.ExecuteCompiledAsync(tx, "INSERT INTO items (n) VALUES (@n)", ("n", 0));
-            return tx;
-        });
-        await running.Task;
-        var joined = Enumerable.Range(1, 5).Select(n => commits.RunAsync(async (db, tx) =>
-        {
-            await db.ExecuteCompiledAsync(tx, "INSERT INTO items (n) VALUES (@n)", ("n", n));
-            return tx;
-        })).ToList();
-        queued.SetResult();
+        var (transaction, joined) = await WhileHeldAsync(commits, Enumerable.Range(1, 5).Select(n =>
+            (Func<DbConnection, DbTransaction, Task<DbTransaction>>)(async (db, tx) =>
+            {
+                await db.ExecuteCompiledAsync(tx, "INSERT INTO items (n) VALUES (@n)", ("n", n));
+                return tx;
+            })),
+            held: (db, tx) => db.ExecuteCompiledAsync(tx, "INSERT INTO items (n) VALUES (@n)", ("n", 0)));
 
-        var transaction = await first;
         foreach (var operation in joined) Assert.Same(transaction, await operation);
         using var check = database.Open();
         Assert.Equal(Enumerable.Range(0, 6).Select(n => (long)n), check.Query<long>("SELECT n FROM items ORDER BY n"));
@@ -210,25 +208,15 @@ public sealed class GroupCommitTests
         await Assert.ThrowsAsync<InvalidOperationException>(() => refusedFirst[0]);
 
         // One operation holds the next transaction open while 300 more are queued, the 150th of which refuses.
-        var running = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var queued = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var holder = commits.RunAsync(async (_, tx) =>
-        {
-            running.TrySetResult();
-            await queued.Task;
-            return tx;
-        });
-        await running.Task;
-        var operations = Enumerable.Range(1, 300).Select(n => commits.RunAsync(async (db, tx) =>
-        {
-            await db.ExecuteCompiledAsync(tx, "INSERT INTO items (n) VALUES (@n)", ("n", n));
-            if (n == 150) throw new InvalidOperationException("operation 150 refuses");
-            return tx;
-        })).ToList();
-        queued.SetResult();
+        var (transaction, operations) = await WhileHeldAsync(commits, Enumerable.Range(1, 300).Select(n =>
+            (Func<DbConnection, DbTransaction, Task<DbTransaction>>)(async (db, tx) =>
+            {
+                await db.ExecuteCompiledAsync(tx, "INSERT INTO items (n) VALUES (@n)", ("n", n));
+                if (n == 150) throw new InvalidOperationException("operation 150 refuses");
+                return tx;
+            })));
 
         // The first 255 join the held transaction (256 operations in all), the rest commit in a later one.
-        var transaction = await holder;
         var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => operations[149]);
         Assert.Equal("operation 150 refuses", refused.Message);
         for (var i = 0; i < operations.Count; i++)
