@@ -50,6 +50,7 @@ public static class ServeCommand
             output.WriteLine(database is SqliteDatabase { IsNew: true } created
                 ? $"Created a new data folder: {Path.GetDirectoryName(created.Path)} (database {created.Path})"
                 : $"Database: {database.Description}");
+            if (database.Migration.UpgradedExisting) output.WriteLine(database.Migration.Message);
             output.WriteLine(CatalogLine(app.Services.GetRequiredService<ModelCatalog>(), app.Services.GetRequiredService<IOptions<RunHubOptions>>().Value));
             LinkBaseNotice.Write(app.Services.GetRequiredService<IOptions<RunHubOptions>>().Value, addresses, output, Console.Error);
             if (first is not null) FirstStart.Print(output, first, address);

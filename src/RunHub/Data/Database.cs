@@ -38,6 +38,9 @@ public abstract class Database
         return await db.QueryFirstOrDefaultAsync<T>(sql, bound);
     }
 
+    /// <summary>What opening this database did to its schema (<see cref="SchemaMigration"/>).</summary>
+    public SchemaMigration Migration { get; protected init; }
+
     /// <summary>What this database is, for logs (never a password).</summary>
     public abstract string Description { get; }
 

@@ -42,7 +42,7 @@ public sealed class PostgresDatabase : Database, IDisposable
             using var db = Open();
             Schema = db.ExecuteScalar<string?>("SELECT current_schema()")
                 ?? throw new StoreUnavailableException($"{Description}: the search path names no existing schema");
-            PostgresSchema.Migrate(db);
+            Migration = PostgresSchema.Migrate(db);
         }
         catch (NpgsqlException e)
         {

@@ -352,7 +352,9 @@ internal static class PostgresSchema
     /// <summary>How many steps there are; the SQLite schema must have as many (a test holds the two in step).</summary>
     public static int StepCount => Steps.Length;
 
-    public static void Migrate(DbConnection db)
+    /// <summary>Brings the schema up to date in one transaction, under a lock other nodes wait on; the steps it was at and is at.</summary>
+    /// <exception cref="StoreUnavailableException">The database is at a newer step than this node knows.</exception>
+    public static SchemaMigration Migrate(DbConnection db)
     {
         using var tx = db.BeginTransaction();
         // Two nodes creating schema_version at once would collide in PostgreSQL's catalog; the lock is taken first.
@@ -368,5 +370,6 @@ internal static class PostgresSchema
             db.Execute("INSERT INTO schema_version (version) VALUES (@v)", new { v = (long)step + 1 }, tx);
         }
         tx.Commit();
+        return new SchemaMigration((int)version, Steps.Length);
     }
 }

@@ -43,7 +43,7 @@ public sealed class SqliteDatabase : Database, IDisposable
             _connectionString = ConnectionString(Path, pooling: true);
             _writerConnectionString = ConnectionString(Path, pooling: false);
             using var connection = OpenSqlite();
-            SqliteSchema.Migrate(connection);
+            Migration = SqliteSchema.Migrate(connection);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or SqliteException)
         {

@@ -421,8 +421,10 @@ internal static class SqliteSchema
         """,
     ];
 
+    /// <summary>Brings the schema up to date (or to <paramref name="upTo"/>) in one transaction; the steps it was at and is at.</summary>
     /// <param name="upTo">Apply steps up to this version only (tests of a migration start from an older schema).</param>
-    public static void Migrate(SqliteConnection connection, int upTo = int.MaxValue)
+    /// <exception cref="StoreUnavailableException">The database is at a newer step than this program knows.</exception>
+    public static SchemaMigration Migrate(SqliteConnection connection, int upTo = int.MaxValue)
     {
         connection.Execute("PRAGMA journal_mode = WAL;");
         // A step that rebuilds a table other tables refer to must not have the drop cascade or fail on them; SQLite
@@ -430,7 +432,7 @@ internal static class SqliteSchema
         connection.Execute("PRAGMA foreign_keys = OFF;");
         try
         {
-            MigrateSteps(connection, Math.Min(upTo, Steps.Length));
+            return MigrateSteps(connection, Math.Min(upTo, Steps.Length));
         }
         finally
         {
@@ -438,7 +440,7 @@ internal static class SqliteSchema
         }
     }
 
-    private static void MigrateSteps(SqliteConnection connection, int upTo)
+    private static SchemaMigration MigrateSteps(SqliteConnection connection, int upTo)
     {
         using var transaction = connection.BeginTransaction();
         connection.Execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)", transaction: transaction);
@@ -463,5 +465,6 @@ internal static class SqliteSchema
         var broken = connection.Query("PRAGMA foreign_key_check", transaction: transaction).Count();
         if (broken > 0) throw new InvalidOperationException($"schema migration left {broken} broken references; nothing was changed");
         transaction.Commit();
+        return new SchemaMigration((int)version, Math.Max((int)version, upTo));
     }
 }

@@ -18,6 +18,7 @@ public sealed class ServeCommandTests
             Assert.Equal(32, key.Length);
             Assert.Contains($"curl -s -X POST {server.BaseUrl}/openapi/v2/", output);
             Assert.Contains($"Created a new data folder: {Path.GetFullPath(dataDir)}", output);
+            Assert.DoesNotContain("schema upgraded", output);
             using var http = new HttpClient { BaseAddress = new Uri(server.BaseUrl) };
             var caller = new ApiCaller(http, "", key);
             Assert.Equal(10m, await caller.BalanceAsync());
@@ -44,9 +45,25 @@ public sealed class ServeCommandTests
             Assert.DoesNotContain(key, again.Output);
             Assert.DoesNotContain("shown only this once", again.Output);
             Assert.Contains($"Database: SQLite {Path.Combine(Path.GetFullPath(dataDir), "runhub.db")}", again.Output);
+            Assert.DoesNotContain("schema upgraded", again.Output);
             // How many models it serves, and from where (the catalog folder shipped beside the program).
             Assert.Matches(@"Catalog: [1-9][0-9]* models? from \S*catalog", again.Output);
         }
+    }
+
+    [Fact]
+    public async Task Serve_on_a_database_of_an_older_version_says_which_schema_steps_it_applied()
+    {
+        using var data = new TempDirectory();
+        using (var old = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(data.Path, "runhub.db")};Pooling=False"))
+        {
+            old.Open();
+            RunHub.Data.SqliteSchema.Migrate(old, upTo: 17);
+        }
+        await using var server = await ServerProcess.StartAsync(data.Path);
+        var output = await server.WaitForOutputAsync("Catalog:");
+        var steps = RunHub.Data.SqliteSchema.StepCount;
+        Assert.Contains($"Database schema upgraded from step 17 to step {steps} ({steps - 17} steps)", output);
     }
 
     [Fact]
