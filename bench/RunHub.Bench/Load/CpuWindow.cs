@@ -10,7 +10,8 @@ namespace RunHub.Bench.Load;
 /// </summary>
 /// <param name="DatabaseSeconds">CPU of the PostgreSQL cluster named by <c>RUNHUB_BENCH_DATABASE_PID</c> (its postmaster and
 /// every backend), or null when the store runs in the server's process (SQLite) or no cluster was named.</param>
-/// <param name="ServerSwitches">Context switches of the server's threads in the window (voluntary and not), or null when no server was measured.</param>
+/// <param name="ServerSwitches">Context switches of the server's threads in the window (voluntary and not; those of threads that ended
+/// within it are not counted, <see cref="CpuWindow.SwitchesBetween"/>), or null when no server was measured.</param>
 /// <param name="BenchSwitches">Context switches of the bench's threads in the window.</param>
 /// <param name="MachineBusySeconds">CPU the whole machine spent in the window, all cores (<c>/proc/stat</c>: everything but
 /// idle and I/O wait), or null where there is no <c>/proc/stat</c>.</param>
@@ -69,16 +70,16 @@ internal static class CpuWindow
         var server0 = serverPid is { } pid ? ProcessCpuSeconds(pid) : 0;
         var bench0 = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
         var database0 = DatabaseCpuSeconds();
-        var switches0 = (Server: serverPid is { } pid1 ? ContextSwitches(pid1) : null, Bench: ContextSwitches(Environment.ProcessId));
+        var switches0 = (Server: serverPid is { } pid1 ? ThreadContextSwitches(pid1) : null, Bench: ThreadContextSwitches(Environment.ProcessId));
         var machine0 = MachineBusySeconds();
         await Task.Delay(duration);
         var machine1 = MachineBusySeconds();
         var server1 = serverPid is { } pid2 ? ProcessCpuSeconds(pid2) : 0;
         var bench1 = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
         var database1 = DatabaseCpuSeconds();
-        var switches1 = (Server: serverPid is { } pid3 ? ContextSwitches(pid3) : null, Bench: ContextSwitches(Environment.ProcessId));
+        var switches1 = (Server: serverPid is { } pid3 ? ThreadContextSwitches(pid3) : null, Bench: ThreadContextSwitches(Environment.ProcessId));
         return new CpuUse(server1 - server0, bench1 - bench0, wall.Elapsed.TotalSeconds, database1 - database0,
-            switches1.Server - switches0.Server, switches1.Bench - switches0.Bench, machine1 - machine0);
+            SwitchesBetween(switches0.Server, switches1.Server), SwitchesBetween(switches0.Bench, switches1.Bench), machine1 - machine0);
     }
 
     /// <summary>The machine's busy CPU so far, all cores, in seconds (<see cref="BusySeconds"/> of <c>/proc/stat</c>), or null without it.</summary>
@@ -142,34 +143,54 @@ internal static class CpuWindow
     }
 
     /// <summary>
-    /// Context switches of a process's live threads so far (<c>voluntary_ctxt_switches</c> + <c>nonvoluntary_ctxt_switches</c>
-    /// of each <c>/proc/PID/task/TID/status</c>); a thread that ended takes its count with it. Null when the process is gone.
+    /// Context switches of each live thread of a process so far, by thread id (<c>voluntary_ctxt_switches</c> +
+    /// <c>nonvoluntary_ctxt_switches</c> of each <c>/proc/PID/task/TID/status</c>), or null when the process is gone.
     /// </summary>
-    public static long? ContextSwitches(int pid)
+    public static Dictionary<int, long>? ThreadContextSwitches(int pid)
     {
         try
         {
-            long total = 0;
+            var counts = new Dictionary<int, long>();
             foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
             {
+                if (!int.TryParse(Path.GetFileName(task), CultureInfo.InvariantCulture, out var tid)) continue;
                 try
                 {
+                    long total = 0;
                     foreach (var line in File.ReadLines($"{task}/status"))
                         if (line.StartsWith("voluntary_ctxt_switches:", StringComparison.Ordinal) ||
                             line.StartsWith("nonvoluntary_ctxt_switches:", StringComparison.Ordinal))
                             total += long.Parse(line[(line.IndexOf(':') + 1)..].Trim(), CultureInfo.InvariantCulture);
+                    counts[tid] = total;
                 }
                 catch (IOException)
                 {
                     // The thread ended between the listing and the read.
                 }
             }
-            return total;
+            return counts;
         }
         catch (IOException)
         {
             return null;
         }
+    }
+
+    /// <summary>
+    /// The context switches made between two readings of <see cref="ThreadContextSwitches"/> by the threads alive at the
+    /// second: each one's count then, less its count at the first (none for a thread started in between, or for an id the
+    /// kernel gave again to a new thread, whose count is lower). A thread that ended in between takes its switches with it
+    /// (the kernel keeps no per-process total of ended threads that another process can read), so this is a lower bound,
+    /// never negative; summing all live threads' totals instead went negative when the thread pool retired threads.
+    /// Null when either reading is.
+    /// </summary>
+    public static long? SwitchesBetween(IReadOnlyDictionary<int, long>? start, IReadOnlyDictionary<int, long>? end)
+    {
+        if (start is null || end is null) return null;
+        long switches = 0;
+        foreach (var (tid, count) in end)
+            switches += start.TryGetValue(tid, out var before) && before <= count ? count - before : count;
+        return switches;
     }
 
     /// <summary>utime + stime of a process, from the fields after its name in /proc/PID/stat (in USER_HZ ticks, 100 per second on Linux).</summary>

@@ -35,4 +35,32 @@ public sealed class CpuWindowTests
         // Both in 10 ms ticks; the machine's count includes this process's.
         Assert.True(machine >= ownSeconds - 0.02, $"machine busy {machine} s, this process {ownSeconds} s");
     }
+
+    [Fact]
+    public void Switches_in_a_window_count_the_live_threads_growth_and_never_go_negative_when_threads_end()
+    {
+        // Thread 11 ended in the window (its 5,000 switches leave the sum of live threads' totals), 13 started in it,
+        // 14's id was given again to a new thread (its count is lower than the old thread's was).
+        var start = new Dictionary<int, long> { [10] = 100, [11] = 5_000, [12] = 40, [14] = 900 };
+        var end = new Dictionary<int, long> { [10] = 130, [12] = 41, [13] = 7, [14] = 3 };
+
+        Assert.Equal(30 + 1 + 7 + 3, CpuWindow.SwitchesBetween(start, end));
+        Assert.Null(CpuWindow.SwitchesBetween(null, end));
+    }
+
+    [Fact]
+    public void A_thread_that_blocked_in_the_window_counts_a_switch_in_it()
+    {
+        var before = CpuWindow.ThreadContextSwitches(Environment.ProcessId);
+        var thread = new Thread(() => Thread.Sleep(20));
+        thread.Start();
+        thread.Join();
+        var after = CpuWindow.ThreadContextSwitches(Environment.ProcessId);
+
+        // Read per thread, by id: the main thread's id is the process's.
+        Assert.Contains(Environment.ProcessId, before!.Keys);
+        Assert.Contains(Environment.ProcessId, after!.Keys);
+        // This thread blocked in Join: it switched at least once more.
+        Assert.True(CpuWindow.SwitchesBetween(before, after) >= 1);
+    }
 }
