@@ -126,9 +126,13 @@ public static class WalletLedger
     /// A ledger line's insert. With <paramref name="onceOnly"/>, ON CONFLICT DO NOTHING meets the unique (task, kind)
     /// index: a second settle or release of a task writes nothing.
     /// </summary>
-    private static string LedgerLine(bool onceOnly) =>
-        "INSERT INTO ledger (account_id, task_id, kind, amount, held, note, created_at) VALUES (@accountId, @taskId, @kind, @amount, @held, @note, @now)" +
-        (onceOnly ? " ON CONFLICT DO NOTHING" : "");
+    private static string LedgerLine(bool onceOnly) => onceOnly ? LedgerLineOnceOnly : LedgerLineAlways;
+
+    private const string LedgerLineAlways =
+        "INSERT INTO ledger (account_id, task_id, kind, amount, held, note, created_at) VALUES (@accountId, @taskId, @kind, @amount, @held, @note, @now)";
+
+    // One string object, built once: the writer's kept statements are found by the text's identity first (CompiledStatements).
+    private const string LedgerLineOnceOnly = LedgerLineAlways + " ON CONFLICT DO NOTHING";
 
     private static (string Name, object? Value)[] LedgerValues(string accountId, string? taskId, string kind, long amount, long held, string? note, long now) =>
         [("accountId", accountId), ("taskId", taskId), ("kind", kind), ("amount", amount), ("held", held), ("note", note), ("now", now)];

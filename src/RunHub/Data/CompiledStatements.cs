@@ -21,7 +21,7 @@ public static class CompiledStatements
     /// <summary>At most this many statements are kept per connection; more are run uncached (a bug, not a load).</summary>
     private const int MaxPerConnection = 32;
 
-    private static readonly ConditionalWeakTable<SqliteConnection, Dictionary<string, KeptStatement?>> Kept = new();
+    private static readonly ConditionalWeakTable<SqliteConnection, KeptStatements> Kept = new();
 
     /// <summary>
     /// Keeps the statements run on <paramref name="db"/> compiled until it is closed; for a connection that stays open.
@@ -29,13 +29,12 @@ public static class CompiledStatements
     /// </summary>
     public static void KeepCompiled(SqliteConnection db)
     {
-        var statements = new Dictionary<string, KeptStatement?>(StringComparer.Ordinal);
+        var statements = new KeptStatements();
         Kept.AddOrUpdate(db, statements);
         db.StateChange += (_, change) =>
         {
             if (change.CurrentState != System.Data.ConnectionState.Closed) return;
-            foreach (var statement in statements.Values) statement?.Dispose();
-            statements.Clear();
+            statements.Dispose();
             Kept.Remove(db);
         };
     }
@@ -74,11 +73,46 @@ public static class CompiledStatements
         if (tx.Connection != db) throw new InvalidOperationException("The transaction belongs to another connection.");
         foreach (var (_, value) in parameters)
             if (!KeptStatement.Binds(value)) return null;
-        if (statements.TryGetValue(sql, out var statement)) return statement;
+        if (statements.TryFind(sql, out var statement)) return statement;
         if (statements.Count >= MaxPerConnection) return null;
         // A text of several statements is remembered as one to run uncached, so it is not compiled again on every call.
         statement = KeptStatement.Prepare(db.Handle!, sql, parameters);
-        statements[sql] = statement;
+        statements.Add(sql, statement);
         return statement;
+    }
+
+    /// <summary>
+    /// One connection's kept statements by SQL text. The texts are nearly always the same string objects (constants), so
+    /// a lookup tries the string's identity first, which hashes no characters (a submit's five texts are up to 300
+    /// characters each), and only then its characters; a text found by its characters is remembered by identity too, up
+    /// to a bound, so texts built anew on every call cannot grow it.
+    /// </summary>
+    private sealed class KeptStatements : IDisposable
+    {
+        private readonly Dictionary<string, KeptStatement?> _byText = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, KeptStatement?> _byIdentity = new(ReferenceEqualityComparer.Instance);
+
+        public int Count => _byText.Count;
+
+        public bool TryFind(string sql, out KeptStatement? statement)
+        {
+            if (_byIdentity.TryGetValue(sql, out statement)) return true;
+            if (!_byText.TryGetValue(sql, out statement)) return false;
+            if (_byIdentity.Count < 2 * MaxPerConnection) _byIdentity[sql] = statement;
+            return true;
+        }
+
+        public void Add(string sql, KeptStatement? statement)
+        {
+            _byText[sql] = statement;
+            _byIdentity[sql] = statement;
+        }
+
+        public void Dispose()
+        {
+            foreach (var statement in _byText.Values) statement?.Dispose();
+            _byText.Clear();
+            _byIdentity.Clear();
+        }
     }
 }

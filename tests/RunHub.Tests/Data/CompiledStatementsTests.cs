@@ -128,6 +128,39 @@ public sealed class CompiledStatementsTests
         }
     }
 
+    [Fact]
+    public async Task A_text_is_compiled_once_whether_it_comes_as_the_same_string_or_as_a_new_one_with_the_same_characters()
+    {
+        await using var connections = await Connections.OpenAsync();
+        var writer = (SqliteConnection)connections.Writer;
+        // SQLitePCLRaw finds the connection's statements for sqlite3_next_stmt only when told to before they are compiled.
+        writer.Handle!.enable_sqlite3_next_stmt(true);
+        await InTransactionAsync(writer, tx => writer.ExecuteCompiledAsync(tx, Insert, ("id", "first"), ("value", 0L)));
+        var compiled = CompiledOn(writer);
+
+        for (var i = 0; i < 100; i++)
+        {
+            // A constant (found by the string's identity) and the same text built anew (found by its characters).
+            await InTransactionAsync(writer, tx => writer.ExecuteCompiledAsync(tx, Insert, ("id", $"same {i}"), ("value", i)));
+            var rebuilt = string.Concat(Insert.AsSpan(0, 10), Insert.AsSpan(10));
+            Assert.NotSame(Insert, rebuilt);
+            await InTransactionAsync(writer, tx => writer.ExecuteCompiledAsync(tx, rebuilt, ("id", $"rebuilt {i}"), ("value", i)));
+        }
+
+        Assert.Equal(compiled, CompiledOn(writer));
+        Assert.Equal(201, connections.Plain.ExecuteScalar<long>("SELECT count(*) FROM kinds"));
+    }
+
+    /// <summary>The statements compiled on <paramref name="db"/>'s native connection and not yet finalized.</summary>
+    private static int CompiledOn(SqliteConnection db)
+    {
+        var count = 0;
+        for (var statement = SQLitePCL.raw.sqlite3_next_stmt(db.Handle, null); statement is not null && !statement.IsInvalid;
+             statement = SQLitePCL.raw.sqlite3_next_stmt(db.Handle, statement))
+            count++;
+        return count;
+    }
+
     /// <summary>A fresh SQLite store with its kept-statement writer and a plain pooled connection, all closed together.</summary>
     private sealed class Connections(TestStore store, DbConnection writer, DbConnection plain) : IAsyncDisposable
     {
