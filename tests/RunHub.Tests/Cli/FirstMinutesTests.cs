@@ -44,6 +44,9 @@ public sealed partial class FirstMinutesTests
             .Replace("http://127.0.0.1:5080", server.BaseUrl, StringComparison.Ordinal);
         Assert.Contains($"KEY={key}", script);
         using var work = new TempDirectory();
+        // The folder the example writes into (a new temporary one as written), here one the test removes.
+        script = script.Replace("W=$(mktemp -d)", $"W={work.Path}", StringComparison.Ordinal);
+        Assert.Contains($"W={work.Path}", script);
 
         var (exitCode, output) = await BashAsync(script, work.Path);
 
