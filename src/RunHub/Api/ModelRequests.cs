@@ -70,9 +70,9 @@ public sealed class ModelRequests(RequestKeys keys, ModelCatalog catalog, Engine
     {
         var outcome = RequestValidator.Validate(model, body, options.Value.Api.StrictParameters);
         if (outcome.Request is not { } validated) return Refused(outcome.ErrorCode, outcome.ErrorMessage);
-        if (outcome.IgnoredFields.Count > 0)
-            logger.LogDebug("A request for {Endpoint} named fields the model does not declare, ignored: {Fields}",
-                model.Endpoint, string.Join(", ", outcome.IgnoredFields));
+        if (outcome.IgnoredFieldCount > 0 && logger.IsEnabled(LogLevel.Debug))
+            logger.LogDebug("A request for {Endpoint} named {Count} fields the model does not declare, ignored: {Fields}",
+                model.Endpoint, outcome.IgnoredFieldCount, string.Join(", ", outcome.IgnoredFields) + (outcome.IgnoredFieldCount > outcome.IgnoredFields.Count ? ", …" : ""));
         var (webhookUrl, webhookProblem) = WebhookUrl.Read(body, new NetworkPolicy(options.Value.Media));
         if (webhookProblem is not null) return Refused(RunHubErrorCodes.InvalidParameters, webhookProblem);
 

@@ -14,6 +14,13 @@ public static class RequestValidator
     /// </summary>
     public const string WebhookField = "webhookUrl";
 
+    /// <summary>
+    /// At most this many fields the model does not declare (or, in strict mode, fields given twice) are named, in a
+    /// refusal or in <see cref="ValidationOutcome.IgnoredFields"/>; the rest are counted. A body may hold millions of
+    /// fields within its size limit, and neither the work nor the answer may grow faster than the body.
+    /// </summary>
+    public const int MaxNamedFields = 20;
+
     /// <param name="strict">
     /// Refuse what RunningHub lets through: fields the model does not declare, a field given twice, a number or
     /// boolean for a STRING parameter. Off for the API (<c>RunHub:Api:StrictParameters</c>): RunningHub ignores unknown
@@ -29,6 +36,8 @@ public static class RequestValidator
 
         var errors = new List<string>();
         var ignored = new List<string>();
+        var ignoredCount = 0;
+        var fieldErrors = 0;
         var given = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         foreach (var property in body.EnumerateObject())
         {
@@ -36,16 +45,25 @@ public static class RequestValidator
             var field = property.Name;
             if (!Declares(model, field))
             {
-                var name = JsonValueText.Cap(field);
-                if (strict) errors.Add($"{name}: not a parameter of {model.Endpoint}");
-                else if (!ignored.Contains(name)) ignored.Add(name);
+                if (strict)
+                {
+                    if (fieldErrors++ < MaxNamedFields) errors.Add($"{JsonValueText.Cap(field)}: not a parameter of {model.Endpoint}");
+                }
+                else
+                {
+                    ignoredCount++;
+                    // A search of at most MaxNamedFields names, so a body of many fields costs a bounded amount per field.
+                    if (ignored.Count < MaxNamedFields && JsonValueText.Cap(field) is var name && !ignored.Contains(name)) ignored.Add(name);
+                }
             }
             else if (!given.TryAdd(field, property.Value))
             {
-                if (strict) errors.Add($"{JsonValueText.Cap(field)}: given more than once");
-                else given[field] = property.Value;
+                if (!strict) given[field] = property.Value;
+                else if (fieldErrors++ < MaxNamedFields) errors.Add($"{JsonValueText.Cap(field)}: given more than once");
             }
         }
+        if (fieldErrors > MaxNamedFields)
+            errors.Add($"and {fieldErrors - MaxNamedFields} more fields that {model.Endpoint} does not declare or that are given more than once");
 
         var parameters = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         var media = new List<MediaReference>();
@@ -69,7 +87,7 @@ public static class RequestValidator
 
         return errors.Count > 0
             ? ValidationOutcome.Invalid(errors, oversized.Count > 0 ? RunHubErrorCodes.FileTooLarge : RunHubErrorCodes.InvalidParameters)
-            : ValidationOutcome.Valid(new ValidatedRequest(model, parameters, media), ignored);
+            : ValidationOutcome.Valid(new ValidatedRequest(model, parameters, media), ignored, ignoredCount);
     }
 
     /// <summary>

@@ -42,9 +42,10 @@ public sealed class NodeInfoValidator(IFileStore files, InlineInputs inlineInput
     {
         if (nodeInfoList is { ValueKind: not JsonValueKind.Array } notList)
             return Checked.Refused(RunHubErrorCodes.ParamsInvalid, $"nodeInfoList: expected an array of {{nodeId, fieldName, fieldValue}}, got {FieldReader.Kind(notList)}");
+        // Counted before any entry is read: a list of millions of entries is refused without holding them.
+        if (nodeInfoList is { } list && list.GetArrayLength() is var count and > MaxEntries)
+            return Checked.Refused(RunHubErrorCodes.ParamsInvalid, $"nodeInfoList: {count} entries, more than the {MaxEntries} allowed");
         var entries = nodeInfoList?.EnumerateArray().ToList() ?? [];
-        if (entries.Count > MaxEntries)
-            return Checked.Refused(RunHubErrorCodes.ParamsInvalid, $"nodeInfoList: {entries.Count} entries, more than the {MaxEntries} allowed");
 
         var check = new ListCheck(workflow, graph, app);
         try
@@ -158,7 +159,12 @@ public sealed class NodeInfoValidator(IFileStore files, InlineInputs inlineInput
             return $"workflow {workflow.WorkflowId} has no node \"{JsonValueText.Cap(input.NodeId)}\"; its nodes: {string.Join(", ", ids)}{(graph.NodeIds.Count() > ids.Count ? ", …" : "")}";
         }
         if (!graph.TryGetInput(input, out var current))
-            return $"node {input.NodeId} ({graph.ClassOf(input.NodeId)}) has no field \"{JsonValueText.Cap(input.FieldName)}\"; its fields: {string.Join(", ", graph.InputsOf(input.NodeId))}";
+        {
+            // A caller's own graph may give a node any number of inputs: at most 30 are named, in each of up to MaxEntries problems.
+            var fields = graph.InputsOf(input.NodeId).Take(31).ToList();
+            return $"node {input.NodeId} ({graph.ClassOf(input.NodeId)}) has no field \"{JsonValueText.Cap(input.FieldName)}\"; its fields: " +
+                string.Join(", ", fields.Take(30)) + (fields.Count > 30 ? ", …" : "");
+        }
         if (WorkflowGraph.LinkSource(current) is { } source)
             return $"it is a link from node {source}, not a value; it cannot be set";
         return null;

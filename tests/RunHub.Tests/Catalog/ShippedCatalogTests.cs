@@ -183,6 +183,26 @@ public class ShippedCatalogTests
         Assert.Equal(["imageUrls: not a parameter of rhart-image-g-1.5/text-to-image"], Validate(TextToImage, body, strict: true).Errors);
     }
 
+    [Fact]
+    public void A_body_of_many_undeclared_fields_names_the_first_twenty_and_counts_the_rest()
+    {
+        // 5,000 fields the model does not declare, each name twice, around the real ones: a body of that many fields is
+        // well within the submit's size limit. Before, every name was kept (and each searched for among those kept).
+        var extra = string.Join(", ", Enumerable.Range(0, 10_000).Select(i => $"\"x{i % 5_000}\": 0"));
+        var body = $$"""{{{extra}}, "prompt": "a quiet lake", "aspectRatio": "1:1"}""";
+
+        var outcome = Validate(TextToImage, body);
+        Assert.True(outcome.IsValid, outcome.ErrorMessage);
+        Assert.Equal(Enumerable.Range(0, RequestValidator.MaxNamedFields).Select(i => $"x{i}"), outcome.IgnoredFields);
+        Assert.Equal(10_000, outcome.IgnoredFieldCount);
+
+        var strict = Validate(TextToImage, body, strict: true);
+        Assert.Equal(RequestValidator.MaxNamedFields + 1, strict.Errors.Count);
+        Assert.Equal("x0: not a parameter of rhart-image-g-1.5/text-to-image", strict.Errors[0]);
+        Assert.Equal($"and {10_000 - RequestValidator.MaxNamedFields} more fields that rhart-image-g-1.5/text-to-image does not declare or that are given more than once",
+            strict.Errors[^1]);
+    }
+
     [Theory]
     [InlineData("[]")]
     [InlineData("\"a prompt\"")]

@@ -40,6 +40,16 @@ public sealed class NodeInfoRefusalTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_list_of_more_entries_than_allowed_is_301_counting_them()
+    {
+        var entries = Enumerable.Range(0, 600).Select(i => Entry("20", "scale_by", i)).ToArray();
+
+        var answer = await RefusedAsync(() => V1.CreateAsync(WorkflowFolder.WorkflowId, entries), 301);
+
+        Assert.Equal("PARAMS_INVALID: nodeInfoList: 600 entries, more than the 500 allowed", (string)answer["msg"]!);
+    }
+
+    [Fact]
     public async Task A_field_the_node_lacks_is_803_naming_node_and_field_and_listing_its_fields()
     {
         var answer = await RefusedAsync(() => V1.CreateAsync(WorkflowFolder.WorkflowId, new[] { Entry("20", "scale", "2") }), 803);
