@@ -20,13 +20,24 @@ internal static class JsonTextCheck
         public bool IsArray;
         public int Index;
         public string? Name;
+        public HashSet<string>? Names;
     }
 
     /// <summary>The first problem as "where: what", or null when the text can be parsed and read safely.</summary>
-    public static string? FindProblem(ReadOnlySpan<byte> json, int maxDepth)
+    /// <param name="root">What the text is, for a problem at its top (<c>body</c>, <c>workflow</c>); a problem inside it is
+    /// named by its path alone for <c>body</c>, else after the root (<c>workflow: 3.inputs.steps</c>).</param>
+    /// <param name="lenient">Comments and trailing commas allowed, as in an operator's workflow file.</param>
+    /// <param name="uniqueNames">A field name given twice in one object is a problem (where a reader would keep the last
+    /// value, or, as <see cref="System.Text.Json.Nodes.JsonObject"/>, throw when the object is first used).</param>
+    public static string? FindProblem(ReadOnlySpan<byte> json, int maxDepth, string root = "body", bool lenient = false, bool uniqueNames = false)
     {
         var frames = new List<Frame>();
-        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = maxDepth + 1 });
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions
+        {
+            MaxDepth = maxDepth + 1,
+            CommentHandling = lenient ? JsonCommentHandling.Skip : JsonCommentHandling.Disallow,
+            AllowTrailingCommas = lenient,
+        });
         try
         {
             while (reader.Read())
@@ -34,7 +45,7 @@ internal static class JsonTextCheck
                 switch (reader.TokenType)
                 {
                     case JsonTokenType.StartObject or JsonTokenType.StartArray:
-                        if (frames.Count >= maxDepth) return $"{PathOf(frames)}: nested deeper than {maxDepth} levels";
+                        if (frames.Count >= maxDepth) return $"{PathOf(frames, root)}: nested deeper than {maxDepth} levels";
                         frames.Add(new Frame { IsArray = reader.TokenType == JsonTokenType.StartArray });
                         break;
                     case JsonTokenType.EndObject or JsonTokenType.EndArray:
@@ -42,13 +53,16 @@ internal static class JsonTextCheck
                         ValueDone(frames);
                         break;
                     case JsonTokenType.PropertyName:
-                        if (TextProblem(ref reader) is { } nameProblem) return $"{PathOf(frames)}: a field name {nameProblem}";
+                        if (TextProblem(ref reader) is { } nameProblem) return $"{PathOf(frames, root)}: a field name {nameProblem}";
                         var frame = frames[^1];
-                        frame.Name = Cap(reader.GetString()!);
+                        var name = reader.GetString()!;
+                        frame.Name = Cap(name);
+                        var repeated = uniqueNames && !(frame.Names ??= new HashSet<string>(StringComparer.Ordinal)).Add(name);
                         frames[^1] = frame;
+                        if (repeated) return $"{PathOf(frames, root)}: given more than once in one object";
                         break;
                     case JsonTokenType.String:
-                        if (TextProblem(ref reader) is { } valueProblem) return $"{PathOf(frames)}: {valueProblem}";
+                        if (TextProblem(ref reader) is { } valueProblem) return $"{PathOf(frames, root)}: {valueProblem}";
                         ValueDone(frames);
                         break;
                     default:
@@ -59,8 +73,8 @@ internal static class JsonTextCheck
         }
         catch (JsonException e)
         {
-            if (!Utf8.IsValid(json)) return "body: not valid UTF-8";
-            return $"body: malformed JSON at line {e.LineNumber + 1}, position {e.BytePositionInLine + 1}";
+            if (!Utf8.IsValid(json)) return $"{root}: not valid UTF-8";
+            return $"{root}: malformed JSON at line {e.LineNumber + 1}, position {e.BytePositionInLine + 1}";
         }
         return null;
     }
@@ -73,8 +87,8 @@ internal static class JsonTextCheck
         frames[^1] = frame;
     }
 
-    /// <summary>Where the value being read sits: "body" at the top, else "a.b[2].c".</summary>
-    private static string PathOf(List<Frame> frames)
+    /// <summary>Where the value being read sits: the root ("body") at the top, else "a.b[2].c" ("workflow: a.b[2].c" for another root).</summary>
+    private static string PathOf(List<Frame> frames, string root)
     {
         var path = new System.Text.StringBuilder();
         foreach (var frame in frames)
@@ -82,7 +96,7 @@ internal static class JsonTextCheck
             if (frame.IsArray) path.Append(CultureInfo.InvariantCulture, $"[{frame.Index}]");
             else if (frame.Name is not null) path.Append(path.Length > 0 ? "." : "").Append(frame.Name);
         }
-        return path.Length == 0 ? "body" : path.ToString();
+        return path.Length == 0 ? root : root == "body" ? path.ToString() : $"{root}: {path}";
     }
 
     private static string? TextProblem(ref Utf8JsonReader reader)

@@ -116,6 +116,27 @@ public sealed class NodeInfoRefusalTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_callers_own_graph_with_a_name_given_twice_or_an_unpaired_surrogate_is_433_naming_where_at_submit()
+    {
+        await using var offline = await OfflineWorkflowServer.StartAsync(registration: r => r["allowCustomWorkflow"] = true);
+        var v1 = offline.V1;
+        const string twice = """{"20": {"class_type": "ImageScaleBy", "inputs": {"scale_by": 2, "scale_by": 3}}}""";
+        const string surrogate = """{"20": {"class_type": "ImageScaleBy", "inputs": {"upscale_method": "a \udc00"}}}""";
+
+        // Before, the first was a 1005 internal error at submit and the second was queued and failed with 1005 when it ran.
+        var first = await v1.CreateAsync(WorkflowFolder.WorkflowId, more: new { workflow = twice });
+        var second = await v1.CreateAsync(WorkflowFolder.WorkflowId, more: new { workflow = surrogate });
+        var v2 = await v1.Caller.SubmitAsync("run/workflow/" + WorkflowFolder.WorkflowId, new { workflow = JsonNode.Parse(twice.Replace("\"scale_by\": 3", "\"scale_by\": 4", StringComparison.Ordinal)) });
+
+        Assert.Equal(433, (int)first["code"]!);
+        Assert.Contains("workflow: 20.inputs.scale_by: given more than once in one object", (string)first["msg"]!);
+        Assert.Equal(433, (int)second["code"]!);
+        Assert.Contains("workflow: 20.inputs.upscale_method: holds an unpaired surrogate escape (\\uDC00)", (string)second["msg"]!);
+        Assert.Equal("433", (string)v2["errorCode"]!);
+        Assert.Equal(1m, await v1.Caller.BalanceAsync());
+    }
+
+    [Fact]
     public async Task The_v2_run_routes_refuse_with_the_flat_task_object_and_the_workflow_codes()
     {
         var caller = V1.Caller;

@@ -9,10 +9,12 @@ namespace RunHub.Tests.Workflows;
 internal sealed record OfflineWorkflowServer(TempDirectory Catalog, TestServer Server, V1Caller V1) : IAsyncDisposable
 {
     /// <param name="settings">More server settings (configuration keys under RunHub).</param>
+    /// <param name="registration">Changes to the workflow's registration file (<see cref="WorkflowFolder.Create"/>).</param>
     public static async Task<OfflineWorkflowServer> StartAsync(IDictionary<string, string?>? settings = null,
-        Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? configureServices = null)
+        Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? configureServices = null,
+        Action<System.Text.Json.Nodes.JsonObject>? registration = null)
     {
-        var catalog = WorkflowFolder.Create("http://127.0.0.1:9");
+        var catalog = WorkflowFolder.Create("http://127.0.0.1:9", registration);
         try
         {
             var all = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>()) { ["CatalogDir"] = catalog.Path };

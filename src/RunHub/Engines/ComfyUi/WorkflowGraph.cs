@@ -15,9 +15,19 @@ internal sealed class WorkflowGraph
 
     public JsonObject Nodes => _nodes;
 
+    /// <summary>The deepest nesting of objects and arrays a graph's text may have (a node, its inputs, a value's own structure).</summary>
+    public const int MaxDepth = 64;
+
     /// <summary>Parses and checks the API format; the UI's saved format (<c>nodes</c>/<c>links</c> arrays) is refused with a hint.</summary>
+    /// <exception cref="WorkflowException">Not a graph in API format, or a text a reader would fail on later: malformed,
+    /// nested deeper than <see cref="MaxDepth"/>, a field name given twice in one object, an unpaired surrogate escape
+    /// (<see cref="Api.JsonTextCheck"/>); the message starts with <paramref name="source"/> and names where.</exception>
     public static WorkflowGraph Parse(string json, string source)
     {
+        // Checked whole before it is parsed: JsonObject throws on a repeated name, and the writer on an unpaired
+        // surrogate, only when that part is first used, which for a caller's graph was when its task ran.
+        if (Api.JsonTextCheck.FindProblem(System.Text.Encoding.UTF8.GetBytes(json), MaxDepth, source, lenient: true, uniqueNames: true) is { } problem)
+            throw new WorkflowException(problem.StartsWith(source + ": ", StringComparison.Ordinal) ? problem : $"{source}: {problem}");
         JsonNode? root;
         try
         {

@@ -60,6 +60,31 @@ public sealed class ComfyUiSettingsTests
         Assert.Contains("Export (API)", error.Message);
     }
 
+    [Theory]
+    [InlineData("""{"3": {"class_type": "KSampler", "inputs": {"steps": 20, "steps": 21}}}""", "workflow: 3.inputs.steps: given more than once in one object")]
+    [InlineData("""{"3": {"class_type": "KSampler", "inputs": {}}, "3": {"class_type": "KSampler", "inputs": {}}}""", "workflow: 3: given more than once in one object")]
+    [InlineData("""{"3": {"class_type": "CLIPTextEncode", "inputs": {"text": "a \ud800 b"}}}""", "workflow: 3.inputs.text: holds an unpaired surrogate escape (\\uD800)")]
+    [InlineData("""{"3": {"class_type": "CLIPTextEncode", "inputs": {"text": "a"}}""", "workflow: malformed JSON at line 1")]
+    public void A_graph_a_reader_would_fail_on_later_is_refused_when_parsed_naming_where(string json, string expected)
+    {
+        // Before, a repeated name threw ArgumentException and an unpaired surrogate InvalidOperationException, both when
+        // the graph was first used: for a caller's own graph that was a 1005 internal error (helper-62).
+        var error = Assert.Throws<WorkflowException>(() => WorkflowGraph.Parse(json, "workflow"));
+
+        Assert.StartsWith(expected, error.Message);
+    }
+
+    [Fact]
+    public void A_graph_file_may_hold_comments_and_trailing_commas()
+    {
+        var graph = WorkflowGraph.Parse("""
+            // exported from ComfyUI, then annotated
+            {"3": {"class_type": "KSampler", "inputs": {"steps": 20, /* was 30 */ "seed": 1,},},}
+            """, "w.json");
+
+        Assert.Equal("KSampler", graph.ClassOf("3"));
+    }
+
     [Fact]
     public void Node_without_class_type_is_refused()
     {
