@@ -6,6 +6,7 @@ using RunHub.Api;
 using RunHub.Client;
 using RunHub.Media;
 using RunHub.Tasks;
+using RunHub.Workflows.Api;
 
 namespace RunHub.Webhooks;
 
@@ -32,9 +33,9 @@ public static class WebhookDebugEndpoints
         if (refusal is not null) return refusal;
         using var document = body!;
         var taskId = TaskIdField.Read(document.RootElement, out var error);
-        if (taskId is null) return Envelope.Error(RunHubErrorCodes.ParamsInvalid, error!);
+        if (taskId is null) return WorkflowApiAnswer.Error(RunHubErrorCodes.ParamsInvalid, error!);
         var task = await queue.FindAsync(accountId!, taskId);
-        if (task is null) return Envelope.Error(RunHubErrorCodes.TaskNotFoundV1, $"task {TaskIdField.Shorten(taskId)} not found");
+        if (task is null) return WorkflowApiAnswer.Error(RunHubErrorCodes.TaskNotFoundV1, $"task {TaskIdField.Shorten(taskId)} not found");
         var delivery = await deliveries.LatestOfTaskAsync(accountId!, taskId);
         if (delivery is null) return Envelope<WebhookDetail>.Success(null!);
         return Envelope<WebhookDetail>.Success(new WebhookDetail(delivery.Id, delivery.KeyHint ?? "********************************", task.Id,
@@ -52,15 +53,15 @@ public static class WebhookDebugEndpoints
         var webhookId = root.TryGetProperty("webhookId", out var idElement)
             ? idElement.ValueKind switch { JsonValueKind.String => idElement.GetString(), JsonValueKind.Number => idElement.GetRawText(), _ => null }
             : null;
-        if (string.IsNullOrWhiteSpace(webhookId)) return Envelope.Error(RunHubErrorCodes.ParamsInvalid, "webhookId: required (the id getWebhookDetail gives)");
+        if (string.IsNullOrWhiteSpace(webhookId)) return WorkflowApiAnswer.Error(RunHubErrorCodes.ParamsInvalid, "webhookId: required (the id getWebhookDetail gives)");
         string? newUrl = null;
         if (root.TryGetProperty(WebhookUrl.Field, out var urlElement) && urlElement.ValueKind == JsonValueKind.String && urlElement.GetString() is { Length: > 0 } url)
         {
-            if (WebhookUrl.Problem(url, new NetworkPolicy(options.Value.Media)) is { } problem) return Envelope.Error(RunHubErrorCodes.ParamsInvalid, problem);
+            if (WebhookUrl.Problem(url, new NetworkPolicy(options.Value.Media)) is { } problem) return WorkflowApiAnswer.Error(RunHubErrorCodes.ParamsInvalid, problem);
             newUrl = url;
         }
         if (await deliveries.RetryAsync(webhookId.Trim(), accountId, newUrl) is null)
-            return Envelope.Error(RunHubErrorCodes.ParamsInvalid, $"webhookId: no webhook {TaskIdField.Shorten(webhookId)} of this account");
+            return WorkflowApiAnswer.Error(RunHubErrorCodes.ParamsInvalid, $"webhookId: no webhook {TaskIdField.Shorten(webhookId)} of this account");
         signal.Pulse();
         return Envelope<object>.Success(null!);
     }
@@ -69,7 +70,7 @@ public static class WebhookDebugEndpoints
     private static async Task<(string? AccountId, JsonDocument? Body, object? Refusal)> ReadAsync(HttpRequest request, RequestKeys keys, BodyLimits limits)
     {
         var parsed = await limits.ReadAsync(request, limits.Small);
-        if (parsed.Error is not null) return (null, null, Envelope.Error(parsed.ErrorCode!, parsed.Error));
+        if (parsed.Error is not null) return (null, null, WorkflowApiAnswer.Error(parsed.ErrorCode!, parsed.Error));
         var document = parsed.Document!;
         var key = BearerKey.From(request, out var repeated);
         if (key is null && repeated is null && document.RootElement.ValueKind == JsonValueKind.Object &&
@@ -79,7 +80,7 @@ public static class WebhookDebugEndpoints
         if (check.Access is not { AccountId: var accountId })
         {
             document.Dispose();
-            return (null, null, Envelope.Error(check.Code(RunHubErrorCodes.ApiKeyUnauthorized), check.Message));
+            return (null, null, WorkflowApiAnswer.Error(check.Code(RunHubErrorCodes.ApiKeyUnauthorized), check.Message));
         }
         return (accountId, document, null);
     }

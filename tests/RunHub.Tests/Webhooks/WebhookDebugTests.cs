@@ -53,12 +53,16 @@ public sealed class WebhookDebugTests
 
         var wrongKey = await caller.PostAsync("/task/openapi/getWebhookDetail", JsonSerializer.Serialize(new { apiKey = new string('0', 32), taskId = othersTask }), sendKey: false);
         Assert.Equal((802, null), ((int)wrongKey["code"]!, wrongKey["data"]));
+        // As every other call of the workflow API, the message starts with RunningHub's name for the code.
+        Assert.StartsWith("APIKEY_UNAUTHORIZED: ", (string)wrongKey["msg"]!);
         var notMine = await caller.PostAsync("/task/openapi/getWebhookDetail", JsonSerializer.Serialize(new { taskId = othersTask }));
         Assert.Equal(807, (int)notMine["code"]!);
+        Assert.Equal($"APIKEY_TASK_NOT_FOUND: task {othersTask} not found", (string)notMine["msg"]!);
         var noHook = await other.PostAsync("/task/openapi/getWebhookDetail", JsonSerializer.Serialize(new { taskId = othersTask }));
         Assert.Equal((0, null), ((int)noHook["code"]!, noHook["data"]));
         var noId = await caller.PostAsync("/task/openapi/retryWebhook", JsonSerializer.Serialize(new { apiKey = caller.ApiKey }), sendKey: false);
         Assert.Equal(301, (int)noId["code"]!);
+        Assert.Equal("PARAMS_INVALID: webhookId: required (the id getWebhookDetail gives)", (string)noId["msg"]!);
         var unknown = await caller.PostAsync("/task/openapi/retryWebhook", JsonSerializer.Serialize(new { webhookId = "42" }));
         Assert.Equal(301, (int)unknown["code"]!);
         Assert.Contains("no webhook 42", (string)unknown["msg"]!);
