@@ -43,6 +43,10 @@ public sealed class TaskSubmitter(TaskQueue queue, InlineInputs inlineInputs)
             if (idempotency is null) return (TaskObject.Error(RunHubErrorCodes.InvalidParameters, keyError!), false);
         }
 
+        // A wallet that cannot pay gets its 812 before large inline inputs are decoded, checked and written (helper-62).
+        if (validated.Media.Any(m => inlineInputs.IsLarge(m.Url))
+            && await queue.MoneyRefusalAsync(accountId, keyHash, amount, request.KeyPolicy.SpendCap is not null) is { } early)
+            return (MoneyRefusal(early, request, amount), false);
         var (inline, inlineRefusal) = await inlineInputs.StoreAsync(validated, runHubBaseUrl, cancellationToken);
         if (inline is null) return (TaskObject.Error(RunHubErrorCodes.InvalidParameters, inlineRefusal!), false);
         var parameters = JsonSerializer.Serialize(inline.Parameters, WireJson.Options);
@@ -60,13 +64,17 @@ public sealed class TaskSubmitter(TaskQueue queue, InlineInputs inlineInputs)
         if (submitted.Outcome != SubmitOutcome.Created) await inlineInputs.DiscardAsync(inline.Inputs);
         return submitted.Outcome switch
         {
-            SubmitOutcome.InsufficientBalance =>
-                (TaskObject.Error(RunHubErrorCodes.InsufficientBalance, $"wallet balance too low: this task costs {amount} CNY"), false),
-            SubmitOutcome.SpendCapReached => (TaskObject.Error(RunHubErrorCodes.InsufficientBalance, request.KeyPolicy.SpendCapMessage(amount)), false),
+            SubmitOutcome.InsufficientBalance or SubmitOutcome.SpendCapReached => (MoneyRefusal(submitted.Outcome, request, amount), false),
             SubmitOutcome.QueueFull => (TaskObject.Error(RunHubErrorCodes.SystemBusy, QueueAdmission.Message(submitted)!), false),
             SubmitOutcome.ConcurrencyLimit => (TaskObject.Error(RunHubErrorCodes.ConcurrencyLimit, QueueAdmission.Message(submitted)!), false),
             SubmitOutcome.KeyReused => (TaskObject.Error(RunHubErrorCodes.InvalidParameters, idempotency!.ReusedMessage), false),
             _ => (TaskObjectMapper.ToWire(submitted.Task!, fileUrl), submitted.Outcome == SubmitOutcome.Replayed),
         };
     }
+
+    /// <summary>812: the wallet cannot pay the price, or the key's spend cap is reached.</summary>
+    private static TaskObject MoneyRefusal(SubmitOutcome outcome, ModelRequest request, Money amount) =>
+        TaskObject.Error(RunHubErrorCodes.InsufficientBalance, outcome == SubmitOutcome.SpendCapReached
+            ? request.KeyPolicy.SpendCapMessage(amount)
+            : $"wallet balance too low: this task costs {amount} CNY");
 }

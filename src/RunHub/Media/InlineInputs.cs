@@ -78,6 +78,13 @@ public sealed class InlineInputs(IFileStore files, FileLinks links, IOptions<Run
     }
 
     /// <summary>
+    /// Whether <paramref name="dataUri"/> is likely to be stored as a file (its data, at three bytes for four base64
+    /// characters, larger than <c>Media:InlineInputDatabaseKb</c>): the input whose decoding, check and synced write a
+    /// submit should not start before it knows the wallet can pay (<see cref="TaskQueue.MoneyRefusalAsync"/>).
+    /// </summary>
+    public bool IsLarge(string dataUri) => DataUri.IsDataUri(dataUri) && dataUri.Length / 4L * 3 > options.Value.Media.InlineInputDatabaseKb * 1024L;
+
+    /// <summary>
     /// The URL a client and the workers are given for an input: RunHub's own <c>/files/</c> URL for one kept in the
     /// database (only RunHub serves it, not the bucket), the storage's usual URL for a file.
     /// </summary>

@@ -101,6 +101,24 @@ public sealed class TaskQueue(Database database, GroupCommit commits, TaskSignal
     private const string Held = "id = @Id AND lease_token = @Token AND status = 'RUNNING'";
 
     /// <summary>
+    /// Whether a submit of <paramref name="price"/> would be refused for money as things stand now: the wallet's balance
+    /// below the price (<see cref="SubmitOutcome.InsufficientBalance"/>), or, when the key's spend cap applies
+    /// (<paramref name="spendCapped"/>), the price past what is left of it (<see cref="SubmitOutcome.SpendCapReached"/>);
+    /// null when it would pass. One read, for a submit to make before work a refused submit would waste (decoding and
+    /// storing large inline inputs); the submit's own transaction still decides.
+    /// </summary>
+    /// <param name="keyHash">SHA-256 hex of the key that sends it, or null for none (the console's playground).</param>
+    public async Task<SubmitOutcome?> MoneyRefusalAsync(string accountId, string? keyHash, Money price, bool spendCapped)
+    {
+        await using var db = await database.OpenAsync();
+        var row = await db.QueryFirstOrDefaultAsync<(long Balance, long? Spent, long? Cap)?>(
+            "SELECT a.balance, k.spent, k.spend_cap FROM accounts a LEFT JOIN api_keys k ON k.key_hash = @keyHash WHERE a.id = @accountId",
+            new { accountId, keyHash });
+        if (row is not { } money || money.Balance < price.Millis) return SubmitOutcome.InsufficientBalance;
+        return spendCapped && money.Cap is { } cap && (money.Spent ?? 0) + price.Millis > cap ? SubmitOutcome.SpendCapReached : null;
+    }
+
+    /// <summary>
     /// Inserts a QUEUED task and reserves its price (thousandths of CNY), in one transaction shared with the submits
     /// that arrive at the same moment (<see cref="GroupCommit"/>). With an idempotency key already used by this account
     /// within its lifetime, nothing is written: the same request gets its earlier task back, a different one a conflict.

@@ -37,8 +37,11 @@ public sealed class NodeInfoValidator(IFileStore files, InlineInputs inlineInput
         public static Checked Refused(string code, string message) => new([], [], code, message);
     }
 
+    /// <param name="beforeLargeInput">Asked once, before the first inline input large enough to be stored as a file
+    /// (<see cref="InlineInputs.IsLarge"/>) is decoded: a refusal to answer with instead (the wallet cannot pay), or null
+    /// to go on.</param>
     internal async Task<Checked> CheckAsync(JsonElement? nodeInfoList, WorkflowDefinition workflow, WorkflowGraph graph, AppDefinition? app,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, Func<Task<Checked?>>? beforeLargeInput = null)
     {
         if (nodeInfoList is { ValueKind: not JsonValueKind.Array } notList)
             return Checked.Refused(RunHubErrorCodes.ParamsInvalid, $"nodeInfoList: expected an array of {{nodeId, fieldName, fieldValue}}, got {FieldReader.Kind(notList)}");
@@ -47,7 +50,7 @@ public sealed class NodeInfoValidator(IFileStore files, InlineInputs inlineInput
             return Checked.Refused(RunHubErrorCodes.ParamsInvalid, $"nodeInfoList: {count} entries, more than the {MaxEntries} allowed");
         var entries = nodeInfoList?.EnumerateArray().ToList() ?? [];
 
-        var check = new ListCheck(workflow, graph, app);
+        var check = new ListCheck(workflow, graph, app) { BeforeLargeInput = beforeLargeInput };
         try
         {
             var result = await CheckEntriesAsync(entries, check, cancellationToken);
@@ -77,6 +80,7 @@ public sealed class NodeInfoValidator(IFileStore files, InlineInputs inlineInput
         public List<string> Problems { get; } = [];
         public HashSet<string> Seen { get; } = new(StringComparer.Ordinal);
         public List<TaskInput> Stored { get; } = [];
+        public Func<Task<Checked?>>? BeforeLargeInput { get; set; }
     }
 
     /// <summary>Checks each entry into <paramref name="check"/>; answers a refusal that stops the check at once, else null.</summary>
@@ -112,7 +116,14 @@ public sealed class NodeInfoValidator(IFileStore files, InlineInputs inlineInput
             {
                 var (source, problem) = await MediaSourceAsync(given, current, cancellationToken);
                 if (problem is null && source is { } inline && DataUri.IsDataUri(inline))
+                {
+                    if (check.BeforeLargeInput is { } ask && inlineInputs.IsLarge(inline))
+                    {
+                        check.BeforeLargeInput = null;
+                        if (await ask() is { } refused) return refused;
+                    }
                     (source, problem) = await StoreInlineAsync(inline, $"{input.NodeId}.{input.FieldName}", type, check.Stored, cancellationToken);
+                }
                 if (problem is not null) problems.Add($"{where}: {problem}");
                 else if (source is not null) check.Media.Add(new NodeMedia(input.NodeId, input.FieldName, source, type));
                 continue;

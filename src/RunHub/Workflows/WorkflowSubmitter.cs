@@ -85,7 +85,12 @@ public sealed class WorkflowSubmitter(WorkflowCatalog catalog, NodeInfoValidator
         if (webhook is not null && WebhookUrl.Problem(webhook, new NetworkPolicy(options.Value.Media)) is { } webhookProblem)
             return Result.Refused(RunHubErrorCodes.ParamsInvalid, webhookProblem);
 
-        var checkedList = await validator.CheckAsync(request.NodeInfoList, workflow, graph, app, cancellationToken);
+        // A wallet that cannot pay gets its refusal before a large inline input is decoded, checked and written (helper-62).
+        var checkedList = await validator.CheckAsync(request.NodeInfoList, workflow, graph, app, cancellationToken, async () =>
+            await queue.MoneyRefusalAsync(request.Caller.Key.AccountId, request.Caller.Key.KeyHash, workflow.Price.Reservation, policy.SpendCap is not null)
+                is { } early && MoneyRefusal(early, workflow, policy) is { ErrorCode: { } refusalCode, Error: { } message }
+                ? NodeInfoValidator.Checked.Refused(refusalCode, message)
+                : null);
         if (checkedList.ErrorCode is { } code) return Result.Refused(code, checkedList.Error!);
 
         var model = workflow.AsModel();
@@ -122,9 +127,7 @@ public sealed class WorkflowSubmitter(WorkflowCatalog catalog, NodeInfoValidator
         if (submitted.Outcome != SubmitOutcome.Created) await inlineInputs.DiscardAsync(checkedList.StoredInputs);
         return submitted.Outcome switch
         {
-            SubmitOutcome.InsufficientBalance => Result.Refused(RunHubErrorCodes.WalletTooLow,
-                $"wallet balance too low: a run of workflow {workflow.WorkflowId} reserves {workflow.Price.Reservation} CNY ({workflow.Price}); what it does not use is given back"),
-            SubmitOutcome.SpendCapReached => Result.Refused(RunHubErrorCodes.InsufficientBalance, policy.SpendCapMessage(workflow.Price.Reservation)),
+            SubmitOutcome.InsufficientBalance or SubmitOutcome.SpendCapReached => MoneyRefusal(submitted.Outcome, workflow, policy),
             // The v1 family answers both with its TASK_QUEUE_MAXED (421); the v2 family with 1011 and 1520.
             SubmitOutcome.QueueFull => Result.Refused(RunHubErrorCodes.SystemBusy, QueueAdmission.Message(submitted)!),
             SubmitOutcome.ConcurrencyLimit => Result.Refused(RunHubErrorCodes.QueueMaxed, QueueAdmission.Message(submitted)!),
@@ -132,6 +135,13 @@ public sealed class WorkflowSubmitter(WorkflowCatalog catalog, NodeInfoValidator
             _ => new Result(submitted.Task, Replayed: submitted.Outcome == SubmitOutcome.Replayed),
         };
     }
+
+    /// <summary>416 when the wallet cannot pay the run's reservation, 812 when the key's spend cap is reached.</summary>
+    private static Result MoneyRefusal(SubmitOutcome outcome, WorkflowDefinition workflow, KeyPolicy policy) =>
+        outcome == SubmitOutcome.SpendCapReached
+            ? Result.Refused(RunHubErrorCodes.InsufficientBalance, policy.SpendCapMessage(workflow.Price.Reservation))
+            : Result.Refused(RunHubErrorCodes.WalletTooLow,
+                $"wallet balance too low: a run of workflow {workflow.WorkflowId} reserves {workflow.Price.Reservation} CNY ({workflow.Price}); what it does not use is given back");
 
     /// <summary>A caller's own graph: allowed by the registration, API format, and made of node classes the registered graph uses.</summary>
     private static (WorkflowGraph? Graph, (string Code, string Message)? Problem) OwnGraph(string own, WorkflowDefinition workflow)

@@ -97,6 +97,40 @@ public sealed class InlineInputTests : IAsyncLifetime
         Assert.Equal(0, StoredInputs);
     }
 
+    [Fact]
+    public async Task A_wallet_that_cannot_pay_is_refused_before_a_large_inline_input_is_decoded_or_checked()
+    {
+        // 600 KB that are not a picture at all: decoding and checking them would answer 1007. A wallet of 0.01 CNY cannot
+        // pay the edit (0.03), and that is said first, as for a submit without inline data; before, the input was decoded,
+        // checked and written to a file before the wallet was looked at (helper-62).
+        var notAPicture = new byte[600 * 1024];
+        new Random(1).NextBytes(notAPicture);
+        var poor = await _server.NewCallerAsync(balance: 0.01m);
+        var large = await poor.SubmitAsync(Edit, new { prompt = "no money", imageUrls = new[] { TestImages.DataUri(notAPicture) }, aspectRatio = "1:1" });
+
+        Assert.Equal("812", (string)large["errorCode"]!);
+        Assert.Equal("wallet balance too low: this task costs 0.03 CNY", (string)large["errorMessage"]!);
+        Assert.Equal(0, StoredInputs);
+
+        // A small inline input is checked first, as before (its decoding costs little; the transaction refuses the wallet).
+        var small = await poor.SubmitAsync(Edit, new { prompt = "no money", imageUrls = new[] { TestImages.DataUri(notAPicture[..1024]) }, aspectRatio = "1:1" });
+        Assert.Equal("1007", (string)small["errorCode"]!);
+
+        // A key whose spend cap the price would pass is refused as early, with the cap's message.
+        var capped = await _server.NewCallerAsync(balance: 1m);
+        var policies = new RunHub.Accounts.KeyPolicies(_server.Services.GetRequiredService<Database>());
+        Assert.Null((await policies.SetAsync(capped.ApiKey, new RunHub.Accounts.KeyPolicies.Change { SpendCap = 20 })).Error);
+        var overCap = await capped.SubmitAsync(Edit, new { prompt = "over the cap", imageUrls = new[] { TestImages.DataUri(notAPicture) }, aspectRatio = "1:1" });
+        Assert.Equal("812", (string)overCap["errorCode"]!);
+        Assert.StartsWith("this key's spend cap of 0.02 CNY is reached: this task costs 0.03 CNY", (string)overCap["errorMessage"]!);
+
+        // A wallet that can pay gets the large input checked: the same 1007 as ever.
+        var paying = await _server.NewCallerAsync(balance: 1m);
+        var checkedLarge = await paying.SubmitAsync(Edit, new { prompt = "paid for", imageUrls = new[] { TestImages.DataUri(notAPicture) }, aspectRatio = "1:1" });
+        Assert.Equal("1007", (string)checkedLarge["errorCode"]!);
+        Assert.Equal(1m, await paying.BalanceAsync());
+    }
+
     private async Task<int> TaskRowsAsync(string accountId)
     {
         using var db = _server.Services.GetRequiredService<SqliteDatabase>().Open();

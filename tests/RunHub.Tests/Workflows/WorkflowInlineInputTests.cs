@@ -73,6 +73,24 @@ public sealed class WorkflowInlineInputTests : IAsyncLifetime
         Assert.Equal(0, StoredInputs);
     }
 
+    [Fact]
+    public async Task A_wallet_that_cannot_pay_the_reservation_is_refused_before_a_large_inline_input_is_decoded()
+    {
+        // 600 KB that are not a picture: checked, they would be an 803. The wallet cannot pay the run's reservation, and
+        // that is said first (416); before, the input was decoded, checked and written before the wallet was looked at.
+        var notAPicture = new byte[600 * 1024];
+        new Random(2).NextBytes(notAPicture);
+        var poor = new V1Caller(await Server.NewCallerAsync(balance: 0m));
+
+        var unpaid = await poor.CreateAsync(WorkflowFolder.WorkflowId, new[] { Entry("10", "image", TestImages.DataUri(notAPicture)) });
+
+        Assert.Equal(416, (int)unpaid["code"]!);
+        Assert.Contains("wallet balance too low: a run of workflow 1904136902449209346 reserves", (string)unpaid["msg"]!);
+        Assert.Equal(0, StoredInputs);
+        var paying = await V1.CreateAsync(WorkflowFolder.WorkflowId, new[] { Entry("10", "image", TestImages.DataUri(notAPicture)) });
+        Assert.Equal(803, (int)paying["code"]!);
+    }
+
     private async Task<string> ParametersAsync(string taskId)
     {
         using var db = Server.Services.GetRequiredService<SqliteDatabase>().Open();
