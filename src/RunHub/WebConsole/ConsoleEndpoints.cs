@@ -62,7 +62,10 @@ public static class ConsoleEndpoints
     private static IResult Status(TaskRecord? task) =>
         task is null ? Results.NotFound() : Results.Json(new { status = task.Status, progress = TaskText.Progress(task) });
 
-    /// <summary>A result file of a task the viewer may see, streamed from the file store (another account's task is 404).</summary>
+    /// <summary>
+    /// A result file of a task the viewer may see, streamed from the file store (another account's task is 404), with the
+    /// headers of <see cref="Api.ServedFileHeaders"/>.
+    /// </summary>
     private static async Task<IResult> FileAsync(TaskRecord? task, int index, bool? download, HttpContext context, IFileStore files)
     {
         var taskId = task?.Id;
@@ -71,6 +74,9 @@ public static class ConsoleEndpoints
         var stored = await files.OpenReadAsync(key, context.RequestAborted);
         if (stored is null) return Results.NotFound();
         context.Response.Headers.CacheControl = "private, max-age=3600";
+        // As /files/ serves it: an engine's output that is a page or a script is downloaded, never run in the console's
+        // origin with the viewer's session (helper-63), and even a medium is shown in a sandbox that runs nothing.
+        Api.ServedFileHeaders.Apply(context.Response, key);
         return Results.Stream(stored.Content, FileContentTypes.Of(key),
             download == true ? $"{taskId}-{index}{Path.GetExtension(key)}" : null, enableRangeProcessing: true);
     }

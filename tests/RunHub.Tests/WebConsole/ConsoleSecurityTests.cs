@@ -65,6 +65,39 @@ public sealed partial class ConsoleSecurityTests
     }
 
     [Fact]
+    public async Task A_result_file_the_console_serves_is_downloaded_and_sandboxed_never_run_as_a_console_page()
+    {
+        await using var server = await TestServer.StartAsync();
+        var user = await server.CreateUserAsync("ivy@example.com");
+        await server.Services.GetRequiredService<AccountDirectory>().TopUpAsync(user.AccountId, Money.FromDecimal(1m));
+        var caller = new ApiCaller(server.Http, user.AccountId, await server.Services.GetRequiredService<AccountKeys>().CreateAsync(user.AccountId, null));
+        var taskId = (string)(await caller.SubmitAsync("rhart-image-g-1.5/text-to-image", new { prompt = "a page of its own", aspectRatio = "1:1" }))["taskId"]!;
+        Assert.Equal("SUCCESS", (string)(await caller.WaitAsync(taskId))["status"]!);
+        // An engine's output under a name it chose: a page with a script, where the picture was.
+        using (var db = server.Services.GetRequiredService<RunHub.Data.Database>().Open())
+        {
+            var results = await db.ExecuteScalarAsync<string>("SELECT results FROM tasks WHERE id = @taskId", new { taskId });
+            var picture = System.Text.RegularExpressions.Regex.Match(results!, @"results/[^""]+\.png").Value;
+            var page = picture[..^".png".Length] + ".html";
+            await server.Services.GetRequiredService<RunHub.Files.IFileStore>().PutAsync(page, "<script src=\"1\"></script>"u8.ToArray(), default);
+            await db.ExecuteAsync("UPDATE tasks SET results = replace(results, @picture, @page) WHERE id = @taskId", new { picture, page, taskId });
+        }
+        using var browser = new FormClient(server.BaseUrl);
+        Assert.Contains("Dashboard", await browser.SignInAsync("ivy@example.com", ConsoleSite.Password));
+
+        using var served = await browser.GetResponseAsync($"/console/tasks/{taskId}/files/0");
+
+        // Before, it came inline as text/html under the console's own policy (script-src 'self'): a script of the console.
+        Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+        Assert.Equal("attachment", served.Content.Headers.ContentDisposition?.DispositionType);
+        Assert.Equal(RunHub.Api.ServedFileHeaders.ContentSecurityPolicy, Assert.Single(served.Headers.GetValues("Content-Security-Policy")));
+        Assert.Equal("nosniff", Assert.Single(served.Headers.GetValues("X-Content-Type-Options")));
+        // The console's pages keep their own policy.
+        using var dashboard = await browser.GetResponseAsync("/console/dashboard");
+        Assert.Equal(RunHub.WebConsole.Security.SecurityHeaders.ContentSecurityPolicy, Assert.Single(dashboard.Headers.GetValues("Content-Security-Policy")));
+    }
+
+    [Fact]
     public async Task A_disabled_account_loses_its_keys_and_sessions_and_the_operator_action_is_recorded()
     {
         await using var server = await TestServer.StartAsync();

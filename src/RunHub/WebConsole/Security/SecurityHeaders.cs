@@ -24,7 +24,8 @@ public static class SecurityHeaders
     private static Task AddHeaders(object state)
     {
         var headers = ((HttpResponse)state).Headers;
-        headers.ContentSecurityPolicy = ContentSecurityPolicy;
+        // A response that set a policy of its own keeps it: a served file's allows nothing at all (ServedFileHeaders).
+        if (!headers.ContainsKey("Content-Security-Policy")) headers.ContentSecurityPolicy = ContentSecurityPolicy;
         headers.XContentTypeOptions = "nosniff";
         headers.XFrameOptions = "DENY";
         headers["Referrer-Policy"] = "same-origin";

@@ -23,6 +23,9 @@ public sealed partial class FormClient : IDisposable
         return $"{(int)response.StatusCode}\n{await response.Content.ReadAsStringAsync()}";
     }
 
+    /// <summary>The whole response of a GET (its headers too), whatever its status; the caller disposes it.</summary>
+    public Task<HttpResponseMessage> GetResponseAsync(string path) => _http.GetAsync(path);
+
     /// <summary>Signs in through the sign-in form; returns the page the browser ends on.</summary>
     public Task<string> SignInAsync(string email, string password) =>
         PostFormAsync("/console/signin", "signin", new() { ["Email"] = email, ["Password"] = password });
