@@ -67,7 +67,15 @@ public sealed class TopUpCodes(Database database, TimeProvider clock)
             """, new { now, accountId, hash }, tx);
         if (redeemed is { } r)
         {
-            await WalletLedger.TopUpAsync(db, tx, accountId, new Money(r.Amount), $"top-up code {r.Hint}", now);
+            try
+            {
+                await WalletLedger.TopUpAsync(db, tx, accountId, new Money(r.Amount), $"top-up code {r.Hint}", now);
+            }
+            catch (BalanceLimitException)
+            {
+                // The caller does not commit a redemption that answers a problem: the code stays unused.
+                return (null, $"This code would take the wallet past the largest balance a wallet holds ({Money.Max} CNY); it stays unused.");
+            }
             return (new Money(r.Amount), null);
         }
         var state = await db.QuerySingleOrDefaultAsync<CodeUse>(

@@ -80,15 +80,19 @@ public static class WalletLedger
     /// when a deduction would take the balance below zero.
     /// </summary>
     /// <exception cref="KeyNotFoundException">No such account.</exception>
+    /// <exception cref="BalanceLimitException">An addition would take the balance past <see cref="Money.Max"/>, as a top-up's would.</exception>
     public static async Task<bool> TryAdjustAsync(DbConnection db, DbTransaction tx, string accountId, Money amount, string note, long now)
     {
         if (amount.Millis == 0) throw new ArgumentOutOfRangeException(nameof(amount), "an adjustment cannot be zero");
-        var rows = await db.ExecuteAsync("UPDATE accounts SET balance = balance + @amount WHERE id = @accountId AND balance + @amount >= 0",
-            new { amount = amount.Millis, accountId }, tx);
+        if (amount > Money.Max) throw new BalanceLimitException(accountId, null, amount);
+        var rows = await db.ExecuteAsync(
+            "UPDATE accounts SET balance = balance + @amount WHERE id = @accountId AND balance + @amount >= 0 AND balance <= @max - @amount",
+            new { amount = amount.Millis, accountId, max = Money.Max.Millis }, tx);
         if (rows == 0)
         {
-            if (await db.ExecuteScalarAsync<long>("SELECT count(*) FROM accounts WHERE id = @accountId", new { accountId }, tx) == 0)
-                throw new KeyNotFoundException($"no account {accountId}");
+            var balance = await db.ExecuteScalarAsync<long?>("SELECT balance FROM accounts WHERE id = @accountId", new { accountId }, tx);
+            if (balance is null) throw new KeyNotFoundException($"no account {accountId}");
+            if (amount.Millis > 0) throw new BalanceLimitException(accountId, new Money(balance.Value), amount);
             return false;
         }
         await InsertAsync(db, tx, accountId, null, "adjust", amount.Millis, 0, note, now);

@@ -44,7 +44,14 @@ public sealed class AccountAdministration(Database database, AccountDirectory ac
         if (amount.Millis <= 0) return "Amount: a top-up must be more than 0.";
         await using var db = await database.OpenAsync();
         await using var tx = await db.BeginTransactionAsync();
-        await WalletLedger.TopUpAsync(db, tx, accountId, amount, $"top-up by {actor.Email}: {note.Trim()}", clock.NowMs());
+        try
+        {
+            await WalletLedger.TopUpAsync(db, tx, accountId, amount, $"top-up by {actor.Email}: {note.Trim()}", clock.NowMs());
+        }
+        catch (BalanceLimitException e)
+        {
+            return $"Amount: {e.Message}.";
+        }
         await log.RecordAsync(db, tx, actor, "topup", accountId, $"{amount} CNY: {note.Trim()}");
         await tx.CommitAsync();
         return null;
@@ -57,8 +64,15 @@ public sealed class AccountAdministration(Database database, AccountDirectory ac
         if (amount.Millis == 0) return "Amount: an adjustment cannot be 0.";
         await using var db = await database.OpenAsync();
         await using var tx = await db.BeginTransactionAsync();
-        if (!await WalletLedger.TryAdjustAsync(db, tx, accountId, amount, $"adjusted by {actor.Email}: {note.Trim()}", clock.NowMs()))
-            return "Amount: that would take the balance below zero.";
+        try
+        {
+            if (!await WalletLedger.TryAdjustAsync(db, tx, accountId, amount, $"adjusted by {actor.Email}: {note.Trim()}", clock.NowMs()))
+                return "Amount: that would take the balance below zero.";
+        }
+        catch (BalanceLimitException e)
+        {
+            return $"Amount: {e.Message}.";
+        }
         await log.RecordAsync(db, tx, actor, "adjust", accountId, $"{amount} CNY: {note.Trim()}");
         await tx.CommitAsync();
         return null;

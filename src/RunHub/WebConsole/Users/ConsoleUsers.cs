@@ -60,11 +60,17 @@ public sealed class ConsoleUsers(Database database, TopUpCodes codes, IOptions<R
         if (PasswordRules.Problem(password, email) is { } passwordProblem) return (null, passwordProblem);
         await using var db = await database.OpenAsync();
         await using var tx = await db.BeginTransactionAsync();
-        if (await db.ExecuteScalarAsync<long>("SELECT count(*) FROM users WHERE email = @email", new { email }, tx) > 0)
-            return (null, "Email: an account with this address exists already; sign in instead.");
+        async Task<bool> TakenAsync() => await db.ExecuteScalarAsync<long>("SELECT count(*) FROM users WHERE email = @email", new { email }, tx) > 0;
+        const string taken = "Email: an account with this address exists already; sign in instead.";
+        // With an invitation, whether an address has an account is said only to someone holding a usable code, so the
+        // sign-up form cannot be used to find out which addresses are registered (helper-63).
+        if (inviteCode is null && await TakenAsync()) return (null, taken);
         accountId ??= (await AccountDirectory.InsertAccountAsync(db, tx, email, Money.Zero, Now, withKey: false)).AccountId;
-        if (inviteCode is not null && (await codes.RedeemAsync(db, tx, accountId, inviteCode)).Problem is { } codeProblem)
-            return (null, "Invitation code: " + codeProblem);
+        if (inviteCode is not null)
+        {
+            if ((await codes.RedeemAsync(db, tx, accountId, inviteCode)).Problem is { } codeProblem) return (null, "Invitation code: " + codeProblem);
+            if (await TakenAsync()) return (null, taken);
+        }
         var id = Tasks.TaskIdGenerator.Shared.Next();
         var user = new ConsoleUser
         {

@@ -19,6 +19,9 @@ public sealed class TwoFactor(Database database, TimeProvider clock)
 
     public static string NewSecret() => Base32Encoding.ToString(KeyGeneration.GenerateRandomKey(20));
 
+    /// <summary>Whether <paramref name="secret"/> has the shape <see cref="NewSecret"/> gives: 32 base32 characters (A–Z, 2–7), 20 bytes.</summary>
+    public static bool IsSecret(string? secret) => secret is { Length: 32 } && secret.All(c => c is >= 'A' and <= 'Z' or >= '2' and <= '7');
+
     /// <summary>The <c>otpauth://</c> URI an authenticator app reads from the QR code.</summary>
     public static string AppUri(string email, string secret) =>
         $"otpauth://totp/RunHub:{Uri.EscapeDataString(email)}?secret={secret}&issuer=RunHub&digits=6&period=30";
@@ -33,11 +36,12 @@ public sealed class TwoFactor(Database database, TimeProvider clock)
 
     /// <summary>
     /// Turns two-factor sign-in on when <paramref name="code"/> is the current code of <paramref name="secret"/> (so the
-    /// app was set up right). Returns the recovery codes (shown once), or null when the code is wrong.
+    /// app was set up right). Returns the recovery codes (shown once), or null when the code is wrong or the secret is not
+    /// one <see cref="NewSecret"/> could have made (<see cref="IsSecret"/>; the form carries it, so a hand-made post may not).
     /// </summary>
     public async Task<IReadOnlyList<string>?> EnableAsync(string userId, string secret, string code)
     {
-        if (Match(secret, code) is null) return null;
+        if (!IsSecret(secret) || Match(secret, code) is null) return null;
         var recovery = Enumerable.Range(0, RecoveryCodeCount).Select(_ => NewRecoveryCode()).ToList();
         await using var db = await database.OpenAsync();
         await db.ExecuteAsync("UPDATE users SET totp_secret = @secret, recovery_codes = @codes, totp_last_step = NULL WHERE id = @userId",
