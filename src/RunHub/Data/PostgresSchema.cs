@@ -353,7 +353,8 @@ internal static class PostgresSchema
     public static int StepCount => Steps.Length;
 
     /// <summary>Brings the schema up to date in one transaction, under a lock other nodes wait on; the steps it was at and is at.</summary>
-    /// <exception cref="StoreUnavailableException">The database is at a newer step than this node knows.</exception>
+    /// <exception cref="StoreUnavailableException">The database is at a newer step than this node knows, or a step failed
+    /// (<see cref="SchemaMigration.StepFailed"/>; nothing was changed).</exception>
     public static SchemaMigration Migrate(DbConnection db)
     {
         using var tx = db.BeginTransaction();
@@ -366,7 +367,14 @@ internal static class PostgresSchema
                 $"the database schema is at step {version}, newer than this program knows ({Steps.Length}): upgrade this node");
         for (var step = (int)version; step < Steps.Length; step++)
         {
-            db.Execute(Steps[step], transaction: tx);
+            try
+            {
+                db.Execute(Steps[step], transaction: tx);
+            }
+            catch (Npgsql.PostgresException e)
+            {
+                throw new StoreUnavailableException(SchemaMigration.StepFailed(step + 1, (int)version, e.MessageText), e);
+            }
             db.Execute("INSERT INTO schema_version (version) VALUES (@v)", new { v = (long)step + 1 }, tx);
         }
         tx.Commit();

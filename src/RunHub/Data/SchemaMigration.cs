@@ -10,6 +10,14 @@ public readonly record struct SchemaMigration(int From, int To)
     /// <summary>True when steps were applied to a database that already had a schema.</summary>
     public bool UpgradedExisting => From > 0 && To > From;
 
+    /// <summary>
+    /// Why a migration stopped: <c>schema step 20 failed (no such index: tasks_pending); nothing was changed, the database
+    /// stays at step 19: ...</c>. The steps run in one transaction, so a failed one leaves the database as it was.
+    /// </summary>
+    public static string StepFailed(int step, int stays, string error) =>
+        $"schema step {step} failed ({error.TrimEnd('.')}); nothing was changed, the database stays at step {stays}: it is not the " +
+        $"schema step {stays} left (was it changed by hand?); restore the copy taken before the upgrade (docs/deployment.md#migrations)";
+
     /// <summary><c>Database schema upgraded from step 18 to step 20 (2 steps).</c></summary>
     public string Message => $"Database schema upgraded from step {From} to step {To} ({To - From} step{(To - From == 1 ? "" : "s")})";
 }

@@ -423,7 +423,8 @@ internal static class SqliteSchema
 
     /// <summary>Brings the schema up to date (or to <paramref name="upTo"/>) in one transaction; the steps it was at and is at.</summary>
     /// <param name="upTo">Apply steps up to this version only (tests of a migration start from an older schema).</param>
-    /// <exception cref="StoreUnavailableException">The database is at a newer step than this program knows.</exception>
+    /// <exception cref="StoreUnavailableException">The database is at a newer step than this program knows, or a step failed
+    /// (<see cref="SchemaMigration.StepFailed"/>; nothing was changed).</exception>
     public static SchemaMigration Migrate(SqliteConnection connection, int upTo = int.MaxValue)
     {
         connection.Execute("PRAGMA journal_mode = WAL;");
@@ -452,7 +453,15 @@ internal static class SqliteSchema
                 $"the database schema is at step {version}, newer than this program knows ({Steps.Length}): upgrade RunHub");
         for (var step = (int)version; step < upTo; step++)
         {
-            connection.Execute(Steps[step], transaction: transaction);
+            try
+            {
+                connection.Execute(Steps[step], transaction: transaction);
+            }
+            catch (SqliteException e)
+            {
+                // Said as what it is: not a folder the server cannot use, but a database whose schema is not what the step expects.
+                throw new StoreUnavailableException(SchemaMigration.StepFailed(step + 1, (int)version, e.Message), e);
+            }
             connection.Execute("INSERT INTO schema_version (version) VALUES (@v)", new { v = step + 1 }, transaction);
         }
         // A step that edits a table's text (writable_schema) leaves the schema cookie as it was; moving it on makes every

@@ -67,6 +67,31 @@ public sealed class ServeCommandTests
     }
 
     [Fact]
+    public async Task A_schema_step_that_fails_stops_serve_saying_which_step_and_that_nothing_changed()
+    {
+        using var data = new TempDirectory();
+        var file = Path.Combine(data.Path, "runhub.db");
+        using (var old = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={file};Pooling=False"))
+        {
+            old.Open();
+            RunHub.Data.SqliteSchema.Migrate(old, upTo: 19);
+            // Changed by hand: step 20 drops this index.
+            Dapper.SqlMapper.Execute(old, "DROP INDEX tasks_pending");
+        }
+
+        var (code, _, stderr) = await ServerProcess.RunAsync(["serve", "--urls", "http://127.0.0.1:0", "--data", data.Path]);
+
+        Assert.Equal(1, code);
+        // Before, it said to check that the folder could be read and written.
+        Assert.StartsWith("runhub: schema step 20 failed (SQLite Error 1: 'no such index: tasks_pending'); nothing was changed, the database stays at step 19",
+            stderr.Trim());
+        Assert.DoesNotContain("read and write", stderr);
+        using var check = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={file};Pooling=False");
+        check.Open();
+        Assert.Equal(19L, Dapper.SqlMapper.ExecuteScalar<long>(check, "SELECT max(version) FROM schema_version"));
+    }
+
+    [Fact]
     public async Task Serve_on_a_port_already_in_use_exits_1_with_a_clear_message()
     {
         using var data = new TempDirectory();
