@@ -16,24 +16,53 @@ public static partial class ForwardedBase
     /// <returns>"https://api.example.com/runhub", or null when the request did not come from a trusted proxy or says nothing usable.</returns>
     public static string? From(HttpRequest request, IReadOnlyList<string> trustedProxies)
     {
-        if (trustedProxies.Count == 0 || request.HttpContext.Connection.RemoteIpAddress is not { } remote || !IsTrusted(remote, trustedProxies))
+        if (!FromTrustedProxy(request, trustedProxies)) return null;
+        var (proto, host, _) = Said(request.Headers);
+        var prefix = Last(request.Headers["X-Forwarded-Prefix"].ToString())?.TrimEnd('/') ?? "";
+        proto = string.IsNullOrEmpty(proto) ? request.Scheme : proto.ToLowerInvariant();
+        if (proto is not ("http" or "https") || host is null || !HostShape().IsMatch(host) || (prefix.Length > 0 && !PrefixShape().IsMatch(prefix)))
             return null;
-        var headers = request.Headers;
-        string? proto = null, host = null;
+        return $"{proto}://{host}{prefix}";
+    }
+
+    /// <summary>Whether the request came straight from a proxy in <c>RunHub:Api:TrustedProxies</c>, the only one whose forwarded headers are believed.</summary>
+    public static bool FromTrustedProxy(HttpRequest request, IReadOnlyList<string> trustedProxies) =>
+        trustedProxies.Count > 0 && request.HttpContext.Connection.RemoteIpAddress is { } remote && IsTrusted(remote, trustedProxies);
+
+    /// <summary>Whether a trusted proxy says the client used https (<c>Forwarded: proto=https</c>, else <c>X-Forwarded-Proto</c>, its last value).</summary>
+    public static bool ForwardedHttps(HttpRequest request, IReadOnlyList<string> trustedProxies) =>
+        FromTrustedProxy(request, trustedProxies) && string.Equals(Said(request.Headers).Proto, "https", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// The client's address: from a trusted proxy, the one it forwarded (<c>Forwarded: for=</c>, else <c>X-Forwarded-For</c>,
+    /// the last value, the one that proxy added; an IPv4 or bracketed IPv6 address, with or without a port); otherwise,
+    /// or when it forwarded none that reads as an address, the connection's.
+    /// </summary>
+    public static IPAddress? ClientAddress(HttpRequest request, IReadOnlyList<string> trustedProxies)
+    {
+        var remote = request.HttpContext.Connection.RemoteIpAddress;
+        if (!FromTrustedProxy(request, trustedProxies)) return remote;
+        var text = Said(request.Headers).For ?? Last(request.Headers["X-Forwarded-For"].ToString());
+        if (text is null) return remote;
+        text = text.Trim('"');
+        if (text.StartsWith('[') && text.IndexOf(']') is > 0 and var end) text = text[1..end];
+        else if (text.Count(c => c == ':') == 1) text = text[..text.IndexOf(':')];
+        return IPAddress.TryParse(text, out var client) ? client : remote;
+    }
+
+    /// <summary>What the last <c>Forwarded</c> element says (its proto, host and for), with <c>X-Forwarded-Proto</c> and <c>-Host</c> for what it does not.</summary>
+    private static (string? Proto, string? Host, string? For) Said(IHeaderDictionary headers)
+    {
+        string? proto = null, host = null, client = null;
         if (Last(headers["Forwarded"].ToString()) is { Length: > 0 } forwarded)
             foreach (var pair in forwarded.Split(';'))
             {
                 var (name, value) = pair.Split('=', 2) is [var n, var v] ? (n.Trim(), v.Trim().Trim('"')) : ("", "");
                 if (name.Equals("proto", StringComparison.OrdinalIgnoreCase)) proto = value;
                 else if (name.Equals("host", StringComparison.OrdinalIgnoreCase)) host = value;
+                else if (name.Equals("for", StringComparison.OrdinalIgnoreCase)) client = value;
             }
-        proto ??= Last(headers["X-Forwarded-Proto"].ToString());
-        host ??= Last(headers["X-Forwarded-Host"].ToString());
-        var prefix = Last(headers["X-Forwarded-Prefix"].ToString())?.TrimEnd('/') ?? "";
-        proto = string.IsNullOrEmpty(proto) ? request.Scheme : proto.ToLowerInvariant();
-        if (proto is not ("http" or "https") || host is null || !HostShape().IsMatch(host) || (prefix.Length > 0 && !PrefixShape().IsMatch(prefix)))
-            return null;
-        return $"{proto}://{host}{prefix}";
+        return (proto ?? Last(headers["X-Forwarded-Proto"].ToString()), host ?? Last(headers["X-Forwarded-Host"].ToString()), client);
     }
 
     private static bool IsTrusted(IPAddress remote, IReadOnlyList<string> trustedProxies)

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Authorization;
 using RunHub.ApiDocs;
 using RunHub.WebConsole.Security;
@@ -22,6 +23,13 @@ public static class WebConsoleRoutes
         app.UseConsoleSecurityHeaders();
         app.UseWhen(UsesSessions, console =>
         {
+            // Behind a trusted proxy that took the client's https, the session cookie is Secure and redirects stay on https.
+            var trusted = app.Services.GetRequiredService<IOptions<RunHubOptions>>().Value.Api.TrustedProxies;
+            console.Use((context, next) =>
+            {
+                if (!context.Request.IsHttps && Api.ForwardedBase.ForwardedHttps(context.Request, trusted)) context.Request.Scheme = "https";
+                return next(context);
+            });
             console.UseAuthentication();
             console.UsePlaygroundBodySize();
             console.UseAuthorization();

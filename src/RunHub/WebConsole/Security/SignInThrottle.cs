@@ -23,7 +23,9 @@ public sealed class SignInThrottle(IOptions<RunHubOptions> options) : IDisposabl
     /// <summary>False when this address has used up its attempts for the current minute.</summary>
     public bool TryAttempt(HttpContext context)
     {
-        using var lease = _limiter.AttemptAcquire(context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+        // The client's address, as a trusted proxy forwarded it: behind one, every client would otherwise share the proxy's.
+        var client = Api.ForwardedBase.ClientAddress(context.Request, options.Value.Api.TrustedProxies);
+        using var lease = _limiter.AttemptAcquire(client?.ToString() ?? "unknown");
         return lease.IsAcquired;
     }
 
