@@ -347,6 +347,15 @@ internal static class PostgresSchema
         DROP INDEX tasks_pending;
         CREATE INDEX tasks_running ON tasks(id) WHERE status = 'RUNNING';
         """,
+        """
+        -- Console sessions ended by "Sign out" (docs/console.md): a session cookie carrying one of these ids is refused,
+        -- though its user's security stamp is unchanged. A row is kept as long as the longest session could last, then
+        -- deleted at a later sign-out (ConsoleSessions).
+        CREATE TABLE ended_sessions (
+            id        TEXT PRIMARY KEY,
+            ended_at  BIGINT NOT NULL
+        );
+        """,
     ];
 
     /// <summary>How many steps there are; the SQLite schema must have as many (a test holds the two in step).</summary>

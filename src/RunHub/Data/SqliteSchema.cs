@@ -419,6 +419,15 @@ internal static class SqliteSchema
         DROP INDEX tasks_pending;
         CREATE INDEX tasks_running ON tasks(id) WHERE status = 'RUNNING';
         """,
+        """
+        -- Console sessions ended by "Sign out" (docs/console.md): a session cookie carrying one of these ids is refused,
+        -- though its user's security stamp is unchanged. A row is kept as long as the longest session could last, then
+        -- deleted at a later sign-out (ConsoleSessions).
+        CREATE TABLE ended_sessions (
+            id        TEXT PRIMARY KEY,
+            ended_at  INTEGER NOT NULL
+        );
+        """,
     ];
 
     /// <summary>Brings the schema up to date (or to <paramref name="upTo"/>) in one transaction; the steps it was at and is at.</summary>

@@ -50,10 +50,16 @@ public static class ConsoleEndpoints
         return stream is null ? Results.NotFound() : Results.Stream(stream, contentType);
     }
 
-    /// <summary>Signs out this browser (the form carries an antiforgery token, checked here, so no other site can sign a user out).</summary>
-    private static async Task<IResult> SignOutAsync(HttpContext context, IAntiforgery antiforgery)
+    /// <summary>
+    /// Signs out this browser and ends its session on the server, so a copy of its cookie no longer works
+    /// (<see cref="ConsoleSessions"/>). The form carries an antiforgery token, checked here, so no other site can sign a
+    /// user out.
+    /// </summary>
+    private static async Task<IResult> SignOutAsync(HttpContext context, IAntiforgery antiforgery, ConsoleSessions sessions)
     {
         if (!await antiforgery.IsRequestValidAsync(context)) return Results.BadRequest();
+        var session = await context.AuthenticateAsync(ConsoleClaims.Scheme);
+        if (session.Principal is { } principal && ConsoleClaims.SessionIdOf(principal) is { } sessionId) await sessions.EndAsync(sessionId);
         await context.SignOutAsync(ConsoleClaims.Scheme);
         return Results.Redirect(ConsolePaths.SignIn);
     }

@@ -54,6 +54,7 @@ public static class WebConsoleServiceCollectionExtensions
         services.AddSingleton<OperatorLog>();
         services.AddSingleton<AccountAdministration>();
         services.AddSingleton<SignInThrottle>();
+        services.AddSingleton<ConsoleSessions>();
         services.AddSingleton<AccountOverview>();
         return services;
     }

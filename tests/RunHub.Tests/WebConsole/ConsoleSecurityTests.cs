@@ -98,6 +98,34 @@ public sealed partial class ConsoleSecurityTests
     }
 
     [Fact]
+    public async Task Sign_out_ends_the_session_on_the_server_so_a_copy_of_its_cookie_no_longer_works()
+    {
+        await using var server = await TestServer.StartAsync();
+        await server.CreateUserAsync("nell@example.com");
+        using var browser = new FormClient(server.BaseUrl);
+        using var other = new FormClient(server.BaseUrl);
+        Assert.Contains("Dashboard", await browser.SignInAsync("nell@example.com", ConsoleSite.Password));
+        Assert.Contains("Dashboard", await other.SignInAsync("nell@example.com", ConsoleSite.Password));
+        var copied = browser.SessionCookie();
+        using var thief = new HttpClient(new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = new Uri(server.BaseUrl) };
+        async Task<HttpStatusCode> KeysWithCopyAsync()
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/console/keys");
+            request.Headers.Add("Cookie", "runhub_session=" + copied);
+            using var response = await thief.SendAsync(request);
+            return response.StatusCode;
+        }
+        Assert.Equal(HttpStatusCode.OK, await KeysWithCopyAsync());
+
+        Assert.Contains("Sign in", await browser.SignOutAsync());
+
+        // Before, the copy still opened the keys page after "Sign out".
+        Assert.Equal(HttpStatusCode.Redirect, await KeysWithCopyAsync());
+        // Another browser's session of the same user goes on ("sign out everywhere" ends those).
+        Assert.Contains("<h1>API keys</h1>", await other.GetAsync("/console/keys"));
+    }
+
+    [Fact]
     public async Task A_disabled_account_loses_its_keys_and_sessions_and_the_operator_action_is_recorded()
     {
         await using var server = await TestServer.StartAsync();

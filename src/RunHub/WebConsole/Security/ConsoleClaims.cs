@@ -19,11 +19,14 @@ public static class ConsoleClaims
     public const string Operator = "runhub:operator";
     /// <summary>Unix ms of the sign-in, for the absolute session limit.</summary>
     public const string SignedInAt = "runhub:signed-in-at";
+    /// <summary>This session's own id (32 random hex digits), which "Sign out" records as ended (<see cref="ConsoleSessions"/>).</summary>
+    public const string SessionId = "runhub:session";
 
     public static string? UserIdOf(ClaimsPrincipal user) => user.FindFirstValue(UserId);
     public static string? AccountIdOf(ClaimsPrincipal user) => user.FindFirstValue(AccountId);
     public static string? EmailOf(ClaimsPrincipal user) => user.FindFirstValue(Email);
     public static bool IsOperator(ClaimsPrincipal user) => user.HasClaim(Operator, "1");
+    public static string? SessionIdOf(ClaimsPrincipal user) => user.FindFirstValue(SessionId);
 
     public static ClaimsPrincipal Session(Users.ConsoleUser user, long signedInAt, string scheme = Scheme) =>
         new(new ClaimsIdentity(
@@ -31,5 +34,6 @@ public static class ConsoleClaims
             new Claim(UserId, user.Id), new Claim(AccountId, user.AccountId), new Claim(Email, user.Email),
             new Claim(Stamp, user.SecurityStamp), new Claim(Operator, user.IsOperator ? "1" : "0"),
             new Claim(SignedInAt, signedInAt.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            new Claim(SessionId, RandomHex.Digits(32)),
         ], scheme, Email, null));
 }

@@ -9,7 +9,8 @@ namespace RunHub.WebConsole.Security;
 /// <summary>
 /// Checks a session cookie on every request against the database: the user still exists and is enabled, its account
 /// is enabled, the security stamp is unchanged (no password change or "sign out everywhere" since), and the session
-/// is younger than <c>WebConsole:MaxSessionDays</c>. Anything else signs the session out.
+/// is younger than <c>WebConsole:MaxSessionDays</c>, and "Sign out" has not ended it (<see cref="ConsoleSessions"/>).
+/// Anything else signs the session out.
 /// </summary>
 public static class SessionValidation
 {
@@ -26,7 +27,9 @@ public static class SessionValidation
             && user.SecurityStamp == principal!.FindFirst(ConsoleClaims.Stamp)?.Value
             && user.AccountId == ConsoleClaims.AccountIdOf(principal)
             && user.IsOperator == ConsoleClaims.IsOperator(principal)
-            && now - signedInAt < options.MaxSessionDays * 86_400_000;
+            && now - signedInAt < options.MaxSessionDays * 86_400_000
+            // A session from before sessions had ids has none; it ends with its age.
+            && !(ConsoleClaims.SessionIdOf(principal) is { } sessionId && await services.GetRequiredService<ConsoleSessions>().HasEndedAsync(sessionId));
         if (!valid)
         {
             context.RejectPrincipal();

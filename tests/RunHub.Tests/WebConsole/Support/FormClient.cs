@@ -10,9 +10,24 @@ namespace RunHub.Tests.WebConsole.Support;
 public sealed partial class FormClient : IDisposable
 {
     private readonly HttpClient _http;
+    private readonly CookieContainer _cookies = new();
 
     public FormClient(string baseUrl) =>
-        _http = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = true }) { BaseAddress = new Uri(baseUrl) };
+        _http = new HttpClient(new HttpClientHandler { CookieContainer = _cookies, AllowAutoRedirect = true }) { BaseAddress = new Uri(baseUrl) };
+
+    /// <summary>The value of this browser's session cookie, or null when it has none.</summary>
+    public string? SessionCookie() => _cookies.GetAllCookies().FirstOrDefault(c => c.Name == "runhub_session")?.Value;
+
+    /// <summary>Presses "Sign out" (a plain form with the page's antiforgery token); returns the page the browser ends on.</summary>
+    public async Task<string> SignOutAsync()
+    {
+        var page = await _http.GetStringAsync("/console/dashboard");
+        var token = Token().Match(page);
+        if (!token.Success) throw new InvalidOperationException("the dashboard has no antiforgery token");
+        using var response = await _http.PostAsync("/console/signout",
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token.Groups[1].Value) }));
+        return await response.Content.ReadAsStringAsync();
+    }
 
     public Task<string> GetAsync(string path) => _http.GetStringAsync(path);
 
