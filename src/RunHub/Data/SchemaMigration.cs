@@ -12,11 +12,12 @@ public readonly record struct SchemaMigration(int From, int To)
 
     /// <summary>
     /// Why a migration stopped: <c>schema step 20 failed (no such index: tasks_pending); nothing was changed, the database
-    /// stays at step 19: ...</c>. The steps run in one transaction, so a failed one leaves the database as it was.
+    /// stays at step 19: the schema step 20 found is not what the steps before it leave ...</c>. The steps run in one transaction, so a failed one leaves the database as it was.
     /// </summary>
     public static string StepFailed(int step, int stays, string error) =>
-        $"schema step {step} failed ({error.TrimEnd('.')}); nothing was changed, the database stays at step {stays}: it is not the " +
-        $"schema step {stays} left (was it changed by hand?); restore the copy taken before the upgrade (docs/deployment.md#migrations)";
+        $"schema step {step} failed ({error.TrimEnd('.')}); nothing was changed, the database stays at step {stays}: the schema step " +
+        $"{step} found is not what the steps before it leave (was it changed by hand?); restore the copy taken before the upgrade " +
+        "(docs/deployment.md#migrations)";
 
     /// <summary><c>Database schema upgraded from step 18 to step 20 (2 steps).</c></summary>
     public string Message => $"Database schema upgraded from step {From} to step {To} ({To - From} step{(To - From == 1 ? "" : "s")})";

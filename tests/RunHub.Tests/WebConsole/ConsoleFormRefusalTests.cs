@@ -32,6 +32,8 @@ public sealed class ConsoleFormRefusalTests
             Assert.StartsWith("200\n", wallet);
             Assert.Contains("is not a ledger position; this is the newest page", wallet);
         }
+        // An empty one is the newest page, said nothing about.
+        Assert.DoesNotContain("not a ledger position", await browser.GetRawAsync("/console/wallet?before="));
     }
 
     [Fact]
