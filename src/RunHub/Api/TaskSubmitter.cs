@@ -44,7 +44,7 @@ public sealed class TaskSubmitter(TaskQueue queue, InlineInputs inlineInputs)
         }
 
         // A wallet that cannot pay gets its 812 before large inline inputs are decoded, checked and written (helper-62).
-        if (validated.Media.Any(m => inlineInputs.IsLarge(m.Url))
+        if (inlineInputs.HasLarge(validated)
             && await queue.MoneyRefusalAsync(accountId, keyHash, amount, request.KeyPolicy.SpendCap is not null) is { } early)
             return (MoneyRefusal(early, request, amount), false);
         var (inline, inlineRefusal) = await inlineInputs.StoreAsync(validated, runHubBaseUrl, cancellationToken);

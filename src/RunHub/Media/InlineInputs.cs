@@ -84,6 +84,14 @@ public sealed class InlineInputs(IFileStore files, FileLinks links, IOptions<Run
     /// </summary>
     public bool IsLarge(string dataUri) => DataUri.IsDataUri(dataUri) && dataUri.Length / 4L * 3 > options.Value.Media.InlineInputDatabaseKb * 1024L;
 
+    /// <summary>Whether any media input of <paramref name="request"/> <see cref="IsLarge"/> (a loop: every submit asks, and a lambda would be allocated each time).</summary>
+    public bool HasLarge(ValidatedRequest request)
+    {
+        foreach (var reference in request.Media)
+            if (IsLarge(reference.Url)) return true;
+        return false;
+    }
+
     /// <summary>
     /// The URL a client and the workers are given for an input: RunHub's own <c>/files/</c> URL for one kept in the
     /// database (only RunHub serves it, not the bucket), the storage's usual URL for a file.
