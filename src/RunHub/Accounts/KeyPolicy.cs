@@ -26,9 +26,12 @@ public sealed record KeyPolicy(long? RequestsPerMinute, long? SpendCap, long? Ex
     public string NotAllowedMessage(string endpoint) =>
         $"this key may not use {endpoint}; it may use {string.Join(", ", AllowedModels ?? [])} (runhub keys limits)";
 
-    /// <summary>The message of the 812 refusal of a submit of <paramref name="price"/> (CNY) that would pass the key's spend cap.</summary>
+    /// <summary>
+    /// The message of the 812 refusal of a submit of <paramref name="price"/> (CNY) that would pass the key's spend cap:
+    /// the task's cost would take the key's spending past the cap, whether or not the cap is already reached.
+    /// </summary>
     public string SpendCapMessage(Money price) =>
-        $"this key's spend cap of {new Money(SpendCap ?? 0)} CNY is reached: this task costs {price} CNY (runhub keys limits shows and sets the cap)";
+        $"this task costs {price} CNY, more than is left of this key's spend cap of {new Money(SpendCap ?? 0)} CNY (runhub keys limits shows what the key has spent and sets the cap)";
 
     /// <summary>Whether the key has stopped working at <paramref name="nowMs"/> (Unix ms).</summary>
     public bool HasExpired(long nowMs) => ExpiresAt is { } at && at <= nowMs;

@@ -128,7 +128,7 @@ public static class ApiRoutes
                 "or an `Idempotency-Key` that is malformed, sent twice or was used with another request")
             .Refuses(RunHubErrorCodes.FileTooLarge, "the body is larger than the model's limit (2 MB plus room for its inline inputs)")
             .Refuses(RunHubErrorCodes.ServiceUnavailable, "no engine on this server serves the model, or it has no price")
-            .Refuses(RunHubErrorCodes.InsufficientBalance, "the wallet cannot cover the price, or the key's spend cap is reached")
+            .Refuses(RunHubErrorCodes.InsufficientBalance, "the wallet cannot cover the price, or the price would pass the key's spend cap")
             .Refuses(RunHubErrorCodes.RateLimited, "the key's requests per minute are used up (the message and `Retry-After` say when to retry)")
             .Refuses(RunHubErrorCodes.ModelNotAllowed, "the key's model allow-list leaves this model out (RunHub's code; `runhub keys limits`)")
             .Refuses(RunHubErrorCodes.SystemBusy, "the account has as many tasks waiting as it may (its own limit, `runhub accounts limits`, or `RunHub:Limits:MaxQueuedPerAccount`)")

@@ -21,7 +21,7 @@ public sealed class TaskSubmitter(TaskQueue queue, InlineInputs inlineInputs)
     /// <summary>
     /// The task object to answer with: the created (or replayed) task, or a refusal: 1007 (a malformed or reused
     /// idempotency key, an inline input the task cannot use), 812 (the wallet cannot pay the price, or the key's spend cap
-    /// is reached), 1011 or 1520 (the account's queue limits, its own or the server's, docs/limits.md). Nothing is stored or charged for a refusal.
+    /// would be passed), 1011 or 1520 (the account's queue limits, its own or the server's, docs/limits.md). Nothing is stored or charged for a refusal.
     /// </summary>
     /// <param name="request">The checked request (<see cref="ModelRequests.ReadAsync"/> or <see cref="ModelRequests.Check"/>).</param>
     /// <param name="idempotencyKeyText">The <c>Idempotency-Key</c> header, or null or empty for none.</param>
@@ -72,7 +72,7 @@ public sealed class TaskSubmitter(TaskQueue queue, InlineInputs inlineInputs)
         };
     }
 
-    /// <summary>812: the wallet cannot pay the price, or the key's spend cap is reached.</summary>
+    /// <summary>812: the wallet cannot pay the price, or it would pass the key's spend cap.</summary>
     private static TaskObject MoneyRefusal(SubmitOutcome outcome, ModelRequest request, Money amount) =>
         TaskObject.Error(RunHubErrorCodes.InsufficientBalance, outcome == SubmitOutcome.SpendCapReached
             ? request.KeyPolicy.SpendCapMessage(amount)

@@ -38,6 +38,8 @@ public static class RequestValidator
         var ignored = new List<string>();
         var ignoredCount = 0;
         var fieldErrors = 0;
+        // Strict mode's named fields, each named once however often it is given: a search of at most MaxNamedFields.
+        var named = new List<string>();
         var given = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         foreach (var property in body.EnumerateObject())
         {
@@ -45,21 +47,26 @@ public static class RequestValidator
             var field = property.Name;
             if (!Declares(model, field))
             {
-                if (strict)
-                {
-                    if (fieldErrors++ < MaxNamedFields) errors.Add($"{JsonValueText.Cap(field)}: not a parameter of {model.Endpoint}");
-                }
-                else
+                if (!strict)
                 {
                     ignoredCount++;
                     // A search of at most MaxNamedFields names, so a body of many fields costs a bounded amount per field.
                     if (ignored.Count < MaxNamedFields && JsonValueText.Cap(field) is var name && !ignored.Contains(name)) ignored.Add(name);
                 }
+                else if (!named.Contains(field) && fieldErrors++ < MaxNamedFields)
+                {
+                    named.Add(field);
+                    errors.Add($"{JsonValueText.Cap(field)}: not a parameter of {model.Endpoint}");
+                }
             }
             else if (!given.TryAdd(field, property.Value))
             {
                 if (!strict) given[field] = property.Value;
-                else if (fieldErrors++ < MaxNamedFields) errors.Add($"{JsonValueText.Cap(field)}: given more than once");
+                else if (!named.Contains(field) && fieldErrors++ < MaxNamedFields)
+                {
+                    named.Add(field);
+                    errors.Add($"{JsonValueText.Cap(field)}: given more than once");
+                }
             }
         }
         if (fieldErrors > MaxNamedFields)

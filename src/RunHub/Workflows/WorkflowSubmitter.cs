@@ -136,7 +136,7 @@ public sealed class WorkflowSubmitter(WorkflowCatalog catalog, NodeInfoValidator
         };
     }
 
-    /// <summary>416 when the wallet cannot pay the run's reservation, 812 when the key's spend cap is reached.</summary>
+    /// <summary>416 when the wallet cannot pay the run's reservation, 812 when the run's reservation would pass the key's spend cap.</summary>
     private static Result MoneyRefusal(SubmitOutcome outcome, WorkflowDefinition workflow, KeyPolicy policy) =>
         outcome == SubmitOutcome.SpendCapReached
             ? Result.Refused(RunHubErrorCodes.InsufficientBalance, policy.SpendCapMessage(workflow.Price.Reservation))

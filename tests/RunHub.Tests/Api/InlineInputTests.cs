@@ -122,7 +122,7 @@ public sealed class InlineInputTests : IAsyncLifetime
         Assert.Null((await policies.SetAsync(capped.ApiKey, new RunHub.Accounts.KeyPolicies.Change { SpendCap = 20 })).Error);
         var overCap = await capped.SubmitAsync(Edit, new { prompt = "over the cap", imageUrls = new[] { TestImages.DataUri(notAPicture) }, aspectRatio = "1:1" });
         Assert.Equal("812", (string)overCap["errorCode"]!);
-        Assert.StartsWith("this key's spend cap of 0.02 CNY is reached: this task costs 0.03 CNY", (string)overCap["errorMessage"]!);
+        Assert.StartsWith("this task costs 0.03 CNY, more than is left of this key's spend cap of 0.02 CNY", (string)overCap["errorMessage"]!);
 
         // A wallet that can pay gets the large input checked: the same 1007 as ever.
         var paying = await _server.NewCallerAsync(balance: 1m);

@@ -27,7 +27,7 @@ public sealed class KeyLimitTests
         Assert.Equal("", (string)(await caller.SubmitAsync(Model, Body))["errorCode"]!);
         var capped = await caller.SubmitAsync(Model, Body);
         Assert.Equal(("812", ""), ((string)capped["errorCode"]!, (string)capped["taskId"]!));
-        Assert.Contains("this key's spend cap of 0.07 CNY is reached", (string)capped["errorMessage"]!);
+        Assert.Contains("more than is left of this key's spend cap of 0.07 CNY", (string)capped["errorMessage"]!);
         Assert.Equal(9.94m, await caller.BalanceAsync());
         Assert.Equal(60, (await policies.FindAsync(caller.ApiKey)).Key!.Spent);
         // Another key of the same account has no cap.

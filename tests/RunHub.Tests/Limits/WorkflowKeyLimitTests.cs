@@ -64,11 +64,11 @@ public sealed class WorkflowKeyLimitTests
 
         var cappedV2 = await RunV2Async(caller, "ai-app", WorkflowFolder.WebappId);
         Assert.Equal(("812", ""), ((string)cappedV2["errorCode"]!, (string)cappedV2["taskId"]!));
-        Assert.Equal("this key's spend cap of 1.00 CNY is reached: this task costs 0.60 CNY (runhub keys limits shows and sets the cap)",
+        Assert.Equal("this task costs 0.60 CNY, more than is left of this key's spend cap of 1.00 CNY (runhub keys limits shows what the key has spent and sets the cap)",
             (string)cappedV2["errorMessage"]!);
         var cappedV1 = await v1.CreateAsync(WorkflowFolder.WorkflowId);
         Assert.Equal(812, (int)cappedV1["code"]!);
-        Assert.StartsWith("CORPAPIKEY_INSUFFICIENT_FUNDS: this key's spend cap of 1.00 CNY is reached", (string)cappedV1["msg"]!);
+        Assert.StartsWith("CORPAPIKEY_INSUFFICIENT_FUNDS: this task costs 0.60 CNY, more than is left of this key's spend cap of 1.00 CNY", (string)cappedV1["msg"]!);
         Assert.Equal(9.40m, await caller.BalanceAsync());
         // Another key of the account has no cap.
         var other = new V1Caller(new ApiCaller(setup.Server.Http, caller.AccountId, await setup.Server.Accounts.CreateKeyAsync(caller.AccountId)));
