@@ -10,9 +10,11 @@ namespace RunHub.Bench.Load;
 internal static class ClosedLoop
 {
     /// <param name="call">One request; false (or an exception) is an error, with the message it reports.</param>
-    public static async Task<LoadSamples> RunAsync(int clients, TimeSpan warmup, TimeSpan duration, Func<Task<CallResult>> call)
+    /// <param name="into">Samples to add this run's to (several windows of one row, <c>submit-paired</c>); new ones when null.</param>
+    public static async Task<LoadSamples> RunAsync(int clients, TimeSpan warmup, TimeSpan duration, Func<Task<CallResult>> call,
+        LoadSamples? into = null)
     {
-        var samples = new LoadSamples();
+        var samples = into ?? new LoadSamples();
         var clock = Stopwatch.StartNew();
         var end = warmup + duration;
         var loops = Enumerable.Range(0, clients).Select(_ => Task.Run(async () =>
