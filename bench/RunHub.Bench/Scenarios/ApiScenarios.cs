@@ -101,7 +101,7 @@ internal static class ApiScenarios
             RoundTrip, submittedWithUrl, options).ComparedTo(baseline);
         context.Log(Line(submitUrl));
 
-        context.Log($"baseline-paired, submit-paired: GET /healthz and the submit in alternating {PairWindow.TotalSeconds:0} s windows, {Pairs} pairs, {options.Concurrency} clients");
+        context.Log($"baseline-paired, submit-paired: GET /healthz and the submit in alternating {PairWindows(options).Window.TotalSeconds:0.#} s windows, {Pairs} pairs, {options.Concurrency} clients");
         var (baselinePaired, submitPaired) = await PairedAsync(options, client.HealthAsync, async () =>
         {
             var (id, refusal) = await client.SubmitAsync(BenchRequests.SubmitBody);
@@ -256,13 +256,14 @@ internal static class ApiScenarios
     /// <summary>How many pairs of windows <see cref="PairedAsync"/> measures.</summary>
     private const int Pairs = 6;
 
-    /// <summary>Each of <see cref="PairedAsync"/>'s windows, after <see cref="PairWarmup"/> of the same load.</summary>
-    private static readonly TimeSpan PairWindow = TimeSpan.FromSeconds(2), PairWarmup = TimeSpan.FromSeconds(1);
+    /// <summary>Each of <see cref="PairedAsync"/>'s windows: a fifth of the rows' <c>--duration</c> (2 s by default), after a
+    /// tenth of it (1 s) of the same load, thrown away.</summary>
+    private static (TimeSpan Window, TimeSpan Warmup) PairWindows(BenchOptions options) => (options.Duration / 5, options.Duration / 10);
 
     /// <summary>
     /// <c>baseline-paired</c> and <c>submit-paired</c>: <paramref name="health"/> and <paramref name="submit"/>, closed loop,
-    /// in <see cref="Pairs"/> pairs of <see cref="PairWindow"/> windows one right after the other (each after
-    /// <see cref="PairWarmup"/> of its own load, thrown away), so that both are measured on the machine as it is in
+    /// in <see cref="Pairs"/> pairs of windows one right after the other (<see cref="PairWindows"/>, each after a warm-up
+    /// of its own load, thrown away), so that both are measured on the machine as it is in
     /// the same few seconds. On a shared host the machine's speed drifts by a fifth and more from one minute to the next
     /// (docs/performance.md), and the <c>submit</c> row's ratio to <c>baseline</c>, measured about a minute apart, carries
     /// that drift. The submit row's ratio is the sum of its windows' requests over the sum of the baseline's; the
@@ -273,19 +274,20 @@ internal static class ApiScenarios
         Func<Task<CallResult>> health, Func<Task<CallResult>> submit)
     {
         var (healthSamples, submitSamples) = (new LoadSamples(), new LoadSamples());
+        var (pairWindow, pairWarmup) = PairWindows(options);
         var ratios = new List<double>(Pairs);
         for (var pair = 0; pair < Pairs; pair++)
         {
             var (healthBefore, submitBefore) = (healthSamples.Count, submitSamples.Count);
-            await ClosedLoop.RunAsync(options.Concurrency, PairWarmup, PairWindow, health, healthSamples);
-            await ClosedLoop.RunAsync(options.Concurrency, PairWarmup, PairWindow, submit, submitSamples);
+            await ClosedLoop.RunAsync(options.Concurrency, pairWarmup, pairWindow, health, healthSamples);
+            await ClosedLoop.RunAsync(options.Concurrency, pairWarmup, pairWindow, submit, submitSamples);
             var healthCount = healthSamples.Count - healthBefore;
             if (healthCount > 0) ratios.Add((double)(submitSamples.Count - submitBefore) / healthCount);
         }
         ratios.Sort();
-        var window = PairWindow * Pairs;
+        var window = pairWindow * Pairs;
         var baseline = ScenarioResult.From("baseline-paired",
-            $"GET /healthz in {Pairs.ToString(CultureInfo.InvariantCulture)} windows of {PairWindow.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s, each right before a window of submit-paired",
+            $"GET /healthz in {Pairs.ToString(CultureInfo.InvariantCulture)} windows of {pairWindow.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s, each right before a window of submit-paired",
             "req/s", RoundTrip, healthSamples, window);
         var submitted = ScenarioResult.From("submit-paired",
             "the submit row's request in windows alternating with baseline-paired's: the submit's ratio to /healthz without the machine's drift between rows",

@@ -10,7 +10,7 @@ namespace RunHub.Tests.Bench;
 /// </summary>
 public sealed class BenchSmokeTests(ITestOutputHelper output)
 {
-    private static readonly string[] Scenarios = ["baseline", "query", "query-raw", "query-rate", "submit", "submit-url", "submit-accounts", "submit-limits", "engine", "e2e", "engine-after", "pickup", "webhooks",
+    private static readonly string[] Scenarios = ["baseline", "query", "query-raw", "query-rate", "submit", "submit-url", "baseline-paired", "submit-paired", "submit-accounts", "submit-limits", "engine", "e2e", "engine-after", "pickup", "webhooks",
         "console-tasks", "console-tasks-filtered", "console-tasks-deep", "console-dashboard", "api-tasks", "input-check"];
 
     [Fact]
@@ -62,6 +62,11 @@ public sealed class BenchSmokeTests(ITestOutputHelper output)
             var submit = root.GetProperty("scenarios").EnumerateArray().Single(s => s.GetProperty("name").GetString() == "submit").GetProperty("details");
             Assert.InRange(submit.GetProperty("writerBusyPercent").GetDouble(), 0.001, 150);
             Assert.True(submit.GetProperty("operationsPerCommit").GetDouble() >= 1);
+            // The paired row: six pairs of windows, each pair's own ratio, and the row's ratio to its own /healthz windows.
+            var paired = root.GetProperty("scenarios").EnumerateArray().Single(s => s.GetProperty("name").GetString() == "submit-paired");
+            Assert.Equal(6, paired.GetProperty("details").GetProperty("pairs").GetDouble());
+            Assert.InRange(paired.GetProperty("details").GetProperty("pairRatioMin").GetDouble(), 0.0001, paired.GetProperty("details").GetProperty("pairRatioMax").GetDouble());
+            Assert.Equal("baseline-paired", paired.GetProperty("comparedWith").GetString());
             Assert.Contains("| load (hostile, or large uploads) |", markdown);
             Assert.Equal(4, root.GetProperty("hostile").GetArrayLength());
             Assert.Equal(JsonValueKind.Object, root.GetProperty("sandboxMemory").ValueKind);
