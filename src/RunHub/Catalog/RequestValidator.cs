@@ -38,8 +38,8 @@ public static class RequestValidator
         var ignored = new List<string>();
         var ignoredCount = 0;
         var fieldErrors = 0;
-        // Strict mode's named fields, each named once however often it is given: a search of at most MaxNamedFields.
-        var named = new List<string>();
+        // Strict mode's refused fields, each named (the first MaxNamedFields) or counted once however often it is given.
+        var refused = strict ? new HashSet<string>(StringComparer.Ordinal) : null;
         var given = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         foreach (var property in body.EnumerateObject())
         {
@@ -53,24 +53,18 @@ public static class RequestValidator
                     // A search of at most MaxNamedFields names, so a body of many fields costs a bounded amount per field.
                     if (ignored.Count < MaxNamedFields && JsonValueText.Cap(field) is var name && !ignored.Contains(name)) ignored.Add(name);
                 }
-                else if (!named.Contains(field) && fieldErrors++ < MaxNamedFields)
-                {
-                    named.Add(field);
-                    errors.Add($"{JsonValueText.Cap(field)}: not a parameter of {model.Endpoint}");
-                }
+                else if (refused!.Add(field) && fieldErrors++ < MaxNamedFields) errors.Add($"{JsonValueText.Cap(field)}: not a parameter of {model.Endpoint}");
             }
             else if (!given.TryAdd(field, property.Value))
             {
                 if (!strict) given[field] = property.Value;
-                else if (!named.Contains(field) && fieldErrors++ < MaxNamedFields)
-                {
-                    named.Add(field);
-                    errors.Add($"{JsonValueText.Cap(field)}: given more than once");
-                }
+                else if (refused!.Add(field) && fieldErrors++ < MaxNamedFields) errors.Add($"{JsonValueText.Cap(field)}: given more than once");
             }
         }
         if (fieldErrors > MaxNamedFields)
-            errors.Add($"and {fieldErrors - MaxNamedFields} more fields that {model.Endpoint} does not declare or that are given more than once");
+            errors.Add(fieldErrors - MaxNamedFields == 1
+                ? $"and 1 more field that {model.Endpoint} does not declare or that is given more than once"
+                : $"and {fieldErrors - MaxNamedFields} more fields that {model.Endpoint} does not declare or that are given more than once");
 
         var parameters = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         var media = new List<MediaReference>();
