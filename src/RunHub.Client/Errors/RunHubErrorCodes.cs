@@ -65,7 +65,7 @@ public static class RunHubErrorCodes
     /// <summary>The workflow API's (v1 envelope) TASK_QUEUE_MAXED: the account's concurrency limit (retryable).</summary>
     public const string QueueMaxed = "421";
 
-    /// <summary>Wallet balance too low, or the key's spend cap reached.</summary>
+    /// <summary>Wallet balance too low, or the task would pass the key's spend cap.</summary>
     public const string InsufficientBalance = "812";
 
     /// <summary>RunHub's code: the key may not use this model (its model allow-list, set with <c>runhub keys limits</c>, leaves it out). Not retryable.</summary>

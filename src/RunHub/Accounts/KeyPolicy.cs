@@ -31,7 +31,7 @@ public sealed record KeyPolicy(long? RequestsPerMinute, long? SpendCap, long? Ex
     /// the task's cost would take the key's spending past the cap, whether or not the cap is already reached.
     /// </summary>
     public string SpendCapMessage(Money price) =>
-        $"this task costs {price} CNY, more than is left of this key's spend cap of {new Money(SpendCap ?? 0)} CNY (runhub keys limits shows what the key has spent and sets the cap)";
+        $"this task costs {price} CNY, more than is left of this key's spend cap of {new Money(SpendCap ?? 0)} CNY (the console's API keys page and runhub keys limits show what the key has spent)";
 
     /// <summary>Whether the key has stopped working at <paramref name="nowMs"/> (Unix ms).</summary>
     public bool HasExpired(long nowMs) => ExpiresAt is { } at && at <= nowMs;

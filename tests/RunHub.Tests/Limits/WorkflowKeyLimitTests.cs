@@ -64,7 +64,7 @@ public sealed class WorkflowKeyLimitTests
 
         var cappedV2 = await RunV2Async(caller, "ai-app", WorkflowFolder.WebappId);
         Assert.Equal(("812", ""), ((string)cappedV2["errorCode"]!, (string)cappedV2["taskId"]!));
-        Assert.Equal("this task costs 0.60 CNY, more than is left of this key's spend cap of 1.00 CNY (runhub keys limits shows what the key has spent and sets the cap)",
+        Assert.Equal("this task costs 0.60 CNY, more than is left of this key's spend cap of 1.00 CNY (the console's API keys page and runhub keys limits show what the key has spent)",
             (string)cappedV2["errorMessage"]!);
         var cappedV1 = await v1.CreateAsync(WorkflowFolder.WorkflowId);
         Assert.Equal(812, (int)cappedV1["code"]!);
