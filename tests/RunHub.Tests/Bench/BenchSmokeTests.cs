@@ -62,10 +62,13 @@ public sealed class BenchSmokeTests(ITestOutputHelper output)
             var submit = root.GetProperty("scenarios").EnumerateArray().Single(s => s.GetProperty("name").GetString() == "submit").GetProperty("details");
             Assert.InRange(submit.GetProperty("writerBusyPercent").GetDouble(), 0.001, 150);
             Assert.True(submit.GetProperty("operationsPerCommit").GetDouble() >= 1);
-            // The paired row: six pairs of windows, each pair's own ratio, and the row's ratio to its own /healthz windows.
+            // The paired row: its pairs' own ratios (a pair whose /healthz window had no answer at all, as a stall of a
+            // loaded machine can make one of these tiny windows, is left out) and its ratio to its own /healthz windows.
             var paired = root.GetProperty("scenarios").EnumerateArray().Single(s => s.GetProperty("name").GetString() == "submit-paired");
-            Assert.Equal(6, paired.GetProperty("details").GetProperty("pairs").GetDouble());
-            Assert.InRange(paired.GetProperty("details").GetProperty("pairRatioMin").GetDouble(), 0.0001, paired.GetProperty("details").GetProperty("pairRatioMax").GetDouble());
+            var pairs = paired.GetProperty("details");
+            Assert.InRange(pairs.GetProperty("pairs").GetDouble(), 1, 6);
+            Assert.InRange(pairs.GetProperty("pairRatioMin").GetDouble(), 0, pairs.GetProperty("pairRatioMedian").GetDouble());
+            Assert.InRange(pairs.GetProperty("pairRatioMax").GetDouble(), pairs.GetProperty("pairRatioMedian").GetDouble(), double.MaxValue);
             Assert.Equal("baseline-paired", paired.GetProperty("comparedWith").GetString());
             Assert.Contains("| load (hostile, or large uploads) |", markdown);
             Assert.Equal(4, root.GetProperty("hostile").GetArrayLength());
