@@ -58,8 +58,8 @@ public static class ConsoleEndpoints
     private static async Task<IResult> SignOutAsync(HttpContext context, IAntiforgery antiforgery, ConsoleSessions sessions)
     {
         if (!await antiforgery.IsRequestValidAsync(context)) return Results.BadRequest();
-        var session = await context.AuthenticateAsync(ConsoleClaims.Scheme);
-        if (session.Principal is { } principal && ConsoleClaims.SessionIdOf(principal) is { } sessionId) await sessions.EndAsync(sessionId);
+        // The session the console's authentication (run for every /console request) read from the cookie, if still valid.
+        if (ConsoleClaims.SessionIdOf(context.User) is { } sessionId) await sessions.EndAsync(sessionId);
         await context.SignOutAsync(ConsoleClaims.Scheme);
         return Results.Redirect(ConsolePaths.SignIn);
     }
