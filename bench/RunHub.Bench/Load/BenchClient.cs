@@ -81,6 +81,13 @@ internal sealed class BenchClient : IDisposable
         return length > 0 ? (Encoding.ASCII.GetString(rest[..length]), null) : (null, "submit: " + Shorten(answer));
     }
 
+    /// <summary>A submit that must create a task: the call of the closed-loop submit rows.</summary>
+    public async Task<CallResult> SubmitCreatesTaskAsync(byte[] body)
+    {
+        var (id, refusal) = await SubmitAsync(body);
+        return id is null ? CallResult.Failed(refusal!) : CallResult.Success;
+    }
+
     /// <summary>A submit that must be refused with <paramref name="errorCode"/> (the memory scenario's warm-up creates no tasks).</summary>
     public async Task<CallResult> SubmitRefusedAsync(byte[] body, string errorCode)
     {

@@ -80,33 +80,21 @@ internal static class ApiScenarios
             : null;
 
         context.Log($"submit: POST /openapi/v2/{BenchRequests.Endpoint}, workers off, {options.Concurrency} clients");
-        var submitted = await Closed(server, options, async () =>
-        {
-            var (id, refusal) = await client.SubmitAsync(BenchRequests.SubmitBody);
-            return id is null ? CallResult.Failed(refusal!) : CallResult.Success;
-        });
+        var submitted = await Closed(server, options, () => client.SubmitCreatesTaskAsync(BenchRequests.SubmitBody));
         var submit = Result("submit",
             $"POST the seed edit (a {BenchRequests.Png.Length}-byte PNG data: URI) to a --role api server: key check + validate + price + reserve + enqueue",
             RoundTrip, submitted, options).ComparedTo(baseline);
         context.Log(Line(submit));
 
         context.Log($"submit-url: the same submit with an https image URL instead of inline data, {options.Concurrency} clients");
-        var submittedWithUrl = await Closed(server, options, async () =>
-        {
-            var (id, refusal) = await client.SubmitAsync(BenchRequests.SubmitBodyWithUrl);
-            return id is null ? CallResult.Failed(refusal!) : CallResult.Success;
-        });
+        var submittedWithUrl = await Closed(server, options, () => client.SubmitCreatesTaskAsync(BenchRequests.SubmitBodyWithUrl));
         var submitUrl = Result("submit-url",
             "the submit row's request with its image as an https URL (fetched only when the task runs): no inline input stored as a file",
             RoundTrip, submittedWithUrl, options).ComparedTo(baseline);
         context.Log(Line(submitUrl));
 
         context.Log($"baseline-paired, submit-paired: GET /healthz and the submit in alternating {PairWindows(options).Window.TotalSeconds:0.#} s windows, {Pairs} pairs, {options.Concurrency} clients");
-        var (baselinePaired, submitPaired) = await PairedAsync(options, client.HealthAsync, async () =>
-        {
-            var (id, refusal) = await client.SubmitAsync(BenchRequests.SubmitBody);
-            return id is null ? CallResult.Failed(refusal!) : CallResult.Success;
-        });
+        var (baselinePaired, submitPaired) = await PairedAsync(options, client.HealthAsync, () => client.SubmitCreatesTaskAsync(BenchRequests.SubmitBody));
         var pairRatio = (string key) => Figures.Percent(submitPaired.Details.GetValueOrDefault(key));
         context.Log(string.Create(CultureInfo.InvariantCulture,
             $"  baseline-paired: {baselinePaired.Rate:0.0} req/s; submit-paired: {submitPaired.Rate:0.0} req/s, {Figures.Percent(submitPaired.Ratio)} of baseline-paired, {submitPaired.Errors + baselinePaired.Errors} errors; the pairs' own ratios {pairRatio("pairRatioMin")} to {pairRatio("pairRatioMax")}, median {pairRatio("pairRatioMedian")}"));
@@ -120,12 +108,8 @@ internal static class ApiScenarios
         {
             context.Log($"submit-accounts: the same submit from {accounts.Count} accounts, one client each");
             var next = -1;
-            var spread = await Closed(server, options, async () =>
-            {
-                var caller = callers[(int)((uint)Interlocked.Increment(ref next) % (uint)callers.Count)];
-                var (id, refusal) = await caller.SubmitAsync(BenchRequests.SubmitBody);
-                return id is null ? CallResult.Failed(refusal!) : CallResult.Success;
-            });
+            var spread = await Closed(server, options, () =>
+                callers[(int)((uint)Interlocked.Increment(ref next) % (uint)callers.Count)].SubmitCreatesTaskAsync(BenchRequests.SubmitBody));
             var submitAccounts = Result("submit-accounts",
                 $"the submit row's request from {accounts.Count.ToString(CultureInfo.InvariantCulture)} accounts at once (each its own key and wallet)",
                 RoundTrip, spread, options).ComparedTo(baseline);
@@ -230,11 +214,7 @@ internal static class ApiScenarios
         });
         using var client = new BenchClient(server.BaseUrl, account.ApiKey, options.Concurrency);
         context.Log($"submit-limits: the submit with the account's and the key's limits on (none reached), {options.Concurrency} clients");
-        var limited = await Closed(server, options, async () =>
-        {
-            var (id, refusal) = await client.SubmitAsync(BenchRequests.SubmitBody);
-            return id is null ? CallResult.Failed(refusal!) : CallResult.Success;
-        });
+        var limited = await Closed(server, options, () => client.SubmitCreatesTaskAsync(BenchRequests.SubmitBody));
         return Result("submit-limits",
             "the submit row with every limit on and none reached: the account's running and queued limits, the key's request rate, spend cap and model allow-list",
             RoundTrip, limited, options);

@@ -37,8 +37,8 @@ public static class RequestValidator
         var errors = new List<string>();
         var ignored = new List<string>();
         var ignoredCount = 0;
-        var fieldErrors = 0;
-        // Strict mode's refused fields, each named (the first MaxNamedFields) or counted once however often it is given.
+        // Strict mode's refused fields, each named (the first MaxNamedFields) or counted once however often it is given:
+        // its count is the number of field errors.
         var refused = strict ? new HashSet<string>(StringComparer.Ordinal) : null;
         var given = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         foreach (var property in body.EnumerateObject())
@@ -53,18 +53,19 @@ public static class RequestValidator
                     // A search of at most MaxNamedFields names, so a body of many fields costs a bounded amount per field.
                     if (ignored.Count < MaxNamedFields && JsonValueText.Cap(field) is var name && !ignored.Contains(name)) ignored.Add(name);
                 }
-                else if (refused!.Add(field) && fieldErrors++ < MaxNamedFields) errors.Add($"{JsonValueText.Cap(field)}: not a parameter of {model.Endpoint}");
+                else if (refused!.Add(field) && refused.Count <= MaxNamedFields) errors.Add($"{JsonValueText.Cap(field)}: not a parameter of {model.Endpoint}");
             }
             else if (!given.TryAdd(field, property.Value))
             {
                 if (!strict) given[field] = property.Value;
-                else if (refused!.Add(field) && fieldErrors++ < MaxNamedFields) errors.Add($"{JsonValueText.Cap(field)}: given more than once");
+                else if (refused!.Add(field) && refused.Count <= MaxNamedFields) errors.Add($"{JsonValueText.Cap(field)}: given more than once");
             }
         }
-        if (fieldErrors > MaxNamedFields)
-            errors.Add(fieldErrors - MaxNamedFields == 1
+        var more = (refused?.Count ?? 0) - MaxNamedFields;
+        if (more > 0)
+            errors.Add(more == 1
                 ? $"and 1 more field that {model.Endpoint} does not declare or that is given more than once"
-                : $"and {fieldErrors - MaxNamedFields} more fields that {model.Endpoint} does not declare or that are given more than once");
+                : $"and {more} more fields that {model.Endpoint} does not declare or that are given more than once");
 
         var parameters = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         var media = new List<MediaReference>();
