@@ -62,8 +62,11 @@ public static class UploadEndpoint
         if (file.Length > limit) return TooLarge(options.Value);
 
         await using var content = file.OpenReadStream();
-        if (await uploads.StoreAsync(content, "openapi", accountId, request.HttpContext.RequestAborted) is not { } stored)
-            return Error(RunHubErrorCodes.InvalidParameters, UploadedFiles.NotMedia);
+        var outcome = await uploads.StoreAsync(content, "openapi", accountId, request.HttpContext.RequestAborted);
+        if (outcome is not UploadOutcome.Stored { Upload: var stored })
+            return outcome is UploadOutcome.OverQuota over
+                ? Error(RunHubErrorCodes.FileTooLarge, over.Message)
+                : Error(RunHubErrorCodes.InvalidParameters, UploadedFiles.NotMedia);
         return new Envelope(0, "success", new Uploaded(
             stored.Format.UploadType,
             links.UrlOf(stored.Key, BaseUrl.Of(request, options.Value)),

@@ -5,9 +5,10 @@ using RunHub.Limits;
 namespace RunHub.Cli;
 
 /// <summary>
-/// <c>runhub accounts limits ACCOUNT [--running N|default] [--queued N|default]</c>: shows or sets the account's own
-/// running and queued limits over the server's <c>RunHub:Limits</c> (a RunHub extension; docs/limits.md). 0 is no limit
-/// for the account; <c>default</c> (or <c>none</c>: no limit of its own) gives it the server's again.
+/// <c>runhub accounts limits ACCOUNT [--running N|default] [--queued N|default] [--uploads MB|default]</c>: shows or sets
+/// the account's own running and queued limits and its cap on uploads kept (MB) over the server's <c>RunHub:Limits</c>
+/// (a RunHub extension; docs/limits.md). 0 is no limit for the account; <c>default</c> (or <c>none</c>: no limit of its
+/// own) gives it the server's again.
 /// </summary>
 public static class AccountLimitsCommand
 {
@@ -16,7 +17,8 @@ public static class AccountLimitsCommand
         var accountId = new Argument<string>("account-id") { Description = "The account" };
         var running = new Option<string?>("--running") { Description = "Tasks the account may run at once (more wait queued); 0 for no limit, 'default' for RunHub:Limits:MaxRunningPerAccount" };
         var queued = new Option<string?>("--queued") { Description = "Tasks the account may have waiting (1011 beyond); 0 for no limit, 'default' for RunHub:Limits:MaxQueuedPerAccount" };
-        var command = new Command("limits", "Show or set an account's own running and queued limits") { accountId, running, queued, data, json, verbose };
+        var uploads = new Option<string?>("--uploads") { Description = "MB of uploads the account may keep at once (1008 beyond); 0 for no limit, 'default' for RunHub:Limits:MaxUploadMbPerAccount" };
+        var command = new Command("limits", "Show or set an account's own running, queued and upload limits") { accountId, running, queued, uploads, data, json, verbose };
         command.SetAction(async (parse, _) =>
         {
             var change = new AccountLimitSettings.Change();
@@ -29,6 +31,11 @@ public static class AccountLimitsCommand
             {
                 if (!TryParse(q, out var value)) return CommandOutput.UsageError($"--queued: '{q}' is not 0 or more, nor 'default'");
                 change = value is { } n ? change with { MaxQueued = n } : change with { ClearMaxQueued = true };
+            }
+            if (parse.GetValue(uploads) is { } u)
+            {
+                if (!TryParse(u, out var value)) return CommandOutput.UsageError($"--uploads: '{u}' is not 0 or more MB, nor 'default'");
+                change = value is { } n ? change with { MaxUploadMb = n } : change with { ClearMaxUploadMb = true };
             }
             var database = AdminDatabase.Open(parse, data, verbose);
             var settings = new AccountLimitSettings(database);
@@ -43,12 +50,13 @@ public static class AccountLimitsCommand
                 return CommandOutput.Failure($"no account {id}");
             }
             if (parse.GetValue(json))
-                CommandOutput.Json(new { database = database.Description, accountId = id, maxRunning = own.MaxRunning, maxQueued = own.MaxQueued });
+                CommandOutput.Json(new { database = database.Description, accountId = id, maxRunning = own.MaxRunning, maxQueued = own.MaxQueued, maxUploadMb = own.MaxUploadMb });
             else
             {
                 Console.Out.WriteLine($"account {id}");
                 Console.Out.WriteLine($"running at once: {Shown(own.MaxRunning, "RunHub:Limits:MaxRunningPerAccount")}");
                 Console.Out.WriteLine($"waiting: {Shown(own.MaxQueued, "RunHub:Limits:MaxQueuedPerAccount")}");
+                Console.Out.WriteLine($"uploads kept (MB): {Shown(own.MaxUploadMb, "RunHub:Limits:MaxUploadMbPerAccount")}");
             }
             return 0;
         });

@@ -356,6 +356,15 @@ internal static class PostgresSchema
             ended_at  BIGINT NOT NULL
         );
         """,
+        """
+        -- Upload storage per account (docs/limits.md): each upload's size in bytes, so an account's uploads kept now
+        -- are summed (by account, among the unexpired) before another is stored; and an account's own cap in MB over
+        -- the server's RunHub:Limits:MaxUploadMbPerAccount (NULL: the server's; 0: none). Uploads from before this
+        -- step count as 0 bytes until they expire.
+        ALTER TABLE uploads ADD COLUMN size BIGINT NOT NULL DEFAULT 0;
+        CREATE INDEX uploads_account ON uploads(account_id, expires_at);
+        ALTER TABLE accounts ADD COLUMN max_upload_mb BIGINT CHECK (max_upload_mb >= 0);
+        """,
     ];
 
     /// <summary>How many steps there are; the SQLite schema must have as many (a test holds the two in step).</summary>

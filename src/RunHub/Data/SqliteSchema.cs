@@ -428,6 +428,15 @@ internal static class SqliteSchema
             ended_at  INTEGER NOT NULL
         );
         """,
+        """
+        -- Upload storage per account (docs/limits.md): each upload's size in bytes, so an account's uploads kept now
+        -- are summed (by account, among the unexpired) before another is stored; and an account's own cap in MB over
+        -- the server's RunHub:Limits:MaxUploadMbPerAccount (NULL: the server's; 0: none). Uploads from before this
+        -- step count as 0 bytes until they expire.
+        ALTER TABLE uploads ADD COLUMN size INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX uploads_account ON uploads(account_id, expires_at);
+        ALTER TABLE accounts ADD COLUMN max_upload_mb INTEGER CHECK (max_upload_mb >= 0);
+        """,
     ];
 
     /// <summary>Brings the schema up to date (or to <paramref name="upTo"/>) in one transaction; the steps it was at and is at.</summary>

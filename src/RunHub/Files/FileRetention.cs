@@ -24,23 +24,52 @@ public sealed class FileRetention(Database database, IFileStore files, IOptions<
     public static long ToMs(double days) => (long)(days * 86_400_000);
 
     /// <summary>
-    /// Records an upload before its bytes are stored, with its expiry from now. Under a lock on the key, which the
-    /// deletion of an expired upload takes too: an upload of the same bytes at the moment they expire either keeps
-    /// them (it came first) or stores them again after they were deleted.
+    /// Records an upload of <paramref name="size"/> bytes before its bytes are stored, with its expiry from now, unless
+    /// it would give the account more uploads kept (not yet expired) than the MB it may keep: its own cap
+    /// (<c>accounts.max_upload_mb</c>) or the server's <see cref="Limits.LimitsOptions.MaxUploadMbPerAccount"/>; 0 is none.
+    /// The sum and the insert are one transaction under a lock on the account (and one on the key, which the deletion
+    /// of an expired upload takes too), so uploads at once from one account, on any node, cannot pass the cap together.
     /// </summary>
-    public Task RecordUploadAsync(string key, string accountId, CancellationToken cancellationToken) =>
+    /// <returns>Null when recorded; else the refusal, and nothing was recorded.</returns>
+    public Task<UploadOutcome.OverQuota?> RecordUploadAsync(string key, string accountId, long size, CancellationToken cancellationToken) =>
         database.InTransactionAsync(async (db, tx) =>
         {
+            var now = clock.NowMs();
+            await database.LockNameAsync(db, tx, "upload-quota:" + accountId);
+            var own = await db.ExecuteScalarAsync<long?>("SELECT max_upload_mb FROM accounts WHERE id = @accountId", new { accountId }, tx);
+            var limitMb = own ?? Math.Max(0, options.Value.Limits.MaxUploadMbPerAccount);
+            if (limitMb > 0)
+            {
+                var (kept, nextExpiry) = await db.QuerySingleAsync<(long, long?)>(
+                    "SELECT coalesce(sum(size), 0), min(expires_at) FROM uploads WHERE account_id = @accountId AND expires_at > @now",
+                    new { accountId, now }, tx);
+                if (kept + size > limitMb * 1048576) return new UploadOutcome.OverQuota(kept, size, limitMb, nextExpiry);
+            }
             await database.LockNameAsync(db, tx, LockName(key));
             await db.ExecuteAsync(
                 """
-                INSERT INTO uploads (key, account_id, created_at, expires_at)
-                VALUES (@key, @accountId, @now, @now + coalesce((SELECT retention_ms FROM accounts WHERE id = @accountId), @defaultMs))
-                ON CONFLICT (key) DO UPDATE SET account_id = excluded.account_id, created_at = excluded.created_at,
+                INSERT INTO uploads (key, account_id, created_at, expires_at, size)
+                VALUES (@key, @accountId, @now, @now + coalesce((SELECT retention_ms FROM accounts WHERE id = @accountId), @defaultMs), @size)
+                ON CONFLICT (key) DO UPDATE SET account_id = excluded.account_id, created_at = excluded.created_at, size = excluded.size,
                     expires_at = CASE WHEN excluded.expires_at > uploads.expires_at THEN excluded.expires_at ELSE uploads.expires_at END
-                """, new { key, accountId, now = clock.NowMs(), defaultMs = DefaultMs }, tx);
+                """, new { key, accountId, now, defaultMs = DefaultMs, size }, tx);
+            return (UploadOutcome.OverQuota?)null;
+        }, cancellationToken);
+
+    /// <summary>
+    /// Takes back an upload recorded by <see cref="RecordUploadAsync"/> whose bytes could not be stored: its row goes, so
+    /// its size no longer counts against its account, and whatever part of its file was written is deleted.
+    /// </summary>
+    public async Task ForgetUploadAsync(string key, CancellationToken cancellationToken)
+    {
+        await database.InTransactionAsync(async (db, tx) =>
+        {
+            await database.LockNameAsync(db, tx, LockName(key));
+            await db.ExecuteAsync("DELETE FROM uploads WHERE key = @key", new { key }, tx);
+            await files.DeleteAsync(key, cancellationToken);
             return 0;
         }, cancellationToken);
+    }
 
     /// <summary>
     /// Deletes the result files of up to <paramref name="batchSize"/> tasks whose retention has passed, oldest first,

@@ -22,24 +22,34 @@ public sealed class UploadedFiles(IFileStore files, FileRetention retention)
 
     /// <summary>
     /// Stores <paramref name="content"/> under <c>{folder}/{32 random hex digits}.{extension of its sniffed format}</c>,
-    /// a new name for every upload even of the same bytes, and answers it; or null, storing nothing, when the content
-    /// is not <see cref="MediaFormat.Uploadable"/>. The form reader has buffered a large file on disk; it is stored from
-    /// there, never held in memory whole.
+    /// a new name for every upload even of the same bytes, and answers it; or refuses it, storing nothing, when the
+    /// content is not <see cref="MediaFormat.Uploadable"/> or would pass the MB of uploads its account may keep
+    /// (<see cref="FileRetention.RecordUploadAsync"/>). The form reader has buffered a large file on disk; it is stored
+    /// from there, never held in memory whole. When storing the bytes fails, the upload's record is taken back (its
+    /// size no longer counts) and the failure is thrown.
     /// </summary>
     /// <param name="content">The file, seekable, from its start (the form reader's buffer, or a temporary file); not disposed.</param>
     /// <param name="folder">The storage folder: <c>openapi</c> for the v2 upload and the playground, <c>api</c> for the workflow API's.</param>
-    /// <param name="accountId">The uploader, whose retention the upload's expiry follows.</param>
-    public async Task<StoredUpload?> StoreAsync(Stream content, string folder, string accountId, CancellationToken cancellationToken)
+    /// <param name="accountId">The uploader, whose retention the upload's expiry follows and whose uploads it counts with.</param>
+    public async Task<UploadOutcome> StoreAsync(Stream content, string folder, string accountId, CancellationToken cancellationToken)
     {
         var length = content.Length;
         var head = new byte[Math.Min(length, HeadBytes)];
         await content.ReadExactlyAsync(head, cancellationToken);
         content.Position = 0;
-        if (MediaProbe.DetectFormat(head) is not { Uploadable: true } format) return null;
+        if (MediaProbe.DetectFormat(head) is not { Uploadable: true } format) return new UploadOutcome.NotMedia();
         var key = $"{folder}/{RandomHex.Digits(32)}.{format.Extension}";
-        await retention.RecordUploadAsync(key, accountId, cancellationToken);
-        await files.PutAsync(key, content, cancellationToken);
-        return new StoredUpload(key, format, length);
+        if (await retention.RecordUploadAsync(key, accountId, length, cancellationToken) is { } overQuota) return overQuota;
+        try
+        {
+            await files.PutAsync(key, content, cancellationToken);
+        }
+        catch
+        {
+            await retention.ForgetUploadAsync(key, CancellationToken.None);
+            throw;
+        }
+        return new UploadOutcome.Stored(new StoredUpload(key, format, length));
     }
 }
 

@@ -43,8 +43,10 @@ public sealed class AccountLimits(Database database, IOptions<RunHubOptions> opt
     private sealed record Entry(QueueLimits Limits, long ExpiresAt);
 }
 
-/// <summary>An account's own queue limits as stored (null: the server's; 0: none for this account).</summary>
-public sealed record OwnLimits(long? MaxRunning, long? MaxQueued)
+/// <summary>An account's own limits as stored (null: the server's; 0: none for this account): tasks running at once,
+/// tasks waiting, and MB of uploads kept (<see cref="LimitsOptions.MaxUploadMbPerAccount"/>).</summary>
+public sealed record OwnLimits(long? MaxRunning, long? MaxQueued, long? MaxUploadMb)
 {
-    internal const string Select = "SELECT max_running AS MaxRunning, max_queued AS MaxQueued FROM accounts WHERE id = @accountId";
+    internal const string Select =
+        "SELECT max_running AS MaxRunning, max_queued AS MaxQueued, max_upload_mb AS MaxUploadMb FROM accounts WHERE id = @accountId";
 }

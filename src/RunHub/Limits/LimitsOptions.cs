@@ -26,4 +26,11 @@ public sealed class LimitsOptions
     /// queued or running is refused (1520; 421 on the workflow API) instead of waiting in the queue.
     /// </summary>
     public bool RefuseOverConcurrency { get; set; }
+
+    /// <summary>
+    /// MB (1,048,576 bytes) of uploads one account may keep at once: the sizes of its uploads not yet expired (they
+    /// expire after its retention), unless the account has its own cap (<c>runhub accounts limits --uploads</c>); an
+    /// upload that would pass it is refused with 1008 and nothing is stored. 0: no limit.
+    /// </summary>
+    public long MaxUploadMbPerAccount { get; set; } = 5120;
 }

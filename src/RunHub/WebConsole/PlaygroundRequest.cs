@@ -15,7 +15,8 @@ namespace RunHub.WebConsole;
 /// </summary>
 public static class PlaygroundRequest
 {
-    /// <summary>The JSON body, or null and what was wrong (a file too large, or not an image, audio, video or zip file), naming the field and the file.</summary>
+    /// <summary>The JSON body, or null and what was wrong (a file too large, not an image, audio, video or zip file, or
+    /// more than the account may keep of uploads), naming the field and the file.</summary>
     /// <param name="maxUploadMb"><c>Media:MaxUploadMb</c>: no file is larger, whatever its parameter says.</param>
     /// <param name="accountId">The signed-in account: its uploads expire after its retention.</param>
     public static async Task<(JsonObject? Body, string? Problem)> BuildAsync(ModelEntry model, IFormCollection form, UploadedFiles uploads,
@@ -33,8 +34,9 @@ public static class PlaygroundRequest
                 foreach (var file in files)
                 {
                     await using var content = file.OpenReadStream();
-                    if (await uploads.StoreAsync(content, "openapi", accountId, cancellationToken) is not { } stored)
-                        return (null, $"{p.FieldKey}: {file.FileName}: {UploadedFiles.NotMedia["file: ".Length..]}");
+                    var outcome = await uploads.StoreAsync(content, "openapi", accountId, cancellationToken);
+                    if (outcome is not UploadOutcome.Stored { Upload: var stored })
+                        return (null, $"{p.FieldKey}: {file.FileName}: {(outcome is UploadOutcome.OverQuota over ? over.Message : UploadedFiles.NotMedia)["file: ".Length..]}");
                     urls.Add(fileUrl(stored.Key));
                 }
                 urls.AddRange(form["u." + p.FieldKey].ToString()

@@ -73,6 +73,10 @@ public sealed class AccountLimitServerTests
         Assert.True(shown.ExitCode == 0, shown.StdErr);
         Assert.Contains("running at once: the server's (RunHub:Limits:MaxRunningPerAccount)", shown.StdOut);
         Assert.Contains("waiting: the server's (RunHub:Limits:MaxQueuedPerAccount)", shown.StdOut);
+        Assert.Contains("uploads kept (MB): the server's (RunHub:Limits:MaxUploadMbPerAccount)", shown.StdOut);
+        var uploads = await ServerProcess.RunAsync(["accounts", "limits", caller.AccountId, "--uploads", "10", "--data", server.DataDir, "--json"]);
+        Assert.True(uploads.ExitCode == 0, uploads.StdErr);
+        Assert.Equal(10, (int)JsonNode.Parse(uploads.StdOut)!["maxUploadMb"]!);
         var set = await ServerProcess.RunAsync(["accounts", "limits", caller.AccountId, "--queued", "0", "--data", server.DataDir]);
         Assert.Contains("waiting: no limit (its own)", set.StdOut);
         Assert.Contains("running at once: the server's", set.StdOut);
@@ -80,6 +84,9 @@ public sealed class AccountLimitServerTests
         var bad = await ServerProcess.RunAsync(["accounts", "limits", caller.AccountId, "--running", "lots", "--data", server.DataDir]);
         Assert.Equal(2, bad.ExitCode);
         Assert.Contains("--running: 'lots' is not 0 or more, nor 'default'", bad.StdErr);
+        var badUploads = await ServerProcess.RunAsync(["accounts", "limits", caller.AccountId, "--uploads", "many", "--data", server.DataDir]);
+        Assert.Equal(2, badUploads.ExitCode);
+        Assert.Contains("--uploads: 'many' is not 0 or more MB, nor 'default'", badUploads.StdErr);
         var unknown = await ServerProcess.RunAsync(["accounts", "limits", "1234", "--running", "3", "--data", server.DataDir]);
         Assert.Equal(1, unknown.ExitCode);
         Assert.Contains("no account 1234", unknown.StdErr);

@@ -71,7 +71,7 @@ public sealed class AccountLimitTests
         Assert.Contains("at most 3 tasks waiting", QueueAdmission.Message(await node.SubmitAsync(other, Money.FromDecimal(0.1m))));
 
         // The server's 3 again, then none of its own (0): more than the server's.
-        Assert.Equal(new OwnLimits(null, null), await settings.SetAsync(own, new AccountLimitSettings.Change { ClearMaxQueued = true }));
+        Assert.Equal(new OwnLimits(null, null, null), await settings.SetAsync(own, new AccountLimitSettings.Change { ClearMaxQueued = true }));
         Assert.Equal(SubmitOutcome.Created, (await node.SubmitAsync(own, Money.FromDecimal(0.1m))).Outcome);
         Assert.Equal(SubmitOutcome.Created, (await node.SubmitAsync(own, Money.FromDecimal(0.1m))).Outcome);
         Assert.Equal(SubmitOutcome.QueueFull, (await node.SubmitAsync(own, Money.FromDecimal(0.1m))).Outcome);

@@ -98,8 +98,11 @@ public static class UploadV1Endpoint
         if (!hasFile) return WorkflowApiAnswer.Error(RunHubErrorCodes.ParamsInvalid, "file: required (multipart field 'file')");
         if (file.Length == 0) return WorkflowApiAnswer.Error(RunHubErrorCodes.UploadFailed, "file: the file is empty");
         file.Position = 0;
-        if (await uploads.StoreAsync(file, "api", accountId, aborted) is not { } stored)
-            return WorkflowApiAnswer.Error(RunHubErrorCodes.ParamsInvalid, UploadedFiles.NotMedia);
+        var outcome = await uploads.StoreAsync(file, "api", accountId, aborted);
+        if (outcome is not UploadOutcome.Stored { Upload: var stored })
+            return outcome is UploadOutcome.OverQuota over
+                ? WorkflowApiAnswer.Error(RunHubErrorCodes.FileSizeExceeded, over.Message)
+                : WorkflowApiAnswer.Error(RunHubErrorCodes.ParamsInvalid, UploadedFiles.NotMedia);
         return Envelope<object>.Success(new Uploaded(stored.Key, fileType));
     }
 
