@@ -161,11 +161,9 @@ public sealed class FileRetention(Database database, IFileStore files, IOptions<
 
     private IEnumerable<string> KeysOf(string id, string? results)
     {
-        if (string.IsNullOrEmpty(results)) return [];
         try
         {
-            var stored = JsonSerializer.Deserialize<List<StoredResult>>(results, WireJson.Options) ?? [];
-            return stored.Where(r => r.Key is not null).Select(r => r.Key!);
+            return StoredResult.KeysIn(results);
         }
         catch (JsonException e)
         {

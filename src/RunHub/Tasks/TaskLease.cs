@@ -54,6 +54,9 @@ public sealed class TaskLease
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="outcome"/> is <see cref="RunOutcome.Postponed"/> (use <see cref="PostponeAsync"/>).</exception>
     public Task<string?> FinishAsync(RunOutcome outcome) => _queue.FinishAsync(this, outcome);
+
+    /// <summary>The task's row as it is now, whoever holds it (null if it was deleted).</summary>
+    public ValueTask<TaskRecord?> ReadTaskAsync() => _queue.FindAsync(Task.AccountId, Task.Id);
 }
 
 /// <summary>What a lease renewal found: the worker still holds the task, lost it, or should cancel it.</summary>

@@ -59,4 +59,11 @@ public sealed record StoredResult(string? Key, string OutputType, string? Text)
     /// <summary>The workflow node that produced it (ComfyUI), when known.</summary>
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public string? NodeId { get; init; }
+
+    /// <summary>The file keys named by a task's <c>results</c> (a JSON list of these), in order; none for null or empty.</summary>
+    /// <exception cref="System.Text.Json.JsonException">The text is not a list of stored results.</exception>
+    public static IReadOnlyList<string> KeysIn(string? resultsJson) =>
+        string.IsNullOrEmpty(resultsJson)
+            ? []
+            : [.. (System.Text.Json.JsonSerializer.Deserialize<List<StoredResult>>(resultsJson, Wire.WireJson.Options) ?? []).Where(r => r.Key is not null).Select(r => r.Key!)];
 }

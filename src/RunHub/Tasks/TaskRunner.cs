@@ -130,6 +130,7 @@ public sealed class TaskRunner(
             return;
         }
         var recorded = await lease.FinishAsync(outcome);
+        if (outcome is RunOutcome.Succeeded succeeded && recorded != TaskStatuses.Success) await DiscardUnrecordedAsync(lease, recorded, succeeded.ResultsJson);
         var failure = outcome as RunOutcome.Failed;
         var engine = WorkflowTasks.IsWorkflowTask(task.Endpoint) ? Engines.ComfyUi.ComfyUiEngine.EngineName : catalog.Find(task.Endpoint)?.Engine?.Name;
         if (recorded is not null) TaskMetrics.RecordFinished(task, recorded, engine, failure?.ErrorCode ?? "");
@@ -184,7 +185,7 @@ public sealed class TaskRunner(
         // Billed by run time: what the backend measured, else this run's own time on it.
         var costMs = output.BackendMilliseconds ?? ran.ElapsedMilliseconds;
         using var storing = TaskTracing.StartStep("runhub.results.store", task.Id);
-        return new RunOutcome.Succeeded(await StoreAsync(output, cancellationToken), usage)
+        return new RunOutcome.Succeeded(await StoreAsync(output, task.Id, cancellationToken), usage)
         {
             Bill = price is null ? null : new RunBill(price.ChargeFor(costMs), costMs),
         };
@@ -261,26 +262,68 @@ public sealed class TaskRunner(
         return availableAt >= gaveUpAt ? TaskDeadlines.RunTimedOut(model, busy.Message) : new RunOutcome.Postponed(availableAt, busy.Message);
     }
 
-    private async Task<string> StoreAsync(EngineOutput output, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stores a run's output files under a fresh folder and answers the task's <c>results</c> JSON. When a file cannot
+    /// be stored, the ones stored before it are deleted (no task will name them) and the failure is thrown.
+    /// </summary>
+    private async Task<string> StoreAsync(EngineOutput output, string taskId, CancellationToken cancellationToken)
     {
         // A fresh random folder per run: a retried task never overwrites files a client may already hold.
         var folder = "results/" + RandomHex.Digits(32);
         var stored = new List<StoredResult>();
-        for (var i = 0; i < output.Files.Count; i++)
+        try
         {
-            var file = output.Files[i];
-            // Engines pass on what their backends said (a ComfyUI output's file name); only a plain extension names a file here.
-            var extension = FileKey.Extension(file.Extension) ?? "bin";
-            if (file.Data is null)
+            for (var i = 0; i < output.Files.Count; i++)
             {
-                stored.Add(new StoredResult(null, extension, file.Text) { NodeId = file.NodeId });
-                continue;
+                var file = output.Files[i];
+                // Engines pass on what their backends said (a ComfyUI output's file name); only a plain extension names a file here.
+                var extension = FileKey.Extension(file.Extension) ?? "bin";
+                if (file.Data is null)
+                {
+                    stored.Add(new StoredResult(null, extension, file.Text) { NodeId = file.NodeId });
+                    continue;
+                }
+                var key = $"{folder}/{i}.{extension}";
+                await files.PutAsync(key, file.Data, cancellationToken);
+                stored.Add(new StoredResult(key, extension, file.Text) { NodeId = file.NodeId });
             }
-            var key = $"{folder}/{i}.{extension}";
-            await files.PutAsync(key, file.Data, cancellationToken);
-            stored.Add(new StoredResult(key, extension, file.Text) { NodeId = file.NodeId });
+        }
+        catch
+        {
+            await DeleteResultsAsync(taskId, [.. stored.Where(r => r.Key is not null).Select(r => r.Key!)]);
+            throw;
         }
         return JsonSerializer.Serialize(stored, WireJson.Options);
+    }
+
+    /// <summary>
+    /// Deletes the result files a successful run stored that its task does not name: the caller's cancel came before
+    /// the end was recorded (a CANCEL keeps no results), or the lease passed to another worker, whose run stores files of
+    /// its own. When the lease was lost the task's row is read first: an end this run recorded on an earlier try of
+    /// <see cref="RecordAsync"/> (whose answer was lost) keeps its files.
+    /// </summary>
+    private async Task DiscardUnrecordedAsync(TaskLease lease, string? recorded, string resultsJson)
+    {
+        var keys = StoredResult.KeysIn(resultsJson);
+        if (keys.Count == 0) return;
+        if (recorded is null && (await lease.ReadTaskAsync())?.Results is { } now && StoredResult.KeysIn(now).Contains(keys[0])) return;
+        await DeleteResultsAsync(lease.Task.Id, keys);
+    }
+
+    /// <summary>Deletes result files no task names; a delete that fails is logged and left (the file stays orphaned).</summary>
+    private async Task DeleteResultsAsync(string taskId, IReadOnlyList<string> keys)
+    {
+        foreach (var key in keys)
+        {
+            try
+            {
+                await files.DeleteAsync(key, CancellationToken.None);
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning(e, "Task {TaskId}: the result file {Key}, which no task names, could not be deleted", taskId, key);
+            }
+        }
     }
 
     /// <summary>
