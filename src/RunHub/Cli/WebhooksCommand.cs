@@ -50,7 +50,8 @@ public static class WebhooksCommand
             if (newUrl is not null && WebhookUrl.Problem(newUrl, new NetworkPolicy(options.Media)) is { } problem)
                 return CommandOutput.UsageError("--url: " + problem);
             var deliveries = new WebhookDeliveries(AdminDatabase.Open(parse, data, verbose), TimeProvider.System);
-            var retried = await deliveries.RetryAsync(parse.GetValue(id)!, newUrl: newUrl);
+            var (retried, sendingUntil) = await deliveries.RetryAsync(parse.GetValue(id)!, newUrl: newUrl);
+            if (sendingUntil is { } until) return CommandOutput.Failure(WebhookDeliveries.InFlight(until));
             if (retried is null) return CommandOutput.Failure($"no webhook delivery {parse.GetValue(id)}");
             if (parse.GetValue(json)) CommandOutput.Json(new { webhookId = retried.Id, url = retried.Url, status = retried.Status });
             else Console.Out.WriteLine($"Delivery {retried.Id} of task {retried.TaskId} will be sent again to {retried.Url}.");

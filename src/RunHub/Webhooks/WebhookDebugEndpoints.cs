@@ -60,7 +60,9 @@ public static class WebhookDebugEndpoints
             if (WebhookUrl.Problem(url, new NetworkPolicy(options.Value.Media)) is { } problem) return WorkflowApiAnswer.Error(RunHubErrorCodes.ParamsInvalid, problem);
             newUrl = url;
         }
-        if (await deliveries.RetryAsync(webhookId.Trim(), accountId, newUrl) is null)
+        var (retried, sendingUntil) = await deliveries.RetryAsync(webhookId.Trim(), accountId, newUrl);
+        if (sendingUntil is { } until) return WorkflowApiAnswer.Error(RunHubErrorCodes.ParamsInvalid, "webhookId: " + WebhookDeliveries.InFlight(until));
+        if (retried is null)
             return WorkflowApiAnswer.Error(RunHubErrorCodes.ParamsInvalid, $"webhookId: no webhook {TaskIdField.Shorten(webhookId)} of this account");
         signal.Pulse();
         return Envelope<object>.Success(null!);

@@ -37,7 +37,7 @@ public sealed class WebhookDeliveries(Database database, TimeProvider clock)
 
     /// <summary>
     /// Records a send's outcome: SUCCESS, FAILED, or PENDING again at <paramref name="nextAttemptAt"/>. False when the
-    /// claim no longer holds (a manual retry took the delivery over meanwhile): nothing is written then.
+    /// claim no longer holds (it expired, and a manual retry or another sender took the delivery over): nothing is written then.
     /// </summary>
     public async Task<bool> RecordAsync(DeliveryClaim claim, string status, long? nextAttemptAt, int? responseStatus, string? response)
     {
@@ -73,22 +73,33 @@ public sealed class WebhookDeliveries(Database database, TimeProvider clock)
 
     /// <summary>
     /// Sends a delivery again now, optionally to <paramref name="newUrl"/> (checked by the caller), with a fresh retry
-    /// schedule; a send in flight records nothing afterwards. Null when there is no such delivery (of that account, when
-    /// <paramref name="accountId"/> is given).
+    /// schedule. Not while a sender holds it (a send in flight, until its claim expires): each retry would otherwise start
+    /// another send of the same delivery at once, and a caller whose receiver never answers could hold every sender.
     /// </summary>
-    public async Task<WebhookDelivery?> RetryAsync(string deliveryId, string? accountId = null, string? newUrl = null)
+    /// <returns>The row as this retry left it (a sender may take it over the next moment); or, with it null, when the
+    /// send in flight ends at the latest (Unix ms), or neither when there is no such delivery (of that account, when
+    /// <paramref name="accountId"/> is given).</returns>
+    public async Task<(WebhookDelivery? Retried, long? SendingUntil)> RetryAsync(string deliveryId, string? accountId = null, string? newUrl = null)
     {
         await using var db = await database.OpenAsync();
         var now = clock.NowMs();
-        // The row as this retry left it (a sender may take it over the next moment).
-        return await db.QuerySingleOrDefaultAsync<WebhookDelivery>(
+        var retried = await db.QuerySingleOrDefaultAsync<WebhookDelivery>(
             """
             UPDATE webhook_deliveries SET status = 'PENDING', attempts = 0, next_attempt_at = @now, lease_token = NULL,
                 url = coalesce(@newUrl, url), updated_at = @now
-            WHERE id = @deliveryId AND (@accountId IS NULL OR account_id = @accountId)
+            WHERE id = @deliveryId AND (@accountId IS NULL OR account_id = @accountId) AND (lease_token IS NULL OR next_attempt_at <= @now)
             RETURNING id AS Id, task_id AS TaskId, account_id AS AccountId, url AS Url, status AS Status, attempts AS Attempts,
                 next_attempt_at AS NextAttemptAt, response_status AS ResponseStatus, response AS Response, created_at AS CreatedAt,
                 updated_at AS UpdatedAt
             """, new { now, newUrl, deliveryId, accountId });
+        if (retried is not null) return (retried, null);
+        var sendingUntil = await db.ExecuteScalarAsync<long?>(
+            "SELECT next_attempt_at FROM webhook_deliveries WHERE id = @deliveryId AND (@accountId IS NULL OR account_id = @accountId) AND lease_token IS NOT NULL",
+            new { deliveryId, accountId });
+        return (null, sendingUntil);
     }
+
+    /// <summary>Why a delivery in flight cannot be retried yet, for the debugging call and the CLI.</summary>
+    public static string InFlight(long sendingUntil) =>
+        $"a send of this webhook is in flight (it ends by {DateTimeOffset.FromUnixTimeMilliseconds(sendingUntil).UtcDateTime:yyyy-MM-ddTHH:mm:ss} UTC at the latest); retry after it";
 }

@@ -69,6 +69,30 @@ public sealed class WebhookDebugTests
     }
 
     [Fact]
+    public async Task retryWebhook_and_webhooks_retry_refuse_a_delivery_whose_send_is_in_flight_and_start_no_second_send()
+    {
+        // The receiver holds the first send open, as one that never answers: the sender waits for it up to its timeout.
+        await using var receiver = await WebhookReceiver.StartAsync(0);
+        await using var server = await WebhookDeliveryTests.StartAsync(settings: new() { ["Webhooks:TimeoutSeconds"] = "300", ["Webhooks:RetrySchedule"] = "" });
+        var caller = await server.NewCallerAsync();
+        var taskId = await WebhookDeliveryTests.SubmitAsync(caller, receiver.Url);
+        var held = await receiver.NextAsync();
+
+        var retried = await caller.PostAsync("/task/openapi/retryWebhook", JsonSerializer.Serialize(new { webhookId = held.Id }));
+        Assert.Equal(301, (int)retried["code"]!);
+        Assert.Contains("webhookId: a send of this webhook is in flight (it ends by ", (string)retried["msg"]!);
+        Assert.EndsWith("UTC at the latest); retry after it", (string)retried["msg"]!);
+        var cli = await ServerProcess.RunAsync(["webhooks", "retry", held.Id, "--data", server.DataDir]);
+        Assert.Equal(1, cli.ExitCode);
+        Assert.Contains("a send of this webhook is in flight", cli.StdErr);
+
+        // Nothing changed: still the one send, under its claim.
+        var delivery = (await server.Services.GetRequiredService<WebhookDeliveries>().LatestOfTaskAsync(caller.AccountId, taskId))!;
+        Assert.Equal((WebhookStatuses.Pending, 1L), (delivery.Status, delivery.Attempts));
+        Assert.Equal(1, receiver.Requests);
+    }
+
+    [Fact]
     public async Task Webhooks_list_shows_the_delivery_log_and_webhooks_retry_sends_one_again()
     {
         await using var receiver = await WebhookReceiver.StartAsync(500);
