@@ -75,7 +75,7 @@ public sealed class AccountQueueRowTests
         await AssertCountsMatchTasksAsync(store);
         await lease.FinishAsync(new RunOutcome.Succeeded("[]", null));
         var cancelled = outcomes.First(o => o.Task?.AccountId == poor.AccountId && o.Task.Id != lease.Task.Id).Task!;
-        Assert.Equal(CancelOutcome.Cancelled, (await new TaskCancellation(store.Database, TimeProvider.System).RequestAsync(poor.AccountId, cancelled.Id)).Outcome);
+        Assert.Equal(CancelOutcome.Cancelled, (await new TaskCancellation(store.Database, new RunHub.Files.LocalFileStore(Path.Combine(store.DataDir, "files")), TimeProvider.System).RequestAsync(poor.AccountId, cancelled.Id)).Outcome);
         await AssertCountsMatchTasksAsync(store);
     }
 

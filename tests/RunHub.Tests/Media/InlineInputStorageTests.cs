@@ -138,6 +138,33 @@ public sealed class InlineInputStorageTests
         }
     }
 
+    [Theory, SqliteStore, PostgresStore]
+    public async Task Cancelling_a_queued_task_deletes_its_inline_inputs_file_and_row_at_once(StoreKind kind)
+    {
+        // An API node only, so the tasks stay QUEUED; inputs over 1 KB are files.
+        await using var run = await RetentionServer.StartAsync(kind, settings: new Dictionary<string, string?> { ["Role"] = "api", ["Media:InlineInputDatabaseKb"] = "1" });
+        var caller = await run.Server.NewCallerAsync(1m);
+        var (large, small) = (TestImages.Png(600, 400), TestImages.Png(16, 16));
+        Assert.True(large.Length > 1024 && small.Length <= 1024, $"the pictures are {large.Length} and {small.Length} bytes");
+        var (fileTask, fileUrl) = await SubmitAsync(run.Server, caller, large);
+        var (rowTask, rowUrl) = await SubmitAsync(run.Server, caller, small);
+        var file = Path.Combine(run.Store.DataDir, "files", fileUrl[(fileUrl.IndexOf("/files/", StringComparison.Ordinal) + "/files/".Length)..]);
+        Assert.True(File.Exists(file));
+        Assert.Equal(2, await InputRowsAsync(run));
+
+        foreach (var taskId in new[] { fileTask, rowTask })
+        {
+            var cancelled = await caller.PostAsync("/openapi/v2/cancel", System.Text.Json.JsonSerializer.Serialize(new { taskId }));
+            Assert.Equal("CANCEL", (string)cancelled["status"]!);
+        }
+
+        Assert.False(File.Exists(file));
+        Assert.Equal(0, await InputRowsAsync(run));
+        Assert.Equal(HttpStatusCode.NotFound, (await run.GetAsync(fileUrl)).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await run.GetAsync(rowUrl)).Status);
+        Assert.Equal(1m, await caller.BalanceAsync());
+    }
+
     private static Task<RetentionServer> StartAsync(StoreKind kind, bool s3, int? databaseKb = null)
     {
         var settings = new Dictionary<string, string?>();

@@ -45,7 +45,7 @@ public sealed class WebhookOutboxTests
         var task = (await node.Queue.SubmitAsync(account.AccountId, "test/model", "{}", Money.FromDecimal(0.1m),
             context: new SubmitContext("https://example.com/hook"))).Task!;
 
-        var cancelled = await new TaskCancellation(store.Database, TimeProvider.System).RequestAsync(account.AccountId, task.Id);
+        var cancelled = await new TaskCancellation(store.Database, new RunHub.Files.LocalFileStore(Path.Combine(store.DataDir, "files")), TimeProvider.System).RequestAsync(account.AccountId, task.Id);
 
         Assert.Equal(CancelOutcome.Cancelled, cancelled.Outcome);
         using var db = store.Database.Open();
