@@ -113,6 +113,7 @@ public sealed class RunHubOptionsValidation : IValidateOptions<RunHubOptions>
         if (limits.RequestsPerMinute < 0) yield return Setting("Limits:RequestsPerMinute", $"is {limits.RequestsPerMinute}; use 0 (no limit) or more");
         if (limits.MaxRunningPerAccount < 0) yield return Setting("Limits:MaxRunningPerAccount", $"is {limits.MaxRunningPerAccount}; use 0 (no limit) or more");
         if (limits.MaxQueuedPerAccount < 0) yield return Setting("Limits:MaxQueuedPerAccount", $"is {limits.MaxQueuedPerAccount}; use 0 (no limit) or more");
+        if (limits.MaxKeysPerAccount < 0) yield return Setting("Limits:MaxKeysPerAccount", $"is {limits.MaxKeysPerAccount}; use 0 (no limit) or more, e.g. 50");
         if (limits.MaxUploadMbPerAccount < 0) yield return Setting("Limits:MaxUploadMbPerAccount", $"is {limits.MaxUploadMbPerAccount}; use 0 (no limit) or more MB, e.g. 5120");
         if (limits.RefuseOverConcurrency && limits.MaxRunningPerAccount == 0)
             yield return Setting("Limits:RefuseOverConcurrency", "is true but Limits:MaxRunningPerAccount is 0 (no limit), so nothing would be refused; set both");

@@ -1,10 +1,11 @@
 using Dapper;
+using Microsoft.Extensions.Options;
 using RunHub.Data;
 
 namespace RunHub.Accounts;
 
 /// <summary>An account's own API keys as the console manages them: named, listed with their last use, revoked.</summary>
-public sealed class AccountKeys(Database database, AccountDirectory accounts, KeyUsage usage, TimeProvider clock)
+public sealed class AccountKeys(Database database, AccountDirectory accounts, KeyUsage usage, IOptions<RunHubOptions> options, TimeProvider clock)
 {
     /// <summary>The account's keys, newest first. Uses noted on this node are written first, so "last used" is current.</summary>
     public async Task<IReadOnlyList<AccountKey>> ListAsync(string accountId)
@@ -19,16 +20,29 @@ public sealed class AccountKeys(Database database, AccountDirectory accounts, Ke
             """, new { accountId })).ToList();
     }
 
-    /// <summary>Creates a key; returns it in plain, the only time it is ever shown.</summary>
+    /// <summary>
+    /// Creates a key and answers it in plain, the only time it is ever shown; or, creating nothing, why not: the account
+    /// has as many live (unrevoked) keys as it may (<see cref="Limits.LimitsOptions.MaxKeysPerAccount"/>), since each key
+    /// has its own request rate and would multiply it. The count and the insert are one transaction under a lock on the
+    /// account, so creations at once on any node cannot pass the limit together.
+    /// </summary>
     /// <param name="name">What the user calls it (at most 60 characters), or null.</param>
-    public async Task<string> CreateAsync(string accountId, string? name)
+    public async Task<KeyCreation> CreateAsync(string accountId, string? name)
     {
         name = string.IsNullOrWhiteSpace(name) ? null : name.Trim()[..Math.Min(name.Trim().Length, 60)];
         await using var db = await database.OpenAsync();
         await using var tx = await db.BeginTransactionAsync();
+        var max = options.Value.Limits.MaxKeysPerAccount;
+        if (max > 0)
+        {
+            await database.LockNameAsync(db, tx, "keys:" + accountId);
+            var live = await db.ExecuteScalarAsync<long>("SELECT count(*) FROM api_keys WHERE account_id = @accountId AND revoked_at IS NULL", new { accountId }, tx);
+            if (live >= max)
+                return new KeyCreation(null, $"This account has {live} API keys, as many as it may have ({max}); revoke one it no longer uses first.");
+        }
         var key = await AccountDirectory.InsertKeyAsync(db, tx, accountId, clock.NowMs(), name);
         await tx.CommitAsync();
-        return key;
+        return new KeyCreation(key, null);
     }
 
     /// <summary>Revokes one of the account's keys; false when it is not a live key of this account.</summary>
@@ -42,6 +56,9 @@ public sealed class AccountKeys(Database database, AccountDirectory accounts, Ke
         return revoked;
     }
 }
+
+/// <summary>What <see cref="AccountKeys.CreateAsync"/> did: the new key in plain, or (with it null) why none was created.</summary>
+public sealed record KeyCreation(string? Key, string? Problem);
 
 /// <summary>A key as listed: never the key itself, only its hash (to name it in a form) and its masked hint. Times in Unix ms.</summary>
 /// <param name="SpendCap">The key's spend cap in thousandths of CNY, or null; <paramref name="Spent"/> is what its tasks have cost against it.</param>

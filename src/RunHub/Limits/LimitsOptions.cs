@@ -33,4 +33,11 @@ public sealed class LimitsOptions
     /// upload that would pass it is refused with 1008 and nothing is stored. 0: no limit.
     /// </summary>
     public long MaxUploadMbPerAccount { get; set; } = 5120;
+
+    /// <summary>
+    /// Live (unrevoked) API keys one account may have; the console's Keys page creates no more (each key has its own
+    /// <see cref="RequestsPerMinute"/>, so more keys would multiply it). The operator's <c>runhub keys create</c> is not
+    /// held to it. 0: no limit.
+    /// </summary>
+    public int MaxKeysPerAccount { get; set; } = 50;
 }

@@ -18,7 +18,7 @@ public sealed class ConsoleAccountTests(Browsers browsers) : IClassFixture<Brows
         await using var server = await TestServer.StartAsync(new Dictionary<string, string?> { ["Engines:Sandbox:DelayMs"] = "60000" });
         var user = await server.CreateUserAsync("carol@example.com");
         await server.Services.GetRequiredService<AccountDirectory>().TopUpAsync(user.AccountId, Money.FromDecimal(1m));
-        var key = await server.Services.GetRequiredService<AccountKeys>().CreateAsync(user.AccountId, "script");
+        var key = (await server.Services.GetRequiredService<AccountKeys>().CreateAsync(user.AccountId, "script")).Key!;
         var submitted = await new ApiCaller(server.Http, user.AccountId, key)
             .SubmitAsync("rhart-image-g-1.5/text-to-image", new { prompt = "a lighthouse at dawn", aspectRatio = "1:1" });
         var taskId = (string)submitted["taskId"]!;
@@ -101,7 +101,7 @@ public sealed class ConsoleAccountTests(Browsers browsers) : IClassFixture<Brows
         await using var server = await TestServer.StartAsync();
         var user = await server.CreateUserAsync("frank@example.com");
         var keys = server.Services.GetRequiredService<AccountKeys>();
-        var limited = await keys.CreateAsync(user.AccountId, "limited");
+        var limited = (await keys.CreateAsync(user.AccountId, "limited")).Key!;
         await keys.CreateAsync(user.AccountId, "open");
         var expires = DateTimeOffset.Parse("2027-01-31T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture).ToUnixTimeMilliseconds();
         var (_, error) = await new KeyPolicies(server.Services.GetRequiredService<RunHub.Data.Database>()).SetAsync(limited, new KeyPolicies.Change

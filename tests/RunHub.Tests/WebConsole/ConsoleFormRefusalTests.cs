@@ -110,7 +110,7 @@ public sealed class ConsoleFormRefusalTests
     {
         await using var server = await TestServer.StartAsync();
         var user = await server.CreateUserAsync("lee@example.com");
-        var key = await server.Services.GetRequiredService<AccountKeys>().CreateAsync(user.AccountId, null);
+        var key = (await server.Services.GetRequiredService<AccountKeys>().CreateAsync(user.AccountId, null)).Key!;
         var policies = new KeyPolicies(server.Services.GetRequiredService<RunHub.Data.Database>());
         Assert.Null((await policies.SetAsync(key, new KeyPolicies.Change { RequestsPerMinute = 0 })).Error);
         using var browser = new FormClient(server.BaseUrl);

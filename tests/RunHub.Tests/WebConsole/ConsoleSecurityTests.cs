@@ -70,7 +70,7 @@ public sealed partial class ConsoleSecurityTests
         await using var server = await TestServer.StartAsync();
         var user = await server.CreateUserAsync("ivy@example.com");
         await server.Services.GetRequiredService<AccountDirectory>().TopUpAsync(user.AccountId, Money.FromDecimal(1m));
-        var caller = new ApiCaller(server.Http, user.AccountId, await server.Services.GetRequiredService<AccountKeys>().CreateAsync(user.AccountId, null));
+        var caller = new ApiCaller(server.Http, user.AccountId, (await server.Services.GetRequiredService<AccountKeys>().CreateAsync(user.AccountId, null)).Key!);
         var taskId = (string)(await caller.SubmitAsync("rhart-image-g-1.5/text-to-image", new { prompt = "a page of its own", aspectRatio = "1:1" }))["taskId"]!;
         Assert.Equal("SUCCESS", (string)(await caller.WaitAsync(taskId))["status"]!);
         // An engine's output under a name it chose: a page with a script, where the picture was.
@@ -131,7 +131,7 @@ public sealed partial class ConsoleSecurityTests
         await using var server = await TestServer.StartAsync();
         var ops = await server.CreateUserAsync("ops@example.com", isOperator: true);
         var user = await server.CreateUserAsync("henry@example.com");
-        var key = await server.Services.GetRequiredService<AccountKeys>().CreateAsync(user.AccountId, null);
+        var key = (await server.Services.GetRequiredService<AccountKeys>().CreateAsync(user.AccountId, null)).Key!;
         using var browser = new FormClient(server.BaseUrl);
         Assert.Contains("Dashboard", await browser.SignInAsync("henry@example.com", ConsoleSite.Password));
         var caller = new ApiCaller(server.Http, user.AccountId, key);
