@@ -182,11 +182,15 @@ public sealed class ConsoleUsers(Database database, TopUpCodes codes, IOptions<R
     private static readonly string DummyHash = Hasher.HashPassword(DummyUser, "not a password of anyone");
 }
 
+/// <summary>What <see cref="ConsoleUsers.CheckPasswordAsync"/> found.</summary>
 public enum PasswordOutcome
 {
     Right,
+    /// <summary>A wrong password or an unknown email: the two are not told apart.</summary>
     Wrong,
+    /// <summary>The email is locked by wrong passwords (registered or not), or, with the right password, the user by wrong second-factor codes.</summary>
     LockedOut,
+    /// <summary>The right password of a disabled user or account.</summary>
     Disabled,
 }
 
