@@ -365,6 +365,20 @@ internal static class PostgresSchema
         CREATE INDEX uploads_account ON uploads(account_id, expires_at);
         ALTER TABLE accounts ADD COLUMN max_upload_mb BIGINT CHECK (max_upload_mb >= 0);
         """,
+        """
+        -- Wrong passwords of the console's sign-in, counted per email whether or not a user has it (PasswordFailures), so
+        -- the form's answers and its lockout are the same for an unregistered email as for a registered one whose
+        -- password the caller does not know: users.failed_sign_ins would lock only registered ones, and so tell them
+        -- apart. The key is the SHA-256 (hex) of the normalised email, so mistyped and unregistered emails are not kept
+        -- in clear. A row is forgotten LockoutMinutes after its last wrong password, at a later one (last_failed).
+        CREATE TABLE sign_in_failures (
+            email_hash      TEXT PRIMARY KEY,
+            failures        BIGINT NOT NULL,
+            last_failed_at  BIGINT NOT NULL,
+            locked_until    BIGINT
+        );
+        CREATE INDEX sign_in_failures_last_failed ON sign_in_failures(last_failed_at);
+        """,
     ];
 
     /// <summary>How many steps there are; the SQLite schema must have as many (a test holds the two in step).</summary>

@@ -437,6 +437,20 @@ internal static class SqliteSchema
         CREATE INDEX uploads_account ON uploads(account_id, expires_at);
         ALTER TABLE accounts ADD COLUMN max_upload_mb INTEGER CHECK (max_upload_mb >= 0);
         """,
+        """
+        -- Wrong passwords of the console's sign-in, counted per email whether or not a user has it (PasswordFailures), so
+        -- the form's answers and its lockout are the same for an unregistered email as for a registered one whose
+        -- password the caller does not know: users.failed_sign_ins would lock only registered ones, and so tell them
+        -- apart. The key is the SHA-256 (hex) of the normalised email, so mistyped and unregistered emails are not kept
+        -- in clear. A row is forgotten LockoutMinutes after its last wrong password, at a later one (last_failed).
+        CREATE TABLE sign_in_failures (
+            email_hash      TEXT PRIMARY KEY,
+            failures        INTEGER NOT NULL,
+            last_failed_at  INTEGER NOT NULL,
+            locked_until    INTEGER
+        );
+        CREATE INDEX sign_in_failures_last_failed ON sign_in_failures(last_failed_at);
+        """,
     ];
 
     /// <summary>Brings the schema up to date (or to <paramref name="upTo"/>) in one transaction; the steps it was at and is at.</summary>

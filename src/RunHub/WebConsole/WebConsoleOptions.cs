@@ -18,12 +18,17 @@ public sealed class WebConsoleOptions
     /// <summary>A session ends this many days after its sign-in, however active.</summary>
     public double MaxSessionDays { get; set; } = 7;
 
-    /// <summary>Failed sign-ins in a row (password or second factor) after which a user is locked out for <see cref="LockoutMinutes"/>.</summary>
+    /// <summary>
+    /// Wrong passwords in a row for one email (registered or not, each within <see cref="LockoutMinutes"/> of the one
+    /// before), or wrong second-factor codes in a row of one user, after which that email or user is locked out for
+    /// <see cref="LockoutMinutes"/>. A complete sign-in starts both counts again.
+    /// </summary>
     public int MaxFailedSignIns { get; set; } = 5;
 
+    /// <summary>How long a lockout lasts, in minutes; also how long a run of wrong passwords is remembered after its last one.</summary>
     public double LockoutMinutes { get; set; } = 15;
 
-    /// <summary>Sign-in, sign-up and second-factor attempts one client address may make per minute.</summary>
+    /// <summary>Sign-in, second-factor, sign-up and code-redemption attempts one client address may make per minute, per node (one budget for all four).</summary>
     public int SignInAttemptsPerMinute { get; set; } = 20;
 }
 

@@ -5,8 +5,10 @@ namespace RunHub.WebConsole.Security;
 
 /// <summary>
 /// Limits sign-in, second-factor, sign-up and code-redemption attempts per client address (a fixed window of a
-/// minute, <c>WebConsole:SignInAttemptsPerMinute</c>), on top of the per-user lockout that counts wrong passwords in
-/// the database. Per node: a client spread over several nodes gets that many attempts on each.
+/// minute, <c>WebConsole:SignInAttemptsPerMinute</c>), on top of the lockout that counts wrong passwords per email in
+/// the database (<see cref="Users.PasswordFailures"/>). Per node: a client spread over several nodes gets that many
+/// attempts on each. One budget for the four forms: a person needs far fewer, and a budget per form would give an
+/// attacker at one address that many more guesses.
 /// </summary>
 public sealed class SignInThrottle(IOptions<RunHubOptions> options) : IDisposable
 {

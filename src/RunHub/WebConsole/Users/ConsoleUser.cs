@@ -18,7 +18,9 @@ public sealed record ConsoleUser
     public string? RecoveryCodes { get; init; }
     /// <summary>The last TOTP time step accepted, so a code is never accepted twice.</summary>
     public long? TotpLastStep { get; init; }
+    /// <summary>Wrong second-factor codes in a row (wrong passwords are counted per email: <see cref="PasswordFailures"/>).</summary>
     public long FailedSignIns { get; init; }
+    /// <summary>Until when wrong second-factor codes lock this user out, if they do.</summary>
     public long? LockedUntil { get; init; }
     public long? DisabledAt { get; init; }
     public long? AccountDisabledAt { get; init; }

@@ -8,7 +8,8 @@ using RunHub.Data;
 namespace RunHub.WebConsole.Users;
 
 /// <summary>
-/// The console's users: create (sign-up, <c>runhub admin create</c>), check a password with lockout, change it, end
+/// The console's users: create (sign-up, <c>runhub admin create</c>), check a password with lockout (per email, for
+/// unregistered emails too: <see cref="PasswordFailures"/>), change it, end
 /// every session. Passwords are hashed with ASP.NET Core Identity's <see cref="PasswordHasher{TUser}"/>.
 /// </summary>
 public sealed class ConsoleUsers(Database database, TopUpCodes codes, IOptions<RunHubOptions> options, TimeProvider clock)
@@ -20,6 +21,8 @@ public sealed class ConsoleUsers(Database database, TopUpCodes codes, IOptions<R
         "u.disabled_at AS DisabledAt, a.disabled_at AS AccountDisabledAt, u.created_at AS CreatedAt, u.last_sign_in_at AS LastSignInAt";
 
     private static readonly PasswordHasher<ConsoleUser> Hasher = new();
+
+    private readonly PasswordFailures _failures = new(database, options, clock);
 
     private WebConsoleOptions Settings => options.Value.WebConsole;
 
@@ -88,25 +91,24 @@ public sealed class ConsoleUsers(Database database, TopUpCodes codes, IOptions<R
     }
 
     /// <summary>
-    /// Checks a password. A wrong one counts towards the lockout; the right one resets the count (and upgrades an old
-    /// hash). The same answer is given for an unknown email as for a wrong password.
+    /// Checks a password. Every email, registered or not, is answered alike until the password is right: a wrong one (or
+    /// an unknown email) counts towards that email's lockout (<see cref="PasswordFailures"/>), and a locked email is
+    /// refused before the password is looked at, so neither the answers nor the lockout tell which emails exist. Only
+    /// with the right password is the user's own state told: locked by wrong second-factor codes
+    /// (<see cref="CountFailureAsync"/>), disabled, or right (an old hash is then upgraded).
     /// </summary>
     public async Task<PasswordCheck> CheckPasswordAsync(string email, string password)
     {
+        if (await _failures.IsLockedAsync(email)) return new PasswordCheck(PasswordOutcome.LockedOut, null);
         var user = await FindByEmailAsync(email);
-        if (user is null)
+        // An unknown email spends the time a real check takes, so a response's speed does not tell which emails exist.
+        var verdict = Hasher.VerifyHashedPassword(user ?? DummyUser, user?.PasswordHash ?? DummyHash, password ?? "");
+        if (user is null || verdict == PasswordVerificationResult.Failed)
         {
-            // Spend the time a real check takes, so a response's speed does not tell which emails exist.
-            Hasher.VerifyHashedPassword(DummyUser, DummyHash, password ?? "");
+            await _failures.CountAsync(email);
             return new PasswordCheck(PasswordOutcome.Wrong, null);
         }
         if (user.LockedUntil > Now) return new PasswordCheck(PasswordOutcome.LockedOut, user);
-        var verdict = Hasher.VerifyHashedPassword(user, user.PasswordHash, password ?? "");
-        if (verdict == PasswordVerificationResult.Failed)
-        {
-            await CountFailureAsync(user.Id);
-            return new PasswordCheck(PasswordOutcome.Wrong, user);
-        }
         if (user.IsDisabled) return new PasswordCheck(PasswordOutcome.Disabled, user);
         if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
         {
@@ -116,7 +118,11 @@ public sealed class ConsoleUsers(Database database, TopUpCodes codes, IOptions<R
         return new PasswordCheck(PasswordOutcome.Right, user);
     }
 
-    /// <summary>Counts a failed attempt (password or second factor); the <c>MaxFailedSignIns</c>-th locks the user out.</summary>
+    /// <summary>
+    /// Counts a wrong second-factor code (the password was right); the <c>MaxFailedSignIns</c>-th in a row locks the user
+    /// out for <c>LockoutMinutes</c>. Only someone with the password learns of this lock: <see cref="CheckPasswordAsync"/>
+    /// tells it after the password.
+    /// </summary>
     public async Task CountFailureAsync(string userId)
     {
         await using var db = await database.OpenAsync();
@@ -128,12 +134,13 @@ public sealed class ConsoleUsers(Database database, TopUpCodes codes, IOptions<R
             """, new { userId, max = Settings.MaxFailedSignIns, until = Now + (long)(Settings.LockoutMinutes * 60_000) });
     }
 
-    /// <summary>Records a complete sign-in: the failure count starts again.</summary>
-    public async Task SignedInAsync(string userId)
+    /// <summary>Records a complete sign-in (or a sign-up): the counts of wrong passwords and codes start again.</summary>
+    public async Task SignedInAsync(ConsoleUser user)
     {
+        await _failures.ForgetAsync(user.Email);
         await using var db = await database.OpenAsync();
-        await db.ExecuteAsync("UPDATE users SET failed_sign_ins = 0, locked_until = NULL, last_sign_in_at = @now WHERE id = @userId",
-            new { userId, now = Now });
+        await db.ExecuteAsync("UPDATE users SET failed_sign_ins = 0, locked_until = NULL, last_sign_in_at = @now WHERE id = @Id",
+            new { user.Id, now = Now });
     }
 
     /// <summary>Changes the password and the security stamp (every other session ends). Null when done, else the problem.</summary>
@@ -175,13 +182,20 @@ public sealed class ConsoleUsers(Database database, TopUpCodes codes, IOptions<R
     private static readonly string DummyHash = Hasher.HashPassword(DummyUser, "not a password of anyone");
 }
 
+/// <summary>What <see cref="ConsoleUsers.CheckPasswordAsync"/> found.</summary>
 public enum PasswordOutcome
 {
     Right,
+    /// <summary>A wrong password or an unknown email: the two are not told apart.</summary>
     Wrong,
+    /// <summary>The email is locked by wrong passwords (registered or not), or, with the right password, the user by wrong second-factor codes.</summary>
     LockedOut,
+    /// <summary>The right password of a disabled user or account.</summary>
     Disabled,
 }
 
-/// <summary>The outcome of a password check and the user it concerned (null for an unknown email).</summary>
+/// <summary>
+/// The outcome of a password check and the user it concerned: null unless the password was right, so a caller cannot
+/// answer a registered email differently from an unknown one.
+/// </summary>
 public sealed record PasswordCheck(PasswordOutcome Outcome, ConsoleUser? User);

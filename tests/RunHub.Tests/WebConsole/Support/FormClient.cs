@@ -45,7 +45,11 @@ public sealed partial class FormClient : IDisposable
     public Task<string> SignInAsync(string email, string password) =>
         PostFormAsync("/console/signin", "signin", new() { ["Email"] = email, ["Password"] = password });
 
-    public async Task<string> PostFormAsync(string path, string formName, Dictionary<string, string> fields)
+    public async Task<string> PostFormAsync(string path, string formName, Dictionary<string, string> fields) =>
+        (await PostFormWithStatusAsync(path, formName, fields)).Page;
+
+    /// <summary>Fetches the form at <paramref name="path"/>, posts it with <paramref name="fields"/>; the status and page the browser ends on.</summary>
+    public async Task<(HttpStatusCode Status, string Page)> PostFormWithStatusAsync(string path, string formName, Dictionary<string, string> fields)
     {
         var page = await _http.GetStringAsync(path);
         var token = Token().Match(page);
@@ -53,8 +57,11 @@ public sealed partial class FormClient : IDisposable
         fields["__RequestVerificationToken"] = WebUtility.HtmlDecode(token.Groups[1].Value);
         fields["_handler"] = formName;
         using var response = await _http.PostAsync(path, new FormUrlEncodedContent(fields));
-        return await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
+
+    /// <summary>The text of a page's alert (<c>role="alert"</c>: the form's problem), HTML-decoded; null when it has none.</summary>
+    public static string? Alert(string page) => AlertText().Match(page) is { Success: true } m ? WebUtility.HtmlDecode(m.Groups[1].Value) : null;
 
     /// <summary>Posts a multipart form with <paramref name="files"/> (field name, file name, bytes) as a browser does; returns the status and the page.</summary>
     public async Task<(HttpStatusCode Status, string Page)> PostFilesAsync(string path, string formName, Dictionary<string, string> fields,
@@ -78,4 +85,7 @@ public sealed partial class FormClient : IDisposable
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
     private static partial Regex Token();
+
+    [GeneratedRegex("role=\"alert\">([^<]*)<")]
+    private static partial Regex AlertText();
 }
