@@ -60,6 +60,22 @@ public sealed partial class ConsoleBehindProxyTests
         Assert.EndsWith("/console/dashboard", location);
     }
 
+    [Fact]
+    public async Task Clients_in_one_ipv6_64_network_share_one_budget_of_attempts_and_another_network_has_its_own()
+    {
+        await using var server = await TestServer.StartAsync(BehindLoopbackProxy);
+        await server.CreateUserAsync("ola@example.com");
+
+        // A host with a /64 may use a new address for every attempt: they count as one client.
+        for (var i = 0; i < 21; i++)
+            await SignInAsync(server.BaseUrl, "nobody@example.com", "not the password", ("X-Forwarded-For", $"[2001:db8:1:2::{i + 1:x}]:4711"), expectSignedIn: false);
+        var throttled = await SignInPageAsync(server.BaseUrl, "nobody@example.com", "not the password", ("X-Forwarded-For", "[2001:db8:1:2:ffff:ffff:ffff:fffe]"));
+        Assert.Contains("Too many attempts", throttled);
+
+        var (location, _) = await SignInAsync(server.BaseUrl, "ola@example.com", ConsoleSite.Password, ("X-Forwarded-For", "[2001:db8:1:3::1]"));
+        Assert.EndsWith("/console/dashboard", location);
+    }
+
     /// <summary>Posts the sign-in form as a browser would, carrying its cookies by hand (a Secure cookie must still reach this
     /// http test server); returns where the answer redirects and the session cookie's Set-Cookie line ("" for none).</summary>
     private static async Task<(string Location, string Session)> SignInAsync(string baseUrl, string email, string password,
